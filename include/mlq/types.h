@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mlq/types.h -- scalar types, status codes and assertions shared by every
+ * mlq device module.
+ *
+ *   #include <mlq/types.h>
+ *   mlq_q15_t x = 16384;            // 0.5 in Q1.15
+ *   mlq_status s = some_call(...);  // MLQ_OK (0) or a negative error
+ *
+ * Device code includes only <stdint.h>, <stddef.h> and <stdbool.h>.
+ */
+#ifndef MLQ_TYPES_H
+#define MLQ_TYPES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Q1.15 fixed point: value = raw / 2^15, range [-1, 1 - 2^-15]. */
+typedef int16_t mlq_q15_t;
+/** Q1.31 fixed point: value = raw / 2^31, range [-1, 1 - 2^-31]. */
+typedef int32_t mlq_q31_t;
+
+/** Result of every fallible device call: MLQ_OK (0) or a negative error. */
+typedef enum mlq_status {
+    MLQ_OK = 0,
+    MLQ_ERR_SIZE = -1,    /**< a length argument does not match the model */
+    MLQ_ERR_INPUT = -2,   /**< an input value is not a number (NaN) */
+    MLQ_ERR_MODEL = -3,   /**< the model struct is inconsistent */
+    MLQ_ERR_BUFFER = -4   /**< caller-owned scratch is too small */
+} mlq_status;
+
+/** One-line English description of a status code (never NULL). */
+const char *mlq_status_str(mlq_status status);
+
+/*
+ * MLQ_ASSERT checks programming errors (NULL pointers) in debug builds.
+ * Define MLQ_ASSERT before including any mlq header to route it to your own
+ * handler; by default it compiles to nothing, so release firmware carries no
+ * check and no string.
+ */
+#ifndef MLQ_ASSERT
+#define MLQ_ASSERT(cond) ((void)0)
+#endif
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MLQ_TYPES_H */
