@@ -1,2 +1,726 @@
 /* SPDX-License-Identifier: MIT */
-int main(void) { return 0; }
+/*
+ * mlq -- train on the host, export fixed-point C headers, compare host and
+ * device predictions. `mlq help` lists the commands and the exit codes.
+ */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <gsl/gsl_errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "algo.h"
+#include "csv.h"
+#include "export.h"
+#include "metrics.h"
+#include "model.h"
+
+enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
+
+static int fail(int code, const mlq_err *err)
+{
+    fprintf(stderr, "mlq: %s\n", err->msg);
+    return code;
+}
+
+#define USAGE(...)                                                                             \
+    do {                                                                                       \
+        mlq_err_set(&err, NULL, 0, __VA_ARGS__);                                               \
+        return fail(EXIT_USAGE, &err);                                                         \
+    } while (0)
+
+/* ---- help ---------------------------------------------------------------- */
+
+static const struct command_help {
+    const char *name, *usage, *text;
+} helps[] = {
+    {"train", "mlq train ALGO --data TRAIN.csv --out MODEL.json [--label COL] [--seed N] [--quiet] [ALGO options]",
+     "Train ALGO on TRAIN.csv and write the model file. Features are standardized\n"
+     "on the training rows (mean, population sd; a constant feature gets scale 1 and\n"
+     "takes no part). The label column is --label COL, else 'label', else (classifiers\n"
+     "only) the last column; clustering uses labels only to report purity.\n"
+     "--seed N (default 1) makes training deterministic. Progress goes to stderr when\n"
+     "it is a terminal; --quiet silences it.\n"},
+    {"export", "mlq export MODEL.json --name NAME --out NAME.h [--bits 16]",
+     "Quantize MODEL.json and write a self-contained C header: const model arrays\n"
+     "(flash), NAME_predict(const float *x), NAME_predict_q15(const mlq_q15_t *x) and\n"
+     "NAME_predict_i16(const int16_t *raw). NAME must be a C identifier. Reports how\n"
+     "many coefficients saturated. --bits chooses the activation width where a model\n"
+     "allows it (k-means: 16 only).\n"},
+    {"predict", "mlq predict MODEL.json DATA.csv [--device]",
+     "Print one predicted label per line: the class name for classifiers, the\n"
+     "cluster id for clustering. --device runs the fixed-point device code (the same\n"
+     "quantizer and kernels as the firmware) instead of the float model.\n"},
+    {"compare", "mlq compare MODEL.json TEST.csv [--json]",
+     "Run the float model and the fixed-point device code on the same rows; report\n"
+     "agreement (share of rows with the same prediction) and host vs device accuracy\n"
+     "(classifiers) or purity (clustering, when TEST.csv has labels). --json prints\n"
+     "one JSON object: rows, agreement, host_accuracy/device_accuracy or\n"
+     "host_purity/device_purity, coefficients, clipped.\n"},
+    {"info", "mlq info MODEL.json",
+     "Print the model's parameters, training report, and device flash/RAM/stack\n"
+     "estimates (make bench measures them on emulated boards).\n"},
+    {"split", "mlq split DATA.csv --train TRAIN.csv --test TEST.csv [--test-size 0.3] [--seed N] [--label COL]",
+     "Split DATA.csv into a training and a test file, stratified by class when the\n"
+     "file has labels (each class gives round(test-size x its rows) to the test\n"
+     "part); deterministic for a seed (default 1). Rows keep their order.\n"},
+    {"help", "mlq help [COMMAND]", "Show the commands, or one command's options.\n"},
+};
+
+static void print_exit_codes(FILE *f)
+{
+    fputs("\nExit codes:\n"
+          "  0  success\n"
+          "  1  bad input: a file that cannot be read, a malformed CSV or model file,\n"
+          "     degenerate data, or a failed write (no partial output file is left)\n"
+          "  2  usage: unknown command, option or algorithm, or a bad option value\n"
+          "Errors are one line on stderr: \"mlq: FILE:LINE: what is wrong\".\n",
+          f);
+}
+
+static void print_algo_opts(FILE *f, const mlq_algo *a)
+{
+    size_t i;
+
+    fprintf(f, "  %-8s %s\n", a->name, a->summary);
+    for (i = 0; i < a->n_opts; i++) {
+        const mlq_opt *o = &a->opts[i];
+
+        fprintf(f, "      --%-12s %s", o->name, o->help);
+        if (o->def != NULL)
+            fprintf(f, " (default %s)", o->def);
+        fputc('\n', f);
+    }
+}
+
+static int cmd_help(int argc, char **argv)
+{
+    size_t i;
+
+    if (argc >= 1) {
+        for (i = 0; i < sizeof helps / sizeof helps[0]; i++) {
+            if (strcmp(argv[0], helps[i].name) == 0) {
+                printf("usage: %s\n\n%s", helps[i].usage, helps[i].text);
+                if (strcmp(argv[0], "train") == 0) {
+                    size_t a;
+
+                    puts("\nALGO and its options:");
+                    for (a = 0; mlq_algos[a] != NULL; a++)
+                        print_algo_opts(stdout, mlq_algos[a]);
+                }
+                return EXIT_OK;
+            }
+        }
+        fprintf(stderr, "mlq: help: unknown command '%s' (try 'mlq help')\n", argv[0]);
+        return EXIT_USAGE;
+    }
+    puts("mlq " MLQ_VERSION_STRING " -- fixed-point classical ML for microcontrollers\n\nCommands:");
+    for (i = 0; i < sizeof helps / sizeof helps[0]; i++)
+        printf("  %s\n", helps[i].usage);
+    puts("\nALGO: kmeans (gmm, tree, forest, svm, mlp are not available in this version)\n"
+         "'mlq help COMMAND' shows a command's options.");
+    print_exit_codes(stdout);
+    return EXIT_OK;
+}
+
+/* ---- option parsing ------------------------------------------------------- */
+
+/* Options shared by the commands: name, takes a value, where it goes. */
+typedef struct opt_slot {
+    const char *name;
+    int has_value;
+    const char **value; /* for options with a value */
+    int *flag;          /* for flags */
+} opt_slot;
+
+static int word_in(const char *word, const char *words)
+{
+    size_t n = strlen(word);
+    const char *p = words;
+
+    while (p != NULL && *p != '\0') {
+        const char *bar = strchr(p, '|');
+        size_t len = bar ? (size_t)(bar - p) : strlen(p);
+
+        if (len == n && strncmp(p, word, n) == 0)
+            return 1;
+        p = bar ? bar + 1 : NULL;
+    }
+    return 0;
+}
+
+/* Validate one algorithm option value and store it in hyper. */
+static int set_algo_opt(const mlq_opt *o, const char *text, cJSON *hyper, mlq_err *err)
+{
+    char *end;
+    double v;
+
+    if (o->words != NULL && word_in(text, o->words))
+        return cJSON_AddStringToObject(hyper, o->name, text) ? 0 : -1;
+    if (o->kind == MLQ_OPT_CHOICE)
+        return mlq_err_set(err, NULL, 0, "--%s: '%s' is not one of %s", o->name, text, o->words);
+    errno = 0;
+    v = strtod(text, &end);
+    if (end == text || *end != '\0' || errno == ERANGE || !isfinite(v))
+        return mlq_err_set(err, NULL, 0, "--%s: '%s' is not a %s%s%s", o->name, text,
+                           o->kind == MLQ_OPT_INT ? "whole number" : "number",
+                           o->words ? " or one of " : "", o->words ? o->words : "");
+    if (o->kind == MLQ_OPT_INT && v != floor(v))
+        return mlq_err_set(err, NULL, 0, "--%s: '%s' is not a whole number", o->name, text);
+    if (v < o->min || v > o->max || (o->min_open && v == o->min))
+        return mlq_err_set(err, NULL, 0, "--%s: %s is out of range: must be %s %g and <= %g",
+                           o->name, text, o->min_open ? ">" : ">=", o->min, o->max);
+    return cJSON_AddNumberToObject(hyper, o->name, v) ? 0 : -1;
+}
+
+/*
+ * Parse argv against the command's slots and (for train) the algorithm's
+ * options. Positional arguments go to pos[] (at most max_pos).
+ */
+static int parse_args(int argc, char **argv, const opt_slot *slots, size_t n_slots,
+                      const mlq_algo *algo, cJSON *hyper, const char **pos, size_t max_pos,
+                      size_t *n_pos, const char *cmd, mlq_err *err)
+{
+    int i;
+    size_t s;
+
+    *n_pos = 0;
+    for (i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        int found = 0;
+
+        if (strncmp(a, "--", 2) != 0 || a[2] == '\0') {
+            if (*n_pos == max_pos)
+                return mlq_err_set(err, NULL, 0, "%s: unexpected argument '%s' (see 'mlq help %s')",
+                                   cmd, a, cmd);
+            pos[(*n_pos)++] = a;
+            continue;
+        }
+        for (s = 0; s < n_slots && !found; s++) {
+            if (strcmp(a + 2, slots[s].name) != 0)
+                continue;
+            found = 1;
+            if (!slots[s].has_value) {
+                *slots[s].flag = 1;
+            } else if (i + 1 >= argc) {
+                return mlq_err_set(err, NULL, 0, "%s: %s needs a value", cmd, a);
+            } else {
+                *slots[s].value = argv[++i];
+            }
+        }
+        for (s = 0; algo != NULL && s < algo->n_opts && !found; s++) {
+            if (strcmp(a + 2, algo->opts[s].name) != 0)
+                continue;
+            found = 1;
+            if (i + 1 >= argc)
+                return mlq_err_set(err, NULL, 0, "%s: %s needs a value", cmd, a);
+            if (cJSON_GetObjectItemCaseSensitive(hyper, algo->opts[s].name) != NULL)
+                return mlq_err_set(err, NULL, 0, "%s: %s given twice", cmd, a);
+            if (set_algo_opt(&algo->opts[s], argv[++i], hyper, err) != 0)
+                return -1;
+        }
+        if (!found)
+            return mlq_err_set(err, NULL, 0, "%s: unknown option '%s' (see 'mlq help %s')", cmd, a,
+                               cmd);
+    }
+    /* Defaults, and the options without one are required. */
+    for (s = 0; algo != NULL && s < algo->n_opts; s++) {
+        const mlq_opt *o = &algo->opts[s];
+
+        if (cJSON_GetObjectItemCaseSensitive(hyper, o->name) != NULL)
+            continue;
+        if (o->def == NULL)
+            return mlq_err_set(err, NULL, 0, "%s %s: --%s is required", cmd, algo->name, o->name);
+        if (set_algo_opt(o, o->def, hyper, err) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int parse_seed(const char *text, unsigned long *seed, mlq_err *err)
+{
+    char *end;
+    unsigned long v;
+
+    errno = 0;
+    if (text[0] == '-' || (v = strtoul(text, &end, 10), end == text) || *end != '\0' ||
+        errno == ERANGE || v > 0xFFFFFFFFul)
+        return mlq_err_set(err, NULL, 0, "--seed: '%s' is not a whole number in [0, 4294967295]",
+                           text);
+    *seed = v;
+    return 0;
+}
+
+/* ---- shared steps ---------------------------------------------------------- */
+
+static int copy_strings(char ***dst, char *const *src, size_t n)
+{
+    size_t i;
+
+    *dst = mlq_calloc(n, sizeof **dst);
+    if (*dst == NULL)
+        return -1;
+    for (i = 0; i < n; i++)
+        if (((*dst)[i] = mlq_strdup(src[i])) == NULL)
+            return -1;
+    return 0;
+}
+
+/* Read DATA.csv for an existing model: same feature columns, the model's classes. */
+static int read_for_model(const mlq_model *m, const char *path, mlq_dataset *d, mlq_err *err)
+{
+    size_t j;
+
+    if (mlq_csv_read(path, m->label_name, MLQ_LABEL_OPTIONAL, m->class_names, m->n_classes, d,
+                     err) != 0)
+        return -1;
+    if (d->n_features != m->n_features) {
+        mlq_err_set(err, path, 1, "%zu feature columns, but the model was trained on %zu",
+                    d->n_features, m->n_features);
+        mlq_dataset_free(d);
+        return -1;
+    }
+    for (j = 0; j < m->n_features; j++) {
+        if (strcmp(d->feature_names[j], m->feature_names[j]) != 0) {
+            mlq_err_set(err, path, 1, "feature column %zu is '%s', the model expects '%s'", j + 1,
+                        d->feature_names[j], m->feature_names[j]);
+            mlq_dataset_free(d);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Host (float) predictions of every row; -1 when memory is short. */
+static int predict_host(const mlq_model *m, const mlq_dataset *d, int *out)
+{
+    double *z = mlq_calloc(m->n_features, sizeof *z);
+    size_t i;
+
+    if (z == NULL)
+        return -1;
+    for (i = 0; i < d->n_rows; i++) {
+        mlq_model_standardize(m, d->x + i * d->n_features, z);
+        out[i] = m->algo->predict(m, z);
+    }
+    free(z);
+    return 0;
+}
+
+static int predict_device(const mlq_device *dev, const mlq_dataset *d, int *out, mlq_err *err)
+{
+    size_t i;
+
+    for (i = 0; i < d->n_rows; i++) {
+        mlq_status s = mlq_device_predict(dev, d->x + i * d->n_features, &out[i]);
+
+        if (s != MLQ_OK)
+            return mlq_err_set(err, d->path, d->line[i], "device predict failed: %s",
+                               mlq_status_str(s));
+    }
+    return 0;
+}
+
+/* Number of distinct output ids a prediction vector can hold: max + 1. */
+static size_t n_outputs(const int *pred, size_t n)
+{
+    size_t i, k = 0;
+
+    for (i = 0; i < n; i++)
+        if (pred[i] >= 0 && (size_t)pred[i] + 1 > k)
+            k = (size_t)pred[i] + 1;
+    return k;
+}
+
+/* ---- commands -------------------------------------------------------------- */
+
+static int cmd_train(int argc, char **argv)
+{
+    const char *data = NULL, *out = NULL, *label = NULL, *seed_text = NULL, *pos[1];
+    int quiet = 0, rc = EXIT_INPUT, constant;
+    size_t n_pos, j;
+    const mlq_algo *algo;
+    mlq_dataset d = {0};
+    mlq_model m = {0};
+    mlq_err err = {{0}};
+    double *z = NULL;
+    int *pred = NULL;
+    unsigned char *is_const = NULL;
+    const opt_slot slots[] = {{"data", 1, &data, NULL}, {"out", 1, &out, NULL},
+                              {"label", 1, &label, NULL}, {"seed", 1, &seed_text, NULL},
+                              {"quiet", 0, NULL, &quiet}};
+
+    if (argc < 1 || strncmp(argv[0], "--", 2) == 0)
+        USAGE("train: which algorithm? (kmeans; see 'mlq help train')");
+    algo = mlq_algo_find(argv[0]);
+    if (algo == NULL)
+        USAGE("train: unknown algorithm '%s' (see 'mlq help train')", argv[0]);
+    if (algo->train == NULL)
+        USAGE("train: algorithm '%s' is not available in this version of mlq", argv[0]);
+    m.algo = algo;
+    m.seed = 1;
+    m.hyper = cJSON_CreateObject();
+    m.training = cJSON_CreateObject();
+    if (m.hyper == NULL || m.training == NULL) {
+        mlq_model_free(&m);
+        USAGE("out of memory");
+    }
+    if (parse_args(argc - 1, argv + 1, slots, sizeof slots / sizeof slots[0], algo, m.hyper, pos,
+                   0, &n_pos, "train", &err) != 0 ||
+        (seed_text != NULL && parse_seed(seed_text, &m.seed, &err) != 0)) {
+        mlq_model_free(&m);
+        return fail(EXIT_USAGE, &err);
+    }
+    if (data == NULL || out == NULL) {
+        mlq_model_free(&m);
+        USAGE("train: --data and --out are required");
+    }
+    if (mlq_csv_read(data, label, algo->clustering ? MLQ_LABEL_OPTIONAL : MLQ_LABEL_REQUIRED, NULL,
+                     0, &d, &err) != 0)
+        goto done;
+    if (d.n_features > 65535) {
+        mlq_err_set(&err, data, 1, "%zu features: the device format allows at most 65535",
+                    d.n_features);
+        goto done;
+    }
+    m.source = mlq_strdup(data);
+    m.train_rows = d.n_rows;
+    m.n_features = d.n_features;
+    m.mean = mlq_calloc(d.n_features, sizeof *m.mean);
+    m.scale = mlq_calloc(d.n_features, sizeof *m.scale);
+    z = mlq_calloc(d.n_rows * d.n_features, sizeof *z);
+    pred = mlq_calloc(d.n_rows, sizeof *pred);
+    if (m.source == NULL || m.mean == NULL || m.scale == NULL || z == NULL || pred == NULL ||
+        copy_strings(&m.feature_names, d.feature_names, d.n_features) != 0 ||
+        (d.label_name != NULL && (m.label_name = mlq_strdup(d.label_name)) == NULL)) {
+        mlq_err_set(&err, data, 0, "out of memory (%zu rows x %zu features)", d.n_rows,
+                    d.n_features);
+        goto done;
+    }
+    if (d.y != NULL) {
+        if (copy_strings(&m.class_names, d.class_names, d.n_classes) != 0) {
+            mlq_err_set(&err, data, 0, "out of memory");
+            goto done;
+        }
+        m.n_classes = d.n_classes;
+    }
+    is_const = mlq_calloc(d.n_features, 1);
+    if (is_const == NULL) {
+        mlq_err_set(&err, data, 0, "out of memory");
+        goto done;
+    }
+    constant = mlq_model_fit_scaling(&m, &d, z, is_const, &err);
+    if (constant < 0)
+        goto done;
+    if (constant > 0 && !quiet) {
+        fprintf(stderr, "mlq: note: %s: %d constant feature%s (", data, constant,
+                constant > 1 ? "s" : "");
+        for (j = 0; j < d.n_features; j++)
+            if (is_const[j])
+                fprintf(stderr, "%s%s", m.feature_names[j], --constant > 0 ? ", " : "");
+        fputs(") standardize to 0 and take no part\n", stderr);
+    }
+    if (algo->train(&m, &d, z, !quiet && isatty(STDERR_FILENO), &err) != 0)
+        goto done;
+    if (d.y != NULL) {
+        if (predict_host(&m, &d, pred) != 0) {
+            mlq_err_set(&err, data, 0, "out of memory");
+            goto done;
+        }
+        if (algo->clustering)
+            cJSON_AddNumberToObject(m.training, "host_purity",
+                                    mlq_purity(d.y, pred, d.n_rows, d.n_classes, n_outputs(pred, d.n_rows)));
+        else
+            cJSON_AddNumberToObject(m.training, "host_accuracy",
+                                    mlq_agreement(d.y, pred, d.n_rows));
+    }
+    if (mlq_model_save(out, &m, &err) != 0)
+        goto done;
+    rc = EXIT_OK;
+done:
+    if (rc != EXIT_OK)
+        fail(rc, &err);
+    free(z);
+    free(pred);
+    free(is_const);
+    mlq_dataset_free(&d);
+    mlq_model_free(&m);
+    return rc;
+}
+
+static int cmd_export(int argc, char **argv)
+{
+    const char *name = NULL, *out = NULL, *bits = NULL, *pos[1];
+    size_t n_pos;
+    mlq_err err = {{0}};
+    mlq_model m;
+    mlq_device dev;
+    int rc = EXIT_INPUT;
+    const opt_slot slots[] = {{"name", 1, &name, NULL}, {"out", 1, &out, NULL},
+                              {"bits", 1, &bits, NULL}};
+
+    if (parse_args(argc, argv, slots, 3, NULL, NULL, pos, 1, &n_pos, "export", &err) != 0)
+        return fail(EXIT_USAGE, &err);
+    if (n_pos != 1 || name == NULL || out == NULL)
+        USAGE("export: usage: mlq export MODEL.json --name NAME --out NAME.h");
+    if (!mlq_export_name_ok(name))
+        USAGE("export: --name '%s' is not a C identifier (letters, digits and '_', at most 64)",
+              name);
+    if (bits != NULL && strcmp(bits, "16") != 0)
+        USAGE("export: --bits %s: this model supports 16-bit inputs only", bits);
+    if (mlq_model_load(pos[0], &m, &err) != 0)
+        return fail(EXIT_INPUT, &err);
+    if (mlq_device_build(&m, &dev, &err) == 0) {
+        if (mlq_export_header(&dev, name, out, &err) == 0) {
+            rc = EXIT_OK;
+            fprintf(stderr, "mlq: wrote %s: %zu coefficients, %zu saturated, %zu bytes of flash%s\n",
+                    out, dev.n_coef, dev.clipped, dev.flash_bytes,
+                    dev.raw_mul == NULL ? "; no int16 input path" : "");
+        }
+        mlq_device_free(&dev);
+    }
+    mlq_model_free(&m);
+    return rc == EXIT_OK ? rc : fail(rc, &err);
+}
+
+static int cmd_predict(int argc, char **argv)
+{
+    const char *pos[2];
+    int device = 0, rc = EXIT_INPUT, *pred = NULL;
+    size_t n_pos, i;
+    mlq_err err = {{0}};
+    mlq_model m = {0};
+    mlq_device dev = {0};
+    mlq_dataset d = {0};
+    const opt_slot slots[] = {{"device", 0, NULL, &device}};
+
+    if (parse_args(argc, argv, slots, 1, NULL, NULL, pos, 2, &n_pos, "predict", &err) != 0)
+        return fail(EXIT_USAGE, &err);
+    if (n_pos != 2)
+        USAGE("predict: usage: mlq predict MODEL.json DATA.csv [--device]");
+    if (mlq_model_load(pos[0], &m, &err) != 0 || read_for_model(&m, pos[1], &d, &err) != 0 ||
+        (device && mlq_device_build(&m, &dev, &err) != 0))
+        goto done;
+    pred = mlq_calloc(d.n_rows, sizeof *pred);
+    if (pred == NULL) {
+        mlq_err_set(&err, pos[1], 0, "out of memory");
+        goto done;
+    }
+    if (device ? predict_device(&dev, &d, pred, &err) != 0 : predict_host(&m, &d, pred) != 0) {
+        if (!device)
+            mlq_err_set(&err, pos[1], 0, "out of memory");
+        goto done;
+    }
+    for (i = 0; i < d.n_rows; i++) {
+        if (!m.algo->clustering)
+            puts(m.class_names[pred[i]]);
+        else
+            printf("%d\n", pred[i]);
+    }
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        mlq_err_set(&err, "<stdout>", 0, "write failed");
+        goto done;
+    }
+    rc = EXIT_OK;
+done:
+    if (rc != EXIT_OK)
+        fail(rc, &err);
+    free(pred);
+    mlq_device_free(&dev);
+    mlq_dataset_free(&d);
+    mlq_model_free(&m);
+    return rc;
+}
+
+static int cmd_compare(int argc, char **argv)
+{
+    const char *pos[2];
+    int json = 0, rc = EXIT_INPUT, *host = NULL, *devp = NULL;
+    size_t n_pos, n_out;
+    mlq_err err = {{0}};
+    mlq_model m = {0};
+    mlq_device dev = {0};
+    mlq_dataset d = {0};
+    double agree, h = 0, dv = 0;
+    const char *metric;
+    const opt_slot slots[] = {{"json", 0, NULL, &json}};
+
+    if (parse_args(argc, argv, slots, 1, NULL, NULL, pos, 2, &n_pos, "compare", &err) != 0)
+        return fail(EXIT_USAGE, &err);
+    if (n_pos != 2)
+        USAGE("compare: usage: mlq compare MODEL.json TEST.csv [--json]");
+    if (mlq_model_load(pos[0], &m, &err) != 0 || read_for_model(&m, pos[1], &d, &err) != 0 ||
+        mlq_device_build(&m, &dev, &err) != 0)
+        goto done;
+    host = mlq_calloc(d.n_rows, sizeof *host);
+    devp = mlq_calloc(d.n_rows, sizeof *devp);
+    if (host == NULL || devp == NULL || predict_host(&m, &d, host) != 0) {
+        mlq_err_set(&err, pos[1], 0, "out of memory");
+        goto done;
+    }
+    if (predict_device(&dev, &d, devp, &err) != 0)
+        goto done;
+    agree = mlq_agreement(host, devp, d.n_rows);
+    metric = m.algo->clustering ? "purity" : "accuracy";
+    n_out = dev.n_outputs;
+    if (d.y != NULL) {
+        if (m.algo->clustering) {
+            h = mlq_purity(d.y, host, d.n_rows, d.n_classes, n_out);
+            dv = mlq_purity(d.y, devp, d.n_rows, d.n_classes, n_out);
+        } else {
+            h = mlq_agreement(d.y, host, d.n_rows);
+            dv = mlq_agreement(d.y, devp, d.n_rows);
+        }
+    }
+    if (json) {
+        printf("{\"model\": \"%s\", \"algorithm\": \"%s\", \"rows\": %zu, \"agreement\": %.6f", pos[0],
+               m.algo->name, d.n_rows, agree);
+        if (d.y != NULL)
+            printf(", \"host_%s\": %.6f, \"device_%s\": %.6f", metric, h, metric, dv);
+        printf(", \"coefficients\": %zu, \"clipped\": %zu, \"flash_bytes\": %zu}\n", dev.n_coef,
+               dev.clipped, dev.flash_bytes);
+    } else {
+        printf("model       %s (%s, %zu features, %zu %s)\n", pos[0], m.algo->name, m.n_features,
+               n_out, m.algo->clustering ? "clusters" : "classes");
+        printf("data        %s (%zu rows)\n", pos[1], d.n_rows);
+        printf("agreement   %.2f%% (%zu of %zu rows: host float == device fixed point)\n",
+               100.0 * agree, (size_t)floor(agree * (double)d.n_rows + 0.5), d.n_rows);
+        if (d.y != NULL)
+            printf("%-11s host %.2f%%, device %.2f%%\n", metric, 100.0 * h, 100.0 * dv);
+        printf("quantized   %zu coefficients, %zu saturated; %zu bytes of flash\n", dev.n_coef,
+               dev.clipped, dev.flash_bytes);
+    }
+    rc = EXIT_OK;
+done:
+    if (rc != EXIT_OK)
+        fail(rc, &err);
+    free(host);
+    free(devp);
+    mlq_device_free(&dev);
+    mlq_dataset_free(&d);
+    mlq_model_free(&m);
+    return rc;
+}
+
+static int cmd_info(int argc, char **argv)
+{
+    const char *pos[1];
+    size_t n_pos;
+    mlq_err err = {{0}};
+    mlq_model m;
+    mlq_device dev;
+    char *hyper, *training;
+
+    if (parse_args(argc, argv, NULL, 0, NULL, NULL, pos, 1, &n_pos, "info", &err) != 0)
+        return fail(EXIT_USAGE, &err);
+    if (n_pos != 1)
+        USAGE("info: usage: mlq info MODEL.json");
+    if (mlq_model_load(pos[0], &m, &err) != 0)
+        return fail(EXIT_INPUT, &err);
+    if (mlq_device_build(&m, &dev, &err) != 0) {
+        mlq_model_free(&m);
+        return fail(EXIT_INPUT, &err);
+    }
+    hyper = cJSON_PrintUnformatted(m.hyper);
+    training = cJSON_PrintUnformatted(m.training);
+    printf("model             %s\n", pos[0]);
+    printf("algorithm         %s\n", m.algo->name);
+    printf("trained on        %s (%zu rows), seed %lu\n", m.source, m.train_rows, m.seed);
+    printf("features          %zu\n", m.n_features);
+    if (m.n_classes > 0)
+        printf("classes           %zu (label column '%s')\n", m.n_classes, m.label_name);
+    printf("hyperparameters   %s\n", hyper ? hyper : "?");
+    printf("training          %s\n", training ? training : "?");
+    printf("input range       %g standard deviations = full Q1.15 scale\n", m.input_range);
+    m.algo->info(stdout, &dev);
+    printf("device flash      %zu bytes of constants (model + input quantization)\n",
+           dev.flash_bytes);
+    printf("quantized         %zu coefficients, %zu saturated\n", dev.n_coef, dev.clipped);
+    free(hyper);
+    free(training);
+    mlq_device_free(&dev);
+    mlq_model_free(&m);
+    return EXIT_OK;
+}
+
+static int cmd_split(int argc, char **argv)
+{
+    const char *train = NULL, *test = NULL, *size_text = NULL, *seed_text = NULL, *label = NULL,
+               *pos[1];
+    size_t n_pos, n_train, n_test, *tr = NULL, *te = NULL;
+    unsigned long seed = 1;
+    double frac = 0.3;
+    mlq_err err = {{0}};
+    mlq_dataset d = {0};
+    int rc = EXIT_INPUT;
+    char *end;
+    const opt_slot slots[] = {{"train", 1, &train, NULL}, {"test", 1, &test, NULL},
+                              {"test-size", 1, &size_text, NULL}, {"seed", 1, &seed_text, NULL},
+                              {"label", 1, &label, NULL}};
+
+    if (parse_args(argc, argv, slots, 5, NULL, NULL, pos, 1, &n_pos, "split", &err) != 0 ||
+        (seed_text != NULL && parse_seed(seed_text, &seed, &err) != 0))
+        return fail(EXIT_USAGE, &err);
+    if (n_pos != 1 || train == NULL || test == NULL)
+        USAGE("split: usage: mlq split DATA.csv --train TRAIN.csv --test TEST.csv [--test-size 0.3]");
+    if (size_text != NULL) {
+        frac = strtod(size_text, &end);
+        if (end == size_text || *end != '\0' || !(frac > 0.0 && frac < 1.0))
+            USAGE("split: --test-size: '%s' is not a number between 0 and 1", size_text);
+    }
+    if (mlq_csv_read(pos[0], label, MLQ_LABEL_OPTIONAL, NULL, 0, &d, &err) != 0)
+        return fail(EXIT_INPUT, &err);
+    tr = mlq_calloc(d.n_rows, sizeof *tr);
+    te = mlq_calloc(d.n_rows, sizeof *te);
+    if (tr == NULL || te == NULL ||
+        mlq_split_stratified(d.y, d.n_rows, d.n_classes, frac, seed, tr, &n_train, te,
+                             &n_test) != 0) {
+        mlq_err_set(&err, pos[0], 0, "out of memory");
+    } else if (n_train == 0 || n_test == 0) {
+        mlq_err_set(&err, pos[0], 0, "%zu rows cannot be split into two non-empty parts",
+                    d.n_rows);
+    } else if (mlq_csv_write(train, &d, tr, n_train, &err) == 0) {
+        if (mlq_csv_write(test, &d, te, n_test, &err) == 0)
+            rc = EXIT_OK;
+        else
+            remove(train); /* both files or neither */
+    }
+    free(tr);
+    free(te);
+    mlq_dataset_free(&d);
+    if (rc == EXIT_OK)
+        fprintf(stderr, "mlq: split %s: %zu training rows -> %s, %zu test rows -> %s\n", pos[0],
+                n_train, train, n_test, test);
+    return rc == EXIT_OK ? rc : fail(rc, &err);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct {
+        const char *name;
+        int (*run)(int, char **);
+    } cmds[] = {{"train", cmd_train},     {"export", cmd_export}, {"predict", cmd_predict},
+                {"compare", cmd_compare}, {"info", cmd_info},     {"split", cmd_split},
+                {"help", cmd_help}};
+    size_t i;
+
+    gsl_set_error_handler_off();
+    if (argc < 2) {
+        cmd_help(0, NULL);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+        return cmd_help(0, NULL);
+    if (strcmp(argv[1], "--version") == 0) {
+        puts("mlq " MLQ_VERSION_STRING);
+        return EXIT_OK;
+    }
+    for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+        if (strcmp(argv[1], cmds[i].name) == 0)
+            return cmds[i].run(argc - 2, argv + 2);
+    fprintf(stderr, "mlq: unknown command '%s' (try 'mlq help')\n", argv[1]);
+    return EXIT_USAGE;
+}

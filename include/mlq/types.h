@@ -47,6 +47,17 @@ const char *mlq_status_str(mlq_status status);
 #define MLQ_ASSERT(cond) ((void)0)
 #endif
 
+/*
+ * MLQ_MAYBE_UNUSED marks the constants of an exported header, so firmware
+ * that includes a header and calls only one of its entry points compiles
+ * cleanly under -Wall -Werror.
+ */
+#if defined(__GNUC__) || defined(__clang__)
+#define MLQ_MAYBE_UNUSED __attribute__((unused))
+#else
+#define MLQ_MAYBE_UNUSED
+#endif
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+#include "mlq/quant.h"
+
+#include "mlq/fixed.h"
+
+/* The integer path floors with >>; every supported compiler shifts signed
+ * values arithmetically, and this guard refuses one that does not. */
+#if (-1 >> 1) != -1
+#error "mlq needs an arithmetic right shift of negative integers"
+#endif
+
+mlq_status mlq_quant_f32_to_q15(const mlq_quant *q, const float *x, uint16_t n_features,
+                                mlq_q15_t *out)
+{
+    uint16_t j;
+
+    MLQ_ASSERT(q != NULL && x != NULL && out != NULL);
+    if (n_features != q->n_features)
+        return MLQ_ERR_SIZE;
+    for (j = 0; j < n_features; j++) {
+        /* One subtraction and one multiplication: no a*b+c shape, so no
+         * compiler can fuse them into an FMA and change the rounding. */
+        float v = (x[j] - q->offset[j]) * q->gain2[j];
+        int32_t t;
+
+        if (v < 65536.0f)
+            t = v > -65536.0f ? (int32_t)v : -65536;
+        else if (v >= 65536.0f)
+            t = 65536;
+        else
+            return MLQ_ERR_INPUT; /* NaN compares false both ways */
+        /* t = trunc(2 * value); (t + sign) / 2 truncates toward zero, which
+         * is round half away from zero of the value itself. */
+        out[j] = mlq_sat_q15((t + (t < 0 ? -1 : 1)) / 2);
+    }
+    return MLQ_OK;
+}
+
+mlq_status mlq_quant_i16_to_q15(const mlq_quant *q, const int16_t *x, uint16_t n_features,
+                                mlq_q15_t *out)
+{
+    uint16_t j;
+
+    MLQ_ASSERT(q != NULL && x != NULL && out != NULL);
+    if (n_features != q->n_features)
+        return MLQ_ERR_SIZE;
+    if (q->raw_mul == NULL)
+        return MLQ_ERR_MODEL;
+    for (j = 0; j < n_features; j++) {
+        int32_t s = (int32_t)x[j] * q->raw_mul[j] + q->raw_add[j];
+
+        out[j] = mlq_sat_q15(s >> q->raw_shift[j]);
+    }
+    return MLQ_OK;
+}

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * algo.h -- what one learning algorithm plugs into the CLI: its options,
+ * its trainer, its float reference predict, its model-file parameters, and
+ * its device side (quantizer, device predict on the host, header body).
+ * The CLI, the model file, `compare`, `predict --device` and the exporter
+ * are written once against this table.
+ */
+#ifndef MLQ_ALGO_H
+#define MLQ_ALGO_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "csv.h"
+#include "model.h"
+#include "mlq/types.h"
+
+struct cJSON;
+struct mlq_device;
+
+typedef enum mlq_opt_kind {
+    MLQ_OPT_INT,    /* integer in [min, max] */
+    MLQ_OPT_NUM,    /* finite number in [min, max] (or (min, max] with min_open), or one of `words` */
+    MLQ_OPT_CHOICE  /* one of `words` ("a|b|c") */
+} mlq_opt_kind;
+
+/** One `--name VALUE` option of `mlq train ALGO`. */
+typedef struct mlq_opt {
+    const char *name;  /* without the leading "--" */
+    mlq_opt_kind kind;
+    const char *def;   /* default, as it would be typed */
+    double min, max;
+    bool min_open;     /* the bound min itself is not allowed */
+    const char *words; /* allowed words, '|'-separated, or NULL */
+    const char *help;
+} mlq_opt;
+
+typedef struct mlq_algo {
+    const char *name;
+    const char *summary;
+    bool clustering; /* trains without labels; compare reports purity */
+    const mlq_opt *opts;
+    size_t n_opts;
+    /* Fill m->params and m->training from the standardized rows z[n_rows][n_features]
+     * (m's common fields and m->hyper are already set). 0 or -1 with err. */
+    int (*train)(mlq_model *m, const mlq_dataset *d, const double *z, bool progress, mlq_err *err);
+    /* Model-file parameters: write into obj / read and validate from obj. */
+    int (*params_save)(const mlq_model *m, struct cJSON *obj);
+    int (*params_load)(mlq_model *m, const struct cJSON *obj, const char *path, mlq_err *err);
+    void (*params_free)(void *params);
+    /* Float reference: class or cluster id of one standardized row. */
+    int (*predict)(const mlq_model *m, const double *z);
+    /* Device side (exporters/): build the quantized model, run it, write it. */
+    int (*device_build)(struct mlq_device *dev, mlq_err *err);
+    mlq_status (*device_predict)(const struct mlq_device *dev, const mlq_q15_t *q, int *out);
+    void (*device_free)(struct mlq_device *dev);
+    /* Header body: includes, model arrays, model struct, NAME_predict_q15(). */
+    int (*export_body)(FILE *f, const struct mlq_device *dev, const char *name);
+    /* `mlq info`: algorithm-specific lines, including flash and stack estimates. */
+    void (*info)(FILE *f, const struct mlq_device *dev);
+} mlq_algo;
+
+/** The algorithm called `name`, or NULL. */
+const mlq_algo *mlq_algo_find(const char *name);
+/** NULL-terminated list of all algorithms, in `mlq help` order. */
+extern const mlq_algo *const mlq_algos[];
+
+extern const mlq_algo mlq_algo_kmeans;
+
+#endif /* MLQ_ALGO_H */

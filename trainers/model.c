@@ -1,0 +1,522 @@
+/* SPDX-License-Identifier: MIT */
+#include "model.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "algo.h"
+#include "csv.h"
+
+/* Largest model file we read: far above any model that fits a device. */
+#define MODEL_MAX_BYTES (256L * 1024 * 1024)
+
+void mlq_model_standardize(const mlq_model *m, const double *x, double *z)
+{
+    size_t j;
+
+    for (j = 0; j < m->n_features; j++)
+        z[j] = (x[j] - m->mean[j]) / m->scale[j];
+}
+
+int mlq_model_fit_scaling(mlq_model *m, const mlq_dataset *d, double *z, unsigned char *is_constant,
+                          mlq_err *err)
+{
+    size_t n = d->n_rows, p = d->n_features, i, j;
+    int constant = 0;
+    double zmax = 0.0;
+
+    for (j = 0; j < p; j++) {
+        double mean = 0.0, ss = 0.0;
+        int same = 1;
+
+        for (i = 0; i < n; i++) {
+            mean += d->x[i * p + j];
+            same &= d->x[i * p + j] == d->x[j];
+        }
+        mean /= (double)n;
+        for (i = 0; i < n; i++) {
+            double dv = d->x[i * p + j] - mean;
+
+            ss += dv * dv;
+        }
+        m->mean[j] = mean;
+        m->scale[j] = sqrt(ss / (double)n);
+        if (same) { /* exactly constant: z = 0 on every training row */
+            m->mean[j] = d->x[j];
+            m->scale[j] = 1.0;
+            constant++;
+        }
+        if (is_constant != NULL)
+            is_constant[j] = (unsigned char)same;
+    }
+    if ((size_t)constant == p)
+        return mlq_err_set(err, d->path, 0, "every feature is constant: nothing to learn from");
+    for (i = 0; i < n; i++)
+        for (j = 0; j < p; j++) {
+            z[i * p + j] = (d->x[i * p + j] - m->mean[j]) / m->scale[j];
+            if (fabs(z[i * p + j]) > zmax)
+                zmax = fabs(z[i * p + j]);
+        }
+    m->input_range = 1.0;
+    while (m->input_range < zmax && m->input_range < 65536.0)
+        m->input_range *= 2.0;
+    return constant;
+}
+
+static void free_strings(char **s, size_t n)
+{
+    size_t i;
+
+    if (s == NULL)
+        return;
+    for (i = 0; i < n; i++)
+        free(s[i]);
+    free(s);
+}
+
+void mlq_model_free(mlq_model *m)
+{
+    if (m == NULL)
+        return;
+    if (m->algo != NULL && m->params != NULL)
+        m->algo->params_free(m->params);
+    free(m->source);
+    free_strings(m->feature_names, m->n_features);
+    free_strings(m->class_names, m->n_classes);
+    free(m->label_name);
+    free(m->mean);
+    free(m->scale);
+    cJSON_Delete(m->hyper);
+    cJSON_Delete(m->training);
+    memset(m, 0, sizeof *m);
+}
+
+/* ---- JSON helpers ------------------------------------------------------ */
+
+static const cJSON *field(const cJSON *obj, const char *key, const char *ctx, const char *path,
+                          mlq_err *err)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+    if (it == NULL)
+        mlq_err_set(err, path, 0, "missing field '%s%s%s'", ctx ? ctx : "", ctx ? "." : "", key);
+    return it;
+}
+
+#define FIELD_ERR(problem)                                                                     \
+    mlq_err_set(err, path, 0, "field '%s%s%s' " problem, ctx ? ctx : "", ctx ? "." : "", key)
+
+int mlq_json_get_number(const cJSON *obj, const char *key, const char *ctx, double *out,
+                        const char *path, mlq_err *err)
+{
+    const cJSON *it = field(obj, key, ctx, path, err);
+
+    if (it == NULL)
+        return -1;
+    if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble))
+        return FIELD_ERR("must be a finite number");
+    *out = it->valuedouble;
+    return 0;
+}
+
+int mlq_json_get_size(const cJSON *obj, const char *key, const char *ctx, size_t min, size_t max,
+                      size_t *out, const char *path, mlq_err *err)
+{
+    double v;
+
+    if (mlq_json_get_number(obj, key, ctx, &v, path, err) != 0)
+        return -1;
+    if (v != floor(v) || v < (double)min || v > (double)max)
+        return mlq_err_set(err, path, 0, "field '%s%s%s' must be an integer in [%zu, %zu], not %g",
+                           ctx ? ctx : "", ctx ? "." : "", key, min, max, v);
+    *out = (size_t)v;
+    return 0;
+}
+
+static int get_numbers(const cJSON *arr, size_t n, double *out, const char *ctx, const char *key,
+                       const char *path, mlq_err *err, long row)
+{
+    const cJSON *it;
+    size_t i = 0;
+
+    if (!cJSON_IsArray(arr))
+        return row < 0 ? FIELD_ERR("must be an array")
+                       : mlq_err_set(err, path, 0, "field '%s%s%s' row %ld must be an array",
+                                     ctx ? ctx : "", ctx ? "." : "", key, row);
+    if ((size_t)cJSON_GetArraySize(arr) != n)
+        return mlq_err_set(err, path, 0, "field '%s%s%s'%s has %d entries, expected %zu",
+                           ctx ? ctx : "", ctx ? "." : "", key, row < 0 ? "" : " row",
+                           cJSON_GetArraySize(arr), n);
+    cJSON_ArrayForEach(it, arr)
+    {
+        if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble))
+            return mlq_err_set(err, path, 0, "field '%s%s%s' entry %zu must be a finite number",
+                               ctx ? ctx : "", ctx ? "." : "", key, i);
+        out[i++] = it->valuedouble;
+    }
+    return 0;
+}
+
+int mlq_json_get_array(const cJSON *obj, const char *key, const char *ctx, size_t n, double *out,
+                       const char *path, mlq_err *err)
+{
+    const cJSON *arr = field(obj, key, ctx, path, err);
+
+    if (arr == NULL)
+        return -1;
+    return get_numbers(arr, n, out, ctx, key, path, err, -1);
+}
+
+int mlq_json_get_matrix(const cJSON *obj, const char *key, const char *ctx, size_t rows,
+                        size_t cols, double *out, const char *path, mlq_err *err)
+{
+    const cJSON *arr = field(obj, key, ctx, path, err), *row;
+    size_t r = 0;
+
+    if (arr == NULL)
+        return -1;
+    if (!cJSON_IsArray(arr))
+        return FIELD_ERR("must be an array of arrays");
+    if ((size_t)cJSON_GetArraySize(arr) != rows)
+        return mlq_err_set(err, path, 0, "field '%s%s%s' has %d rows, expected %zu",
+                           ctx ? ctx : "", ctx ? "." : "", key, cJSON_GetArraySize(arr), rows);
+    cJSON_ArrayForEach(row, arr)
+    {
+        if (get_numbers(row, cols, out + r * cols, ctx, key, path, err, (long)r) != 0)
+            return -1;
+        r++;
+    }
+    return 0;
+}
+
+cJSON *mlq_json_array(const double *v, size_t n)
+{
+    cJSON *a = cJSON_CreateArray();
+    size_t i;
+
+    for (i = 0; a != NULL && i < n; i++) {
+        cJSON *num = isfinite(v[i]) ? cJSON_CreateNumber(v[i]) : NULL;
+
+        if (num == NULL || !cJSON_AddItemToArray(a, num)) {
+            cJSON_Delete(num);
+            cJSON_Delete(a);
+            return NULL;
+        }
+    }
+    return a;
+}
+
+cJSON *mlq_json_matrix(const double *v, size_t rows, size_t cols)
+{
+    cJSON *a = cJSON_CreateArray();
+    size_t r;
+
+    for (r = 0; a != NULL && r < rows; r++) {
+        cJSON *row = mlq_json_array(v + r * cols, cols);
+
+        if (row == NULL || !cJSON_AddItemToArray(a, row)) {
+            cJSON_Delete(row);
+            cJSON_Delete(a);
+            return NULL;
+        }
+    }
+    return a;
+}
+
+static cJSON *string_array(char *const *s, size_t n)
+{
+    cJSON *a = cJSON_CreateArray();
+    size_t i;
+
+    for (i = 0; a != NULL && i < n; i++) {
+        cJSON *str = cJSON_CreateString(s[i]);
+
+        if (str == NULL || !cJSON_AddItemToArray(a, str)) {
+            cJSON_Delete(str);
+            cJSON_Delete(a);
+            return NULL;
+        }
+    }
+    return a;
+}
+
+static int get_strings(const cJSON *obj, const char *key, size_t *n_out, char ***out,
+                       const char *path, mlq_err *err)
+{
+    const char *ctx = NULL;
+    const cJSON *arr = field(obj, key, NULL, path, err), *it;
+    size_t n, i = 0;
+    char **s;
+
+    if (arr == NULL)
+        return -1;
+    if (!cJSON_IsArray(arr))
+        return FIELD_ERR("must be an array of strings");
+    n = (size_t)cJSON_GetArraySize(arr);
+    s = mlq_calloc(n, sizeof *s);
+    if (s == NULL)
+        return mlq_err_set(err, path, 0, "out of memory");
+    cJSON_ArrayForEach(it, arr)
+    {
+        if (!cJSON_IsString(it) || it->valuestring[0] == '\0') {
+            free_strings(s, n);
+            return mlq_err_set(err, path, 0, "field '%s' entry %zu must be a non-empty string",
+                               key, i);
+        }
+        s[i] = mlq_strdup(it->valuestring);
+        if (s[i++] == NULL) {
+            free_strings(s, n);
+            return mlq_err_set(err, path, 0, "out of memory");
+        }
+    }
+    *n_out = n;
+    *out = s;
+    return 0;
+}
+
+/* ---- load -------------------------------------------------------------- */
+
+static char *read_file(const char *path, size_t *len, mlq_err *err)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    long size;
+
+    if (f == NULL) {
+        mlq_err_set(err, path, 0, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
+        mlq_err_set(err, path, 0, "cannot read: %s", strerror(errno));
+    } else if (size == 0) {
+        mlq_err_set(err, path, 0, "empty file, not a model");
+    } else if (size > MODEL_MAX_BYTES) {
+        mlq_err_set(err, path, 0, "%ld bytes is too large for a model file", size);
+    } else if ((buf = malloc((size_t)size + 1)) == NULL) {
+        mlq_err_set(err, path, 0, "out of memory");
+    } else if (fread(buf, 1, (size_t)size, f) != (size_t)size) {
+        mlq_err_set(err, path, 0, "cannot read: %s", strerror(errno));
+        free(buf);
+        buf = NULL;
+    } else {
+        buf[size] = '\0';
+        *len = (size_t)size;
+    }
+    fclose(f);
+    return buf;
+}
+
+static long line_of(const char *text, const char *pos)
+{
+    long line = 1;
+
+    for (; text < pos && *text != '\0'; text++)
+        line += *text == '\n';
+    return line;
+}
+
+static int load_common(mlq_model *m, const cJSON *root, const char *path, mlq_err *err)
+{
+    const char *ctx = NULL, *key;
+    const cJSON *it, *sc, *data;
+    double v;
+    size_t n;
+
+    key = "format";
+    it = field(root, key, NULL, path, err);
+    if (it == NULL)
+        return -1;
+    if (!cJSON_IsString(it) || strcmp(it->valuestring, "mlq-model") != 0)
+        return mlq_err_set(err, path, 0, "not an mlq model file (field 'format' is not \"mlq-model\")");
+    if (mlq_json_get_number(root, "version", NULL, &v, path, err) != 0)
+        return -1;
+    if (v != MLQ_MODEL_VERSION)
+        return mlq_err_set(err, path, 0, "model format version %g is not supported (this mlq reads version %d)",
+                           v, MLQ_MODEL_VERSION);
+    key = "algorithm";
+    it = field(root, key, NULL, path, err);
+    if (it == NULL)
+        return -1;
+    if (!cJSON_IsString(it))
+        return FIELD_ERR("must be a string");
+    m->algo = mlq_algo_find(it->valuestring);
+    if (m->algo == NULL || m->algo->train == NULL)
+        return mlq_err_set(err, path, 0, "unknown algorithm '%s'", it->valuestring);
+
+    key = "data";
+    data = field(root, key, NULL, path, err);
+    if (data == NULL)
+        return -1;
+    if (!cJSON_IsObject(data))
+        return FIELD_ERR("must be an object");
+    ctx = "data";
+    key = "path";
+    it = field(data, key, ctx, path, err);
+    if (it == NULL)
+        return -1;
+    if (!cJSON_IsString(it))
+        return FIELD_ERR("must be a string");
+    if ((m->source = mlq_strdup(it->valuestring)) == NULL)
+        return mlq_err_set(err, path, 0, "out of memory");
+    if (mlq_json_get_size(data, "rows", ctx, 1, (size_t)1 << 40, &m->train_rows, path, err) != 0)
+        return -1;
+    ctx = NULL;
+    if (mlq_json_get_size(root, "seed", NULL, 0, 0xFFFFFFFFu, &n, path, err) != 0)
+        return -1;
+    m->seed = (unsigned long)n;
+
+    if (get_strings(root, "feature_names", &m->n_features, &m->feature_names, path, err) != 0)
+        return -1;
+    if (m->n_features == 0 || m->n_features > 65535)
+        return mlq_err_set(err, path, 0, "field 'feature_names' must have 1..65535 entries, not %zu",
+                           m->n_features);
+    if (get_strings(root, "class_names", &m->n_classes, &m->class_names, path, err) != 0)
+        return -1;
+    if (m->n_classes > 65535)
+        return mlq_err_set(err, path, 0, "field 'class_names' has more than 65535 entries");
+    key = "label_name";
+    it = field(root, key, NULL, path, err);
+    if (it == NULL)
+        return -1;
+    if (cJSON_IsString(it)) {
+        if ((m->label_name = mlq_strdup(it->valuestring)) == NULL)
+            return mlq_err_set(err, path, 0, "out of memory");
+    } else if (!cJSON_IsNull(it)) {
+        return FIELD_ERR("must be a string or null");
+    }
+    if (!m->algo->clustering && m->n_classes < 2)
+        return mlq_err_set(err, path, 0, "a %s model needs at least 2 class names", m->algo->name);
+
+    key = "scaling";
+    sc = field(root, key, NULL, path, err);
+    if (sc == NULL)
+        return -1;
+    if (!cJSON_IsObject(sc))
+        return FIELD_ERR("must be an object");
+    m->mean = mlq_calloc(m->n_features, sizeof *m->mean);
+    m->scale = mlq_calloc(m->n_features, sizeof *m->scale);
+    if (m->mean == NULL || m->scale == NULL)
+        return mlq_err_set(err, path, 0, "out of memory");
+    if (mlq_json_get_array(sc, "mean", "scaling", m->n_features, m->mean, path, err) != 0 ||
+        mlq_json_get_array(sc, "scale", "scaling", m->n_features, m->scale, path, err) != 0 ||
+        mlq_json_get_number(sc, "input_range", "scaling", &m->input_range, path, err) != 0)
+        return -1;
+    for (n = 0; n < m->n_features; n++)
+        if (!(m->scale[n] > 0))
+            return mlq_err_set(err, path, 0, "field 'scaling.scale' entry %zu must be > 0", n);
+    if (!(m->input_range >= 1 && m->input_range <= 65536) ||
+        frexp(m->input_range, &(int){0}) != 0.5)
+        return mlq_err_set(err, path, 0, "field 'scaling.input_range' must be a power of two in [1, 65536]");
+
+    key = "hyperparameters";
+    it = field(root, key, NULL, path, err);
+    if (it == NULL)
+        return -1;
+    if (!cJSON_IsObject(it))
+        return FIELD_ERR("must be an object");
+    m->hyper = cJSON_Duplicate(it, 1);
+    key = "training";
+    it = field(root, key, NULL, path, err);
+    if (it == NULL)
+        return -1;
+    if (!cJSON_IsObject(it))
+        return FIELD_ERR("must be an object");
+    m->training = cJSON_Duplicate(it, 1);
+    if (m->hyper == NULL || m->training == NULL)
+        return mlq_err_set(err, path, 0, "out of memory");
+    return 0;
+}
+
+int mlq_model_load(const char *path, mlq_model *m, mlq_err *err)
+{
+    const char *end = NULL, *ctx = NULL, *key;
+    const cJSON *params;
+    cJSON *root;
+    size_t len = 0;
+    char *text;
+    int rc = -1;
+
+    memset(m, 0, sizeof *m);
+    text = read_file(path, &len, err);
+    if (text == NULL)
+        return -1;
+    root = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1); /* the NUL ends it */
+    if (root == NULL) {
+        if (end == NULL)
+            end = cJSON_GetErrorPtr();
+        mlq_err_set(err, path, end ? line_of(text, end) : 0, "not valid JSON");
+    } else if (!cJSON_IsObject(root)) {
+        mlq_err_set(err, path, 0, "not an mlq model file (top level is not an object)");
+    } else if (load_common(m, root, path, err) == 0) {
+        key = m->algo->name;
+        params = field(root, key, NULL, path, err);
+        if (params != NULL && !cJSON_IsObject(params))
+            FIELD_ERR("must be an object");
+        else if (params != NULL)
+            rc = m->algo->params_load(m, params, path, err);
+    }
+    cJSON_Delete(root);
+    free(text);
+    if (rc != 0)
+        mlq_model_free(m);
+    return rc;
+}
+
+/* ---- save -------------------------------------------------------------- */
+
+static int add(cJSON *obj, const char *key, cJSON *item)
+{
+    if (item == NULL)
+        return -1;
+    if (!cJSON_AddItemToObject(obj, key, item)) {
+        cJSON_Delete(item);
+        return -1;
+    }
+    return 0;
+}
+
+int mlq_model_save(const char *path, const mlq_model *m, mlq_err *err)
+{
+    cJSON *root = cJSON_CreateObject(), *data, *sc, *params;
+    mlq_outfile out;
+    char *text = NULL;
+    int ok;
+
+    ok = root != NULL && add(root, "format", cJSON_CreateString("mlq-model")) == 0 &&
+         add(root, "version", cJSON_CreateNumber(MLQ_MODEL_VERSION)) == 0 &&
+         add(root, "algorithm", cJSON_CreateString(m->algo->name)) == 0 &&
+         add(root, "mlq_version", cJSON_CreateString(MLQ_VERSION_STRING)) == 0 &&
+         add(root, "data", data = cJSON_CreateObject()) == 0 &&
+         add(data, "path", cJSON_CreateString(m->source)) == 0 &&
+         add(data, "rows", cJSON_CreateNumber((double)m->train_rows)) == 0 &&
+         add(root, "seed", cJSON_CreateNumber((double)m->seed)) == 0 &&
+         add(root, "feature_names", string_array(m->feature_names, m->n_features)) == 0 &&
+         add(root, "label_name",
+             m->label_name ? cJSON_CreateString(m->label_name) : cJSON_CreateNull()) == 0 &&
+         add(root, "class_names", string_array(m->class_names, m->n_classes)) == 0 &&
+         add(root, "scaling", sc = cJSON_CreateObject()) == 0 &&
+         add(sc, "mean", mlq_json_array(m->mean, m->n_features)) == 0 &&
+         add(sc, "scale", mlq_json_array(m->scale, m->n_features)) == 0 &&
+         add(sc, "input_range", cJSON_CreateNumber(m->input_range)) == 0 &&
+         add(root, "hyperparameters", cJSON_Duplicate(m->hyper, 1)) == 0 &&
+         add(root, "training", cJSON_Duplicate(m->training, 1)) == 0 &&
+         add(root, m->algo->name, params = cJSON_CreateObject()) == 0 &&
+         m->algo->params_save(m, params) == 0;
+    if (ok)
+        text = cJSON_Print(root);
+    cJSON_Delete(root);
+    if (text == NULL)
+        return mlq_err_set(err, path, 0,
+                           "cannot write model: a parameter is not finite (NaN or inf) or memory is short");
+    if (mlq_out_open(&out, path, err) != 0) {
+        free(text);
+        return -1;
+    }
+    fputs(text, out.f);
+    fputc('\n', out.f);
+    free(text);
+    return mlq_out_commit(&out, err);
+}

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * model.h -- the model file: one JSON document (cJSON) per trained model,
+ * float64 parameters as trained plus everything the exporter and `compare`
+ * need. It is the single source of truth for the header and for compare.
+ *
+ *   mlq_model m;
+ *   if (mlq_model_load("iris.json", &m, &err) != 0) die(err.msg);
+ *   ...
+ *   mlq_model_free(&m);
+ *
+ * Common fields (every algorithm):
+ *   format "mlq-model", version MLQ_MODEL_VERSION, algorithm, mlq_version,
+ *   data {path, rows}, seed, feature_names [D], label_name (string|null),
+ *   class_names [K] (may be empty), scaling {mean [D], scale [D],
+ *   input_range R}, hyperparameters {...}, training {...}, and one object
+ *   named after the algorithm with its parameters.
+ * Loading validates all of it: types, shapes, finiteness, known algorithm
+ * and version; errors name the file and the field.
+ */
+#ifndef MLQ_MODEL_H
+#define MLQ_MODEL_H
+
+#include <stddef.h>
+
+#include "host.h"
+
+#define MLQ_MODEL_VERSION 1
+#define MLQ_VERSION_STRING "0.1.0"
+
+struct mlq_algo;
+struct cJSON;
+
+/** A trained model on the host (float64 parameters, owned arrays). */
+typedef struct mlq_model {
+    const struct mlq_algo *algo;
+    char *source;          /* training CSV path as given */
+    size_t train_rows;
+    unsigned long seed;
+    size_t n_features;
+    char **feature_names;  /* [n_features] */
+    char *label_name;      /* NULL when trained without labels */
+    size_t n_classes;      /* 0 when trained without labels */
+    char **class_names;    /* [n_classes] */
+    double *mean;          /* [n_features] standardization */
+    double *scale;         /* [n_features] > 0 */
+    double input_range;    /* R: power of two, >= 1; Q1.15 input = z / R */
+    struct cJSON *hyper;   /* hyperparameters as given (owned) */
+    struct cJSON *training; /* training report: iterations, objective, host metric (owned) */
+    void *params;          /* algorithm parameters (owned by algo) */
+} mlq_model;
+
+/** Read and validate a model file. 0, or -1 with err set and *m empty. */
+int mlq_model_load(const char *path, mlq_model *m, mlq_err *err);
+/** Write a model file atomically (validated: no NaN/inf ever reaches disk). */
+int mlq_model_save(const char *path, const mlq_model *m, mlq_err *err);
+/** Free everything the model owns; safe on a zeroed struct. */
+void mlq_model_free(mlq_model *m);
+
+struct mlq_dataset;
+
+/**
+ * Learn the input scaling of m from the rows of d: per-feature mean and
+ * population standard deviation (a constant feature gets scale 1, so it
+ * standardizes to 0 and takes no part in any distance or split), and the
+ * input range R, the smallest power of two >= max |z| over the rows (>= 1).
+ * Writes the standardized rows to z[n_rows][n_features] and, when
+ * is_constant is not NULL, 1/0 per feature to is_constant[n_features]. A
+ * feature is constant when every training value is the same. Returns the number
+ * of constant features, or -1 with err when every feature is constant.
+ */
+int mlq_model_fit_scaling(mlq_model *m, const struct mlq_dataset *d, double *z,
+                          unsigned char *is_constant, mlq_err *err);
+
+/** Standardize a raw row: z_j = (x_j - mean_j) / scale_j. */
+void mlq_model_standardize(const mlq_model *m, const double *x, double *z);
+
+/*
+ * JSON helpers shared by the algorithm modules (validation with messages
+ * "FILE: field 'a.b': problem").
+ */
+int mlq_json_get_number(const struct cJSON *obj, const char *key, const char *ctx, double *out,
+                        const char *path, mlq_err *err);
+int mlq_json_get_size(const struct cJSON *obj, const char *key, const char *ctx, size_t min,
+                      size_t max, size_t *out, const char *path, mlq_err *err);
+/** Read a numeric array of exactly n finite numbers into out[n]. */
+int mlq_json_get_array(const struct cJSON *obj, const char *key, const char *ctx, size_t n,
+                       double *out, const char *path, mlq_err *err);
+/** Read an array of `rows` arrays of `cols` finite numbers into out[rows*cols]. */
+int mlq_json_get_matrix(const struct cJSON *obj, const char *key, const char *ctx, size_t rows,
+                        size_t cols, double *out, const char *path, mlq_err *err);
+/** Add a numeric array; NULL on out of memory or a non-finite value. */
+struct cJSON *mlq_json_array(const double *v, size_t n);
+struct cJSON *mlq_json_matrix(const double *v, size_t rows, size_t cols);
+
+#endif /* MLQ_MODEL_H */
