@@ -4,6 +4,7 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -146,10 +147,14 @@ static int get_numbers(const cJSON *arr, size_t n, double *out, const char *ctx,
         return row < 0 ? FIELD_ERR("must be an array")
                        : mlq_err_set(err, path, 0, "field '%s%s%s' row %ld must be an array",
                                      ctx ? ctx : "", ctx ? "." : "", key, row);
-    if ((size_t)cJSON_GetArraySize(arr) != n)
+    if ((size_t)cJSON_GetArraySize(arr) != n) {
+        char where[32] = "";
+
+        if (row >= 0)
+            snprintf(where, sizeof where, " row %ld", row);
         return mlq_err_set(err, path, 0, "field '%s%s%s'%s has %d entries, expected %zu",
-                           ctx ? ctx : "", ctx ? "." : "", key, row < 0 ? "" : " row",
-                           cJSON_GetArraySize(arr), n);
+                           ctx ? ctx : "", ctx ? "." : "", key, where, cJSON_GetArraySize(arr), n);
+    }
     cJSON_ArrayForEach(it, arr)
     {
         if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble))

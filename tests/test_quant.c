@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Input quantization: the float path against a double reference over the
+ * whole output range, exact halves, saturation, NaN, and the int16 path
+ * against the float path for every int16 input of real features.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv.h"
+#include "algo.h"
+#include "export.h"
+#include "kmeans_params.h"
+#include "model.h"
+#include "mlq/quant.h"
+
+/* Reference: round half away from zero of (x - m) * (g2 / 2) in double, of
+ * the float operands the device sees, saturated. The float product itself is
+ * rounded to float first, as on the device. */
+static long ref_q15(float x, float m, float g2)
+{
+    float v = (x - m) * g2; /* the device's two float operations */
+    double h = (double)v / 2.0;
+    double r = h < 0 ? -floor(-h + 0.5) : floor(h + 0.5);
+
+    if (isnan(v))
+        return LONG_MIN;
+    return r > 32767 ? 32767 : r < -32768 ? -32768 : (long)r;
+}
+
+static void test_f32_matches_reference_over_whole_range(void **state)
+{
+    static const float offset[1] = {0.0f};
+    float gain2[1] = {2.0f};
+    const mlq_quant q = {1, offset, gain2, NULL, NULL, NULL};
+    long mismatches = 0;
+    int32_t i;
+
+    (void)state;
+    /* With gain2 = 2 every quarter step from -40000 to 40000 maps onto
+     * q = round(x): covers exact halves, both signs, and saturation. */
+    for (i = -160000; i <= 160000; i++) {
+        float x = (float)i * 0.25f;
+        mlq_q15_t out = 0;
+
+        assert_int_equal(mlq_quant_f32_to_q15(&q, &x, 1, &out), MLQ_OK);
+        mismatches += out != ref_q15(x, offset[0], gain2[0]);
+    }
+    assert_int_equal(mismatches, 0);
+}
+
+static void test_f32_rounds_halves_away_from_zero(void **state)
+{
+    static const float offset[1] = {0.0f};
+    static const float gain2[1] = {2.0f};
+    const mlq_quant q = {1, offset, gain2, NULL, NULL, NULL};
+    static const float x[] = {0.5f, -0.5f, 1.5f, -1.5f, 2.5f, -2.5f, 0.49999997f, -0.49999997f,
+                              32766.5f, -32767.5f, 32767.5f, -32768.5f};
+    static const mlq_q15_t want[] = {1, -1, 2, -2, 3, -3, 0, 0, 32767, -32768, 32767, -32768};
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof x / sizeof x[0]; i++) {
+        mlq_q15_t out = 0;
+
+        assert_int_equal(mlq_quant_f32_to_q15(&q, &x[i], 1, &out), MLQ_OK);
+        assert_int_equal(out, want[i]);
+    }
+}
+
+static void test_f32_saturates_and_rejects_nan(void **state)
+{
+    static const float offset[3] = {1.0f, -2.0f, 0.0f};
+    static const float gain2[3] = {1000.0f, 1000.0f, 3e38f};
+    const mlq_quant q = {3, offset, gain2, NULL, NULL, NULL};
+    float x[3] = {1e30f, -1e30f, 1.0f};
+    mlq_q15_t out[3] = {0, 0, 0};
+
+    (void)state;
+    assert_int_equal(mlq_quant_f32_to_q15(&q, x, 3, out), MLQ_OK);
+    assert_int_equal(out[0], 32767);
+    assert_int_equal(out[1], -32768);
+    assert_int_equal(out[2], 32767); /* product overflows to +inf: saturates */
+    x[0] = INFINITY;
+    x[1] = -INFINITY;
+    assert_int_equal(mlq_quant_f32_to_q15(&q, x, 3, out), MLQ_OK);
+    assert_int_equal(out[0], 32767);
+    assert_int_equal(out[1], -32768);
+    x[1] = NAN;
+    assert_int_equal(mlq_quant_f32_to_q15(&q, x, 3, out), MLQ_ERR_INPUT);
+}
+
+static void test_wrong_length_is_rejected(void **state)
+{
+    static const float offset[2] = {0.0f, 0.0f};
+    static const float gain2[2] = {2.0f, 2.0f};
+    static const int16_t mul[2] = {1, 1};
+    static const int32_t add[2] = {0, 0};
+    static const uint8_t shift[2] = {0, 0};
+    const mlq_quant q = {2, offset, gain2, mul, add, shift};
+    const mlq_quant no_raw = {2, offset, gain2, NULL, NULL, NULL};
+    const float x[3] = {1, 2, 3};
+    const int16_t xi[3] = {1, 2, 3};
+    mlq_q15_t out[3] = {7, 7, 7};
+
+    (void)state;
+    assert_int_equal(mlq_quant_f32_to_q15(&q, x, 3, out), MLQ_ERR_SIZE);
+    assert_int_equal(mlq_quant_i16_to_q15(&q, xi, 1, out), MLQ_ERR_SIZE);
+    assert_int_equal(mlq_quant_i16_to_q15(&no_raw, xi, 2, out), MLQ_ERR_MODEL);
+    assert_int_equal(out[0], 7); /* canary: nothing written on a size error */
+    assert_int_equal(out[2], 7);
+}
+
+/*
+ * The int16 path of a real model: train-free, just the scaling of each
+ * bundled integer dataset, and every int16 input value of each feature
+ * within the training range +- 4 sd. Must agree with the float path to one
+ * Q15 step.
+ */
+static void check_raw_path(const char *path, int want_raw, long *worst_out)
+{
+    mlq_dataset d = {0};
+    mlq_model m = {0};
+    mlq_device dev;
+    mlq_err err = {{0}};
+    double *z, *c;
+    kmeans_params kp;
+    size_t j;
+    long worst = 0;
+
+    assert_int_equal(mlq_csv_read(path, NULL, MLQ_LABEL_OPTIONAL, NULL, 0, &d, &err), 0);
+    m.algo = &mlq_algo_kmeans;
+    m.n_features = d.n_features;
+    m.feature_names = d.feature_names;
+    m.source = d.path;
+    m.mean = calloc(d.n_features, sizeof *m.mean);
+    m.scale = calloc(d.n_features, sizeof *m.scale);
+    z = calloc(d.n_rows * d.n_features, sizeof *z);
+    assert_non_null(m.mean);
+    assert_non_null(z);
+    assert_true(mlq_model_fit_scaling(&m, &d, z, NULL, &err) >= 0);
+    free(z);
+    /* A one-cluster model, so that mlq_device_build has parameters. */
+    c = calloc(d.n_features, sizeof *c);
+    kp.k = 1;
+    kp.centroids = c;
+    m.params = &kp;
+    assert_int_equal(mlq_device_build(&m, &dev, &err), 0);
+    assert_int_equal(dev.raw_mul != NULL, want_raw);
+    for (j = 0; want_raw && j < d.n_features; j++) {
+        double lo = m.mean[j] - 4 * m.scale[j], hi = m.mean[j] + 4 * m.scale[j];
+        long v;
+        const mlq_quant one = {1, dev.offset + j, dev.gain2 + j, dev.raw_mul + j, dev.raw_add + j,
+                               dev.raw_shift + j};
+
+        for (v = (long)floor(lo); v <= (long)ceil(hi); v++) {
+            int16_t xi = (int16_t)v;
+            float xf = (float)v;
+            mlq_q15_t qi, qf;
+
+            assert_int_equal(mlq_quant_i16_to_q15(&one, &xi, 1, &qi), MLQ_OK);
+            assert_int_equal(mlq_quant_f32_to_q15(&one, &xf, 1, &qf), MLQ_OK);
+            if (labs((long)qi - qf) > worst)
+                worst = labs((long)qi - qf);
+        }
+    }
+    mlq_device_free(&dev);
+    free(c);
+    free(m.mean);
+    free(m.scale);
+    mlq_dataset_free(&d);
+    *worst_out = worst;
+}
+
+static void test_int16_path_within_one_step_of_float_path(void **state)
+{
+    long worst = 99;
+
+    (void)state;
+    check_raw_path("data/digits.csv", 1, &worst);
+    assert_true(worst <= 1);
+    /* wine's nonflavanoid_phenols has sd 0.12: one raw unit would be more
+     * than 32767 Q15 steps, so the exporter leaves the int16 path out. */
+    check_raw_path("data/wine.csv", 0, &worst);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_f32_matches_reference_over_whole_range),
+        cmocka_unit_test(test_f32_rounds_halves_away_from_zero),
+        cmocka_unit_test(test_f32_saturates_and_rejects_nan),
+        cmocka_unit_test(test_wrong_length_is_rejected),
+        cmocka_unit_test(test_int16_path_within_one_step_of_float_path),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
