@@ -75,9 +75,64 @@ unit: $(TESTS) $(BUILD)/mlq
 	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
 
 # ---------------------------------------------------------------------------
+# Cross builds of the device library (src/) for the Cortex-M targets of
+# design.md. -fstack-usage writes a .su file per object for the stack report.
+ARM_CC   := arm-none-eabi-gcc
+ARM_SIZE := arm-none-eabi-size
+ARM_OPT  ?= -O2
+CPU_m0   := -mcpu=cortex-m0 -mthumb -mfloat-abi=soft
+CPU_m3   := -mcpu=cortex-m3 -mthumb
+CPU_m4   := -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16
+CPU_m7   := -mcpu=cortex-m7 -mthumb
+ARM_CPUS := m0 m3 m4 m7
+ARM_FLAGS = -Iinclude $(WARN) $(DEVFLAGS) -ffreestanding -ffunction-sections -fdata-sections \
+            -fstack-usage $(ARM_OPT)
+
+define arm_lib
+$(BUILD)/arm/$(1)/obj/%.o: src/%.c $(wildcard include/mlq/*.h)
+	@mkdir -p $$(@D)
+	$(ARM_CC) $(CPU_$(1)) $$(ARM_FLAGS) -c $$< -o $$@
+$(BUILD)/arm/$(1)/libmlq.a: $(DEV_SRC:src/%.c=$(BUILD)/arm/$(1)/obj/%.o)
+	@rm -f $$@
+	arm-none-eabi-ar rcs $$@ $$^
+endef
+$(foreach c,$(ARM_CPUS),$(eval $(call arm_lib,$(c))))
+
+cross: $(ARM_CPUS:%=$(BUILD)/arm/%/libmlq.a)
+	@for c in $(ARM_CPUS); do echo "== Cortex-$$c"; $(ARM_SIZE) -t $(BUILD)/arm/$$c/libmlq.a | tail -n 1; done
+
+# Device rules on the built objects: nothing but mlq_ and the compiler's
+# own __aeabi_ helpers may be undefined (no malloc, printf, exit, libm);
+# kernels other than the input quantizer use no float helper; the k-means
+# kernel calls no 64-bit multiply helper on Cortex-M0.
+nm-check: cross $(BUILD)/libmlq.a
+	@bad=$$(nm -u $(BUILD)/libmlq.a | awk 'NF==2 {print $$2}' | grep -v '^mlq_' | sort -u); \
+	if [ -n "$$bad" ]; then echo "host libmlq.a needs: $$bad"; exit 1; fi
+	@for c in $(ARM_CPUS); do \
+	    bad=$$(arm-none-eabi-nm -u $(BUILD)/arm/$$c/libmlq.a | awk 'NF==2 {print $$2}' | grep -v -e '^mlq_' -e '^__aeabi_' | sort -u); \
+	    if [ -n "$$bad" ]; then echo "Cortex-$$c libmlq.a needs: $$bad"; exit 1; fi; \
+	    for o in $(BUILD)/arm/$$c/obj/*.o; do \
+	        case $$o in */quant.o) continue;; esac; \
+	        f=$$(arm-none-eabi-nm -u $$o | grep -E '__aeabi_(f|d|i2f|ui2f|l2f|ul2f)' || true); \
+	        if [ -n "$$f" ]; then echo "$$o uses float: $$f"; exit 1; fi; \
+	    done; \
+	done
+	@if arm-none-eabi-objdump -d $(BUILD)/arm/m0/obj/kmeans.o | grep -q '__aeabi_lmul'; then \
+	    echo "k-means kernel calls __aeabi_lmul on Cortex-M0"; exit 1; fi
+	@echo "nm-check: device objects are freestanding (no libc, no float outside quant.o, no lmul in k-means on M0)"
+
+# Every public header compiles as C++ (stb's rule) with strict warnings.
+cxx-headers:
+	@for h in include/mlq/*.h; do \
+	    echo '#include "'$$h'"' | g++ -std=c++11 -Wall -Wextra -Werror -pedantic -Iinclude -I. -x c++ -fsyntax-only - || exit 1; \
+	done; echo "cxx-headers: every include/mlq header compiles as C++11"
+
+# ---------------------------------------------------------------------------
 # Dependencies (Debian). Installs only what is missing.
-DEB_PKGS := make gcc clang libgsl-dev libcjson-dev libcmocka-dev \
-            gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm g++
+# g++ compiles the headers as C++; libclang-rt-dev holds clang's sanitizer
+# runtimes; python3-sklearn is the independent float reference of make bench.
+DEB_PKGS := make gcc g++ clang libclang-rt-dev libgsl-dev libcjson-dev libcmocka-dev \
+            gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm python3 python3-sklearn
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
 	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \

@@ -9,22 +9,32 @@
 static int64_t dot_q15(const mlq_q15_t *x, const mlq_q15_t *c, uint16_t n)
 {
     int64_t acc = 0;
-    uint16_t j = 0;
+    const mlq_q15_t *end = x + n;
 
 #if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
-    for (; j + 4 <= n; j += 4) {
-        uint32_t x0, x1, c0, c1;
+    const mlq_q15_t *end8 = x + (n & ~7u);
 
-        __builtin_memcpy(&x0, x + j, 4);
-        __builtin_memcpy(&c0, c + j, 4);
-        __builtin_memcpy(&x1, x + j + 2, 4);
-        __builtin_memcpy(&c1, c + j + 2, 4);
+    while (x < end8) { /* 8 products: 8 loads, 4 SMLALD */
+        uint32_t x0, x1, x2, x3, c0, c1, c2, c3;
+
+        __builtin_memcpy(&x0, x, 4);
+        __builtin_memcpy(&x1, x + 2, 4);
+        __builtin_memcpy(&x2, x + 4, 4);
+        __builtin_memcpy(&x3, x + 6, 4);
+        __builtin_memcpy(&c0, c, 4);
+        __builtin_memcpy(&c1, c + 2, 4);
+        __builtin_memcpy(&c2, c + 4, 4);
+        __builtin_memcpy(&c3, c + 6, 4);
         __asm__("smlald %Q0, %R0, %1, %2" : "+r"(acc) : "r"(x0), "r"(c0));
         __asm__("smlald %Q0, %R0, %1, %2" : "+r"(acc) : "r"(x1), "r"(c1));
+        __asm__("smlald %Q0, %R0, %1, %2" : "+r"(acc) : "r"(x2), "r"(c2));
+        __asm__("smlald %Q0, %R0, %1, %2" : "+r"(acc) : "r"(x3), "r"(c3));
+        x += 8;
+        c += 8;
     }
 #endif
-    for (; j < n; j++)
-        acc += (int32_t)x[j] * c[j];
+    while (x < end)
+        acc += (int32_t)*x++ * *c++;
     return acc;
 }
 

@@ -9,6 +9,13 @@
 #error "mlq needs an arithmetic right shift of negative integers"
 #endif
 
+/* |v|; the builtin is one instruction on an FPU, the fallback two compares. */
+#if defined(__GNUC__)
+#define ABS_F32(v) __builtin_fabsf(v)
+#else
+#define ABS_F32(v) ((v) < 0.0f ? -(v) : (v))
+#endif
+
 mlq_status mlq_quant_f32_to_q15(const mlq_quant *q, const float *x, uint16_t n_features,
                                 mlq_q15_t *out)
 {
@@ -23,15 +30,19 @@ mlq_status mlq_quant_f32_to_q15(const mlq_quant *q, const float *x, uint16_t n_f
         float v = (x[j] - q->offset[j]) * q->gain2[j];
         int32_t t;
 
-        if (v < 65536.0f)
-            t = v > -65536.0f ? (int32_t)v : -65536;
-        else if (v >= 65536.0f)
-            t = 65536;
-        else
-            return MLQ_ERR_INPUT; /* NaN compares false both ways */
-        /* t = trunc(2 * value); (t + sign) / 2 truncates toward zero, which
-         * is round half away from zero of the value itself. */
-        out[j] = mlq_sat_q15((t + (t < 0 ? -1 : 1)) / 2);
+        if (!(ABS_F32(v) < 65535.0f)) { /* rare: saturation, or NaN */
+            if (v != v)
+                return MLQ_ERR_INPUT;
+            out[j] = v > 0.0f ? INT16_MAX : INT16_MIN;
+            continue;
+        }
+        /* t = trunc(2 * value), |t| <= 65534; (t + sign(t)) / 2 truncates
+         * toward zero, which rounds the value half away from zero, and lies
+         * in [-32767, 32767]: no saturation needed on this path. Values with
+         * |2 * value| in [65535, 65536) round to +-32768 and so take the
+         * saturating path above, which gives the same result. */
+        t = (int32_t)v;
+        out[j] = (mlq_q15_t)((t + ((t >> 31) | 1)) / 2);
     }
     return MLQ_OK;
 }

@@ -56,10 +56,11 @@ typedef struct mlq_quant {
  * @return MLQ_OK; MLQ_ERR_SIZE if n_features != q->n_features;
  *         MLQ_ERR_INPUT if some x_j is NaN (infinities saturate)
  *
- * Scaling and overflow: v = (x_j - m_j) * 2g_j in float, clamped to
- * [-65536, 65536] before the conversion to int32 (so no conversion is out
- * of range), t = trunc(v), q = (t + sign(t)) / 2 rounds v / 2 half away from
- * zero, then mlq_sat_q15-style saturation to [-32768, 32767].
+ * Scaling and overflow: v = (x_j - m_j) * 2g_j in float. When |v| < 65535,
+ * t = trunc(v) (in range, so the conversion is defined) and
+ * q = (t + sign(t)) / 2 rounds v / 2 half away from zero into
+ * [-32767, 32767]; otherwise q saturates to 32767 or -32768 (the correctly
+ * rounded value saturated), and NaN is an error.
  */
 mlq_status mlq_quant_f32_to_q15(const mlq_quant *q, const float *x, uint16_t n_features,
                                 mlq_q15_t *out);

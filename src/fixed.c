@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Elementary functions of the fixed-point core (see include/mlq/fixed.h for
+ * formats, ranges and error bounds). Every intermediate is unsigned or
+ * provably in range: no signed overflow, no right shift of a negative value.
+ * Tables were computed with 50-digit arithmetic and rounded to nearest.
+ */
+#include "mlq/fixed.h"
+
+/* ln 2 in UQ0.32, rounded up (true value 2977044471.82). */
+#define LN2_Q32 2977044472u
+/* ln 2 in Q26, rounded up (true value 46516319.87); 31 * 0.13 LSB of Q26 is
+ * far below the Q15.16 result's LSB. */
+#define LN2_Q26 46516320
+/* floor(2^10 / ln 2): under-estimates k in mlq_exp_q31() by at most one. */
+#define INV_LN2_Q10 1477u
+
+/* [44] exp(-j/64) for j = 1..44, UQ0.32 (j = 0 is 1.0, handled in code). */
+static const uint32_t exp_tab[44] = {
+    0xFC07F560u, 0xF81FAB54u, 0xF446E358u, 0xF07D5FDEu, 0xECC2E44Fu,
+    0xE9173501u, 0xE57A173Au, 0xE1EB5127u, 0xDE6AA9DDu, 0xDAF7E950u,
+    0xD792D853u, 0xD43B4096u, 0xD0F0EC9Fu, 0xCDB3A7C8u, 0xCA833E3Cu,
+    0xC75F7CF5u, 0xC44831B7u, 0xC13D2B0Cu, 0xBE3E3844u, 0xBB4B2970u,
+    0xB863CF5Du, 0xB587FB97u, 0xB2B78060u, 0xAFF230AFu, 0xAD37E031u,
+    0xAA88633Eu, 0xA7E38EE1u, 0xA54938CAu, 0xA2B93754u, 0xA0336180u,
+    0x9DB78EEFu, 0x9B4597E3u, 0x98DD553Fu, 0x967EA07Cu, 0x942953B0u,
+    0x91DD4986u, 0x8F9A5D3Cu, 0x8D606AA5u, 0x8B2F4E1Fu, 0x8906E49Au,
+    0x86E70B8Fu, 0x84CFA100u, 0x82C08376u, 0x80B991FFu
+};
+
+/* [32] ln(1 + j/32) for j = 0..31, UQ0.32. */
+static const uint32_t log_tab[32] = {
+    0x00000000u, 0x07E0A6C4u, 0x0F851860u, 0x16F0D28Bu, 0x1E27076Eu,
+    0x252AA5F0u, 0x2BFE60E1u, 0x32A4B53Au, 0x391FEF8Fu, 0x3F7230DBu,
+    0x459D72AFu, 0x4BA38AECu, 0x51862F08u, 0x5746F6FDu, 0x5CE75FDBu,
+    0x6268CE1Bu, 0x67CC8FB3u, 0x6D13DDEFu, 0x723FDF1Eu, 0x7751A813u,
+    0x7C4A3D7Fu, 0x812A952Du, 0x85F39721u, 0x8AA61E98u, 0x8F42FAF4u,
+    0x93CAF094u, 0x983EB99Au, 0x9C9F069Bu, 0xA0EC7F42u, 0xA527C2EEu,
+    0xA9516933u, 0xAD6A0262u
+};
+
+/* [32] 1 / (1 + j/32) for j = 0..31, Q15 (at most 32768). */
+static const uint16_t inv_tab[32] = {
+    32768u, 31775u, 30840u, 29959u, 29127u, 28340u, 27594u, 26887u,
+    26214u, 25575u, 24966u, 24385u, 23831u, 23302u, 22795u, 22310u,
+    21845u, 21400u, 20972u, 20560u, 20165u, 19784u, 19418u, 19065u,
+    18725u, 18396u, 18079u, 17772u, 17476u, 17190u, 16913u, 16644u
+};
+
+/* Private helper: high 32 bits of the 64-bit product (UMULL on Cortex-M3/M4,
+ * one __aeabi_lmul call on Cortex-M0). */
+static uint32_t mulhi_u32(uint32_t a, uint32_t b)
+{
+    return (uint32_t)(((uint64_t)a * b) >> 32);
+}
+
+mlq_q31_t mlq_exp_q31(int32_t x)
+{
+    uint32_t y, k, r, j, s, a, s2, inner, t, m, q;
+    uint64_t v;
+
+    if (x >= 0) {
+        return INT32_MAX; /* exp(0) = 1 saturates; x > 0 is clamped to 0 */
+    }
+    if (x < MLQ_EXP_Q31_MIN_ARG) {
+        return 0;
+    }
+    y = (uint32_t)-x; /* -x in Q16, 1..1453634 < 2^21 */
+
+    /* y / 2^16 = k ln2 + r with 0 <= r < ln2. y * 1477 < 2^32; k may come
+     * out one low, leaving r in [ln2, 2 ln2) < 1, which one step corrects. r is
+     * formed modulo 2^32, which is exact because the true r lies in [0, 1). */
+    k = (y * INV_LN2_Q10) >> 26;
+    r = (y << 16) - k * LN2_Q32;
+    if (r >= LN2_Q32) {
+        r -= LN2_Q32;
+        k += 1u;
+    }
+
+    /* exp(-r) = exp(-j/64) * exp(-s), s = r - j/64 in [0, 2^-6). */
+    j = r >> 26;
+    s = r & 0x03FFFFFFu; /* UQ0.32, < 2^26 */
+    a = s << 6;          /* s in Q38 */
+    s2 = mulhi_u32(a, a); /* s^2, Q44, < 2^32 */
+    /* 1/2 - s/6 + s^2/24 in UQ0.32; only about 22 bits matter since it is
+     * multiplied by s^2 < 2^-12. 43691 ~ 2^18/6, 2731 ~ 2^16/24. */
+    inner = 0x80000000u - (((s >> 10) * 43691u) >> 8) + (((s2 >> 12) * 2731u) >> 16);
+    t = mulhi_u32(s2, inner); /* s^2 * inner, Q44, < 2^31 */
+    m = a - ((t + 32u) >> 6); /* 1 - exp(-s) = s - s^2 * inner, Q38, < 2^32 */
+
+    /* v = exp(-j/64) * (1 - m) in UQ0.64. */
+    if (j == 0u) {
+        /* m == 0 only when r == 0, i.e. exp(-r) = 1: the largest UQ0.64. */
+        v = (m == 0u) ? UINT64_MAX : 0u - ((uint64_t)m << 26);
+    } else {
+        uint32_t e = exp_tab[j - 1u];
+        v = ((uint64_t)e << 32) - (((uint64_t)e * m) >> 6);
+    }
+
+    /* exp(x) * 2^31 = v / 2^(33 + k), rounded once. q = floor(v / 2^(32 + k))
+     * is taken from the high word so that no 64-bit variable shift is needed
+     * (k <= 31); the rounded value is at most 2^31 - 2^15 since y >= 1. */
+    q = (uint32_t)(v >> 32) >> k;
+    return mlq_sat_q31((int64_t)((q >> 1) + (q & 1u)));
+}
+
+int32_t mlq_log_q16(uint32_t x, unsigned frac_bits)
+{
+    unsigned n;
+    uint32_t u, j, d, w, w21, w2, w3, f;
+    int32_t e, sum;
+
+    MLQ_ASSERT(frac_bits <= 31u);
+    if (x == 0u) {
+        return INT32_MIN; /* -infinity; below every legal result */
+    }
+    if (frac_bits > 31u) {
+        frac_bits = 31u;
+    }
+
+    /* x / 2^frac_bits = (1 + u) * 2^e with u in [0, 1) (Q31). */
+    n = mlq_clz32(x);
+    e = (int32_t)(31u - n) - (int32_t)frac_bits; /* -31..31 */
+    u = (x << n) & 0x7FFFFFFFu;
+
+    /* 1 + u = (1 + j/32) * (1 + w), w = d / (1 + j/32) in [0, 2^-5). */
+    j = u >> 26;
+    d = u & 0x03FFFFFFu;              /* Q31, < 2^26 */
+    w = (d >> 9) * inv_tab[j];        /* Q22 * Q15 = Q37, < 2^32 */
+    w21 = w >> 16;                    /* Q21, < 2^16 */
+    w2 = w21 * w21;                   /* w^2, Q42, < 2^32 */
+    w3 = (w2 >> 16) * w21;            /* w^3, Q47, < 2^32 */
+
+    /* ln(1 + u) = ln(1 + j/32) + w - w^2/2 + w^3/3 in UQ0.32 (< ln 2); the
+     * terms are added before the one subtraction so nothing wraps. 21846
+     * ~ 2^16/3. */
+    f = log_tab[j] + ((w + 16u) >> 5) + (((w3 >> 15) * 21846u) >> 16);
+    f -= (w2 + 1024u) >> 11;
+
+    /* Sum in Q26: |e * ln2| <= 31 * 46516320 < 2^31 - 2^26. */
+    sum = e * LN2_Q26 + (int32_t)((f + 32u) >> 6);
+    return mlq_round_shift_s32(sum, 10u);
+}
+
+/* Private helper: digit-by-digit square root of a 64-bit value; the
+ * remainder x - root^2 is left in *rem for rounding decisions. */
+static uint32_t isqrt64_rem(uint64_t x, uint64_t *rem)
+{
+    uint64_t res = 0u;
+    uint64_t one;
+    uint32_t hi = (uint32_t)(x >> 32);
+    unsigned top; /* index of the highest set bit of x, rounded down to even */
+
+    if (x == 0u) {
+        *rem = 0u;
+        return 0u;
+    }
+    top = ((hi != 0u) ? 63u - mlq_clz32(hi) : 31u - mlq_clz32((uint32_t)x)) & ~1u;
+    /* one = 4^(top/2), the highest power of four not above x, built from
+     * 32-bit shifts (a variable 64-bit shift is a library call on M0). */
+    one = (top >= 32u) ? (uint64_t)((uint32_t)1 << (top - 32u)) << 32
+                       : (uint64_t)((uint32_t)1 << top);
+    while (one != 0u) {
+        if (x >= res + one) {
+            x -= res + one;
+            res = (res >> 1) + one;
+        } else {
+            res >>= 1;
+        }
+        one >>= 2;
+    }
+    *rem = x;
+    return (uint32_t)res;
+}
+
+/* Private helper: the 32-bit version of isqrt64_rem(). */
+static uint16_t isqrt32_rem(uint32_t x, uint32_t *rem)
+{
+    uint32_t res = 0u;
+    uint32_t one;
+
+    if (x == 0u) {
+        *rem = 0u;
+        return 0u;
+    }
+    one = (uint32_t)1 << ((31u - mlq_clz32(x)) & ~1u);
+    while (one != 0u) {
+        if (x >= res + one) {
+            x -= res + one;
+            res = (res >> 1) + one;
+        } else {
+            res >>= 1;
+        }
+        one >>= 2;
+    }
+    *rem = x;
+    return (uint16_t)res;
+}
+
+uint16_t mlq_isqrt_u32(uint32_t x)
+{
+    uint32_t rem;
+    return isqrt32_rem(x, &rem);
+}
+
+uint32_t mlq_isqrt_u64(uint64_t x)
+{
+    uint64_t rem;
+    if (x <= UINT32_MAX) {
+        return mlq_isqrt_u32((uint32_t)x);
+    }
+    return isqrt64_rem(x, &rem);
+}
+
+mlq_q15_t mlq_sqrt_q15(mlq_q15_t x)
+{
+    uint32_t rem;
+    uint16_t root;
+
+    if (x <= 0) {
+        return 0;
+    }
+    /* sqrt(x / 2^15) * 2^15 = sqrt(x * 2^15); round up when
+     * x * 2^15 - root^2 > root, i.e. sqrt >= root + 1/2. */
+    root = isqrt32_rem((uint32_t)x << 15, &rem);
+    if (rem > root) {
+        root = (uint16_t)(root + 1u);
+    }
+    return mlq_sat_q15((int32_t)root);
+}
+
+mlq_q31_t mlq_sqrt_q31(mlq_q31_t x)
+{
+    uint64_t rem;
+    uint32_t root;
+
+    if (x <= 0) {
+        return 0;
+    }
+    root = isqrt64_rem((uint64_t)x << 31, &rem);
+    if (rem > root) {
+        root += 1u;
+    }
+    return mlq_sat_q31((int64_t)root);
+}

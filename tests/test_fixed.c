@@ -1,0 +1,701 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Tests of the fixed-point core (include/mlq/fixed.h). Saturation, rounding
+ * and arithmetic are checked on curated edges and on seeded pseudo-random
+ * inputs against an independent 64-bit or double reference; every
+ * elementary function is checked against double over its whole input range
+ * (exhaustively where the range is small enough, else by a dense
+ * deterministic sweep plus every power of two and its neighbours), and the
+ * measured maximum error is asserted against the bound the header documents.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdint.h>
+
+#include "mlq/fixed.h"
+
+/* The bounds documented in include/mlq/fixed.h, in LSB of the result. */
+#define EXP_MAX_ERR_LSB 1.0       /* everywhere, reached at x = 0 */
+#define EXP_MAX_ERR_LSB_NZ 0.75   /* every x < 0 */
+#define LOG_MAX_ERR_LSB 0.6
+#define SQRT_MAX_ERR_LSB 0.5
+
+/* ------------------------------------------------------------------------ */
+/* Reference helpers                                                        */
+/* ------------------------------------------------------------------------ */
+
+/* splitmix64: a deterministic, high-entropy stream for "random" inputs. */
+static uint64_t rng_state;
+
+static void rng_seed(uint64_t seed)
+{
+    rng_state = seed;
+}
+
+static uint64_t rng_next(void)
+{
+    uint64_t z = (rng_state += 0x9E3779B97F4A7C15u);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+    return z ^ (z >> 31);
+}
+
+/* A random 64-bit pattern whose magnitude is itself random (uniform bit
+ * length), so that small, medium and huge values all occur. */
+static uint64_t rng_bits(void)
+{
+    uint64_t v = rng_next();
+    unsigned len = (unsigned)(rng_next() % 65u);
+    return (len == 64u) ? v : (v & (((uint64_t)1 << len) - 1u));
+}
+
+static int64_t rng_s64(void)
+{
+    uint64_t m = rng_bits();
+    int64_t v = (int64_t)(m >> 1);
+    return (rng_next() & 1u) ? -v - (int64_t)(m & 1u) : v;
+}
+
+static int32_t rng_s32(void)
+{
+    uint64_t m = rng_bits() & 0xFFFFFFFFu;
+    int32_t v = (int32_t)(m >> 1);
+    return (rng_next() & 1u) ? -v - (int32_t)(m & 1u) : v;
+}
+
+static int16_t rng_s16(void)
+{
+    return (int16_t)((int32_t)(rng_next() & 0xFFFFu) - 32768);
+}
+
+static int64_t clamp_s64(int64_t v, int64_t lo, int64_t hi)
+{
+    return v < lo ? lo : (v > hi ? hi : v);
+}
+
+/* round(x / 2^s), ties away from zero, unsaturated; computed by truncating
+ * division and the remainder, independently of the code under test. */
+static int64_t ref_round_shift(int64_t x, unsigned s)
+{
+    int64_t d, q, r, ar;
+
+    if (s == 0u) {
+        return x;
+    }
+    if (s == 63u) {
+        /* x / 2^63 is in [-1, 1); only |x| >= 2^62 reaches a half. */
+        if (x <= -((int64_t)1 << 62)) {
+            return -1;
+        }
+        return (x >= ((int64_t)1 << 62)) ? 1 : 0;
+    }
+    if (s >= 64u) {
+        return (s == 64u && x == INT64_MIN) ? -1 : 0;
+    }
+    d = (int64_t)1 << s;
+    q = x / d;
+    r = x % d;
+    ar = r < 0 ? -r : r;
+    if (ar >= d - ar) {
+        q += (x < 0) ? -1 : 1;
+    }
+    return q;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Saturation                                                               */
+/* ------------------------------------------------------------------------ */
+
+static void test_sat_q15_edges_and_random(void **state)
+{
+    static const int32_t edge[] = {0, 1, -1, INT16_MAX, INT16_MIN, INT16_MAX + 1,
+                                   INT16_MIN - 1, 65535, -65536, INT32_MAX, INT32_MIN,
+                                   INT32_MAX - 1, INT32_MIN + 1};
+    size_t i;
+    (void)state;
+    for (i = 0; i < sizeof edge / sizeof edge[0]; i++) {
+        assert_int_equal(mlq_sat_q15(edge[i]), clamp_s64(edge[i], INT16_MIN, INT16_MAX));
+    }
+    rng_seed(0x5A7015u);
+    for (i = 0; i < 200000u; i++) {
+        int32_t x = rng_s32();
+        assert_int_equal(mlq_sat_q15(x), clamp_s64(x, INT16_MIN, INT16_MAX));
+    }
+}
+
+static void test_sat_q31_edges_and_random(void **state)
+{
+    static const int64_t edge[] = {0, 1, -1, INT32_MAX, INT32_MIN, (int64_t)INT32_MAX + 1,
+                                   (int64_t)INT32_MIN - 1, INT64_MAX, INT64_MIN,
+                                   INT64_MAX - 1, INT64_MIN + 1, (int64_t)1 << 32,
+                                   -((int64_t)1 << 32)};
+    size_t i;
+    (void)state;
+    for (i = 0; i < sizeof edge / sizeof edge[0]; i++) {
+        assert_int_equal(mlq_sat_q31(edge[i]), clamp_s64(edge[i], INT32_MIN, INT32_MAX));
+    }
+    rng_seed(0x5A7031u);
+    for (i = 0; i < 200000u; i++) {
+        int64_t x = rng_s64();
+        assert_int_equal(mlq_sat_q31(x), clamp_s64(x, INT32_MIN, INT32_MAX));
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Rounding shifts and conversions                                          */
+/* ------------------------------------------------------------------------ */
+
+static void check_round_shift_s32(int32_t x, unsigned s)
+{
+    int64_t want = ref_round_shift(x, s);
+    int32_t got = mlq_round_shift_s32(x, s);
+    if (got != want) {
+        fail_msg("mlq_round_shift_s32(%ld, %u) = %ld, want %ld", (long)x, s, (long)got,
+                 (long)want);
+    }
+}
+
+static void check_round_shift_s64(int64_t x, unsigned s)
+{
+    int64_t want = clamp_s64(ref_round_shift(x, s), INT32_MIN, INT32_MAX);
+    int32_t got = mlq_round_shift_s64(x, s);
+    if (got != want) {
+        fail_msg("mlq_round_shift_s64(%lld, %u) = %ld, want %lld", (long long)x, s,
+                 (long)got, (long long)want);
+    }
+}
+
+static void test_round_shift_s32_edges_and_random(void **state)
+{
+    static const int32_t edge[] = {0, 1, -1, 2, -2, 3, -3, INT32_MAX, INT32_MIN,
+                                   INT32_MAX - 1, INT32_MIN + 1, 0x40000000, -0x40000000,
+                                   0x3FFFFFFF, -0x3FFFFFFF, 0x7FFF8000, -0x7FFF8000};
+    unsigned s;
+    size_t i;
+    (void)state;
+    for (s = 0u; s <= 40u; s++) {
+        for (i = 0; i < sizeof edge / sizeof edge[0]; i++) {
+            check_round_shift_s32(edge[i], s);
+        }
+        if (s >= 1u && s <= 31u) {
+            /* Exact halves (2m + 1) * 2^(s-1) and their neighbours, both signs. */
+            int64_t half = (int64_t)1 << (s - 1u);
+            int64_t m;
+            for (m = 0; m < 8; m++) {
+                int64_t h = (2 * m + 1) * half;
+                int64_t dv;
+                for (dv = -1; dv <= 1; dv++) {
+                    if (h + dv <= INT32_MAX) {
+                        check_round_shift_s32((int32_t)(h + dv), s);
+                        check_round_shift_s32((int32_t)-(h + dv), s);
+                    }
+                }
+            }
+        }
+    }
+    rng_seed(0x52533332u);
+    for (i = 0; i < 1000000u; i++) {
+        check_round_shift_s32(rng_s32(), (unsigned)(rng_next() % 34u));
+    }
+}
+
+static void test_round_shift_s64_edges_and_random(void **state)
+{
+    static const int64_t edge[] = {0, 1, -1, 2, -2, 3, -3, INT64_MAX, INT64_MIN,
+                                   INT64_MAX - 1, INT64_MIN + 1, INT32_MAX, INT32_MIN,
+                                   (int64_t)1 << 62, -((int64_t)1 << 62),
+                                   ((int64_t)1 << 62) - 1, -((int64_t)1 << 62) + 1,
+                                   (int64_t)0x3FFFFFFF80000000, -(int64_t)0x3FFFFFFF80000000,
+                                   (int64_t)0x3FFFFFFFC0000000, -(int64_t)0x3FFFFFFFC0000000};
+    unsigned s;
+    size_t i;
+    (void)state;
+    for (s = 0u; s <= 70u; s++) {
+        for (i = 0; i < sizeof edge / sizeof edge[0]; i++) {
+            check_round_shift_s64(edge[i], s);
+        }
+        if (s >= 1u && s <= 62u) {
+            int64_t half = (int64_t)1 << (s - 1u);
+            int64_t m;
+            for (m = 0; m < 8 && (2 * m + 1) <= INT64_MAX / half - 1; m++) {
+                int64_t h = (2 * m + 1) * half;
+                check_round_shift_s64(h, s);
+                check_round_shift_s64(-h, s);
+                check_round_shift_s64(h - 1, s);
+                check_round_shift_s64(-h + 1, s);
+                check_round_shift_s64(h + 1, s);
+                check_round_shift_s64(-h - 1, s);
+            }
+        }
+    }
+    rng_seed(0x52533634u);
+    for (i = 0; i < 1000000u; i++) {
+        check_round_shift_s64(rng_s64(), (unsigned)(rng_next() % 66u));
+    }
+}
+
+static void check_q31_to_q15(int32_t x)
+{
+    double want = round((double)x / 65536.0); /* round(): ties away from zero */
+    int32_t got = mlq_q31_to_q15(x);
+    want = want > INT16_MAX ? INT16_MAX : want;
+    if ((double)got != want) {
+        fail_msg("mlq_q31_to_q15(%ld) = %ld, want %.0f", (long)x, (long)got, want);
+    }
+}
+
+static void test_q31_to_q15_sweep(void **state)
+{
+    int64_t x;
+    int32_t p;
+    (void)state;
+    /* Every 4099th value across the range (~1M points). */
+    for (x = INT32_MIN; x <= INT32_MAX; x += 4099) {
+        check_q31_to_q15((int32_t)x);
+    }
+    /* Every half-way point +-1 and the ends. */
+    for (p = -32768; p <= 32767; p++) {
+        int64_t h = (int64_t)p * 65536 + 32768;
+        int64_t dv;
+        for (dv = -1; dv <= 1; dv++) {
+            if (h + dv <= INT32_MAX) {
+                check_q31_to_q15((int32_t)(h + dv));
+            }
+        }
+        check_q31_to_q15((int32_t)((int64_t)p * 65536));
+    }
+    check_q31_to_q15(INT32_MAX);
+    check_q31_to_q15(INT32_MIN);
+    assert_int_equal(mlq_q31_to_q15(0x7FFF7FFF), 32767);
+    assert_int_equal(mlq_q31_to_q15(0x7FFF8000), 32767); /* +1 saturates */
+    assert_int_equal(mlq_q31_to_q15(-0x7FFF8000), -32768);
+    assert_int_equal(mlq_q31_to_q15(32768), 1);
+    assert_int_equal(mlq_q31_to_q15(-32768), -1);
+    assert_int_equal(mlq_q31_to_q15(32767), 0);
+    assert_int_equal(mlq_q31_to_q15(-32767), 0);
+}
+
+static void test_q15_to_q31_exhaustive(void **state)
+{
+    int32_t x;
+    (void)state;
+    for (x = INT16_MIN; x <= INT16_MAX; x++) {
+        assert_int_equal(mlq_q15_to_q31((mlq_q15_t)x), (int64_t)x * 65536);
+        assert_int_equal(mlq_q31_to_q15(mlq_q15_to_q31((mlq_q15_t)x)), x);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Saturating arithmetic                                                    */
+/* ------------------------------------------------------------------------ */
+
+static const int16_t q15_edge[] = {0,      1,     -1,    2,      -2,     INT16_MAX,
+                                   INT16_MIN, INT16_MAX - 1, INT16_MIN + 1, 16384, -16384,
+                                   16383,  -16383, 8192,  -8192,  3,      -3,
+                                   181,    -181,  32766, -32767, 12345,  -23456};
+
+static void check_q15_ops(int16_t a, int16_t b)
+{
+    double prod = round((double)a * (double)b / 32768.0);
+    int32_t want_mul = (int32_t)(prod > INT16_MAX ? INT16_MAX : prod);
+    int32_t want_add = (int32_t)clamp_s64((int64_t)a + b, INT16_MIN, INT16_MAX);
+    int32_t want_sub = (int32_t)clamp_s64((int64_t)a - b, INT16_MIN, INT16_MAX);
+    if (mlq_add_q15(a, b) != want_add || mlq_sub_q15(a, b) != want_sub ||
+        mlq_mul_q15(a, b) != want_mul) {
+        fail_msg("q15 ops (%d, %d): add %d/%ld sub %d/%ld mul %d/%ld", a, b,
+                 mlq_add_q15(a, b), (long)want_add, mlq_sub_q15(a, b), (long)want_sub,
+                 mlq_mul_q15(a, b), (long)want_mul);
+    }
+}
+
+static void test_q15_arith_edges_and_random(void **state)
+{
+    int32_t a;
+    size_t i, j;
+    (void)state;
+    /* Every a against every curated b, both orders. */
+    for (a = INT16_MIN; a <= INT16_MAX; a++) {
+        for (j = 0; j < sizeof q15_edge / sizeof q15_edge[0]; j++) {
+            check_q15_ops((int16_t)a, q15_edge[j]);
+            check_q15_ops(q15_edge[j], (int16_t)a);
+        }
+    }
+    /* Products that land exactly on a half: a * b = (2m + 1) * 2^14. */
+    assert_int_equal(mlq_mul_q15(1, 16384), 1);
+    assert_int_equal(mlq_mul_q15(-1, 16384), -1);
+    assert_int_equal(mlq_mul_q15(3, 16384), 2);
+    assert_int_equal(mlq_mul_q15(-3, 16384), -2);
+    assert_int_equal(mlq_mul_q15(INT16_MIN, INT16_MIN), INT16_MAX);
+    assert_int_equal(mlq_mul_q15(INT16_MIN, INT16_MAX), -INT16_MAX);
+    assert_int_equal(mlq_add_q15(INT16_MAX, 1), INT16_MAX);
+    assert_int_equal(mlq_sub_q15(INT16_MIN, 1), INT16_MIN);
+    assert_int_equal(mlq_sub_q15(0, INT16_MIN), INT16_MAX);
+    rng_seed(0xA415u);
+    for (i = 0; i < 1000000u; i++) {
+        check_q15_ops(rng_s16(), rng_s16());
+    }
+}
+
+static void check_q31_ops(int32_t a, int32_t b)
+{
+    int32_t want_add = (int32_t)clamp_s64((int64_t)a + b, INT32_MIN, INT32_MAX);
+    int32_t want_sub = (int32_t)clamp_s64((int64_t)a - b, INT32_MIN, INT32_MAX);
+    int32_t want_mul =
+        (int32_t)clamp_s64(ref_round_shift((int64_t)a * b, 31u), INT32_MIN, INT32_MAX);
+    /* Cross-check the mul reference in double: |a * b| < 2^62 is exact in
+     * neither, so compare against the correctly rounded quotient instead. */
+    double dq = (double)a * (double)b / 2147483648.0;
+    if (fabs(dq - (double)want_mul) > 0.5 + fabs(dq) * 0x1p-50 && want_mul != INT32_MAX) {
+        fail_msg("reference mul_q31(%ld, %ld) disagrees with double", (long)a, (long)b);
+    }
+    if (mlq_add_q31(a, b) != want_add || mlq_sub_q31(a, b) != want_sub ||
+        mlq_mul_q31(a, b) != want_mul) {
+        fail_msg("q31 ops (%ld, %ld): add %ld/%ld sub %ld/%ld mul %ld/%ld", (long)a, (long)b,
+                 (long)mlq_add_q31(a, b), (long)want_add, (long)mlq_sub_q31(a, b),
+                 (long)want_sub, (long)mlq_mul_q31(a, b), (long)want_mul);
+    }
+}
+
+static void test_q31_arith_edges_and_random(void **state)
+{
+    static const int32_t edge[] = {0,          1,          -1,         2,
+                                   -2,         INT32_MAX,  INT32_MIN,  INT32_MAX - 1,
+                                   INT32_MIN + 1, 0x40000000, -0x40000000, 0x3FFFFFFF,
+                                   -0x3FFFFFFF, 0x10000,   -0x10000,   0x7FFF8000,
+                                   46341,      -46341,     123456789,  -987654321};
+    size_t i, j;
+    (void)state;
+    for (i = 0; i < sizeof edge / sizeof edge[0]; i++) {
+        for (j = 0; j < sizeof edge / sizeof edge[0]; j++) {
+            check_q31_ops(edge[i], edge[j]);
+        }
+    }
+    /* Exact halves: a * b = (2m + 1) * 2^30. */
+    assert_int_equal(mlq_mul_q31(1, 0x40000000), 1);
+    assert_int_equal(mlq_mul_q31(-1, 0x40000000), -1);
+    assert_int_equal(mlq_mul_q31(3, 0x40000000), 2);
+    assert_int_equal(mlq_mul_q31(-3, 0x40000000), -2);
+    assert_int_equal(mlq_mul_q31(INT32_MIN, INT32_MIN), INT32_MAX);
+    assert_int_equal(mlq_mul_q31(INT32_MIN, INT32_MAX), -INT32_MAX);
+    assert_int_equal(mlq_add_q31(INT32_MAX, 1), INT32_MAX);
+    assert_int_equal(mlq_add_q31(INT32_MIN, -1), INT32_MIN);
+    assert_int_equal(mlq_sub_q31(0, INT32_MIN), INT32_MAX);
+    rng_seed(0xA431u);
+    for (i = 0; i < 1000000u; i++) {
+        /* Alternate uniform 32-bit patterns with random-magnitude ones. */
+        int32_t a = (i & 1u) ? (int32_t)((int64_t)(rng_next() & 0xFFFFFFFFu) - 2147483648)
+                             : rng_s32();
+        check_q31_ops(a, rng_s32());
+    }
+}
+
+static void test_clz32(void **state)
+{
+    unsigned p;
+    size_t i;
+    (void)state;
+    assert_int_equal(mlq_clz32(0u), 32);
+    for (p = 0u; p < 32u; p++) {
+        uint32_t v = (uint32_t)1 << p;
+        assert_int_equal(mlq_clz32(v), 31u - p);
+        assert_int_equal(mlq_clz32(v | (v - 1u)), 31u - p);
+    }
+    rng_seed(0xC12u);
+    for (i = 0; i < 100000u; i++) {
+        uint32_t v = (uint32_t)(rng_bits() & 0xFFFFFFFFu);
+        unsigned n = 0u;
+        while (n < 32u && (v & (0x80000000u >> n)) == 0u) {
+            n++;
+        }
+        assert_int_equal(mlq_clz32(v), n);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Elementary functions                                                     */
+/* ------------------------------------------------------------------------ */
+
+static void test_exp_q31_every_input(void **state)
+{
+    double max_err = 0.0, max_err_nz = 0.0;
+    int32_t worst = 0;
+    int32_t x;
+    int64_t xx;
+    mlq_q31_t prev = 0;
+    (void)state;
+
+    /* Every input that can give a non-zero result, and the first that
+     * cannot: exp(x / 2^16) * 2^31 against double. */
+    for (x = MLQ_EXP_Q31_MIN_ARG - 1; x <= 0; x++) {
+        mlq_q31_t got = mlq_exp_q31(x);
+        double want = exp((double)x / 65536.0) * 2147483648.0;
+        double err = fabs((double)got - want);
+        if (got < prev) {
+            fail_msg("exp_q31 not monotonic at x = %ld", (long)x);
+        }
+        prev = got;
+        if (err > max_err) {
+            max_err = err;
+        }
+        if (x < 0 && err > max_err_nz) {
+            max_err_nz = err;
+            worst = x;
+        }
+    }
+    print_message("exp_q31: max error %.4f LSB (x < 0: %.4f LSB at x = %ld)\n", max_err,
+                  max_err_nz, (long)worst);
+    assert_true(max_err <= EXP_MAX_ERR_LSB);
+    assert_true(max_err_nz <= EXP_MAX_ERR_LSB_NZ);
+
+    assert_int_equal(mlq_exp_q31(0), INT32_MAX);
+    assert_int_equal(mlq_exp_q31(MLQ_EXP_Q31_MIN_ARG), 1);
+    assert_int_equal(mlq_exp_q31(MLQ_EXP_Q31_MIN_ARG - 1), 0);
+    assert_int_equal(mlq_exp_q31(-65536), 790015084); /* the header's example */
+    /* The rest of the range: underflow to 0 below, clamp to exp(0) above. */
+    for (xx = INT32_MIN; xx < MLQ_EXP_Q31_MIN_ARG - 1; xx += 1021) {
+        assert_int_equal(mlq_exp_q31((int32_t)xx), 0);
+    }
+    assert_int_equal(mlq_exp_q31(INT32_MIN), 0);
+    assert_int_equal(mlq_exp_q31(INT32_MIN + 1), 0);
+    for (xx = 1; xx <= INT32_MAX; xx += 1021) {
+        assert_int_equal(mlq_exp_q31((int32_t)xx), INT32_MAX);
+    }
+    assert_int_equal(mlq_exp_q31(1), INT32_MAX);
+    assert_int_equal(mlq_exp_q31(INT32_MAX), INT32_MAX);
+}
+
+static double log_max_err;
+static uint32_t log_worst_x;
+static unsigned log_worst_f;
+
+static void check_log(uint32_t x, unsigned f)
+{
+    int32_t got = mlq_log_q16(x, f);
+    double want = (log((double)x) - (double)f * log(2.0)) * 65536.0;
+    double err = fabs((double)got - want);
+    if (err > log_max_err) {
+        log_max_err = err;
+        log_worst_x = x;
+        log_worst_f = f;
+    }
+}
+
+static void test_log_q16_sweep(void **state)
+{
+    uint64_t i, x;
+    unsigned f, p;
+    (void)state;
+    log_max_err = 0.0;
+
+    /* Dense sweep: every 1433rd x (~3M points), frac_bits cycling 0..31. */
+    for (i = 0, x = 1; x <= UINT32_MAX; x += 1433, i++) {
+        check_log((uint32_t)x, (unsigned)(i & 31u));
+    }
+    /* Every x below 2^16 (where x has few significant bits) at 16 bits. */
+    for (x = 1; x < 65536u; x++) {
+        check_log((uint32_t)x, 16u);
+    }
+    /* Every power of two, its neighbours and the ends, for every frac_bits. */
+    for (f = 0u; f <= 31u; f++) {
+        for (p = 0u; p < 32u; p++) {
+            uint32_t v = (uint32_t)1 << p;
+            check_log(v, f);
+            check_log(v + 1u, f);
+            check_log(v - 1u + (v == 1u), f);
+            check_log(v | (v - 1u), f);
+            assert_int_equal(mlq_log_q16(v, p), 0); /* ln 1 = 0 exactly */
+        }
+        check_log(UINT32_MAX, f);
+        check_log(3u, f);
+    }
+    /* The mantissa just below and above each table knot (j/32). */
+    for (p = 0u; p < 32u; p++) {
+        uint32_t knot = 0x80000000u + (p << 26);
+        check_log(knot, 31u);
+        check_log(knot - 1u, 31u);
+        check_log(knot + 1u, 31u);
+        check_log(knot + 0x03FFFFFFu, 31u);
+    }
+    print_message("log_q16: max error %.4f LSB at x = %lu, frac_bits = %u\n", log_max_err,
+                  (unsigned long)log_worst_x, log_worst_f);
+    assert_true(log_max_err <= LOG_MAX_ERR_LSB);
+
+    /* x = 0 is -infinity, below every legal result. */
+    assert_int_equal(mlq_log_q16(0u, 0u), INT32_MIN);
+    assert_int_equal(mlq_log_q16(0u, 31u), INT32_MIN);
+    assert_true(mlq_log_q16(1u, 31u) > INT32_MIN);
+    assert_int_equal(mlq_log_q16(3u << 16, 16u), 71999); /* the header's example */
+}
+
+static void check_isqrt32(uint32_t x)
+{
+    uint64_t r = mlq_isqrt_u32(x);
+    if (r * r > x || x - r * r > 2u * r) {
+        fail_msg("mlq_isqrt_u32(%lu) = %lu", (unsigned long)x, (unsigned long)r);
+    }
+}
+
+static void check_isqrt64(uint64_t x)
+{
+    uint64_t r = mlq_isqrt_u64(x);
+    /* r <= 2^32 - 1, so r * r and 2 * r cannot wrap. */
+    if (r > UINT32_MAX || r * r > x || x - r * r > 2u * r) {
+        fail_msg("mlq_isqrt_u64(%llu) = %llu", (unsigned long long)x, (unsigned long long)r);
+    }
+}
+
+static void test_isqrt_u32_sweep(void **state)
+{
+    uint64_t x;
+    uint32_t s;
+    (void)state;
+    /* Every 1021st value (~4.2M points). */
+    for (x = 0; x <= UINT32_MAX; x += 1021) {
+        check_isqrt32((uint32_t)x);
+    }
+    /* Every step of the staircase: s^2 - 1, s^2, s^2 + 2s for all s. */
+    for (s = 0u; s <= 65535u; s++) {
+        uint32_t sq = s * s;
+        check_isqrt32(sq);
+        check_isqrt32(sq + 2u * s);
+        if (s != 0u) {
+            check_isqrt32(sq - 1u);
+        }
+    }
+    check_isqrt32(UINT32_MAX);
+    assert_int_equal(mlq_isqrt_u32(UINT32_MAX), 65535);
+    assert_int_equal(mlq_isqrt_u32(0u), 0);
+}
+
+static void test_isqrt_u64_sweep(void **state)
+{
+    uint64_t x, i;
+    unsigned p;
+    (void)state;
+    /* Every 2^64 / ~1M-th value, the step an odd number. */
+    for (x = 7, i = 0; i < 1000000u; i++, x += 0x000010C6F7A0B5EDu) {
+        check_isqrt64(x);
+    }
+    /* Every power of two, its neighbours and the ends. */
+    for (p = 0u; p < 64u; p++) {
+        uint64_t v = (uint64_t)1 << p;
+        check_isqrt64(v);
+        check_isqrt64(v - 1u);
+        check_isqrt64(v + 1u);
+        check_isqrt64(v | (v - 1u));
+    }
+    check_isqrt64(UINT64_MAX);
+    assert_int_equal(mlq_isqrt_u64(UINT64_MAX), UINT32_MAX);
+    assert_int_equal(mlq_isqrt_u64(0u), 0);
+    /* Staircase steps at random roots of every size, including the top. */
+    rng_seed(0x15C47u);
+    for (i = 0; i < 300000u; i++) {
+        uint64_t s = (i == 0u) ? UINT32_MAX : (rng_bits() & 0xFFFFFFFFu);
+        uint64_t sq = s * s;
+        check_isqrt64(sq);
+        check_isqrt64(sq + 2u * s);
+        if (s != 0u) {
+            check_isqrt64(sq - 1u);
+        }
+        check_isqrt64(rng_bits());
+    }
+}
+
+static void test_sqrt_q15_every_input(void **state)
+{
+    double max_err = 0.0;
+    int32_t x;
+    (void)state;
+    for (x = INT16_MIN; x <= INT16_MAX; x++) {
+        mlq_q15_t got = mlq_sqrt_q15((mlq_q15_t)x);
+        if (x <= 0) {
+            assert_int_equal(got, 0);
+        } else {
+            /* Correct rounding, in integers: g^2 - g < N <= g^2 + g. */
+            uint64_t n = (uint64_t)x << 15, g = (uint64_t)got;
+            double err = fabs((double)got - sqrt((double)x * 32768.0));
+            assert_true(g * g - g < n && n <= g * g + g);
+            if (err > max_err) {
+                max_err = err;
+            }
+        }
+    }
+    print_message("sqrt_q15: max error %.4f LSB\n", max_err);
+    assert_true(max_err <= SQRT_MAX_ERR_LSB);
+    assert_int_equal(mlq_sqrt_q15(8192), 16384);
+    assert_int_equal(mlq_sqrt_q15(INT16_MAX), INT16_MAX);
+}
+
+static void check_sqrt_q31(int32_t x, double *max_err)
+{
+    mlq_q31_t got = mlq_sqrt_q31(x);
+    if (x <= 0) {
+        assert_int_equal(got, 0);
+    } else {
+        uint64_t n = (uint64_t)x << 31, g = (uint64_t)got;
+        double err = fabs((double)got - sqrt((double)x * 2147483648.0));
+        if (!(g * g - g < n && n <= g * g + g)) {
+            fail_msg("mlq_sqrt_q31(%ld) = %ld is not correctly rounded", (long)x, (long)got);
+        }
+        if (err > *max_err) {
+            *max_err = err;
+        }
+    }
+}
+
+static void test_sqrt_q31_sweep(void **state)
+{
+    double max_err = 0.0;
+    int64_t x;
+    unsigned p;
+    uint64_t g;
+    (void)state;
+    /* Every 1021st value across the whole range, negatives included. */
+    for (x = INT32_MIN; x <= INT32_MAX; x += 1021) {
+        check_sqrt_q31((int32_t)x, &max_err);
+    }
+    for (p = 0u; p < 31u; p++) {
+        int64_t v = (int64_t)1 << p;
+        check_sqrt_q31((int32_t)v, &max_err);
+        check_sqrt_q31((int32_t)(v - 1), &max_err);
+        check_sqrt_q31((int32_t)(v + 1), &max_err);
+    }
+    check_sqrt_q31(INT32_MAX, &max_err);
+    check_sqrt_q31(INT32_MIN, &max_err);
+    /* Inputs next to a rounding boundary: N = x * 2^31 close to g^2 + g. */
+    for (g = 65536u; g < 0x80000000u; g += 0x1F3Du) {
+        uint64_t x0 = (g * g + g) >> 31;
+        check_sqrt_q31((int32_t)x0, &max_err);
+        check_sqrt_q31((int32_t)(x0 + 1u), &max_err);
+    }
+    print_message("sqrt_q31: max error %.4f LSB\n", max_err);
+    assert_true(max_err <= SQRT_MAX_ERR_LSB);
+    assert_int_equal(mlq_sqrt_q31(0x20000000), 0x40000000); /* sqrt(1/4) = 1/2 */
+    assert_int_equal(mlq_sqrt_q31(INT32_MAX), INT32_MAX);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sat_q15_edges_and_random),
+        cmocka_unit_test(test_sat_q31_edges_and_random),
+        cmocka_unit_test(test_round_shift_s32_edges_and_random),
+        cmocka_unit_test(test_round_shift_s64_edges_and_random),
+        cmocka_unit_test(test_q31_to_q15_sweep),
+        cmocka_unit_test(test_q15_to_q31_exhaustive),
+        cmocka_unit_test(test_q15_arith_edges_and_random),
+        cmocka_unit_test(test_q31_arith_edges_and_random),
+        cmocka_unit_test(test_clz32),
+        cmocka_unit_test(test_exp_q31_every_input),
+        cmocka_unit_test(test_log_q16_sweep),
+        cmocka_unit_test(test_isqrt_u32_sweep),
+        cmocka_unit_test(test_isqrt_u64_sweep),
+        cmocka_unit_test(test_sqrt_q15_every_input),
+        cmocka_unit_test(test_sqrt_q31_sweep),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
