@@ -66,11 +66,11 @@ int mlq_device_build(const mlq_model *m, mlq_device *dev, mlq_err *err)
     memset(dev, 0, sizeof *dev);
     dev->model = m;
     dev->offset = mlq_calloc(p, sizeof *dev->offset);
-    dev->gain2 = mlq_calloc(p, sizeof *dev->gain2);
+    dev->gain = mlq_calloc(p, sizeof *dev->gain);
     dev->raw_mul = mlq_calloc(p, sizeof *dev->raw_mul);
     dev->raw_add = mlq_calloc(p, sizeof *dev->raw_add);
     dev->raw_shift = mlq_calloc(p, sizeof *dev->raw_shift);
-    if (dev->offset == NULL || dev->gain2 == NULL || dev->raw_mul == NULL ||
+    if (dev->offset == NULL || dev->gain == NULL || dev->raw_mul == NULL ||
         dev->raw_add == NULL || dev->raw_shift == NULL) {
         mlq_device_free(dev);
         return mlq_err_set(err, m->source, 0, "out of memory");
@@ -78,11 +78,11 @@ int mlq_device_build(const mlq_model *m, mlq_device *dev, mlq_err *err)
     for (j = 0; j < p; j++) {
         double g = steps / m->scale[j];
 
-        dev->offset[j] = (float)m->mean[j];
-        /* 2g rounded to float; the float path then computes exactly twice
-         * (x - m) * g_float, and the integer rounding halves it. */
-        dev->gain2[j] = (float)(2.0 * g);
-        if (!isfinite(dev->gain2[j]) || dev->gain2[j] == 0.0f) {
+        /* q = floor((x - o) * g) - 32768 = round((x - m) * g): the offset
+         * carries the 32768 bias and the half step of the rounding. */
+        dev->gain[j] = (float)g;
+        dev->offset[j] = (float)(m->mean[j] - 32768.5 / (double)dev->gain[j]);
+        if (!isfinite(dev->gain[j]) || dev->gain[j] == 0.0f || !isfinite(dev->offset[j])) {
             mlq_device_free(dev);
             return mlq_err_set(err, m->source, 0,
                                "feature '%s': scale %g cannot be represented in float",
@@ -102,7 +102,7 @@ int mlq_device_build(const mlq_model *m, mlq_device *dev, mlq_err *err)
     }
     dev->quant.n_features = (uint16_t)p;
     dev->quant.offset = dev->offset;
-    dev->quant.gain2 = dev->gain2;
+    dev->quant.gain = dev->gain;
     dev->quant.raw_mul = dev->raw_mul;
     dev->quant.raw_add = dev->raw_add;
     dev->quant.raw_shift = dev->raw_shift;
@@ -123,7 +123,7 @@ void mlq_device_free(mlq_device *dev)
     if (dev->impl != NULL && dev->model != NULL)
         dev->model->algo->device_free(dev);
     free(dev->offset);
-    free(dev->gain2);
+    free(dev->gain);
     free(dev->raw_mul);
     free(dev->raw_add);
     free(dev->raw_shift);
@@ -181,7 +181,8 @@ void mlq_emit_ints(FILE *f, const char *ctype, const char *name, const char *suf
     int wide = strcmp(ctype, "int64_t") == 0;
     size_t i;
 
-    fprintf(f, "static const %s %s_%s[%zu] = { /* %s */\n", ctype, name, suffix, n, shape);
+    fprintf(f, "static const %s %s_%s[%zu] MLQ_ALIGN4 = { /* %s */\n", ctype, name, suffix, n,
+            shape);
     for (i = 0; i < n; i++) {
         if (i % cols == 0)
             fputs("   ", f);
@@ -229,15 +230,15 @@ static void emit_quant(FILE *f, const mlq_device *dev, const char *name)
     char shape[128];
     int64_t *tmp = mlq_calloc(p, sizeof *tmp);
 
-    fprintf(f, "/* Input quantization: q_j = round((x_j - offset_j) * gain2_j / 2), see mlq/quant.h.\n"
+    fprintf(f, "/* Input quantization: q_j = floor((x_j - offset_j) * gain_j) - 32768, see mlq/quant.h.\n"
                " * Input range R = %g standard deviations; features, in order:\n", m->input_range);
     for (j = 0; j < p; j++)
         fprintf(f, " *   %zu %s\n", j, m->feature_names[j]);
     fputs(" */\n", f);
-    snprintf(shape, sizeof shape, "[%zu] training mean, raw units", p);
+    snprintf(shape, sizeof shape, "[%zu] mean - 32768.5 / gain, raw units", p);
     emit_floats(f, name, "offset", shape, dev->offset, p);
-    snprintf(shape, sizeof shape, "[%zu] 2 * 32768 / (scale * R)", p);
-    emit_floats(f, name, "gain2", shape, dev->gain2, p);
+    snprintf(shape, sizeof shape, "[%zu] 32768 / (scale * R), Q15 steps per raw unit", p);
+    emit_floats(f, name, "gain", shape, dev->gain, p);
     if (dev->raw_mul != NULL && tmp != NULL) {
         for (j = 0; j < p; j++)
             tmp[j] = dev->raw_mul[j];
@@ -251,12 +252,12 @@ static void emit_quant(FILE *f, const mlq_device *dev, const char *name)
             tmp[j] = dev->raw_shift[j];
         snprintf(shape, sizeof shape, "[%zu] int16 path shift", p);
         mlq_emit_ints(f, "uint8_t", name, "raw_shift", shape, tmp, p, 12);
-        fprintf(f, "MLQ_MAYBE_UNUSED static const mlq_quant %s_quant = {%zu, %s_offset, %s_gain2, "
+        fprintf(f, "MLQ_MAYBE_UNUSED static const mlq_quant %s_quant = {%zu, %s_offset, %s_gain, "
                    "%s_raw_mul, %s_raw_add, %s_raw_shift};\n\n",
                 name, p, name, name, name, name, name);
     } else {
         fprintf(f, "/* No int16 path: a feature's raw unit is finer than one Q15 step allows. */\n"
-                   "MLQ_MAYBE_UNUSED static const mlq_quant %s_quant = {%zu, %s_offset, %s_gain2, "
+                   "MLQ_MAYBE_UNUSED static const mlq_quant %s_quant = {%zu, %s_offset, %s_gain, "
                    "NULL, NULL, NULL};\n\n",
                 name, p, name, name);
     }
@@ -272,7 +273,7 @@ static void emit_entries(FILE *f, const mlq_device *dev, const char *name)
             " *  @return class or cluster id >= 0, or a negative mlq_status (NaN input). */\n"
             "static inline int %s_predict(const float *x)\n"
             "{\n"
-            "    mlq_q15_t q[%zu];\n"
+            "    mlq_q15_t q[%zu] MLQ_ALIGN4;\n"
             "    mlq_status s = mlq_quant_f32_to_q15(&%s_quant, x, %zu, q);\n"
             "    return s == MLQ_OK ? %s_predict_q15(q) : (int)s;\n"
             "}\n\n",
@@ -283,7 +284,7 @@ static void emit_entries(FILE *f, const mlq_device *dev, const char *name)
             " *  (MLQ_ERR_MODEL when this model has no int16 path). */\n"
             "static inline int %s_predict_i16(const int16_t *x)\n"
             "{\n"
-            "    mlq_q15_t q[%zu];\n"
+            "    mlq_q15_t q[%zu] MLQ_ALIGN4;\n"
             "    mlq_status s = mlq_quant_i16_to_q15(&%s_quant, x, %zu, q);\n"
             "    return s == MLQ_OK ? %s_predict_q15(q) : (int)s;\n"
             "}\n",

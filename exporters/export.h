@@ -30,7 +30,7 @@ typedef struct mlq_device {
     const mlq_model *model;
     mlq_quant quant;    /* views the arrays below */
     float *offset;      /* [n_features] */
-    float *gain2;       /* [n_features] */
+    float *gain;        /* [n_features] */
     int16_t *raw_mul;   /* [n_features], NULL when the int16 path is unavailable */
     int32_t *raw_add;   /* [n_features] */
     uint8_t *raw_shift; /* [n_features] */

@@ -14,7 +14,7 @@
 
 typedef struct kmeans_device {
     mlq_kmeans_q15 m;
-    mlq_q15_t *centroids; /* [k][p] */
+    mlq_q15_t *centroids; /* [k][row], row = p rounded up to even, zero pad */
     int64_t *norms;       /* [k] */
 } kmeans_device;
 
@@ -22,11 +22,11 @@ int mlq_kmeans_device_build(mlq_device *dev, mlq_err *err)
 {
     const mlq_model *m = dev->model;
     const kmeans_params *kp = m->params;
-    size_t p = m->n_features, c, j;
+    size_t p = m->n_features, row = (p + 1) & ~(size_t)1, c, j;
     double steps = mlq_input_steps(m);
     kmeans_device *kd = mlq_calloc(1, sizeof *kd);
 
-    if (kd == NULL || (kd->centroids = mlq_calloc(kp->k * p, sizeof *kd->centroids)) == NULL ||
+    if (kd == NULL || (kd->centroids = mlq_calloc(kp->k * row, sizeof *kd->centroids)) == NULL ||
         (kd->norms = mlq_calloc(kp->k, sizeof *kd->norms)) == NULL) {
         if (kd != NULL)
             free(kd->centroids);
@@ -39,7 +39,7 @@ int mlq_kmeans_device_build(mlq_device *dev, mlq_err *err)
         for (j = 0; j < p; j++) {
             mlq_q15_t v = mlq_quantize_q15(kp->centroids[c * p + j] * steps, &dev->clipped);
 
-            kd->centroids[c * p + j] = v;
+            kd->centroids[c * row + j] = v;
             norm += (int64_t)v * v;
         }
         kd->norms[c] = norm;
@@ -51,7 +51,7 @@ int mlq_kmeans_device_build(mlq_device *dev, mlq_err *err)
     dev->impl = kd;
     dev->n_outputs = kp->k;
     dev->n_coef = kp->k * p;
-    dev->flash_bytes += kp->k * p * sizeof(mlq_q15_t) + kp->k * sizeof(int64_t) + sizeof(mlq_kmeans_q15);
+    dev->flash_bytes += kp->k * row * sizeof(mlq_q15_t) + kp->k * sizeof(int64_t) + sizeof(mlq_kmeans_q15);
     return 0;
 }
 
@@ -81,8 +81,8 @@ void mlq_kmeans_device_free(mlq_device *dev)
 int mlq_kmeans_export_body(FILE *f, const mlq_device *dev, const char *name)
 {
     const kmeans_device *kd = dev->impl;
-    size_t k = kd->m.n_clusters, p = kd->m.n_features, i;
-    int64_t *tmp = mlq_calloc(k * p, sizeof *tmp);
+    size_t k = kd->m.n_clusters, p = kd->m.n_features, row = (p + 1) & ~(size_t)1, i;
+    int64_t *tmp = mlq_calloc(k * row, sizeof *tmp);
     char shape[96];
 
     if (tmp == NULL)
@@ -93,10 +93,13 @@ int mlq_kmeans_export_body(FILE *f, const mlq_device *dev, const char *name)
                "#endif\n\n"
                "#define %s_N_CLUSTERS %zu\n\n",
             MLQ_KMEANS_FORMAT, name, MLQ_KMEANS_FORMAT, name, k);
-    for (i = 0; i < k * p; i++)
+    for (i = 0; i < k * row; i++)
         tmp[i] = kd->centroids[i];
-    snprintf(shape, sizeof shape, "[%zu][%zu] Q1.15, input domain", k, p);
-    mlq_emit_ints(f, "mlq_q15_t", name, "centroids", shape, tmp, k * p, p < 12 ? p : 12);
+    if (row == p)
+        snprintf(shape, sizeof shape, "[%zu][%zu] Q1.15, input domain", k, p);
+    else
+        snprintf(shape, sizeof shape, "[%zu][%zu + 1] Q1.15, input domain, each row zero-padded", k, p);
+    mlq_emit_ints(f, "mlq_q15_t", name, "centroids", shape, tmp, k * row, row < 12 ? row : 12);
     snprintf(shape, sizeof shape, "[%zu] exact sum of squared centroid entries, Q2.30", k);
     mlq_emit_ints(f, "int64_t", name, "norms", shape, kd->norms, k, 4);
     fprintf(f, "MLQ_MAYBE_UNUSED static const mlq_kmeans_q15 %s_model = {%zu, %zu, %s_centroids, %s_norms};\n\n"

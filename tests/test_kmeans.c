@@ -40,8 +40,9 @@ static int64_t norm_of(const mlq_q15_t *c, size_t d)
     return s;
 }
 
-/* Reference: direct sum of squared differences in int64, lowest index on ties. */
-static uint16_t nearest_ref(const mlq_q15_t *c, size_t k, size_t d, const mlq_q15_t *x)
+/* Reference: direct sum of squared differences in int64, lowest index on ties;
+ * rows are `row` entries apart. */
+static uint16_t nearest_ref(const mlq_q15_t *c, size_t k, size_t d, size_t row, const mlq_q15_t *x)
 {
     uint16_t best = 0;
     uint64_t bd = UINT64_MAX;
@@ -51,7 +52,7 @@ static uint16_t nearest_ref(const mlq_q15_t *c, size_t k, size_t d, const mlq_q1
         uint64_t s = 0;
 
         for (j = 0; j < d; j++) {
-            int64_t diff = (int64_t)x[j] - c[i * d + j];
+            int64_t diff = (int64_t)x[j] - c[i * row + j];
 
             s += (uint64_t)(diff * diff);
         }
@@ -66,7 +67,7 @@ static uint16_t nearest_ref(const mlq_q15_t *c, size_t k, size_t d, const mlq_q1
 static void test_matches_bruteforce_for_all_tail_lengths(void **state)
 {
     enum { K = 7, DMAX = 37, ROUNDS = 300 };
-    static mlq_q15_t c[K * DMAX], x[DMAX];
+    static mlq_q15_t c[K * (DMAX + 1)], x[DMAX];
     static int64_t norms[K];
     size_t d, r, i;
 
@@ -75,22 +76,23 @@ static void test_matches_bruteforce_for_all_tail_lengths(void **state)
         for (r = 0; r < ROUNDS; r++) {
             mlq_kmeans_q15 m;
             uint16_t got = UINT16_MAX;
+            size_t row = (d + 1) & ~(size_t)1; /* odd rows carry a zero pad */
 
-            for (i = 0; i < K * d; i++)
-                c[i] = next_q15();
+            for (i = 0; i < K * row; i++)
+                c[i] = i % row == d ? 0 : next_q15();
             for (i = 0; i < d; i++)
                 x[i] = next_q15();
             if (r % 5 == 0) /* full-scale inputs: the largest products */
                 for (i = 0; i < d; i++)
                     x[i] = (next_u32() & 1) ? INT16_MIN : INT16_MAX;
             for (i = 0; i < K; i++)
-                norms[i] = norm_of(c + i * d, d);
+                norms[i] = norm_of(c + i * row, d);
             m.n_clusters = K;
             m.n_features = (uint16_t)d;
             m.centroids = c;
             m.norms = norms;
             assert_int_equal(mlq_kmeans_predict_q15(&m, x, (uint16_t)d, &got), MLQ_OK);
-            assert_int_equal(got, nearest_ref(c, K, d, x));
+            assert_int_equal(got, nearest_ref(c, K, d, row, x));
         }
     }
 }

@@ -22,52 +22,59 @@
 #include "model.h"
 #include "mlq/quant.h"
 
-/* Reference: round half away from zero of (x - m) * (g2 / 2) in double, of
- * the float operands the device sees, saturated. The float product itself is
- * rounded to float first, as on the device. */
-static long ref_q15(float x, float m, float g2)
+/* Reference in double: b = (x - o) * g with each float operation rounded to
+ * float as on the device, then floor, saturate to [0, 65535], minus 32768.
+ * LONG_MIN marks NaN. */
+static long ref_q15(float x, float o, float g)
 {
-    float v = (x - m) * g2; /* the device's two float operations */
-    double h = (double)v / 2.0;
-    double r = h < 0 ? -floor(-h + 0.5) : floor(h + 0.5);
+    float b = (x - o) * g;
+    double u = floor((double)b);
 
-    if (isnan(v))
+    if (isnan(b))
         return LONG_MIN;
-    return r > 32767 ? 32767 : r < -32768 ? -32768 : (long)r;
+    return (u < 0 ? 0 : u > 65535 ? 65535 : (long)u) - 32768;
+}
+
+/* A quantizer whose offset makes q = round(x * g) ties upward, as the
+ * exporter builds it: o = -32768.5 / g. */
+static void one_feature(float g, float *o)
+{
+    *o = (float)(-32768.5 / (double)g);
 }
 
 static void test_f32_matches_reference_over_whole_range(void **state)
 {
-    static const float offset[1] = {0.0f};
-    float gain2[1] = {2.0f};
-    const mlq_quant q = {1, offset, gain2, NULL, NULL, NULL};
+    float offset[1], gain[1] = {1.0f};
+    const mlq_quant q = {1, offset, gain, NULL, NULL, NULL};
     long mismatches = 0;
     int32_t i;
 
     (void)state;
-    /* With gain2 = 2 every quarter step from -40000 to 40000 maps onto
-     * q = round(x): covers exact halves, both signs, and saturation. */
+    one_feature(gain[0], offset);
+    /* Every quarter step from -40000 to 40000: exact halves, both signs,
+     * and saturation at both ends. */
     for (i = -160000; i <= 160000; i++) {
         float x = (float)i * 0.25f;
         mlq_q15_t out = 0;
 
         assert_int_equal(mlq_quant_f32_to_q15(&q, &x, 1, &out), MLQ_OK);
-        mismatches += out != ref_q15(x, offset[0], gain2[0]);
+        mismatches += out != ref_q15(x, offset[0], gain[0]);
     }
     assert_int_equal(mismatches, 0);
 }
 
-static void test_f32_rounds_halves_away_from_zero(void **state)
+static void test_f32_rounds_to_nearest_ties_up_and_saturates(void **state)
 {
-    static const float offset[1] = {0.0f};
-    static const float gain2[1] = {2.0f};
-    const mlq_quant q = {1, offset, gain2, NULL, NULL, NULL};
-    static const float x[] = {0.5f, -0.5f, 1.5f, -1.5f, 2.5f, -2.5f, 0.49999997f, -0.49999997f,
-                              32766.5f, -32767.5f, 32767.5f, -32768.5f};
-    static const mlq_q15_t want[] = {1, -1, 2, -2, 3, -3, 0, 0, 32767, -32768, 32767, -32768};
+    float offset[1], gain[1] = {1.0f};
+    const mlq_quant q = {1, offset, gain, NULL, NULL, NULL};
+    static const float x[] = {0.5f, -0.5f, 1.5f, -1.5f, 2.4f, -2.6f, 0.25f, -0.25f,
+                              32766.5f, -32767.5f, 32767.5f, -32768.5f, -40000.0f, 1e30f};
+    static const mlq_q15_t want[] = {1, 0, 2, -1, 2, -3, 0, 0,
+                                     32767, -32767, 32767, -32768, -32768, 32767};
     size_t i;
 
     (void)state;
+    one_feature(gain[0], offset);
     for (i = 0; i < sizeof x / sizeof x[0]; i++) {
         mlq_q15_t out = 0;
 
@@ -76,37 +83,47 @@ static void test_f32_rounds_halves_away_from_zero(void **state)
     }
 }
 
-static void test_f32_saturates_and_rejects_nan(void **state)
+/* Lengths 1..11 cover the 4-wide fast path of FPU targets and its tail;
+ * NaN anywhere is reported, infinities saturate. */
+static void test_f32_saturates_and_rejects_nan_at_any_position(void **state)
 {
-    static const float offset[3] = {1.0f, -2.0f, 0.0f};
-    static const float gain2[3] = {1000.0f, 1000.0f, 3e38f};
-    const mlq_quant q = {3, offset, gain2, NULL, NULL, NULL};
-    float x[3] = {1e30f, -1e30f, 1.0f};
-    mlq_q15_t out[3] = {0, 0, 0};
+    enum { N = 11 };
+    float offset[N], gain[N], x[N];
+    mlq_q15_t out[N];
+    size_t n, bad, j;
 
     (void)state;
-    assert_int_equal(mlq_quant_f32_to_q15(&q, x, 3, out), MLQ_OK);
-    assert_int_equal(out[0], 32767);
-    assert_int_equal(out[1], -32768);
-    assert_int_equal(out[2], 32767); /* product overflows to +inf: saturates */
-    x[0] = INFINITY;
-    x[1] = -INFINITY;
-    assert_int_equal(mlq_quant_f32_to_q15(&q, x, 3, out), MLQ_OK);
-    assert_int_equal(out[0], 32767);
-    assert_int_equal(out[1], -32768);
-    x[1] = NAN;
-    assert_int_equal(mlq_quant_f32_to_q15(&q, x, 3, out), MLQ_ERR_INPUT);
+    for (j = 0; j < N; j++) {
+        gain[j] = 1000.0f;
+        one_feature(gain[j], &offset[j]);
+    }
+    for (n = 1; n <= N; n++) {
+        const mlq_quant q = {(uint16_t)n, offset, gain, NULL, NULL, NULL};
+
+        for (j = 0; j < n; j++)
+            x[j] = j % 3 == 0 ? INFINITY : j % 3 == 1 ? -1e30f : 0.01f * (float)j;
+        assert_int_equal(mlq_quant_f32_to_q15(&q, x, (uint16_t)n, out), MLQ_OK);
+        for (j = 0; j < n; j++)
+            assert_int_equal(out[j], j % 3 == 0 ? 32767 : j % 3 == 1 ? -32768 : (int)(10 * j));
+        for (bad = 0; bad < n; bad++) {
+            float keep = x[bad];
+
+            x[bad] = NAN;
+            assert_int_equal(mlq_quant_f32_to_q15(&q, x, (uint16_t)n, out), MLQ_ERR_INPUT);
+            x[bad] = keep;
+        }
+    }
 }
 
 static void test_wrong_length_is_rejected(void **state)
 {
     static const float offset[2] = {0.0f, 0.0f};
-    static const float gain2[2] = {2.0f, 2.0f};
+    static const float gain[2] = {2.0f, 2.0f};
     static const int16_t mul[2] = {1, 1};
     static const int32_t add[2] = {0, 0};
     static const uint8_t shift[2] = {0, 0};
-    const mlq_quant q = {2, offset, gain2, mul, add, shift};
-    const mlq_quant no_raw = {2, offset, gain2, NULL, NULL, NULL};
+    const mlq_quant q = {2, offset, gain, mul, add, shift};
+    const mlq_quant no_raw = {2, offset, gain, NULL, NULL, NULL};
     const float x[3] = {1, 2, 3};
     const int16_t xi[3] = {1, 2, 3};
     mlq_q15_t out[3] = {7, 7, 7};
@@ -158,7 +175,7 @@ static void check_raw_path(const char *path, int want_raw, long *worst_out)
     for (j = 0; want_raw && j < d.n_features; j++) {
         double lo = m.mean[j] - 4 * m.scale[j], hi = m.mean[j] + 4 * m.scale[j];
         long v;
-        const mlq_quant one = {1, dev.offset + j, dev.gain2 + j, dev.raw_mul + j, dev.raw_add + j,
+        const mlq_quant one = {1, dev.offset + j, dev.gain + j, dev.raw_mul + j, dev.raw_add + j,
                                dev.raw_shift + j};
 
         for (v = (long)floor(lo); v <= (long)ceil(hi); v++) {
@@ -196,8 +213,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_f32_matches_reference_over_whole_range),
-        cmocka_unit_test(test_f32_rounds_halves_away_from_zero),
-        cmocka_unit_test(test_f32_saturates_and_rejects_nan),
+        cmocka_unit_test(test_f32_rounds_to_nearest_ties_up_and_saturates),
+        cmocka_unit_test(test_f32_saturates_and_rejects_nan_at_any_position),
         cmocka_unit_test(test_wrong_length_is_rejected),
         cmocka_unit_test(test_int16_path_within_one_step_of_float_path),
     };

@@ -28,7 +28,9 @@ extern "C" {
 /** k-means model in the Q1.15 input domain (see mlq/quant.h); lives in flash. */
 typedef struct mlq_kmeans_q15 {
     uint16_t n_clusters, n_features;
-    const mlq_q15_t *centroids; /* [n_clusters][n_features], row-major, Q1.15 */
+    const mlq_q15_t *centroids; /* [n_clusters][n_features + (n_features & 1)], row-major,
+                                   Q1.15; an odd row length is padded with one zero so
+                                   that every row starts on a 32-bit word */
     const int64_t *norms;       /* [n_clusters] sum of squared centroid entries, Q2.30 */
 } mlq_kmeans_q15;
 

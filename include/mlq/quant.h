@@ -17,12 +17,15 @@
  * units, so kernels never see the float standardization.
  *
  * Two ways in:
- *  - float features (mlq_quant_f32_to_q15): q = round((x - m) * g) with
- *    g = 32768 / (s * R), computed as one float subtraction and one float
- *    multiplication, then exact integer rounding (half away from zero). This
- *    is the only float arithmetic in mlq's device code; it is IEEE-754
- *    single precision with no fused multiply-add, so the result is the same
- *    bit for bit on x86-64, soft-float Cortex-M0 and hard-float Cortex-M4F.
+ *  - float features (mlq_quant_f32_to_q15), the only float arithmetic in
+ *    mlq's device code: b = (x - o) * g in IEEE single precision, with
+ *    g = 32768 / (s * R) and o = m - 32768.5 / g chosen at export, so that
+ *    q = floor(b) - 32768 = floor((x - m) * g + 0.5): the standardized value
+ *    rounded to nearest (ties upward), saturated to [-32768, 32767]. One
+ *    subtraction and one multiplication, no fused multiply-add: the result
+ *    is the same bit for bit on x86-64, soft-float Cortex-M0 and hard-float
+ *    Cortex-M4F (where VCVT.U16 does the floor and saturation four
+ *    features at a time).
  *  - raw int16 sensor values (mlq_quant_i16_to_q15), e.g. ADC counts, for
  *    firmware with no float at all: q = sat((x * mul + add) >> shift) with
  *    per-feature integers chosen at export. Within one step (1/32768 of R)
@@ -40,8 +43,8 @@ extern "C" {
 /** Per-feature input quantization constants; exporters emit it `const` (flash). */
 typedef struct mlq_quant {
     uint16_t n_features;
-    const float *offset;      /* [n_features] training mean m_j, raw units */
-    const float *gain2;       /* [n_features] 2 * 32768 / (s_j * R), exact double of g */
+    const float *offset;      /* [n_features] o_j = m_j - 32768.5 / g_j, raw units */
+    const float *gain;        /* [n_features] g_j = 32768 / (s_j * R), Q15 steps per raw unit */
     const int16_t *raw_mul;   /* [n_features] integer path multiplier, or NULL */
     const int32_t *raw_add;   /* [n_features] integer path offset incl. rounding */
     const uint8_t *raw_shift; /* [n_features] integer path right shift, 0..30 */
@@ -52,15 +55,16 @@ typedef struct mlq_quant {
  * @param[in]  q           quantization constants of the model
  * @param[in]  x           [n_features] raw feature values (float)
  * @param[in]  n_features  length of x and out; must equal q->n_features
- * @param[out] out         [n_features] Q1.15 inputs; unspecified on error
+ * @param[out] out         [n_features] Q1.15 inputs; unspecified on error.
+ *                         Word-aligned (MLQ_ALIGN4) buffers take the fast path.
  * @return MLQ_OK; MLQ_ERR_SIZE if n_features != q->n_features;
  *         MLQ_ERR_INPUT if some x_j is NaN (infinities saturate)
  *
- * Scaling and overflow: v = (x_j - m_j) * 2g_j in float. When |v| < 65535,
- * t = trunc(v) (in range, so the conversion is defined) and
- * q = (t + sign(t)) / 2 rounds v / 2 half away from zero into
- * [-32767, 32767]; otherwise q saturates to 32767 or -32768 (the correctly
- * rounded value saturated), and NaN is an error.
+ * Scaling and overflow: b = (x_j - o_j) * g_j in float (round to nearest;
+ * on FPU targets the caller's FPSCR is saved and restored around the
+ * loop). When 0 <= b < 65536, u = floor(b) (exact conversion, in range),
+ * else u saturates to 0 or 65535; q = u - 32768. An infinite or huge x
+ * saturates, NaN is an error. Never wraps.
  */
 mlq_status mlq_quant_f32_to_q15(const mlq_quant *q, const float *x, uint16_t n_features,
                                 mlq_q15_t *out);

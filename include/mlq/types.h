@@ -58,6 +58,17 @@ const char *mlq_status_str(mlq_status status);
 #define MLQ_MAYBE_UNUSED
 #endif
 
+/*
+ * MLQ_ALIGN4 word-aligns exported arrays and input buffers, so that kernels
+ * can read two Q15 values per load (and four per load-multiple) on cores
+ * with the DSP extension. Kernels stay correct on unaligned data.
+ */
+#if defined(__GNUC__) || defined(__clang__)
+#define MLQ_ALIGN4 __attribute__((aligned(4)))
+#else
+#define MLQ_ALIGN4
+#endif
+
 #ifdef __cplusplus
 }
 #endif

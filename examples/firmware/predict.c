@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * predict.c -- firmware that runs one exported model over rows read from a
+ * host file and prints one prediction per line.
+ *
+ *   built by ./run with -DMLQ_MODEL=NAME -DMLQ_MODEL_HEADER="H"
+ *   qemu-system-arm ... -semihosting-config enable=on,target=native,arg=fw,arg=ROWS
+ *
+ * ROWS (argv[1]) is the host file opened through semihosting, relative to
+ * QEMU's working directory.
+ *
+ * Float rows go to NAME_predict, Q15 rows to NAME_predict_q15 (see
+ * rowsfile.h). Each line of stdout is the int the model returned, so model
+ * errors show as negative numbers. Exit status 0 on success, 2 on an I/O or
+ * format error (with one line on stderr).
+ *
+ * The same file compiles for the host (./run predict --board host), which
+ * gives the reference answers of the same device code.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "model.h"
+#include "rowsfile.h"
+
+/* Semihosting writes are slow; flush stdout in blocks, not per line. */
+static char out_buf[256];
+
+static int fail(const char *path, const char *what)
+{
+    fflush(stdout);
+    fprintf(stderr, "predict: %s: %s\n", path, what);
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    const char *path;
+    rows_header h;
+    uint32_t i;
+    FILE *f;
+    union {
+        float f32[MODEL_N_FEATURES];
+        int16_t q15[MODEL_N_FEATURES];
+    } row;
+
+    if (argc != 2) {
+        fprintf(stderr, "predict: usage: %s ROWS.bin\n", argc > 0 ? argv[0] : "predict");
+        return 2;
+    }
+    path = argv[1];
+    setvbuf(stdout, out_buf, _IOFBF, sizeof out_buf);
+    f = fopen(path, "rb");
+    if (f == NULL)
+        return fail(path, "cannot open");
+    if (rows_read_header(f, &h) != 0) {
+        fclose(f);
+        return fail(path, "truncated header");
+    }
+    if (h.n_features != (uint32_t)MODEL_N_FEATURES) {
+        fclose(f);
+        fflush(stdout);
+        fprintf(stderr, "predict: %s: %lu features per row, the model wants %lu\n",
+                path, (unsigned long)h.n_features, (unsigned long)MODEL_N_FEATURES);
+        return 2;
+    }
+    for (i = 0; i < h.n_rows; i++) {
+        int y;
+        if (h.q15) {
+            if (fread(row.q15, sizeof row.q15[0], MODEL_N_FEATURES, f) != (size_t)MODEL_N_FEATURES)
+                break;
+            y = MODEL_PREDICT_Q15(row.q15);
+        } else {
+            if (fread(row.f32, sizeof row.f32[0], MODEL_N_FEATURES, f) != (size_t)MODEL_N_FEATURES)
+                break;
+            y = MODEL_PREDICT(row.f32);
+        }
+        printf("%d\n", y);
+    }
+    fclose(f);
+    if (i != h.n_rows) {
+        fflush(stdout);
+        fprintf(stderr, "predict: %s: file ends at row %lu of %lu\n", path,
+                (unsigned long)i, (unsigned long)h.n_rows);
+        return 2;
+    }
+    if (fflush(stdout) != 0)
+        return 2;
+    return 0;
+}
