@@ -274,7 +274,7 @@ static int read_for_model(const mlq_model *m, const char *path, mlq_dataset *d, 
 {
     size_t j;
 
-    if (mlq_csv_read(path, m->label_name, MLQ_LABEL_OPTIONAL, m->class_names, m->n_classes, d,
+    if (mlq_csv_read(path, m->label_name, MLQ_LABEL_IF_PRESENT, m->class_names, m->n_classes, d,
                      err) != 0)
         return -1;
     if (d->n_features != m->n_features) {

@@ -1,0 +1,48 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Independent float reference for make bench (scikit-learn, Debian's
+python3-sklearn): the same 70/30 split files, features standardized on the
+training part, the common library's model with its usual settings.
+
+    bench/reference.py kmeans TRAIN.csv TEST.csv K    -> prints test purity
+
+k-means: KMeans(n_clusters=K, n_init=10, random_state=0), i.e. k-means++
+initialisation and 10 restarts keeping the lowest inertia.
+"""
+import sys
+
+import numpy as np
+from sklearn.cluster import KMeans
+from sklearn.preprocessing import StandardScaler
+
+
+def load(path):
+    with open(path, encoding="utf-8-sig") as f:
+        header = f.readline().strip().split(",")
+    data = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
+    label = header.index("label") if "label" in header else len(header) - 1
+    y = data[:, label].astype(int)
+    x = np.delete(data, label, axis=1)
+    return x, y
+
+
+def purity(y, clusters):
+    hit = 0
+    for c in np.unique(clusters):
+        hit += np.bincount(y[clusters == c]).max()
+    return hit / len(y)
+
+
+def main(argv):
+    if len(argv) != 5 or argv[1] != "kmeans":
+        sys.exit("usage: reference.py kmeans TRAIN.csv TEST.csv K")
+    xtr, _ = load(argv[2])
+    xte, yte = load(argv[3])
+    scaler = StandardScaler().fit(xtr)
+    km = KMeans(n_clusters=int(argv[4]), n_init=10, random_state=0)
+    km.fit(scaler.transform(xtr))
+    print(f"{purity(yte, km.predict(scaler.transform(xte))):.6f}")
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# device.sh -- the device code on emulated MCUs. For every bundled dataset and
+# algorithm: train, export, build firmware for Cortex-M0 (micro:bit) and
+# Cortex-M4F (MPS2-AN386), run it in QEMU, and require its predictions to
+# equal `mlq predict --device` row for row. Then, against the same firmware
+# built for the host: random rows laced with NaN, infinities and huge values
+# (float entry) and full-range int16 rows with INT16_MIN/MAX (Q15 entry).
+# Cortex-M3 and M7 run the float rows of one dataset.
+set -u
+. "$(dirname "$0")/pipeline.sh"
+
+ALGOS=${ALGOS:-kmeans}
+pass=0
+fail=0
+
+check() { # check NAME CMP_A CMP_B
+    if cmp -s "$2" "$3"; then
+        pass=$((pass + 1))
+        echo "ok   $1 ($(wc -l <"$2") rows)"
+    else
+        fail=$((fail + 1))
+        echo "FAIL $1: $(diff "$2" "$3" | grep -c '^<') rows differ ($2 vs $3)"
+    fi
+}
+
+for algo in $ALGOS; do
+    for ds in $PIPELINE_DATASETS; do
+        if ! pipeline_prepare "$ds" "$algo"; then
+            fail=$((fail + 1))
+            echo "FAIL $ds $algo: pipeline"
+            continue
+        fi
+        d=$P_DIR
+        n_features=$(head -n 1 "$P_TEST" | tr , "\n" | grep -cvx label)
+        "$MLQ" predict "$P_MODEL" "$P_TEST" --device >"$d/$algo.cli.txt"
+        boards="m0 m4"
+        [ "$ds" = wine ] && boards="m0 m3 m4 m7"
+        for b in $boards; do
+            "$RUN" predict --board "$b" --header "$P_HEADER" --name "$P_NAME" --input "$P_ROWS" \
+                >"$d/$algo.$b.txt" 2>"$d/$algo.$b.err"
+            check "$P_NAME test rows: Cortex-$b == mlq predict --device" "$d/$algo.cli.txt" "$d/$algo.$b.txt"
+        done
+        "$RUN" rows random --rows 400 --features "$n_features" --range 50 --special --seed 7 \
+            --out "$d/special.rows"
+        "$RUN" rows random --rows 400 --features "$n_features" --q15 --seed 8 --out "$d/q15.rows"
+        for kind in special q15; do
+            "$RUN" predict --board host --header "$P_HEADER" --name "$P_NAME" \
+                --input "$d/$kind.rows" >"$d/$algo.$kind.host.txt"
+            for b in m0 m4; do
+                "$RUN" predict --board "$b" --header "$P_HEADER" --name "$P_NAME" \
+                    --input "$d/$kind.rows" >"$d/$algo.$kind.$b.txt" 2>"$d/$algo.$kind.$b.err"
+                check "$P_NAME $kind rows: Cortex-$b == host build" "$d/$algo.$kind.host.txt" "$d/$algo.$kind.$b.txt"
+            done
+        done
+        # The special rows must really reach the error path (NaN) and the
+        # saturating path: some rows are rejected, the rest classified.
+        if grep -q -- '^-2$' "$d/$algo.special.host.txt" && grep -q '^[0-9]' "$d/$algo.special.host.txt"; then
+            pass=$((pass + 1))
+        else
+            fail=$((fail + 1))
+            echo "FAIL $P_NAME special rows did not exercise both NaN rejection and saturation"
+        fi
+    done
+done
+
+echo "device: $pass passed, $fail failed"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

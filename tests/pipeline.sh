@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: MIT
+# pipeline.sh -- the one train -> export -> firmware pipeline, sourced by the
+# QEMU tests (tests/device.sh), `make demo` (examples/demo.sh) and `make bench`
+# (bench/bench.sh), so that all three measure the same thing.
+#
+#   . tests/pipeline.sh
+#   pipeline_prepare iris kmeans      # sets P_DIR P_MODEL P_HEADER P_NAME P_TEST P_ROWS
+#   "$RUN" predict --board m4 --header "$P_HEADER" --name "$P_NAME" --input "$P_ROWS"
+#
+# Every dataset is split 70/30, stratified by class, with seed 1; features are
+# standardized on the training part (by the trainer); the model is trained
+# with seed 1.
+
+ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+MLQ=${MLQ:-$ROOT/build/mlq}
+RUN=${RUN:-$ROOT/examples/firmware/run}
+WORK=${WORK:-$ROOT/build/pipeline}
+
+# The bundled datasets of the benchmark, and their number of classes.
+PIPELINE_DATASETS="iris wine breast_cancer digits"
+
+dataset_classes() {
+    case $1 in
+        iris | wine) echo 3 ;;
+        breast_cancer) echo 2 ;;
+        digits) echo 10 ;;
+        *) echo "pipeline: unknown dataset $1" >&2; return 1 ;;
+    esac
+}
+
+# Training options of each algorithm on a dataset.
+algo_options() {
+    case $1 in
+        kmeans) echo "--k $(dataset_classes "$2")" ;;
+        *) echo "pipeline: no options for algorithm $1" >&2; return 1 ;;
+    esac
+}
+
+# pipeline_prepare DATASET ALGO: split (once per dataset), train, export, and
+# write the float rows file of the test part. Quiet unless something fails.
+pipeline_prepare() {
+    local ds=$1 algo=$2 opts
+    opts=$(algo_options "$algo" "$ds") || return 1
+    P_DIR=$WORK/$ds
+    P_NAME=${ds}_${algo}
+    P_TRAIN=$P_DIR/train.csv
+    P_TEST=$P_DIR/test.csv
+    P_MODEL=$P_DIR/$algo.json
+    P_HEADER=$P_DIR/$P_NAME.h
+    P_ROWS=$P_DIR/test.rows
+    mkdir -p "$P_DIR"
+    if [ ! -f "$P_TEST" ] || [ "$ROOT/data/$ds.csv" -nt "$P_TEST" ]; then
+        "$MLQ" split "$ROOT/data/$ds.csv" --train "$P_TRAIN" --test "$P_TEST" --test-size 0.3 \
+            --seed 1 2>/dev/null || return 1
+    fi
+    # shellcheck disable=SC2086
+    "$MLQ" train "$algo" --data "$P_TRAIN" --out "$P_MODEL" --seed 1 --quiet $opts || return 1
+    "$MLQ" export "$P_MODEL" --name "$P_NAME" --out "$P_HEADER" 2>/dev/null || return 1
+    "$RUN" rows csv "$P_TEST" --out "$P_ROWS" || return 1
+}
