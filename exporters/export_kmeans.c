@@ -87,7 +87,7 @@ int mlq_kmeans_export_body(FILE *f, const mlq_device *dev, const char *name)
 
     if (tmp == NULL)
         return -1;
-    fprintf(f, "#include <mlq/kmeans.h>\n\n"
+    fprintf(f, "#include \"mlq/kmeans.h\"\n\n"
                "#if MLQ_KMEANS_FORMAT != %d\n"
                "#error \"%s was exported for mlq k-means format %d: re-export it with this mlq\"\n"
                "#endif\n\n"

@@ -183,6 +183,13 @@ if gcc -std=c99 -pedantic -Wall -Wextra -Wconversion -Wshadow -Werror -I"$ROOT/i
 if g++ -std=c++11 -pedantic -Wall -Wextra -Werror -I"$ROOT/include" -I"$T" -x c++ "$T/use.c" \
         -x none -c -o "$T/use_cxx.o"; then ok; else bad "header as C++11"; fi
 
+# ---- the Arduino sketch folder builds with no include flags ---------------
+A=$("$ROOT/examples/arduino/pack.sh" "$T/iris_km.h" iris_km "$T/arduino")
+if (cd "$A" && for f in *.c; do arm-none-eabi-gcc -mcpu=cortex-m0 -mthumb -std=c99 -Wall -Wextra -Werror -O2 -c "$f" -o "$T/$f.o" || exit 1; done &&
+    printf '#include "model.h"\nint f(const float *x);\nint f(const float *x) { return MODEL_PREDICT(x) + MODEL_N_FEATURES; }\n' >"$T/sketch.cpp" &&
+    arm-none-eabi-g++ -mcpu=cortex-m0 -mthumb -std=gnu++11 -Wall -Wextra -Werror -I"$A" -c "$T/sketch.cpp" -o "$T/sketch.o"); then ok
+else bad "Arduino sketch folder does not compile"; fi
+
 echo "cli: $pass passed, $fail failed"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -26,7 +26,7 @@
 #ifndef MLQ_FIXED_H
 #define MLQ_FIXED_H
 
-#include "mlq/types.h"
+#include "types.h"
 
 #ifdef __cplusplus
 extern "C" {

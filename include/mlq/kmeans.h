@@ -15,8 +15,8 @@
 #ifndef MLQ_KMEANS_H
 #define MLQ_KMEANS_H
 
-#include "mlq/quant.h"
-#include "mlq/types.h"
+#include "quant.h"
+#include "types.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -34,7 +34,7 @@
 #ifndef MLQ_QUANT_H
 #define MLQ_QUANT_H
 
-#include "mlq/types.h"
+#include "types.h"
 
 #ifdef __cplusplus
 extern "C" {
