@@ -73,9 +73,10 @@ static int64_t dot2_any(const mlq_q15_t *x, const mlq_q15_t *c, size_t pairs, in
 #endif
 
 /* x . c; `aligned` says both are word-aligned (decided once per call).
- * Kept out of line on DSP cores: the cluster loop then needs few registers
- * and spills nothing, which costs less than the call. */
-#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
+ * Kept out of line: the cluster loop then needs few registers and spills
+ * nothing (on Cortex-M0 the accumulator stays in registers: 12 instructions
+ * a product instead of 17), which costs less than the call. */
+#if defined(__GNUC__)
 __attribute__((noinline))
 #endif
 static int64_t dot_q15(const mlq_q15_t *x, const mlq_q15_t *c, uint32_t n, int aligned)
@@ -91,12 +92,12 @@ static int64_t dot_q15(const mlq_q15_t *x, const mlq_q15_t *c, uint32_t n, int a
     if (n & 1u)
         acc += (int32_t)x[n - 1] * c[n - 1];
 #else
-    uint32_t j;
+    const mlq_q15_t *end = x + n;
 
     (void)aligned;
     acc = 0;
-    for (j = 0; j < n; j++)
-        acc += (int32_t)x[j] * c[j];
+    while (x < end)
+        acc += (int32_t)*x++ * *c++;
 #endif
     return acc;
 }

@@ -160,6 +160,7 @@ for k in '"rows": 45' '"agreement": ' '"host_purity": ' '"device_purity": '; do
     grep -q "$k" "$T/cmp.json" && ok || bad "compare --json lacks $k: $(cat "$T/cmp.json")"
 done
 "$MLQ" info "$T/iris.json" | grep -q '^device flash ' && ok || bad "info shows flash"
+"$MLQ" compare "$T/iris.json" "$T/te.csv" | grep -A4 "by true class" | tail -n 3 | awk "{ s += \$2 + \$3 + \$4 } END { exit s != 45 }" && ok || bad "compare prints a confusion matrix of the 45 rows"
 # A model trained with labels predicts rows that have none.
 cut -d, -f1-4 "$T/te.csv" >"$T/nolabel.csv"
 "$MLQ" predict "$T/iris.json" "$T/nolabel.csv" --device | cmp -s - <("$MLQ" predict "$T/iris.json" "$T/te.csv" --device) &&

@@ -230,16 +230,6 @@ static void strtab_free(strtab *t)
     t->cap = 0;
 }
 
-static void free_strings(char **s, size_t n)
-{
-    size_t i;
-
-    if (s == NULL)
-        return;
-    for (i = 0; i < n; i++)
-        free(s[i]);
-    free(s);
-}
 
 /* ------------------------------------------------------------------------ */
 /* Private: line reader                                                       */
@@ -508,7 +498,7 @@ static void build_free(csv_build *b)
     free(b->col_names);
     strtab_free(&b->classes_tab);
     strtab_free(&b->names_tab);
-    free_strings(b->names, b->n_names);
+    mlq_strings_free(b->names, b->n_names);
 }
 
 static int oom(csv_build *b, mlq_err *err)
@@ -554,12 +544,12 @@ static int read_header(csv_build *b, const char *label_col, mlq_label_mode mode,
     for (k = 0; k < n; k++) {
         hdr[k] = mlq_strdup(b->row.cell[k].s);
         if (hdr[k] == NULL) {
-            free_strings(hdr, n);
+            mlq_strings_free(hdr, n);
             return oom(b, err);
         }
     }
     if (strtab_reserve(&tab, hdr, 0, n) != 0) {
-        free_strings(hdr, n);
+        mlq_strings_free(hdr, n);
         return oom(b, err);
     }
     for (k = 0; k < n; k++) {
@@ -568,7 +558,7 @@ static int read_header(csv_build *b, const char *label_col, mlq_label_mode mode,
             mlq_err_set(err, path, b->in.lineno, "column %zu ('%s') has the same name as column %zu",
                         k + 1, clips(c1, hdr[k]), j + 1);
             strtab_free(&tab);
-            free_strings(hdr, n);
+            mlq_strings_free(hdr, n);
             return -1;
         }
         strtab_put(&tab, hdr, k);
@@ -581,7 +571,7 @@ static int read_header(csv_build *b, const char *label_col, mlq_label_mode mode,
             mlq_err_set(err, path, b->in.lineno, "label column '%s' is not in the header",
                         clips(c1, label_col));
             strtab_free(&tab);
-            free_strings(hdr, n);
+            mlq_strings_free(hdr, n);
             return -1;
         }
     } else {
@@ -594,21 +584,21 @@ static int read_header(csv_build *b, const char *label_col, mlq_label_mode mode,
         mlq_err_set(err, path, b->in.lineno,
                     "only one column ('%s'), and it is the label: at least one feature column is needed",
                     clips(c1, hdr[0]));
-        free_strings(hdr, n);
+        mlq_strings_free(hdr, n);
         return -1;
     }
 
     /* Move the names into the dataset. */
     b->col_names = mlq_calloc(n, sizeof *b->col_names);
     if (b->col_names == NULL) {
-        free_strings(hdr, n);
+        mlq_strings_free(hdr, n);
         return oom(b, err);
     }
     b->n_cols = n;
     b->d.n_features = n - (b->label_col != NO_COLUMN ? 1 : 0);
     b->d.feature_names = mlq_calloc(b->d.n_features, sizeof *b->d.feature_names);
     if (b->d.feature_names == NULL) {
-        free_strings(hdr, n);
+        mlq_strings_free(hdr, n);
         return oom(b, err);
     }
     for (k = 0, j = 0; k < n; k++) {
@@ -978,9 +968,9 @@ void mlq_dataset_free(mlq_dataset *d)
     if (d == NULL)
         return;
     free(d->x);
-    free_strings(d->feature_names, d->n_features);
+    mlq_strings_free(d->feature_names, d->n_features);
     free(d->y);
-    free_strings(d->class_names, d->n_classes);
+    mlq_strings_free(d->class_names, d->n_classes);
     free(d->label_name);
     free(d->path);
     free(d->line);

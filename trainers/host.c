@@ -62,6 +62,31 @@ char *mlq_strdup(const char *s)
     return d;
 }
 
+char **mlq_strings_dup(char *const *s, size_t n)
+{
+    char **d = mlq_calloc(n, sizeof *d);
+    size_t i;
+
+    for (i = 0; d != NULL && i < n; i++) {
+        if ((d[i] = mlq_strdup(s[i])) == NULL) {
+            mlq_strings_free(d, i);
+            d = NULL;
+        }
+    }
+    return d;
+}
+
+void mlq_strings_free(char **s, size_t n)
+{
+    size_t i;
+
+    if (s == NULL)
+        return;
+    for (i = 0; i < n; i++)
+        free(s[i]);
+    free(s);
+}
+
 int mlq_out_open(mlq_outfile *out, const char *path, mlq_err *err)
 {
     static const char suffix[] = ".tmpXXXXXX";

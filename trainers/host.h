@@ -42,6 +42,12 @@ void *mlq_realloc(void *p, size_t n, size_t size);
 /** strdup for C99; NULL when memory is short. */
 char *mlq_strdup(const char *s);
 
+/** Copy of n strings (a new array of new strings); NULL when memory is short. */
+char **mlq_strings_dup(char *const *s, size_t n);
+
+/** Free n strings and their array; safe on NULL. */
+void mlq_strings_free(char **s, size_t n);
+
 /*
  * Output files appear whole or not at all: mlq_out_open writes to a
  * temporary file beside PATH, mlq_out_commit renames it over PATH after a

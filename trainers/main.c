@@ -256,19 +256,6 @@ static int parse_seed(const char *text, unsigned long *seed, mlq_err *err)
 
 /* ---- shared steps ---------------------------------------------------------- */
 
-static int copy_strings(char ***dst, char *const *src, size_t n)
-{
-    size_t i;
-
-    *dst = mlq_calloc(n, sizeof **dst);
-    if (*dst == NULL)
-        return -1;
-    for (i = 0; i < n; i++)
-        if (((*dst)[i] = mlq_strdup(src[i])) == NULL)
-            return -1;
-    return 0;
-}
-
 /* Read DATA.csv for an existing model: same feature columns, the model's classes. */
 static int read_for_model(const mlq_model *m, const char *path, mlq_dataset *d, mlq_err *err)
 {
@@ -335,6 +322,31 @@ static size_t n_outputs(const int *pred, size_t n)
     return k;
 }
 
+/* Confusion matrix of the device predictions: one row per true class, one
+ * column per predicted class (or cluster). */
+static int print_confusion(const mlq_model *m, const mlq_dataset *d, const int *pred,
+                           size_t n_out)
+{
+    size_t *counts = mlq_calloc(d->n_classes * n_out, sizeof *counts), t, p;
+
+    if (counts == NULL)
+        return -1;
+    mlq_confusion(d->y, pred, d->n_rows, d->n_classes, n_out, counts);
+    printf("\ndevice predictions (columns: %s) by true class (rows):\n%-14s",
+           m->algo->clustering ? "cluster" : "class", "");
+    for (p = 0; p < n_out; p++)
+        printf(" %6zu", p);
+    putchar('\n');
+    for (t = 0; t < d->n_classes; t++) {
+        printf("%-14.14s", d->class_names[t]);
+        for (p = 0; p < n_out; p++)
+            printf(" %6zu", counts[t * n_out + p]);
+        putchar('\n');
+    }
+    free(counts);
+    return 0;
+}
+
 /* ---- commands -------------------------------------------------------------- */
 
 static int cmd_train(int argc, char **argv)
@@ -394,14 +406,14 @@ static int cmd_train(int argc, char **argv)
     z = mlq_calloc(d.n_rows * d.n_features, sizeof *z);
     pred = mlq_calloc(d.n_rows, sizeof *pred);
     if (m.source == NULL || m.mean == NULL || m.scale == NULL || z == NULL || pred == NULL ||
-        copy_strings(&m.feature_names, d.feature_names, d.n_features) != 0 ||
+        (m.feature_names = mlq_strings_dup(d.feature_names, d.n_features)) == NULL ||
         (d.label_name != NULL && (m.label_name = mlq_strdup(d.label_name)) == NULL)) {
         mlq_err_set(&err, data, 0, "out of memory (%zu rows x %zu features)", d.n_rows,
                     d.n_features);
         goto done;
     }
     if (d.y != NULL) {
-        if (copy_strings(&m.class_names, d.class_names, d.n_classes) != 0) {
+        if ((m.class_names = mlq_strings_dup(d.class_names, d.n_classes)) == NULL) {
             mlq_err_set(&err, data, 0, "out of memory");
             goto done;
         }
@@ -592,6 +604,10 @@ static int cmd_compare(int argc, char **argv)
             printf("%-11s host %.2f%%, device %.2f%%\n", metric, 100.0 * h, 100.0 * dv);
         printf("quantized   %zu coefficients, %zu saturated; %zu bytes of flash\n", dev.n_coef,
                dev.clipped, dev.flash_bytes);
+        if (d.y != NULL && print_confusion(&m, &d, devp, n_out) != 0) {
+            mlq_err_set(&err, pos[1], 0, "out of memory");
+            goto done;
+        }
     }
     rc = EXIT_OK;
 done:

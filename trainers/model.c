@@ -67,16 +67,6 @@ int mlq_model_fit_scaling(mlq_model *m, const mlq_dataset *d, double *z, unsigne
     return constant;
 }
 
-static void free_strings(char **s, size_t n)
-{
-    size_t i;
-
-    if (s == NULL)
-        return;
-    for (i = 0; i < n; i++)
-        free(s[i]);
-    free(s);
-}
 
 void mlq_model_free(mlq_model *m)
 {
@@ -85,8 +75,8 @@ void mlq_model_free(mlq_model *m)
     if (m->algo != NULL && m->params != NULL)
         m->algo->params_free(m->params);
     free(m->source);
-    free_strings(m->feature_names, m->n_features);
-    free_strings(m->class_names, m->n_classes);
+    mlq_strings_free(m->feature_names, m->n_features);
+    mlq_strings_free(m->class_names, m->n_classes);
     free(m->label_name);
     free(m->mean);
     free(m->scale);
@@ -267,13 +257,13 @@ static int get_strings(const cJSON *obj, const char *key, size_t *n_out, char **
     cJSON_ArrayForEach(it, arr)
     {
         if (!cJSON_IsString(it) || it->valuestring[0] == '\0') {
-            free_strings(s, n);
+            mlq_strings_free(s, n);
             return mlq_err_set(err, path, 0, "field '%s' entry %zu must be a non-empty string",
                                key, i);
         }
         s[i] = mlq_strdup(it->valuestring);
         if (s[i++] == NULL) {
-            free_strings(s, n);
+            mlq_strings_free(s, n);
             return mlq_err_set(err, path, 0, "out of memory");
         }
     }
