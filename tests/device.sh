@@ -53,6 +53,26 @@ for algo in $ALGOS; do
                 check "$P_NAME $kind rows: Cortex-$b == host build" "$d/$algo.$kind.host.txt" "$d/$algo.$kind.$b.txt"
             done
         done
+        # Raw int16 sensor values (NAME_predict_i16), for the integer-valued
+        # datasets: the same on every target, and (an approximation of the
+        # float path by at most one Q15 step per feature) nearly always the
+        # same cluster as the float entry.
+        if "$RUN" rows csv "$P_TEST" --i16 --out "$d/i16.rows" 2>/dev/null; then
+            for b in host m0 m4; do
+                "$RUN" predict --board "$b" --header "$P_HEADER" --name "$P_NAME" \
+                    --input "$d/i16.rows" >"$d/$algo.i16.$b.txt" 2>"$d/$algo.i16.$b.err"
+            done
+            check "$P_NAME int16 rows: Cortex-m0 == host build" "$d/$algo.i16.host.txt" "$d/$algo.i16.m0.txt"
+            check "$P_NAME int16 rows: Cortex-m4 == host build" "$d/$algo.i16.host.txt" "$d/$algo.i16.m4.txt"
+            same=$(paste -d' ' "$d/$algo.i16.host.txt" "$d/$algo.cli.txt" | awk '$1 == $2' | wc -l)
+            if [ "$((same * 1000))" -ge "$(($(wc -l <"$d/$algo.cli.txt") * 995))" ]; then
+                pass=$((pass + 1))
+                echo "ok   $P_NAME int16 entry agrees with the float entry on $same rows"
+            else
+                fail=$((fail + 1))
+                echo "FAIL $P_NAME int16 entry agrees with the float entry on only $same rows"
+            fi
+        fi
         # The special rows must really reach the error path (NaN) and the
         # saturating path: some rows are rejected, the rest classified.
         if grep -q -- '^-2$' "$d/$algo.special.host.txt" && grep -q '^[0-9]' "$d/$algo.special.host.txt"; then

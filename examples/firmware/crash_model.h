@@ -44,4 +44,10 @@ static inline int crash_predict(const float *x)
     return crash_predict_q15((const int16_t *)0);
 }
 
+/* The raw int16 entry of exported headers; here the same as the Q15 one. */
+static inline int crash_predict_i16(const int16_t *x)
+{
+    return crash_predict_q15(x);
+}
+
 #endif /* CRASH_MODEL_H */

@@ -9,8 +9,8 @@
  * ROWS (argv[1]) is the host file opened through semihosting, relative to
  * QEMU's working directory.
  *
- * Float rows go to NAME_predict, Q15 rows to NAME_predict_q15 (see
- * rowsfile.h). Each line of stdout is the int the model returned, so model
+ * Float rows go to NAME_predict, Q15 rows to NAME_predict_q15, raw int16
+ * rows to NAME_predict_i16 (see rowsfile.h). Each line of stdout is the int the model returned, so model
  * errors show as negative numbers. Exit status 0 on success, 2 on an I/O or
  * format error (with one line on stderr).
  *
@@ -67,10 +67,10 @@ int main(int argc, char **argv)
     }
     for (i = 0; i < h.n_rows; i++) {
         int y;
-        if (h.q15) {
+        if (h.q15 || h.i16) {
             if (fread(row.q15, sizeof row.q15[0], MODEL_N_FEATURES, f) != (size_t)MODEL_N_FEATURES)
                 break;
-            y = MODEL_PREDICT_Q15(row.q15);
+            y = h.q15 ? MODEL_PREDICT_Q15(row.q15) : MODEL_PREDICT_I16(row.q15);
         } else {
             if (fread(row.f32, sizeof row.f32[0], MODEL_N_FEATURES, f) != (size_t)MODEL_N_FEATURES)
                 break;

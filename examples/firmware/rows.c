@@ -3,10 +3,12 @@
  * rows.c -- host helper that writes the rows files read by the firmware
  * (format in rowsfile.h). Run through `examples/firmware/run rows ...`.
  *
- *   rows csv DATA.csv --out ROWS.bin [--features N] [--label COL]
+ *   rows csv DATA.csv --out ROWS.bin [--features N] [--label COL] [--i16]
  *       features = every column but the label column (--label COL, else a
  *       column named "label"), read by mlq's CSV reader; each double is
- *       rounded to float32 exactly as `mlq predict --device` rounds it.
+ *       rounded to float32 exactly as `mlq predict --device` rounds it; with
+ *       --i16, raw int16 rows for NAME_predict_i16 (every value must be an
+ *       integer in the int16 range).
  *   rows random --out ROWS.bin --rows N --features F [--seed S] [--range R] [--q15|--special]
  *       uniform float32 in [-R, R] (R = 2), or int16 over the full Q15 range
  *       (including INT16_MIN and INT16_MAX) with --q15; --special mixes in
@@ -102,7 +104,7 @@ static int finish(FILE *f, const char *out, int ok)
  * detection and errors are those of mlq) and rounded from double to float
  * exactly as `mlq predict --device` does.
  */
-static int cmd_csv(const char *csv, const char *out, long want, const char *label)
+static int cmd_csv(const char *csv, const char *out, long want, const char *label, int i16)
 {
     mlq_dataset d = {0};
     mlq_err err;
@@ -122,10 +124,23 @@ static int cmd_csv(const char *csv, const char *out, long want, const char *labe
         mlq_dataset_free(&d);
         return 1;
     }
+    if (i16)
+        put_u32(f, ROWS_I16_MAGIC);
     put_u32(f, (uint32_t)d.n_rows);
     put_u32(f, (uint32_t)d.n_features);
-    for (i = 0; i < d.n_rows * d.n_features; i++)
-        put_f32(f, (float)d.x[i]);
+    for (i = 0; i < d.n_rows * d.n_features; i++) {
+        if (!i16) {
+            put_f32(f, (float)d.x[i]);
+        } else if (d.x[i] >= -32768.0 && d.x[i] <= 32767.0 && d.x[i] == (double)(int16_t)d.x[i]) {
+            put_i16(f, (int16_t)d.x[i]);
+        } else {
+            long line = d.line[i / d.n_features];
+
+            mlq_dataset_free(&d);
+            finish(f, out, 0);
+            return die(csv, line, "--i16: a value is not an integer in the int16 range");
+        }
+    }
     mlq_dataset_free(&d);
     return finish(f, out, !ferror(f));
 }
@@ -206,7 +221,7 @@ static int cmd_show(const char *path)
     for (i = 0; i < h.n_rows; i++) {
         for (j = 0; j < h.n_features; j++) {
             uint32_t w;
-            if (h.q15) {
+            if (h.q15 || h.i16) {
                 unsigned char b[2];
                 if (fread(b, 1, 2, f) != 2)
                     break;
@@ -232,7 +247,7 @@ static int cmd_show(const char *path)
 static int usage(void)
 {
     fprintf(stderr,
-            "usage: %s csv DATA.csv --out ROWS.bin [--features N] [--label COL]\n"
+            "usage: %s csv DATA.csv --out ROWS.bin [--features N] [--label COL] [--i16]\n"
             "       %s random --out ROWS.bin --rows N --features F [--seed S] [--range R] [--q15|--special]\n"
             "       %s show ROWS.bin\n",
             prog, prog, prog);
@@ -245,7 +260,7 @@ int main(int argc, char **argv)
     long n_rows = -1, n_features = -1;
     unsigned long seed = 1;
     double range = 2.0;
-    int q15 = 0, specials = 0, i;
+    int q15 = 0, specials = 0, i16 = 0, i;
 
     if (argc < 2)
         return usage();
@@ -269,13 +284,15 @@ int main(int argc, char **argv)
             q15 = 1;
         else if (strcmp(a, "--special") == 0)
             specials = 1;
+        else if (strcmp(a, "--i16") == 0)
+            i16 = 1;
         else if (a[0] != '-' && arg == NULL)
             arg = a;
         else
             return usage();
     }
     if (strcmp(cmd, "csv") == 0 && arg != NULL && out != NULL)
-        return cmd_csv(arg, out, n_features, label);
+        return cmd_csv(arg, out, n_features, label, i16);
     if (strcmp(cmd, "random") == 0 && arg == NULL && out != NULL)
         return cmd_random(out, n_rows, n_features, seed, range, q15, specials);
     if (strcmp(cmd, "show") == 0 && arg != NULL)

@@ -7,9 +7,11 @@
  *                float32 x[n_rows][n_features]
  *   Q15 rows:    uint32 ROWS_Q15_MAGIC, uint32 n_rows, uint32 n_features,
  *                int16 x[n_rows][n_features]   (Q1.15, already scaled)
+ *   int16 rows:  uint32 ROWS_I16_MAGIC, uint32 n_rows, uint32 n_features,
+ *                int16 x[n_rows][n_features]   (raw values, training units)
  *
- * All little-endian, no padding. A Q15 file is recognised by its first word;
- * no float file has that many rows. The firmware reads one row at a time,
+ * All little-endian, no padding. Q15 and int16 files are recognised by their
+ * first word; no float file has that many rows. The firmware reads one row at a time,
  * so n_rows is bounded only by the file.
  */
 #ifndef MLQ_FIRMWARE_ROWSFILE_H
@@ -19,11 +21,13 @@
 #include <stdio.h>
 
 #define ROWS_Q15_MAGIC 0x3531514Du /* bytes "MQ15" */
+#define ROWS_I16_MAGIC 0x3631494Du /* bytes "MI16" */
 
 typedef struct rows_header {
     uint32_t n_rows;
     uint32_t n_features;
     int q15; /* 1 when the rows are int16 Q1.15 */
+    int i16; /* 1 when the rows are raw int16 values */
 } rows_header;
 
 /* Reads a little-endian uint32; returns 0 on success. */
@@ -43,7 +47,8 @@ static inline int rows_read_header(FILE *f, rows_header *h)
     if (rows_read_u32(f, &w) != 0)
         return -1;
     h->q15 = (w == ROWS_Q15_MAGIC);
-    if (h->q15 && rows_read_u32(f, &w) != 0)
+    h->i16 = (w == ROWS_I16_MAGIC);
+    if ((h->q15 || h->i16) && rows_read_u32(f, &w) != 0)
         return -1;
     h->n_rows = w;
     return rows_read_u32(f, &h->n_features);

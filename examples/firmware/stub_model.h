@@ -63,4 +63,10 @@ static inline int stub_predict(const float *x)
     return stub_predict_q15(q);
 }
 
+/* The raw int16 entry of exported headers; here the same as the Q15 one. */
+static inline int stub_predict_i16(const int16_t *x)
+{
+    return stub_predict_q15(x);
+}
+
 #endif /* STUB_MODEL_H */
