@@ -184,6 +184,14 @@ if gcc -std=c99 -pedantic -Wall -Wextra -Wconversion -Wshadow -Werror -I"$ROOT/i
 if g++ -std=c++11 -pedantic -Wall -Wextra -Werror -I"$ROOT/include" -I"$T" -x c++ "$T/use.c" \
         -x none -c -o "$T/use_cxx.o"; then ok; else bad "header as C++11"; fi
 
+# A header exported for another model format refuses to compile, with a message.
+sed 's/MLQ_KMEANS_FORMAT != 1/MLQ_KMEANS_FORMAT != 2/' "$T/iris_km.h" >"$T/old_km.h"
+if printf '#include "old_km.h"\n' | gcc -std=c99 -I"$ROOT/include" -I"$T" -x c -fsyntax-only - 2>"$T/stderr"; then
+    bad "a header of another format compiled"
+else
+    grep -q 're-export it with this mlq' "$T/stderr" && ok || bad "format #error message: $(cat "$T/stderr")"
+fi
+
 # ---- the Arduino sketch folder builds with no include flags ---------------
 A=$("$ROOT/examples/arduino/pack.sh" "$T/iris_km.h" iris_km "$T/arduino")
 if (cd "$A" && for f in *.c; do arm-none-eabi-gcc -mcpu=cortex-m0 -mthumb -std=c99 -Wall -Wextra -Werror -O2 -c "$f" -o "$T/$f.o" || exit 1; done &&

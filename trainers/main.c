@@ -378,7 +378,8 @@ static int cmd_train(int argc, char **argv)
     m.training = cJSON_CreateObject();
     if (m.hyper == NULL || m.training == NULL) {
         mlq_model_free(&m);
-        USAGE("out of memory");
+        mlq_err_set(&err, NULL, 0, "out of memory");
+        return fail(EXIT_INPUT, &err);
     }
     if (parse_args(argc - 1, argv + 1, slots, sizeof slots / sizeof slots[0], algo, m.hyper, pos,
                    0, &n_pos, "train", &err) != 0 ||
