@@ -57,7 +57,7 @@ static int raw_path(double g, double mean, int16_t *mul, int32_t *add, uint8_t *
     return -1;
 }
 
-int mlq_device_build(const mlq_model *m, mlq_device *dev, mlq_err *err)
+int mlq_device_build(const mlq_model *m, unsigned bits, mlq_device *dev, mlq_err *err)
 {
     size_t p = m->n_features, j;
     double steps = mlq_input_steps(m);
@@ -65,6 +65,7 @@ int mlq_device_build(const mlq_model *m, mlq_device *dev, mlq_err *err)
 
     memset(dev, 0, sizeof *dev);
     dev->model = m;
+    dev->bits = bits != 0 ? bits : 16;
     dev->offset = mlq_calloc(p, sizeof *dev->offset);
     dev->gain = mlq_calloc(p, sizeof *dev->gain);
     dev->raw_mul = mlq_calloc(p, sizeof *dev->raw_mul);
@@ -130,35 +131,56 @@ void mlq_device_free(mlq_device *dev)
     memset(dev, 0, sizeof *dev);
 }
 
-mlq_status mlq_device_predict(const mlq_device *dev, const double *x, int *out)
+/*
+ * Run `step` on one raw row exactly as the firmware would: each feature
+ * rounded to float (the firmware's input type), quantized by
+ * mlq_quant_f32_to_q15, then handed over in Q1.15.
+ */
+static mlq_status with_quantized_row(const mlq_device *dev, const double *x,
+                                     mlq_status (*step)(const mlq_device *, const mlq_q15_t *, void *),
+                                     void *arg)
 {
     size_t p = dev->model->n_features, j;
-    float xf[256];
+    float fs[256], *f = fs;
     mlq_q15_t qs[256], *q = qs;
-    float *f = xf;
-    mlq_status s;
+    mlq_status s = MLQ_ERR_BUFFER;
 
     if (p > 256) {
         f = mlq_calloc(p, sizeof *f);
         q = mlq_calloc(p, sizeof *q);
-        if (f == NULL || q == NULL) {
-            if (f != xf)
-                free(f);
-            if (q != qs)
-                free(q);
-            return MLQ_ERR_BUFFER;
-        }
     }
-    for (j = 0; j < p; j++)
-        f[j] = (float)x[j];
-    s = mlq_quant_f32_to_q15(&dev->quant, f, (uint16_t)p, q);
-    if (s == MLQ_OK)
-        s = dev->model->algo->device_predict(dev, q, out);
-    if (f != xf)
+    if (f != NULL && q != NULL) {
+        for (j = 0; j < p; j++)
+            f[j] = (float)x[j];
+        s = mlq_quant_f32_to_q15(&dev->quant, f, (uint16_t)p, q);
+        if (s == MLQ_OK)
+            s = step(dev, q, arg);
+    }
+    if (f != fs)
         free(f);
     if (q != qs)
         free(q);
     return s;
+}
+
+static mlq_status predict_step(const mlq_device *dev, const mlq_q15_t *q, void *out)
+{
+    return dev->model->algo->device_predict(dev, q, out);
+}
+
+static mlq_status scores_step(const mlq_device *dev, const mlq_q15_t *q, void *scores)
+{
+    return dev->model->algo->device_scores(dev, q, scores);
+}
+
+mlq_status mlq_device_predict(const mlq_device *dev, const double *x, int *out)
+{
+    return with_quantized_row(dev, x, predict_step, out);
+}
+
+mlq_status mlq_device_scores(const mlq_device *dev, const double *x, double *scores)
+{
+    return with_quantized_row(dev, x, scores_step, scores);
 }
 
 /* ---- header writing ----------------------------------------------------- */
@@ -317,7 +339,7 @@ int mlq_export_header(const mlq_device *dev, const char *name, const char *path,
             "#ifndef %s\n#define %s\n\n#include \"mlq/quant.h\"\n",
             MLQ_VERSION_STRING, m->source, m->train_rows, m->seed, name, m->algo->name,
             m->n_features, dev->n_outputs,
-            m->algo->clustering ? "clusters" : "classes", dev->flash_bytes, name, name, guard,
+            mlq_model_task(m) == MLQ_TASK_CLUSTER ? "clusters" : "classes", dev->flash_bytes, name, name, guard,
             guard);
     fprintf(out.f, "\n#define %s_N_FEATURES %zu\n", name, m->n_features);
     if (m->algo->export_body(out.f, dev, name) != 0) {

@@ -34,6 +34,7 @@ typedef struct mlq_device {
     int16_t *raw_mul;   /* [n_features], NULL when the int16 path is unavailable */
     int32_t *raw_add;   /* [n_features] */
     uint8_t *raw_shift; /* [n_features] */
+    unsigned bits;      /* activation width asked for (--bits), 16 unless the algorithm allows 8 */
     size_t n_outputs;   /* classes or clusters the model predicts */
     size_t n_coef;      /* model coefficients quantized */
     size_t clipped;     /* of which saturated */
@@ -41,8 +42,11 @@ typedef struct mlq_device {
     void *impl;         /* the algorithm's device model */
 } mlq_device;
 
-/** Quantize model m (which must outlive dev). 0, or -1 with err and dev empty. */
-int mlq_device_build(const mlq_model *m, mlq_device *dev, mlq_err *err);
+/**
+ * Quantize model m (which must outlive dev) for `bits`-wide activations (0
+ * means the algorithm's default, 16). 0, or -1 with err and dev empty.
+ */
+int mlq_device_build(const mlq_model *m, unsigned bits, mlq_device *dev, mlq_err *err);
 void mlq_device_free(mlq_device *dev);
 
 /**
@@ -51,6 +55,9 @@ void mlq_device_free(mlq_device *dev);
  * and passed to the algorithm's kernel. *out is the class or cluster id.
  */
 mlq_status mlq_device_predict(const mlq_device *dev, const double *x, int *out);
+
+/** The algorithm's device scores (see mlq_algo.device_scores) of one raw row, quantized as above. */
+mlq_status mlq_device_scores(const mlq_device *dev, const double *x, double *scores);
 
 /* ---- the shared quantizer ---------------------------------------------- */
 

@@ -129,7 +129,8 @@ expect 2 "--seed: 'x' is not a whole number in \[0, 4294967295\]" "$O" -- "$MLQ"
 expect 2 "train: unknown option '--depth' (see 'mlq help train')" "$O" -- "$MLQ" train kmeans --k 2 --depth 3 --data "$T/plain.csv" --out "$O"
 expect 2 "train: --data and --out are required" - -- "$MLQ" train kmeans --k 2
 expect 2 "export: --name '1x' is not a C identifier (letters, digits and '_', at most 64)" "$T/x.h" -- "$MLQ" export "$T/plain.json" --name 1x --out "$T/x.h"
-expect 2 "export: --bits 8: this model supports 16-bit inputs only" "$T/x.h" -- "$MLQ" export "$T/plain.json" --name x --bits 8 --out "$T/x.h"
+expect 2 "export: --bits 8: a kmeans model offers --bits 16" "$T/x.h" -- "$MLQ" export "$T/plain.json" --name x --bits 8 --out "$T/x.h"
+expect 2 "compare: --bits 12: a kmeans model offers --bits 16" - -- "$MLQ" compare "$T/plain.json" "$T/plain.csv" --bits 12
 expect 2 "help: unknown command 'fly' (try 'mlq help')" - -- "$MLQ" help fly
 "$MLQ" >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "mlq with no arguments must exit 2"
 

@@ -170,7 +170,7 @@ static void check_raw_path(const char *path, int want_raw, long *worst_out)
     kp.k = 1;
     kp.centroids = c;
     m.params = &kp;
-    assert_int_equal(mlq_device_build(&m, &dev, &err), 0);
+    assert_int_equal(mlq_device_build(&m, 0, &dev, &err), 0);
     assert_int_equal(dev.raw_mul != NULL, want_raw);
     for (j = 0; want_raw && j < d.n_features; j++) {
         double lo = m.mean[j] - 4 * m.scale[j], hi = m.mean[j] + 4 * m.scale[j];

@@ -17,6 +17,11 @@ static const mlq_algo algo_mlp = {.name = "mlp", .summary = "multilayer perceptr
 const mlq_algo *const mlq_algos[] = {&mlq_algo_kmeans, &algo_gmm, &algo_tree, &algo_forest,
                                      &algo_svm, &algo_mlp, NULL};
 
+mlq_task mlq_model_task(const mlq_model *m)
+{
+    return m->algo->task(m->hyper);
+}
+
 const mlq_algo *mlq_algo_find(const char *name)
 {
     size_t i;

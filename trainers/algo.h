@@ -19,6 +19,13 @@
 struct cJSON;
 struct mlq_device;
 
+/** What a model predicts (a GMM, for one, can do all three). */
+typedef enum mlq_task {
+    MLQ_TASK_CLASSIFY, /* class ids; trains on labels; compare reports accuracy */
+    MLQ_TASK_CLUSTER,  /* cluster ids; labels optional, used for purity */
+    MLQ_TASK_ANOMALY   /* 1 = anomaly, 0 = normal; labels optional */
+} mlq_task;
+
 typedef enum mlq_opt_kind {
     MLQ_OPT_INT,    /* integer in [min, max] */
     MLQ_OPT_NUM,    /* finite number in [min, max] (or (min, max] with min_open), or one of `words` */
@@ -39,7 +46,10 @@ typedef struct mlq_opt {
 typedef struct mlq_algo {
     const char *name;
     const char *summary;
-    bool clustering; /* trains without labels; compare reports purity */
+    /* The task of a model with these hyperparameters (as parsed from the
+     * command line or read from the model file). */
+    mlq_task (*task)(const struct cJSON *hyper);
+    const char *bits; /* --bits values the device side accepts, "16" or "8|16" */
     const mlq_opt *opts;
     size_t n_opts;
     /* Fill m->params and m->training from the standardized rows z[n_rows][n_features]
@@ -59,7 +69,17 @@ typedef struct mlq_algo {
     int (*export_body)(FILE *f, const struct mlq_device *dev, const char *name);
     /* `mlq info`: algorithm-specific lines, including flash and stack estimates. */
     void (*info)(FILE *f, const struct mlq_device *dev);
+    /* Optional (NULL when the model has none): continuous outputs that
+     * compare checks host vs device, e.g. log-likelihoods or decision
+     * values, n_scores of them per row, in the same units on both sides. */
+    const char *score_name;
+    size_t (*n_scores)(const mlq_model *m);
+    void (*host_scores)(const mlq_model *m, const double *z, double *scores);
+    mlq_status (*device_scores)(const struct mlq_device *dev, const mlq_q15_t *q, double *scores);
 } mlq_algo;
+
+/** The task of model m. */
+mlq_task mlq_model_task(const mlq_model *m);
 
 /** The algorithm called `name`, or NULL. */
 const mlq_algo *mlq_algo_find(const char *name);

@@ -44,22 +44,27 @@ static const struct command_help {
      "only) the last column; clustering uses labels only to report purity.\n"
      "--seed N (default 1) makes training deterministic. Progress goes to stderr when\n"
      "it is a terminal; --quiet silences it.\n"},
-    {"export", "mlq export MODEL.json --name NAME --out NAME.h [--bits 16]",
+    {"export", "mlq export MODEL.json --name NAME --out NAME.h [--bits 8|16]",
      "Quantize MODEL.json and write a self-contained C header: const model arrays\n"
      "(flash), NAME_predict(const float *x), NAME_predict_q15(const mlq_q15_t *x) and\n"
      "NAME_predict_i16(const int16_t *raw). NAME must be a C identifier. Reports how\n"
      "many coefficients saturated. --bits chooses the activation width where a model\n"
-     "allows it (k-means: 16 only).\n"},
-    {"predict", "mlq predict MODEL.json DATA.csv [--device]",
+     "offers a choice (k-means: 16 only); predict --device and compare take it too.\n"},
+    {"predict", "mlq predict MODEL.json DATA.csv [--device [--bits N]]",
      "Print one predicted label per line: the class name for classifiers, the\n"
-     "cluster id for clustering. --device runs the fixed-point device code (the same\n"
-     "quantizer and kernels as the firmware) instead of the float model.\n"},
-    {"compare", "mlq compare MODEL.json TEST.csv [--json]",
+     "cluster id for clustering, 1 (anomaly) or 0 for anomaly detection. --device\n"
+     "runs the fixed-point device code (the same quantizer and kernels as the\n"
+     "firmware) instead of the float model. DATA.csv needs no label column.\n"},
+    {"compare", "mlq compare MODEL.json TEST.csv [--json] [--bits N]",
      "Run the float model and the fixed-point device code on the same rows; report\n"
-     "agreement (share of rows with the same prediction) and host vs device accuracy\n"
-     "(classifiers) or purity (clustering, when TEST.csv has labels). --json prints\n"
-     "one JSON object: rows, agreement, host_accuracy/device_accuracy or\n"
-     "host_purity/device_purity, coefficients, clipped.\n"},
+     "agreement (share of rows with the same prediction), host vs device accuracy\n"
+     "(classifiers), purity (clustering) or detection and false alarm rates (anomaly\n"
+     "detection; label 0 is normal) when TEST.csv has labels, the largest host vs\n"
+     "device difference of the model's scores where it has them, and the confusion\n"
+     "matrix of the device predictions. --json prints one JSON object: rows,\n"
+     "agreement, host_accuracy/device_accuracy or host_purity/device_purity (or\n"
+     "host_detection/device_detection, host_false_alarm/device_false_alarm),\n"
+     "max_score_diff, coefficients, clipped, flash_bytes.\n"},
     {"info", "mlq info MODEL.json",
      "Print the model's parameters, training report, and device flash/RAM/stack\n"
      "estimates (make bench measures them on emulated boards).\n"},
@@ -333,7 +338,7 @@ static int print_confusion(const mlq_model *m, const mlq_dataset *d, const int *
         return -1;
     mlq_confusion(d->y, pred, d->n_rows, d->n_classes, n_out, counts);
     printf("\ndevice predictions (columns: %s) by true class (rows):\n%-14s",
-           m->algo->clustering ? "cluster" : "class", "");
+           mlq_model_task(m) == MLQ_TASK_CLUSTER ? "cluster" : "class", "");
     for (p = 0; p < n_out; p++)
         printf(" %6zu", p);
     putchar('\n');
@@ -345,6 +350,28 @@ static int print_confusion(const mlq_model *m, const mlq_dataset *d, const int *
     }
     free(counts);
     return 0;
+}
+
+/*
+ * Quantize m for the device with the activation width `bits` (text of
+ * --bits, or NULL for the default). Returns EXIT_OK, EXIT_USAGE for a width
+ * the algorithm does not offer, or EXIT_INPUT; err set on failure.
+ */
+static int device_open(const mlq_model *m, const char *bits, const char *cmd, mlq_device *dev,
+                       mlq_err *err)
+{
+    unsigned width = 0;
+
+    memset(dev, 0, sizeof *dev);
+    if (bits != NULL) {
+        if (!word_in(bits, m->algo->bits)) {
+            mlq_err_set(err, NULL, 0, "%s: --bits %s: a %s model offers --bits %s", cmd, bits,
+                        m->algo->name, m->algo->bits);
+            return EXIT_USAGE;
+        }
+        width = (unsigned)atoi(bits);
+    }
+    return mlq_device_build(m, width, dev, err) == 0 ? EXIT_OK : EXIT_INPUT;
 }
 
 /* ---- commands -------------------------------------------------------------- */
@@ -391,8 +418,9 @@ static int cmd_train(int argc, char **argv)
         mlq_model_free(&m);
         USAGE("train: --data and --out are required");
     }
-    if (mlq_csv_read(data, label, algo->clustering ? MLQ_LABEL_OPTIONAL : MLQ_LABEL_REQUIRED, NULL,
-                     0, &d, &err) != 0)
+    if (mlq_csv_read(data, label,
+                     algo->task(m.hyper) == MLQ_TASK_CLASSIFY ? MLQ_LABEL_REQUIRED : MLQ_LABEL_OPTIONAL,
+                     NULL, 0, &d, &err) != 0)
         goto done;
     if (d.n_features > 65535) {
         mlq_err_set(&err, data, 1, "%zu features: the device format allows at most 65535",
@@ -443,10 +471,10 @@ static int cmd_train(int argc, char **argv)
             mlq_err_set(&err, data, 0, "out of memory");
             goto done;
         }
-        if (algo->clustering)
+        if (algo->task(m.hyper) == MLQ_TASK_CLUSTER)
             cJSON_AddNumberToObject(m.training, "host_purity",
                                     mlq_purity(d.y, pred, d.n_rows, d.n_classes, n_outputs(pred, d.n_rows)));
-        else
+        else if (algo->task(m.hyper) == MLQ_TASK_CLASSIFY)
             cJSON_AddNumberToObject(m.training, "host_accuracy",
                                     mlq_agreement(d.y, pred, d.n_rows));
     }
@@ -482,11 +510,10 @@ static int cmd_export(int argc, char **argv)
     if (!mlq_export_name_ok(name))
         USAGE("export: --name '%s' is not a C identifier (letters, digits and '_', at most 64)",
               name);
-    if (bits != NULL && strcmp(bits, "16") != 0)
-        USAGE("export: --bits %s: this model supports 16-bit inputs only", bits);
     if (mlq_model_load(pos[0], &m, &err) != 0)
         return fail(EXIT_INPUT, &err);
-    if (mlq_device_build(&m, &dev, &err) == 0) {
+    if ((rc = device_open(&m, bits, "export", &dev, &err)) == EXIT_OK) {
+        rc = EXIT_INPUT;
         if (mlq_export_header(&dev, name, out, &err) == 0) {
             rc = EXIT_OK;
             fprintf(stderr, "mlq: wrote %s: %zu coefficients, %zu saturated, %zu bytes of flash%s\n",
@@ -501,21 +528,25 @@ static int cmd_export(int argc, char **argv)
 
 static int cmd_predict(int argc, char **argv)
 {
-    const char *pos[2];
+    const char *pos[2], *bits = NULL;
     int device = 0, rc = EXIT_INPUT, *pred = NULL;
     size_t n_pos, i;
     mlq_err err = {{0}};
     mlq_model m = {0};
     mlq_device dev = {0};
     mlq_dataset d = {0};
-    const opt_slot slots[] = {{"device", 0, NULL, &device}};
+    const opt_slot slots[] = {{"device", 0, NULL, &device}, {"bits", 1, &bits, NULL}};
 
-    if (parse_args(argc, argv, slots, 1, NULL, NULL, pos, 2, &n_pos, "predict", &err) != 0)
+    if (parse_args(argc, argv, slots, 2, NULL, NULL, pos, 2, &n_pos, "predict", &err) != 0)
         return fail(EXIT_USAGE, &err);
     if (n_pos != 2)
-        USAGE("predict: usage: mlq predict MODEL.json DATA.csv [--device]");
-    if (mlq_model_load(pos[0], &m, &err) != 0 || read_for_model(&m, pos[1], &d, &err) != 0 ||
-        (device && mlq_device_build(&m, &dev, &err) != 0))
+        USAGE("predict: usage: mlq predict MODEL.json DATA.csv [--device [--bits N]]");
+    if (mlq_model_load(pos[0], &m, &err) != 0)
+        return fail(EXIT_INPUT, &err);
+    if (device && (rc = device_open(&m, bits, "predict", &dev, &err)) != EXIT_OK)
+        goto done;
+    rc = EXIT_INPUT;
+    if (read_for_model(&m, pos[1], &d, &err) != 0)
         goto done;
     pred = mlq_calloc(d.n_rows, sizeof *pred);
     if (pred == NULL) {
@@ -528,10 +559,10 @@ static int cmd_predict(int argc, char **argv)
         goto done;
     }
     for (i = 0; i < d.n_rows; i++) {
-        if (!m.algo->clustering)
+        if (mlq_model_task(&m) == MLQ_TASK_CLASSIFY)
             puts(m.class_names[pred[i]]);
         else
-            printf("%d\n", pred[i]);
+            printf("%d\n", pred[i]); /* cluster id, or 1 = anomaly / 0 = normal */
     }
     if (fflush(stdout) != 0 || ferror(stdout)) {
         mlq_err_set(&err, "<stdout>", 0, "write failed");
@@ -548,64 +579,148 @@ done:
     return rc;
 }
 
+/* |host - device| of the algorithm's scores, worst entry per row; -1 when
+ * memory is short. diff[] gets one value per row. */
+static int score_diffs(const mlq_model *m, const mlq_device *dev, const mlq_dataset *d,
+                       double *diff, mlq_err *err)
+{
+    size_t k = m->algo->n_scores(m), i, j;
+    double *hs = mlq_calloc(k, sizeof *hs), *ds = mlq_calloc(k, sizeof *ds);
+    double *z = mlq_calloc(m->n_features, sizeof *z);
+    int rc = 0;
+
+    if (hs == NULL || ds == NULL || z == NULL)
+        rc = mlq_err_set(err, d->path, 0, "out of memory");
+    for (i = 0; rc == 0 && i < d->n_rows; i++) {
+        mlq_status st = mlq_device_scores(dev, d->x + i * d->n_features, ds);
+
+        if (st != MLQ_OK) {
+            rc = mlq_err_set(err, d->path, d->line[i], "device scores failed: %s",
+                             mlq_status_str(st));
+            break;
+        }
+        mlq_model_standardize(m, d->x + i * d->n_features, z);
+        m->algo->host_scores(m, z, hs);
+        diff[i] = 0.0;
+        for (j = 0; j < k; j++)
+            if (fabs(hs[j] - ds[j]) > diff[i])
+                diff[i] = fabs(hs[j] - ds[j]);
+    }
+    free(hs);
+    free(ds);
+    free(z);
+    return rc;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* Share of rows whose prediction is 1 among rows whose label is (or is not) 0. */
+static double flag_rate(const int *y, const int *pred, size_t n, int normal)
+{
+    size_t i, rows = 0, hit = 0;
+
+    for (i = 0; i < n; i++) {
+        if ((y[i] == 0) == normal) {
+            rows++;
+            hit += pred[i] == 1;
+        }
+    }
+    return rows > 0 ? (double)hit / (double)rows : 0.0;
+}
+
 static int cmd_compare(int argc, char **argv)
 {
-    const char *pos[2];
+    const char *pos[2], *bits = NULL;
     int json = 0, rc = EXIT_INPUT, *host = NULL, *devp = NULL;
     size_t n_pos, n_out;
     mlq_err err = {{0}};
     mlq_model m = {0};
     mlq_device dev = {0};
     mlq_dataset d = {0};
-    double agree, h = 0, dv = 0;
+    double agree, h = 0, dv = 0, *diff = NULL;
+    mlq_task task;
     const char *metric;
-    const opt_slot slots[] = {{"json", 0, NULL, &json}};
+    const opt_slot slots[] = {{"json", 0, NULL, &json}, {"bits", 1, &bits, NULL}};
 
-    if (parse_args(argc, argv, slots, 1, NULL, NULL, pos, 2, &n_pos, "compare", &err) != 0)
+    if (parse_args(argc, argv, slots, 2, NULL, NULL, pos, 2, &n_pos, "compare", &err) != 0)
         return fail(EXIT_USAGE, &err);
     if (n_pos != 2)
-        USAGE("compare: usage: mlq compare MODEL.json TEST.csv [--json]");
-    if (mlq_model_load(pos[0], &m, &err) != 0 || read_for_model(&m, pos[1], &d, &err) != 0 ||
-        mlq_device_build(&m, &dev, &err) != 0)
+        USAGE("compare: usage: mlq compare MODEL.json TEST.csv [--json] [--bits N]");
+    if (mlq_model_load(pos[0], &m, &err) != 0)
+        return fail(EXIT_INPUT, &err);
+    if ((rc = device_open(&m, bits, "compare", &dev, &err)) != EXIT_OK)
         goto done;
+    rc = EXIT_INPUT;
+    if (read_for_model(&m, pos[1], &d, &err) != 0)
+        goto done;
+    task = mlq_model_task(&m);
     host = mlq_calloc(d.n_rows, sizeof *host);
     devp = mlq_calloc(d.n_rows, sizeof *devp);
-    if (host == NULL || devp == NULL || predict_host(&m, &d, host) != 0) {
+    diff = mlq_calloc(d.n_rows, sizeof *diff);
+    if (host == NULL || devp == NULL || diff == NULL || predict_host(&m, &d, host) != 0) {
         mlq_err_set(&err, pos[1], 0, "out of memory");
         goto done;
     }
-    if (predict_device(&dev, &d, devp, &err) != 0)
+    if (predict_device(&dev, &d, devp, &err) != 0 ||
+        (m.algo->n_scores != NULL && score_diffs(&m, &dev, &d, diff, &err) != 0))
         goto done;
     agree = mlq_agreement(host, devp, d.n_rows);
-    metric = m.algo->clustering ? "purity" : "accuracy";
     n_out = dev.n_outputs;
+    metric = task == MLQ_TASK_CLUSTER ? "purity" : task == MLQ_TASK_ANOMALY ? "detection" : "accuracy";
     if (d.y != NULL) {
-        if (m.algo->clustering) {
+        if (task == MLQ_TASK_CLUSTER) {
             h = mlq_purity(d.y, host, d.n_rows, d.n_classes, n_out);
             dv = mlq_purity(d.y, devp, d.n_rows, d.n_classes, n_out);
+        } else if (task == MLQ_TASK_ANOMALY) {
+            h = flag_rate(d.y, host, d.n_rows, 0);
+            dv = flag_rate(d.y, devp, d.n_rows, 0);
         } else {
             h = mlq_agreement(d.y, host, d.n_rows);
             dv = mlq_agreement(d.y, devp, d.n_rows);
         }
     }
+    if (m.algo->n_scores != NULL)
+        qsort(diff, d.n_rows, sizeof *diff, cmp_double);
     if (json) {
         printf("{\"model\": \"%s\", \"algorithm\": \"%s\", \"rows\": %zu, \"agreement\": %.6f", pos[0],
                m.algo->name, d.n_rows, agree);
         if (d.y != NULL)
             printf(", \"host_%s\": %.6f, \"device_%s\": %.6f", metric, h, metric, dv);
+        if (d.y != NULL && task == MLQ_TASK_ANOMALY)
+            printf(", \"host_false_alarm\": %.6f, \"device_false_alarm\": %.6f",
+                   flag_rate(d.y, host, d.n_rows, 1), flag_rate(d.y, devp, d.n_rows, 1));
+        if (m.algo->n_scores != NULL)
+            printf(", \"score\": \"%s\", \"max_score_diff\": %.6g, \"median_score_diff\": %.6g"
+                   ", \"p99_score_diff\": %.6g",
+                   m.algo->score_name, diff[d.n_rows - 1], diff[d.n_rows / 2],
+                   diff[(size_t)floor(0.99 * (double)(d.n_rows - 1))]);
         printf(", \"coefficients\": %zu, \"clipped\": %zu, \"flash_bytes\": %zu}\n", dev.n_coef,
                dev.clipped, dev.flash_bytes);
     } else {
         printf("model       %s (%s, %zu features, %zu %s)\n", pos[0], m.algo->name, m.n_features,
-               n_out, m.algo->clustering ? "clusters" : "classes");
+               n_out, task == MLQ_TASK_CLUSTER ? "clusters" : task == MLQ_TASK_ANOMALY ? "outputs" : "classes");
         printf("data        %s (%zu rows)\n", pos[1], d.n_rows);
         printf("agreement   %.2f%% (%zu of %zu rows: host float == device fixed point)\n",
                100.0 * agree, (size_t)floor(agree * (double)d.n_rows + 0.5), d.n_rows);
-        if (d.y != NULL)
+        if (d.y != NULL && task == MLQ_TASK_ANOMALY)
+            printf("detection   host %.2f%%, device %.2f%% of rows with label != 0 flagged\n"
+                   "false alarm host %.2f%%, device %.2f%% of rows with label 0 flagged\n",
+                   100.0 * h, 100.0 * dv, 100.0 * flag_rate(d.y, host, d.n_rows, 1),
+                   100.0 * flag_rate(d.y, devp, d.n_rows, 1));
+        else if (d.y != NULL)
             printf("%-11s host %.2f%%, device %.2f%%\n", metric, 100.0 * h, 100.0 * dv);
+        if (m.algo->n_scores != NULL)
+            printf("%-11s |host - device| max %.4g, median %.4g, 99th percentile %.4g\n", "scores",
+                   diff[d.n_rows - 1], diff[d.n_rows / 2],
+                   diff[(size_t)floor(0.99 * (double)(d.n_rows - 1))]);
         printf("quantized   %zu coefficients, %zu saturated; %zu bytes of flash\n", dev.n_coef,
                dev.clipped, dev.flash_bytes);
-        if (d.y != NULL && print_confusion(&m, &d, devp, n_out) != 0) {
+        if (d.y != NULL && task != MLQ_TASK_ANOMALY && print_confusion(&m, &d, devp, n_out) != 0) {
             mlq_err_set(&err, pos[1], 0, "out of memory");
             goto done;
         }
@@ -616,6 +731,7 @@ done:
         fail(rc, &err);
     free(host);
     free(devp);
+    free(diff);
     mlq_device_free(&dev);
     mlq_dataset_free(&d);
     mlq_model_free(&m);
@@ -637,7 +753,7 @@ static int cmd_info(int argc, char **argv)
         USAGE("info: usage: mlq info MODEL.json");
     if (mlq_model_load(pos[0], &m, &err) != 0)
         return fail(EXIT_INPUT, &err);
-    if (mlq_device_build(&m, &dev, &err) != 0) {
+    if (mlq_device_build(&m, 0, &dev, &err) != 0) {
         mlq_model_free(&m);
         return fail(EXIT_INPUT, &err);
     }

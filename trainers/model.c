@@ -382,9 +382,6 @@ static int load_common(mlq_model *m, const cJSON *root, const char *path, mlq_er
     } else if (!cJSON_IsNull(it)) {
         return FIELD_ERR("must be a string or null");
     }
-    if (!m->algo->clustering && m->n_classes < 2)
-        return mlq_err_set(err, path, 0, "a %s model needs at least 2 class names", m->algo->name);
-
     key = "scaling";
     sc = field(root, key, NULL, path, err);
     if (sc == NULL)
@@ -422,6 +419,8 @@ static int load_common(mlq_model *m, const cJSON *root, const char *path, mlq_er
     m->training = cJSON_Duplicate(it, 1);
     if (m->hyper == NULL || m->training == NULL)
         return mlq_err_set(err, path, 0, "out of memory");
+    if (mlq_model_task(m) == MLQ_TASK_CLASSIFY && m->n_classes < 2)
+        return mlq_err_set(err, path, 0, "a %s model needs at least 2 class names", m->algo->name);
     return 0;
 }
 

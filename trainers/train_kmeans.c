@@ -387,20 +387,27 @@ static const mlq_opt kmeans_opts[] = {
      "stop when the centres move less than tol x mean feature variance (squared)"},
 };
 
+static mlq_task kmeans_task(const cJSON *hyper)
+{
+    (void)hyper;
+    return MLQ_TASK_CLUSTER;
+}
+
 const mlq_algo mlq_algo_kmeans = {
-    "kmeans",
-    "k-means clustering (k-means++ init, Lloyd iterations); predict = nearest centroid",
-    true,
-    kmeans_opts,
-    sizeof kmeans_opts / sizeof kmeans_opts[0],
-    kmeans_train,
-    kmeans_params_save,
-    kmeans_params_load,
-    kmeans_params_free,
-    kmeans_predict,
-    mlq_kmeans_device_build,
-    mlq_kmeans_device_predict,
-    mlq_kmeans_device_free,
-    mlq_kmeans_export_body,
-    mlq_kmeans_info,
+    .name = "kmeans",
+    .summary = "k-means clustering (k-means++ init, Lloyd iterations); predict = nearest centroid",
+    .task = kmeans_task,
+    .bits = "16",
+    .opts = kmeans_opts,
+    .n_opts = sizeof kmeans_opts / sizeof kmeans_opts[0],
+    .train = kmeans_train,
+    .params_save = kmeans_params_save,
+    .params_load = kmeans_params_load,
+    .params_free = kmeans_params_free,
+    .predict = kmeans_predict,
+    .device_build = mlq_kmeans_device_build,
+    .device_predict = mlq_kmeans_device_predict,
+    .device_free = mlq_kmeans_device_free,
+    .export_body = mlq_kmeans_export_body,
+    .info = mlq_kmeans_info,
 };
