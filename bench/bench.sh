@@ -18,9 +18,11 @@
 # Figures are executed instructions, not cycles.
 set -eu
 . "$(dirname "$0")/../tests/pipeline.sh"
+# Per-algorithm targets: bench/algos/ALGO.sh defines bench_target_ALGO.
+for f in "$ROOT"/bench/algos/*.sh; do . "$f"; done
 PY=${PYTHON:-/usr/bin/python3}
 OUT=${OUT:-$ROOT/bench/results.md}
-ALGOS=${ALGOS:-kmeans}
+ALGOS=${ALGOS:-$PIPELINE_ALGOS}
 BOARDS="m0 m4"
 
 field() { # field NAME LINE
@@ -28,7 +30,7 @@ field() { # field NAME LINE
 }
 
 json_num() { # json_num KEY JSON
-    printf '%s\n' "$2" | sed -n "s/.*\"$1\": \([0-9.]*\).*/\1/p"
+    printf '%s\n' "$2" | sed -n "s/.*\"$1\": \([0-9.e+-]*\).*/\1/p"
 }
 
 pct() { awk -v v="$1" 'BEGIN { printf "%.2f%%", 100 * v }'; }
@@ -60,11 +62,12 @@ for algo in $ALGOS; do
     for ds in $PIPELINE_DATASETS; do
         pipeline_prepare "$ds" "$algo"
         cmp_json=$("$MLQ" compare "$P_MODEL" "$P_TEST" --json)
-        metric=purity
-        case $algo in kmeans | gmm) ;; *) metric=accuracy ;; esac
+        for metric in purity accuracy detection; do
+            [ -n "$(json_num "host_$metric" "$cmp_json")" ] && break
+        done
         ref="n/a"
-        if [ "$algo" = kmeans ] && "$PY" -c 'import sklearn' 2>/dev/null; then
-            ref=$(pct "$("$PY" "$ROOT/bench/reference.py" kmeans "$P_TRAIN" "$P_TEST" "$(dataset_classes "$ds")" 2>/dev/null)")
+        if [ -f "$ROOT/bench/ref_$algo.py" ] && "$PY" -c 'import sklearn' 2>/dev/null; then
+            ref=$(pct "$("$PY" "$ROOT/bench/ref_$algo.py" "$P_TRAIN" "$P_TEST" 2>/dev/null)")
         fi
         printf '| %s | %s | %s | %s | %s | %s | %s | %s of %s |\n' "$algo" "$ds" \
             "$(json_num rows "$cmp_json")" "$(pct "$(json_num agreement "$cmp_json")")" \
@@ -77,8 +80,10 @@ for algo in $ALGOS; do
         for b in $BOARDS; do
             line=$("$RUN" bench --board "$b" --header "$P_HEADER" --name "$P_NAME" --input "$P_ROWS")
             q15=$("$RUN" bench --board "$b" --header "$P_HEADER" --name "$P_NAME" --input "$P_DIR/bench_q15.rows")
-            target="-"
-            [ "$b" = m4 ] && [ "$algo" = kmeans ] && target="<= $((4 * k * d + 200))"
+            target=-
+            if declare -F "bench_target_$algo" >/dev/null; then
+                target=$("bench_target_$algo" "$ds" "$b" "$k" "$d")
+            fi
             perf="$perf| $algo | $ds | $k x $d | Cortex-$b | $(field insn_per_inference "$line") | $target | $(field insn_per_inference "$q15") | $(field empty_insn_per_call "$line") | $(field flash_bytes "$line") | $(field ram_bytes "$line") | $(field stack_bytes "$line") | $(field stack_bytes "$q15") |
 "
         done
@@ -97,13 +102,15 @@ done
     echo "| --- | --- | --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
     printf '%s' "$perf"
     echo
-    echo "## Kernel stack frames (arm-none-eabi-gcc -O2 -fstack-usage)"
+    echo "## Stack frames of the device library (arm-none-eabi-gcc -O2 -fstack-usage)"
     echo
-    echo "| function | Cortex-M0 | Cortex-M4F |"
+    echo "| function | Cortex-M0 bytes | Cortex-M4F bytes |"
     echo "| --- | ---: | ---: |"
-    for fn in mlq_kmeans_predict_q15 dot_q15 mlq_quant_f32_to_q15 mlq_quant_i16_to_q15; do
-        m0=$(cat "$ROOT"/build/arm/m0/obj/*.su | awk -v f="$fn" '$0 ~ ":"f"\t" { print $2 }' | head -n 1)
-        m4=$(cat "$ROOT"/build/arm/m4/obj/*.su | awk -v f="$fn" '$0 ~ ":"f"\t" { print $2 }' | head -n 1)
+    # Function names without the compiler's clone suffixes (.constprop.0, .isra.0).
+    frames() { cat "$ROOT"/build/arm/"$1"/obj/*.su | awk -F'\t' '{ n = $1; sub(/.*:/, "", n); sub(/\..*/, "", n); print n "\t" $2 }'; }
+    frames m0 | cut -f1 | sort -u | while read -r fn; do
+        m0=$(frames m0 | awk -F'\t' -v f="$fn" '$1 == f { print $2; exit }')
+        m4=$(frames m4 | awk -F'\t' -v f="$fn" '$1 == f { print $2; exit }')
         echo "| $fn | ${m0:--} | ${m4:--} |"
     done
     echo

@@ -6,7 +6,7 @@
 # device results, flash, RAM, stack and instructions per inference.
 set -eu
 . "$(dirname "$0")/../tests/pipeline.sh"
-ALGOS=${ALGOS:-kmeans}
+ALGOS=${ALGOS:-$PIPELINE_ALGOS}
 
 printf '%-7s %-14s %5s %10s %10s %10s %7s %5s %6s %14s\n' model dataset rows "host" "device" agreement flash RAM stack "instr/predict"
 printf '%-7s %-14s %5s %10s %10s %10s %7s %5s %6s %14s\n' "" "" "" "(float)" "(QEMU)" "" bytes bytes bytes "(M4F, float in)"

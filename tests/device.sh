@@ -10,7 +10,7 @@
 set -u
 . "$(dirname "$0")/pipeline.sh"
 
-ALGOS=${ALGOS:-kmeans}
+ALGOS=${ALGOS:-$PIPELINE_ALGOS}
 pass=0
 fail=0
 

@@ -12,12 +12,20 @@
 # with seed 1.
 
 ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
-MLQ=${MLQ:-$ROOT/build/mlq}
+BUILD=${BUILD:-build}
+case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
+export BUILD
+MLQ=${MLQ:-$BUILD/mlq}
 RUN=${RUN:-$ROOT/examples/firmware/run}
-WORK=${WORK:-$ROOT/build/pipeline}
+WORK=${WORK:-$BUILD/pipeline}
 
 # The bundled datasets of the benchmark, and their number of classes.
 PIPELINE_DATASETS="iris wine breast_cancer digits"
+
+# The algorithms that tests, demo and bench run, one line each.
+PIPELINE_ALGOS=""
+pipeline_algo() { PIPELINE_ALGOS="$PIPELINE_ALGOS $1"; }
+pipeline_algo kmeans
 
 dataset_classes() {
     case $1 in

@@ -14,8 +14,16 @@ static const mlq_algo algo_forest = {.name = "forest", .summary = "random forest
 static const mlq_algo algo_svm = {.name = "svm", .summary = "support vector machine (not available in this version)"};
 static const mlq_algo algo_mlp = {.name = "mlp", .summary = "multilayer perceptron (not available in this version)"};
 
-const mlq_algo *const mlq_algos[] = {&mlq_algo_kmeans, &algo_gmm, &algo_tree, &algo_forest,
-                                     &algo_svm, &algo_mlp, NULL};
+/* One line per algorithm, in `mlq help` order. */
+const mlq_algo *const mlq_algos[] = {
+    &mlq_algo_kmeans,
+    &algo_gmm,
+    &algo_tree,
+    &algo_forest,
+    &algo_svm,
+    &algo_mlp,
+    NULL,
+};
 
 mlq_task mlq_model_task(const mlq_model *m)
 {

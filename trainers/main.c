@@ -125,8 +125,15 @@ static int cmd_help(int argc, char **argv)
     puts("mlq " MLQ_VERSION_STRING " -- fixed-point classical ML for microcontrollers\n\nCommands:");
     for (i = 0; i < sizeof helps / sizeof helps[0]; i++)
         printf("  %s\n", helps[i].usage);
-    puts("\nALGO: kmeans (gmm, tree, forest, svm, mlp are not available in this version)\n"
-         "'mlq help COMMAND' shows a command's options.");
+    fputs("\nALGO:", stdout);
+    for (i = 0; mlq_algos[i] != NULL; i++)
+        if (mlq_algos[i]->train != NULL)
+            printf(" %s", mlq_algos[i]->name);
+    fputs(" (not available in this version:", stdout);
+    for (i = 0; mlq_algos[i] != NULL; i++)
+        if (mlq_algos[i]->train == NULL)
+            printf(" %s", mlq_algos[i]->name);
+    puts(")\n'mlq help COMMAND' shows a command's options.");
     print_exit_codes(stdout);
     return EXIT_OK;
 }
@@ -393,7 +400,7 @@ static int cmd_train(int argc, char **argv)
                               {"quiet", 0, NULL, &quiet}};
 
     if (argc < 1 || strncmp(argv[0], "--", 2) == 0)
-        USAGE("train: which algorithm? (kmeans; see 'mlq help train')");
+        USAGE("train: which algorithm? (see 'mlq help train')");
     algo = mlq_algo_find(argv[0]);
     if (algo == NULL)
         USAGE("train: unknown algorithm '%s' (see 'mlq help train')", argv[0]);
