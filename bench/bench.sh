@@ -77,14 +77,22 @@ for algo in $ALGOS; do
         k=$(dataset_classes "$ds")
         d=$(head -n 1 "$P_TEST" | tr , '\n' | grep -cvx label)
         "$RUN" rows random --rows 8 --features "$d" --q15 --seed 1 --out "$P_DIR/bench_q15.rows"
+        # Raw int16 entry, for datasets whose features are integers.
+        have_i16=0
+        "$RUN" rows csv "$P_TEST" --i16 --out "$P_DIR/bench_i16.rows" 2>/dev/null && have_i16=1
         for b in $BOARDS; do
             line=$("$RUN" bench --board "$b" --header "$P_HEADER" --name "$P_NAME" --input "$P_ROWS")
             q15=$("$RUN" bench --board "$b" --header "$P_HEADER" --name "$P_NAME" --input "$P_DIR/bench_q15.rows")
+            i16=-
+            if [ "$have_i16" = 1 ]; then
+                i16=$(field insn_per_inference "$("$RUN" bench --board "$b" --header "$P_HEADER" \
+                    --name "$P_NAME" --input "$P_DIR/bench_i16.rows")")
+            fi
             target=-
             if declare -F "bench_target_$algo" >/dev/null; then
                 target=$("bench_target_$algo" "$ds" "$b" "$k" "$d")
             fi
-            perf="$perf| $algo | $ds | $k x $d | Cortex-$b | $(field insn_per_inference "$line") | $target | $(field insn_per_inference "$q15") | $(field empty_insn_per_call "$line") | $(field flash_bytes "$line") | $(field ram_bytes "$line") | $(field stack_bytes "$line") | $(field stack_bytes "$q15") |
+            perf="$perf| $algo | $ds | $k x $d | Cortex-$b | $(field insn_per_inference "$line") | $target | $(field insn_per_inference "$q15") | $i16 | $(field empty_insn_per_call "$line") | $(field flash_bytes "$line") | $(field flash_bytes "$q15") | $(field ram_bytes "$line") | $(field stack_bytes "$line") | $(field stack_bytes "$q15") |
 "
         done
     done
@@ -94,12 +102,15 @@ done
     echo
     echo "## Cost on the device (QEMU)"
     echo
-    echo "Two entries: \`NAME_predict(const float *x)\` (float features, quantized on the device) and"
-    echo "\`NAME_predict_q15(const mlq_q15_t *x)\` (input already in Q15; the kernel alone). The float"
-    echo "entry's stack includes its D-element Q15 input buffer (2D bytes)."
+    echo "Three entries: \`NAME_predict(const float *x)\` (float features, quantized on the device),"
+    echo "\`NAME_predict_q15(const mlq_q15_t *x)\` (input already in Q15: the kernel alone) and"
+    echo "\`NAME_predict_i16(const int16_t *raw)\` (raw integer features, no float; measured where the"
+    echo "dataset's features are integers). Each is timed in its own firmware, so each flash figure"
+    echo "holds the model's constants and only that entry's code. The float entry's stack includes"
+    echo "its D-element Q15 input buffer (2D bytes)."
     echo
-    echo "| model | dataset | K x D | board | instructions, float entry | target | instructions, q15 entry | empty loop / call | flash bytes | RAM bytes | stack bytes, float entry | stack bytes, q15 entry |"
-    echo "| --- | --- | --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+    echo "| model | dataset | K x D | board | instructions, float entry | target | instructions, q15 entry | instructions, int16 entry | empty loop / call | flash bytes, float entry | flash bytes, q15 entry | RAM bytes | stack bytes, float entry | stack bytes, q15 entry |"
+    echo "| --- | --- | --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     printf '%s' "$perf"
     echo
     echo "## Stack frames of the device library (arm-none-eabi-gcc -O2 -fstack-usage)"

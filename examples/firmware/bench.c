@@ -11,7 +11,8 @@
  *
  * ROWS is a rows file (rowsfile.h); up to MLQ_BENCH_MAX_ROWS rows are read
  * into RAM before anything is timed. Float rows time NAME_predict, Q15 rows
- * NAME_predict_q15. Output: one line
+ * NAME_predict_q15, raw int16 rows NAME_predict_i16 (one per build, see
+ * MLQ_BENCH_Q15 below). Output: one line
  *
  *   mlq-bench rows=R reps=N calls=C systick_hz=F model_ticks=T empty_ticks=E
  *             insn_per_inference=X.Y empty_insn_per_call=X.Y stack_bytes=S
@@ -82,19 +83,33 @@ __attribute__((noipa)) static int predict_empty(const void *x)
     return 0;
 }
 
+/*
+ * The one entry point this build times, so that the flash difference holds
+ * only that entry's code: MLQ_BENCH_Q15 (NAME_predict_q15, Q15 rows),
+ * MLQ_BENCH_I16 (NAME_predict_i16, raw int16 rows), else NAME_predict
+ * (float rows). ./run picks it from the rows file.
+ */
+#if defined(MLQ_BENCH_Q15)
+#define BENCH_ROWS_OK(h) ((h).q15)
+#elif defined(MLQ_BENCH_I16)
+#define BENCH_ROWS_OK(h) ((h).i16)
+#else
+#define BENCH_ROWS_OK(h) (!(h).q15 && !(h).i16)
+#endif
+
 #ifdef MLQ_NO_MODEL
 /* Baseline build: identical code, the model is never referenced. */
 #define predict_model predict_empty
-#define predict_model_q15 predict_empty
 #else
 __attribute__((noipa)) static int predict_model(const void *x)
 {
-    return MODEL_PREDICT((const float *)x);
-}
-
-__attribute__((noipa)) static int predict_model_q15(const void *x)
-{
+#if defined(MLQ_BENCH_Q15)
     return MODEL_PREDICT_Q15((const int16_t *)x);
+#elif defined(MLQ_BENCH_I16)
+    return MODEL_PREDICT_I16((const int16_t *)x);
+#else
+    return MODEL_PREDICT((const float *)x);
+#endif
 }
 #endif
 
@@ -210,6 +225,13 @@ int main(int argc, char **argv)
         return 2;
     }
 #ifndef MLQ_NO_MODEL
+    if (!BENCH_ROWS_OK(h)) {
+        fclose(f);
+        fprintf(stderr, "bench: %s: the rows are not of the kind this build times\n", argv[1]);
+        return 2;
+    }
+#endif
+#ifndef MLQ_NO_MODEL
     if (h.n_features != (uint32_t)MODEL_N_FEATURES) {
         fclose(f);
         fprintf(stderr, "bench: %s: %lu features per row, the model wants %lu\n", argv[1],
@@ -228,15 +250,15 @@ int main(int argc, char **argv)
         n_rows = MLQ_BENCH_MAX_ROWS;
     if (n_rows > MLQ_BENCH_MAX_VALUES / h.n_features)
         n_rows = MLQ_BENCH_MAX_VALUES / h.n_features;
-    elem = h.q15 ? sizeof rows.q15[0] : sizeof rows.f32[0];
+    elem = h.q15 || h.i16 ? sizeof rows.q15[0] : sizeof rows.f32[0];
     row_bytes = elem * h.n_features;
-    if (fread(h.q15 ? (void *)rows.q15 : (void *)rows.f32, row_bytes, n_rows, f) != n_rows) {
+    if (fread(h.q15 || h.i16 ? (void *)rows.q15 : (void *)rows.f32, row_bytes, n_rows, f) != n_rows) {
         fclose(f);
         fprintf(stderr, "bench: %s: file ends before row %lu\n", argv[1], (unsigned long)n_rows);
         return 2;
     }
     fclose(f);
-    model = h.q15 ? predict_model_q15 : predict_model;
+    model = predict_model;
 
     /* Stack first, with SysTick still off. */
     for (i = 0; i < n_rows; i++) {
