@@ -35,7 +35,7 @@ json_num() { # json_num KEY JSON
 
 pct() { awk -v v="$1" 'BEGIN { printf "%.2f%%", 100 * v }'; }
 
-make -s -C "$ROOT" all "build/arm/m0/libmlq.a" "build/arm/m4/libmlq.a" >/dev/null
+make -s -C "$ROOT" all "$BUILD/arm/m0/libmlq.a" "$BUILD/arm/m4/libmlq.a" >/dev/null
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
 {
@@ -66,8 +66,9 @@ for algo in $ALGOS; do
             [ -n "$(json_num "host_$metric" "$cmp_json")" ] && break
         done
         ref="n/a"
-        if [ -f "$ROOT/bench/ref_$algo.py" ] && "$PY" -c 'import sklearn' 2>/dev/null; then
-            ref=$(pct "$("$PY" "$ROOT/bench/ref_$algo.py" "$P_TRAIN" "$P_TEST" 2>/dev/null)")
+        # A variant ALGO_X shares bench/ref_ALGO.py, which reads its options from the environment.
+        if [ -f "$ROOT/bench/ref_${algo%%_*}.py" ] && "$PY" -c 'import sklearn' 2>/dev/null; then
+            ref=$(pct "$(MLQ_ALGO_OPTIONS=$(algo_options "$algo" "$ds") "$PY" "$ROOT/bench/ref_${algo%%_*}.py" "$P_TRAIN" "$P_TEST" 2>/dev/null)")
         fi
         printf '| %s | %s | %s | %s | %s | %s | %s | %s of %s |\n' "$algo" "$ds" \
             "$(json_num rows "$cmp_json")" "$(pct "$(json_num agreement "$cmp_json")")" \
@@ -118,14 +119,14 @@ done
     echo "| function | Cortex-M0 bytes | Cortex-M4F bytes |"
     echo "| --- | ---: | ---: |"
     # Function names without the compiler's clone suffixes (.constprop.0, .isra.0).
-    frames() { cat "$ROOT"/build/arm/"$1"/obj/*.su | awk -F'\t' '{ n = $1; sub(/.*:/, "", n); sub(/\..*/, "", n); print n "\t" $2 }'; }
+    frames() { cat "$BUILD"/arm/"$1"/obj/*.su | awk -F'\t' '{ n = $1; sub(/.*:/, "", n); sub(/\..*/, "", n); print n "\t" $2 }'; }
     frames m0 | cut -f1 | sort -u | while read -r fn; do
         m0=$(frames m0 | awk -F'\t' -v f="$fn" '$1 == f { print $2; exit }')
         m4=$(frames m4 | awk -F'\t' -v f="$fn" '$1 == f { print $2; exit }')
         echo "| $fn | ${m0:--} | ${m4:--} |"
     done
     echo
-    if arm-none-eabi-objdump -d "$ROOT/build/arm/m0/obj/kmeans.o" | grep -q __aeabi_lmul; then
+    if arm-none-eabi-objdump -d "$BUILD/arm/m0/obj/kmeans.o" | grep -q __aeabi_lmul; then
         echo "Cortex-M0: the k-means kernel CALLS \`__aeabi_lmul\`."
     else
         echo "Cortex-M0: the k-means kernel calls no 64-bit multiply helper (\`__aeabi_lmul\` absent from kmeans.o)."

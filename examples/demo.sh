@@ -22,8 +22,11 @@ for algo in $ALGOS; do
         rows=$(wc -l <"$P_DIR/demo.host.txt")
         same=$(paste -d' ' "$P_DIR/demo.host.txt" "$P_DIR/demo.qemu.txt" | awk '$1 == $2' | wc -l)
         json=$("$MLQ" compare "$P_MODEL" "$P_TEST" --json)
-        metric=purity
-        case $algo in kmeans | gmm) ;; *) metric=accuracy ;; esac
+        # The model's own metric: purity (clustering), accuracy (classifiers), detection.
+        metric=accuracy
+        for m in purity accuracy detection; do
+            case $json in *"\"host_$m\""*) metric=$m; break ;; esac
+        done
         host=$(printf '%s' "$json" | sed -n "s/.*\"host_$metric\": \([0-9.]*\).*/\1/p")
         dev=$(printf '%s' "$json" | sed -n "s/.*\"device_$metric\": \([0-9.]*\).*/\1/p")
         b=$("$RUN" bench --board m4 --header "$P_HEADER" --name "$P_NAME" --input "$P_ROWS")
@@ -36,7 +39,8 @@ for algo in $ALGOS; do
     done
 done
 echo
-echo "host/device: purity of the clusters against the labels (k-means) on the 30% test rows."
+echo "host/device: purity of the clusters against the labels (k-means), accuracy (classifiers,"
+echo "e.g. gmm per class) on the 30% test rows."
 echo "agreement: rows where the firmware in QEMU predicts what the float model predicts."
 echo "instr/predict: executed instructions per NAME_predict(const float *x) call, not cycles."
 echo "Headers, models and firmware are in build/pipeline/ and build/firmware/."

@@ -32,6 +32,15 @@ int16_t mlq_quantize_q15(double v, size_t *clipped)
     return (int16_t)mlq_quantize(v, INT16_MIN, INT16_MAX, clipped);
 }
 
+int mlq_input_quant(const mlq_model *m, size_t j, float *offset, float *gain)
+{
+    /* q = floor((x - o) * g) - 32768 = round((x - m) * g): the offset
+     * carries the 32768 bias and the half step of the rounding. */
+    *gain = (float)(mlq_input_steps(m) / m->scale[j]);
+    *offset = (float)(m->mean[j] - 32768.5 / (double)*gain);
+    return isfinite(*gain) && *gain != 0.0f && isfinite(*offset) ? 0 : -1;
+}
+
 /*
  * Integer input path for feature j: q = (x * mul + add) >> shift with
  * mul = round(g * 2^shift), add = round((0.5 - mean * g) * 2^shift) and
@@ -79,11 +88,7 @@ int mlq_device_build(const mlq_model *m, unsigned bits, mlq_device *dev, mlq_err
     for (j = 0; j < p; j++) {
         double g = steps / m->scale[j];
 
-        /* q = floor((x - o) * g) - 32768 = round((x - m) * g): the offset
-         * carries the 32768 bias and the half step of the rounding. */
-        dev->gain[j] = (float)g;
-        dev->offset[j] = (float)(m->mean[j] - 32768.5 / (double)dev->gain[j]);
-        if (!isfinite(dev->gain[j]) || dev->gain[j] == 0.0f || !isfinite(dev->offset[j])) {
+        if (mlq_input_quant(m, j, &dev->offset[j], &dev->gain[j]) != 0) {
             mlq_device_free(dev);
             return mlq_err_set(err, m->source, 0,
                                "feature '%s': scale %g cannot be represented in float",
@@ -290,16 +295,19 @@ static void emit_entries(FILE *f, const mlq_device *dev, const char *name)
 {
     size_t p = dev->model->n_features;
 
-    fprintf(f,
-            "/** Predict from float features in the training CSV's units and column order.\n"
-            " *  @return class or cluster id >= 0, or a negative mlq_status (NaN input). */\n"
-            "static inline int %s_predict(const float *x)\n"
-            "{\n"
-            "    mlq_q15_t q[%zu] MLQ_ALIGN4;\n"
-            "    mlq_status s = mlq_quant_f32_to_q15(&%s_quant, x, %zu, q);\n"
-            "    return s == MLQ_OK ? %s_predict_q15(q) : (int)s;\n"
-            "}\n\n",
-            name, p, name, p, name);
+    if (dev->model->algo->export_predict != NULL)
+        dev->model->algo->export_predict(f, dev, name);
+    else
+        fprintf(f,
+                "/** Predict from float features in the training CSV's units and column order.\n"
+                " *  @return class or cluster id >= 0, or a negative mlq_status (NaN input). */\n"
+                "static inline int %s_predict(const float *x)\n"
+                "{\n"
+                "    mlq_q15_t q[%zu] MLQ_ALIGN4;\n"
+                "    mlq_status s = mlq_quant_f32_to_q15(&%s_quant, x, %zu, q);\n"
+                "    return s == MLQ_OK ? %s_predict_q15(q) : (int)s;\n"
+                "}\n\n",
+                name, p, name, p, name);
     fprintf(f,
             "/** Predict from raw int16 values (e.g. ADC counts) in the training CSV's units,\n"
             " *  integer arithmetic only. @return id >= 0, or a negative mlq_status\n"
@@ -349,6 +357,10 @@ int mlq_export_header(const mlq_device *dev, const char *name, const char *path,
     fputc('\n', out.f);
     emit_quant(out.f, dev, name);
     emit_entries(out.f, dev, name);
+    if (m->algo->export_tail != NULL && m->algo->export_tail(out.f, dev, name) != 0) {
+        mlq_out_abort(&out);
+        return mlq_err_set(err, path, 0, "out of memory while writing the header");
+    }
     fprintf(out.f, "\n#endif /* %s */\n", guard);
     return mlq_out_commit(&out, err);
 }

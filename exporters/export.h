@@ -65,6 +65,14 @@ mlq_status mlq_device_scores(const mlq_device *dev, const double *x, double *sco
 double mlq_input_steps(const mlq_model *m);
 
 /**
+ * The float input quantizer of feature j of m, as mlq_device_build sets it
+ * (mlq/quant.h: q = floor((x - offset) * gain) - 32768, saturated). Trainers
+ * that must know the device's Q15 code of a training value use it too.
+ * 0, or -1 when the constants are not finite floats.
+ */
+int mlq_input_quant(const mlq_model *m, size_t j, float *offset, float *gain);
+
+/**
  * Round v to the nearest integer, halves away from zero, and saturate to
  * [lo, hi]; ++*clipped when it saturates (clipped may be NULL).
  */

@@ -119,7 +119,7 @@ expect 0 "note: $T/onec.csv: 1 constant feature (b) standardize to 0 and take no
 # ---- usage errors: exit 2 ---------------------------------------------------
 expect 2 "unknown command 'fly' (try 'mlq help')" - -- "$MLQ" fly
 expect 2 "train: unknown algorithm 'boost' (see 'mlq help train')" - -- "$MLQ" train boost --data "$T/plain.csv" --out "$O"
-expect 2 "train: algorithm 'gmm' is not available in this version of mlq" - -- "$MLQ" train gmm --data "$T/plain.csv" --out "$O"
+expect 2 "train: algorithm 'mlp' is not available in this version of mlq" - -- "$MLQ" train mlp --data "$T/plain.csv" --out "$O"
 expect 2 "train kmeans: --k is required" "$O" -- "$MLQ" train kmeans --data "$T/plain.csv" --out "$O"
 expect 2 "--k: 0 is out of range: must be >= 1 and <= 65535" "$O" -- "$MLQ" train kmeans --k 0 --data "$T/plain.csv" --out "$O"
 expect 2 "--k: 'two' is not a whole number" "$O" -- "$MLQ" train kmeans --k two --data "$T/plain.csv" --out "$O"
@@ -199,6 +199,195 @@ if (cd "$A" && for f in *.c; do arm-none-eabi-gcc -mcpu=cortex-m0 -mthumb -std=c
     printf '#include "model.h"\nint f(const float *x);\nint f(const float *x) { return MODEL_PREDICT(x) + MODEL_N_FEATURES; }\n' >"$T/sketch.cpp" &&
     arm-none-eabi-g++ -mcpu=cortex-m0 -mthumb -std=gnu++11 -Wall -Wextra -Werror -I"$A" -c "$T/sketch.cpp" -o "$T/sketch.o"); then ok
 else bad "Arduino sketch folder does not compile"; fi
+
+# ---- Gaussian mixtures (gmm) ------------------------------------------------
+G=$T/gmm.json
+gmm() { "$MLQ" train gmm --data "$@"; }
+expect 2 "train gmm: --components is required" "$G" -- gmm "$T/plain.csv" --out "$G"
+expect 2 "--components: 0 is out of range: must be >= 1 and <= 65535" "$G" -- gmm "$T/plain.csv" --out "$G" --components 0
+expect 2 "--covariance: 'round' is not one of full|diag" "$G" -- gmm "$T/plain.csv" --out "$G" --components 1 --covariance round
+expect 2 "--reg-covar: -1 is out of range: must be >= 0 and <= 1e+06" "$G" -- gmm "$T/plain.csv" --out "$G" --components 1 --reg-covar -1
+expect 2 "--reg-covar: 'nan' is not a number" "$G" -- gmm "$T/plain.csv" --out "$G" --components 1 --reg-covar nan
+expect 2 "--anomaly-percentile: 0 is out of range: must be > 0 and <= 50" "$G" -- gmm "$T/plain.csv" --out "$G" --components 1 --anomaly-percentile 0
+expect 2 "--anomaly-percentile: 'most' is not a number or one of off" "$G" -- gmm "$T/plain.csv" --out "$G" --components 1 --anomaly-percentile most
+expect 2 "--max-iter: 0 is out of range: must be >= 1 and <= 1e+06" "$G" -- gmm "$T/plain.csv" --out "$G" --components 1 --max-iter 0
+expect 2 "--n-init: '1.5' is not a whole number" "$G" -- gmm "$T/plain.csv" --out "$G" --components 1 --n-init 1.5
+expect 2 "--tol: -1 is out of range: must be >= 0 and <= 1e+06" "$G" -- gmm "$T/plain.csv" --out "$G" --components 1 --tol -1
+expect 2 "train: --per-class given twice" "$G" -- gmm "$T/plain.csv" --out "$G" --components 1 --per-class --per-class
+expect 1 "$T/plain.csv: --per-class and --anomaly-percentile exclude each other: an anomaly model is one mixture of the normal rows" "$G" -- gmm "$T/plain.csv" --out "$G" --components 1 --per-class --anomaly-percentile 5
+expect 1 "$T/few.csv: --components 3 is more than the distinct rows of the mixture (3 rows): lower --components" "$G" -- gmm "$T/few.csv" --out "$G" --components 3
+fixture dupg.csv 'a,b,label\n1,2,0\n1,2,0\n1,2,0\n5,1,1\n6,3,1\n5,2,1\n'
+expect 1 "$T/dupg.csv: class '0': component 0 has a singular covariance (duplicate rows or a feature constant within it): raise --reg-covar (now 0), e.g. to 1e-06" "$G" -- gmm "$T/dupg.csv" --out "$G" --components 1 --per-class --reg-covar 0
+# The default --reg-covar makes the same data work.
+"$MLQ" train gmm --data "$T/dupg.csv" --out "$G" --components 1 --per-class --quiet 2>/dev/null && [ -s "$G" ] && ok ||
+    bad "gmm on duplicate rows with the default --reg-covar"
+expect 2 "export: --bits 8: a gmm model offers --bits 16" "$T/g.h" -- "$MLQ" export "$G" --name g --bits 8 --out "$T/g.h"
+# EM that stops at --max-iter says so (a warning; the model is written).
+"$MLQ" train gmm --data "$T/tr.csv" --out "$T/g1.json" --components 3 --max-iter 1 --tol 0 2>"$T/stderr"
+grep -q "^mlq: warning: .*EM did not converge for the mixture within --max-iter 1" "$T/stderr" && [ -s "$T/g1.json" ] && ok ||
+    bad "gmm non-convergence warning: $(cat "$T/stderr")"
+# A model file whose covariance is not positive definite, whose weights do not
+# sum to 1, or whose anomaly threshold is not a number.
+"$MLQ" train gmm --data "$T/tr.csv" --out "$T/gi.json" --components 2 --per-class --quiet 2>/dev/null
+"$MLQ" train gmm --data "$T/tr.csv" --out "$T/ga.json" --components 2 --anomaly-percentile 5 --quiet 2>/dev/null
+/usr/bin/python3 - "$T" <<'PYEOF'
+import json, sys
+t = sys.argv[1]
+def edit(src, dst, f):
+    m = json.load(open(f"{t}/{src}"))
+    f(m["gmm"])
+    json.dump(m, open(f"{t}/{dst}", "w"))
+edit("gi.json", "gnpd.json", lambda g: g["covariances"][1].__setitem__(0, -1.0))
+edit("gi.json", "gw.json", lambda g: g["weights"].__setitem__(0, 0.9))
+edit("ga.json", "gnull.json", lambda g: g.__setitem__("threshold", None))
+PYEOF
+expect 1 "$T/gnpd.json: field 'gmm.covariances': matrix 1 is not positive definite" - -- "$MLQ" info "$T/gnpd.json"
+expect 1 "$T/gw.json: field 'gmm.weights': the weights of group 0 sum to *, not 1" - -- "$MLQ" compare "$T/gw.json" "$T/te.csv"
+expect 1 "$T/gnull.json: field 'gmm.threshold'*" - -- "$MLQ" info "$T/gnull.json"
+# Per-class: compare reports accuracy and the log-likelihood difference; anomaly: 0/1 per row.
+"$MLQ" compare "$T/gi.json" "$T/te.csv" --json >"$T/gcmp.json"
+for k in '"host_accuracy": ' '"device_accuracy": ' '"max_score_diff": ' '"median_score_diff": '; do
+    grep -q "$k" "$T/gcmp.json" && ok || bad "gmm compare --json lacks $k: $(cat "$T/gcmp.json")"
+done
+[ "$("$MLQ" predict "$T/ga.json" "$T/te.csv" --device | sort -u | tr '\n' ' ')" = "0 1 " ] && ok || bad "gmm anomaly predict prints 0 and 1"
+"$MLQ" compare "$T/ga.json" "$T/te.csv" | grep -q '^false alarm host' && ok || bad "gmm anomaly compare shows false alarms"
+# The exported header (with NAME_score) compiles as C99 and C++11 and runs.
+"$MLQ" export "$T/ga.json" --name iris_gmm --out "$T/iris_gmm.h" 2>/dev/null
+cat >"$T/use_gmm.c" <<'CEOF'
+#include "iris_gmm.h"
+int main(void)
+{
+    const float x[iris_gmm_N_FEATURES] = {5.1f, 3.5f, 1.4f, 0.2f};
+    const float far[iris_gmm_N_FEATURES] = {50.0f, -3.5f, 14.0f, 9.0f};
+    int64_t ll = 0, ll_far = 0;
+    int a = iris_gmm_predict(x), b = iris_gmm_predict(far);
+    return a != 0 || b != 1 || iris_gmm_score(x, &ll) != MLQ_OK || iris_gmm_score(far, &ll_far) != MLQ_OK ||
+           !(ll > ll_far);
+}
+CEOF
+if gcc -std=c99 -pedantic -Wall -Wextra -Wconversion -Wshadow -Werror -I"$ROOT/include" -I"$T" \
+        "$T/use_gmm.c" "$ROOT"/src/*.c -o "$T/use_gmm" && "$T/use_gmm"; then ok; else bad "gmm header as C99"; fi
+if g++ -std=c++11 -pedantic -Wall -Wextra -Werror -I"$ROOT/include" -I"$T" -x c++ "$T/use_gmm.c" \
+        -x none -c -o "$T/use_gmm_cxx.o"; then ok; else bad "gmm header as C++11"; fi
+sed 's/MLQ_GMM_FORMAT != 1/MLQ_GMM_FORMAT != 2/' "$T/iris_gmm.h" >"$T/old_gmm.h"
+if printf '#include "old_gmm.h"\n' | gcc -std=c99 -I"$ROOT/include" -I"$T" -x c -fsyntax-only - 2>"$T/stderr"; then
+    bad "a gmm header of another format compiled"
+else
+    grep -q 're-export it with this mlq' "$T/stderr" && ok || bad "gmm format #error message: $(cat "$T/stderr")"
+fi
+# ---- end of Gaussian mixtures ------------------------------------------------
+
+# ---- support vector machines (svm) ------------------------------------------
+fixture svm_one.csv 'a,b,label\n1,2,cat\n2,3,cat\n3,1,cat\n'
+expect 1 "$T/svm_one.csv: every row has the class 'cat': an SVM needs rows of at least two classes" "$O" -- "$MLQ" train svm --data "$T/svm_one.csv" --out "$O"
+expect 2 "--C: 0 is out of range: must be > 0 and <= 1e+06" "$O" -- "$MLQ" train svm --C 0 --data "$T/plain.csv" --out "$O"
+expect 2 "--C: -2 is out of range: must be > 0 and <= 1e+06" "$O" -- "$MLQ" train svm --C -2 --data "$T/plain.csv" --out "$O"
+expect 2 "--gamma: 0 is out of range: must be > 0 and <= 1e+06" "$O" -- "$MLQ" train svm --gamma 0 --data "$T/plain.csv" --out "$O"
+expect 2 "--gamma: 'auto' is not a number or one of scale" "$O" -- "$MLQ" train svm --gamma auto --data "$T/plain.csv" --out "$O"
+expect 2 "--degree: 0 is out of range: must be >= 1 and <= 10" "$O" -- "$MLQ" train svm --kernel poly --degree 0 --data "$T/plain.csv" --out "$O"
+expect 2 "--kernel: 'sigmoid' is not one of linear|rbf|poly" "$O" -- "$MLQ" train svm --kernel sigmoid --data "$T/plain.csv" --out "$O"
+expect 2 "--class-weight: 'auto' is not one of none|balanced" "$O" -- "$MLQ" train svm --class-weight auto --data "$T/plain.csv" --out "$O"
+expect 2 "--tol: 0 is out of range: must be > 0 and <= 1" "$O" -- "$MLQ" train svm --tol 0 --data "$T/plain.csv" --out "$O"
+expect 2 "--max-iter: 0 is out of range: must be >= 1 and <= 1e+12" "$O" -- "$MLQ" train svm --max-iter 0 --data "$T/plain.csv" --out "$O"
+expect 1 "$T/tr.csv: the SVM solver did not reach --tol 0.001 within --max-iter 3 iterations (classes '0' vs '1'); no model written: raise --max-iter, or try a larger --tol or a smaller --C" "$O" -- "$MLQ" train svm --max-iter 3 --data "$T/tr.csv" --out "$O"
+# Every kernel trains, exports a header that compiles as C99 and C++11 and
+# runs; predict --device handles rows far outside the training range
+# (inputs saturate: a class, never a crash or a wrapped value).
+awk -F, 'NR == 1 { print; next } { printf "%s,%s,%s,%s,%s\n", ($1 > 5.5 ? 1e300 : -1e300), $2 * 1e6, -$3 * 1e30, $4, $5 }' "$T/te.csv" >"$T/svm_far.csv"
+for k in rbf poly linear; do
+    if "$MLQ" train svm --kernel "$k" --data "$T/tr.csv" --out "$T/svm_$k.json" --quiet &&
+        "$MLQ" export "$T/svm_$k.json" --name iris_svm_$k --out "$T/iris_svm_$k.h" 2>/dev/null; then ok
+    else bad "svm --kernel $k: train or export"; continue; fi
+    "$MLQ" compare "$T/svm_$k.json" "$T/te.csv" --json >"$T/svm_cmp.json"
+    for key in '"max_score_diff": ' '"host_accuracy": ' '"device_accuracy": '; do
+        grep -q "$key" "$T/svm_cmp.json" && ok || bad "svm $k compare --json lacks $key: $(cat "$T/svm_cmp.json")"
+    done
+    if "$MLQ" predict "$T/svm_$k.json" "$T/svm_far.csv" --device >"$T/svm_far.pred" &&
+        [ "$(grep -cvx 'Iris-setosa\|Iris-versicolor\|Iris-virginica\|[012]' "$T/svm_far.pred")" -eq 0 ] &&
+        [ "$(wc -l <"$T/svm_far.pred")" -eq 45 ]; then ok
+    else bad "svm $k: predict --device on far-out rows: $(head -c 300 "$T/svm_far.pred")"; fi
+    sed "s/iris_km/iris_svm_$k/g; s/iris_svm_${k}_N_CLUSTERS/iris_svm_${k}_N_CLASSES/" "$T/use.c" >"$T/use_svm.c"
+    if gcc -std=c99 -pedantic -Wall -Wextra -Wconversion -Wshadow -Werror -I"$ROOT/include" -I"$T" \
+            "$T/use_svm.c" "$ROOT"/src/*.c -o "$T/use_svm" && "$T/use_svm"; then ok; else bad "svm $k header as C99"; fi
+    if g++ -std=c++11 -pedantic -Wall -Wextra -Werror -I"$ROOT/include" -I"$T" -x c++ "$T/use_svm.c" \
+            -x none -c -o "$T/use_svm_cxx.o"; then ok; else bad "svm $k header as C++11"; fi
+done
+"$MLQ" help train | grep -q -- '--class-weight' && ok || bad "mlq help train lists the svm options"
+# ---- end of support vector machines -----------------------------------------
+
+# ---- decision trees and random forests (tree, forest) ----------------------
+F=$T/tree.json
+expect 2 "--max-depth: 0 is out of range: must be >= 1 and <= 1000" "$F" -- "$MLQ" train tree --max-depth 0 --data "$T/plain.csv" --out "$F"
+expect 2 "--max-depth: 'deep' is not a whole number or one of none" "$F" -- "$MLQ" train tree --max-depth deep --data "$T/plain.csv" --out "$F"
+expect 2 "--criterion: 'mse' is not one of gini|entropy" "$F" -- "$MLQ" train tree --criterion mse --data "$T/plain.csv" --out "$F"
+expect 2 "--min-samples-leaf: 0 is out of range: must be >= 1 and <= 1e+09" "$F" -- "$MLQ" train tree --min-samples-leaf 0 --data "$T/plain.csv" --out "$F"
+expect 2 "--min-samples-split: 1 is out of range: must be >= 2 and <= 1e+09" "$F" -- "$MLQ" train tree --min-samples-split 1 --data "$T/plain.csv" --out "$F"
+expect 2 "--class-weight: 'auto' is not one of none|balanced" "$F" -- "$MLQ" train tree --class-weight auto --data "$T/plain.csv" --out "$F"
+expect 2 "--max-features: 'half' is not a whole number or one of sqrt|all" "$F" -- "$MLQ" train forest --max-features half --data "$T/plain.csv" --out "$F"
+expect 2 "--trees: 0 is out of range: must be >= 1 and <= 65535" "$F" -- "$MLQ" train forest --trees 0 --data "$T/plain.csv" --out "$F"
+expect 2 "train: unknown option '--trees' (see 'mlq help train')" "$F" -- "$MLQ" train tree --trees 3 --data "$T/plain.csv" --out "$F"
+expect 1 "$T/plain.csv: --min-samples-leaf 6 is more than the 5 training rows" "$F" -- "$MLQ" train tree --min-samples-leaf 6 --data "$T/plain.csv" --out "$F"
+expect 1 "$T/plain.csv: --max-features 3 is more than the 2 features" "$F" -- "$MLQ" train forest --max-features 3 --data "$T/plain.csv" --out "$F"
+fixture tree_one.csv 'a,b,label\n1,2,cat\n2,3,cat\n3,1,cat\n'
+expect 1 "$T/tree_one.csv: every row has the same class ('cat'): a classifier needs at least two" "$F" -- "$MLQ" train tree --data "$T/tree_one.csv" --out "$F"
+fixture tree_const.csv 'a,b,label\n1,2,0\n1,2,1\n1,2,0\n'
+expect 1 "$T/tree_const.csv: every feature is constant: nothing to learn from" "$F" -- "$MLQ" train forest --data "$T/tree_const.csv" --out "$F"
+fixture tree_frac.csv 'a,b,label\n1,2,0\n3,4,0.5\n'
+expect 1 "$T/tree_frac.csv:3: label '0.5' is not a class: labels are integers 0..K-1 or names" "$F" -- "$MLQ" train tree --data "$T/tree_frac.csv" --out "$F"
+# Depth 1 on data that needs two splits: a stump, trained, exported, compared.
+"$MLQ" train tree --max-depth 1 --data "$T/tr.csv" --out "$T/stump.json" --quiet && ok || bad "tree --max-depth 1"
+"$MLQ" info "$T/stump.json" | grep -q '^nodes  *3 (1 splits, 2 leaves), depth 1' && ok || bad "stump info: $("$MLQ" info "$T/stump.json" | grep nodes)"
+# A tree, a forest: compare agrees 100% with the device; info shows nodes, depth, flash and stack.
+for a in tree forest; do
+    "$MLQ" train "$a" --data "$T/tr.csv" --out "$T/iris_$a.json" --quiet && ok || bad "train $a"
+    "$MLQ" compare "$T/iris_$a.json" "$T/te.csv" --json | grep -q '"agreement": 1.000000' && ok || bad "$a compare agreement"
+    for k in '^nodes ' 'depth ' '^device flash ' '^device stack '; do
+        "$MLQ" info "$T/iris_$a.json" | grep -q "$k" && ok || bad "$a info lacks $k"
+    done
+    "$MLQ" predict "$T/iris_$a.json" "$T/te.csv" | cmp -s - <("$MLQ" predict "$T/iris_$a.json" "$T/te.csv" --device) &&
+        ok || bad "$a predict: host and --device differ"
+done
+# Forests are deterministic for a seed.
+"$MLQ" train forest --data "$T/tr.csv" --out "$T/f2.json" --quiet && cmp -s "$T/iris_forest.json" "$T/f2.json" && ok || bad "forest not deterministic"
+# A model file whose child links point out of range, backwards, or twice at one node.
+/usr/bin/python3 - "$T" <<'PYEOF'
+import json, sys
+t = sys.argv[1]
+def edit(dst, f):
+    m = json.load(open(f"{t}/iris_forest.json"))
+    f(m["forest"]["trees"][1])
+    json.dump(m, open(f"{t}/{dst}", "w"))
+edit("fr_range.json", lambda tr: tr["right"].__setitem__(0, 999))
+edit("fr_back.json", lambda tr: tr["left"].__setitem__(tr["feature"].index(0, 1) if 0 in tr["feature"][1:] else 1, 0))
+edit("fr_value.json", lambda tr: tr["value"][tr["feature"].index(-1)].__setitem__(0, 300))
+PYEOF
+expect 1 "$T/fr_range.json: field 'forest.trees\[1\].right' node 0 must be an integer in \[-1, *\]" - -- "$MLQ" info "$T/fr_range.json"
+expect 1 "$T/fr_back.json: field 'forest.trees\[1\]' node *: *" - -- "$MLQ" export "$T/fr_back.json" --name x --out "$T/x.h"
+expect 1 "$T/fr_value.json: field 'forest.trees\[1\].value' node * entry 0 must be an integer in \[0, 255\]" - -- "$MLQ" compare "$T/fr_value.json" "$T/te.csv"
+# The exported headers compile as C99 and C++11; the float entry reads only the
+# features on the path (a NaN elsewhere is not read) and rejects NaN on it.
+for a in tree forest; do
+    "$MLQ" export "$T/iris_$a.json" --name iris_$a --out "$T/iris_$a.h" 2>/dev/null
+    sed "s/NAME/iris_$a/g" >"$T/use_$a.c" <<'CEOF'
+#include <math.h>
+#include "NAME.h"
+int main(void)
+{
+    float x[NAME_N_FEATURES] = {5.1f, 3.5f, 1.4f, 0.2f};
+    const mlq_q15_t q[NAME_N_FEATURES] = {0, 0, 0, 0};
+    int a = NAME_predict(x), b = NAME_predict_q15(q), c, i;
+    for (i = 0; i < NAME_N_FEATURES; i++)
+        x[i] = NAN;
+    c = NAME_predict(x);
+    return a != 0 || b < 0 || b >= NAME_N_CLASSES || c != MLQ_ERR_INPUT;
+}
+CEOF
+    if gcc -std=c99 -pedantic -Wall -Wextra -Wconversion -Wshadow -Werror -I"$ROOT/include" -I"$T" \
+            "$T/use_$a.c" "$ROOT"/src/*.c -o "$T/use_$a" -lm && "$T/use_$a"; then ok; else bad "$a header as C99"; fi
+    if g++ -std=c++11 -pedantic -Wall -Wextra -Werror -I"$ROOT/include" -I"$T" -x c++ "$T/use_$a.c" \
+            -x none -c -o "$T/use_${a}_cxx.o"; then ok; else bad "$a header as C++11"; fi
+done
+# ---- end of decision trees and random forests --------------------------------
 
 echo "cli: $pass passed, $fail failed"
 echo "$pass passed, $fail failed"

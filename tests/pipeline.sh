@@ -26,6 +26,14 @@ PIPELINE_DATASETS="iris wine breast_cancer digits"
 PIPELINE_ALGOS=""
 pipeline_algo() { PIPELINE_ALGOS="$PIPELINE_ALGOS $1"; }
 pipeline_algo kmeans
+# A variant ALGO_VARIANT trains ALGO with the variant's options (algo_options).
+pipeline_algo gmm     # per class, 2 components, full covariance
+pipeline_algo gmm_nb  # per class, 1 component, diagonal, GaussianNB's smoothing: Gaussian naive Bayes
+pipeline_algo tree    # CART, depth <= 10
+pipeline_algo forest  # 10 bootstrap trees, depth <= 10, sqrt(D) features per split
+pipeline_algo svm        # C-SVC, RBF kernel, C = 1, gamma = scale
+pipeline_algo svm_poly   # C-SVC, polynomial kernel of degree 3
+pipeline_algo svm_linear # C-SVC, linear kernel (one folded weight vector per class pair)
 
 dataset_classes() {
     case $1 in
@@ -40,6 +48,13 @@ dataset_classes() {
 algo_options() {
     case $1 in
         kmeans) echo "--k $(dataset_classes "$2")" ;;
+        gmm) echo "--per-class --components 2 --covariance full" ;;
+        gmm_nb) echo "--per-class --components 1 --covariance diag --reg-covar 1e-9" ;;
+        tree) echo "--max-depth 10" ;;
+        forest) echo "--trees 10 --max-depth 10 --max-features sqrt" ;;
+        svm) echo "--kernel rbf --C 1 --gamma scale" ;;
+        svm_poly) echo "--kernel poly --C 1 --gamma scale --degree 3 --coef0 0" ;;
+        svm_linear) echo "--kernel linear --C 1" ;;
         *) echo "pipeline: no options for algorithm $1" >&2; return 1 ;;
     esac
 }
@@ -62,7 +77,7 @@ pipeline_prepare() {
             --seed 1 2>/dev/null || return 1
     fi
     # shellcheck disable=SC2086
-    "$MLQ" train "$algo" --data "$P_TRAIN" --out "$P_MODEL" --seed 1 --quiet $opts || return 1
+    "$MLQ" train "${algo%%_*}" --data "$P_TRAIN" --out "$P_MODEL" --seed 1 --quiet $opts || return 1
     "$MLQ" export "$P_MODEL" --name "$P_NAME" --out "$P_HEADER" 2>/dev/null || return 1
     "$RUN" rows csv "$P_TEST" --out "$P_ROWS" || return 1
 }

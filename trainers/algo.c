@@ -8,19 +8,15 @@
  * only (train == NULL), so that `mlq train gmm` says so plainly instead of
  * "unknown algorithm".
  */
-static const mlq_algo algo_gmm = {.name = "gmm", .summary = "Gaussian mixture (not available in this version)"};
-static const mlq_algo algo_tree = {.name = "tree", .summary = "decision tree (not available in this version)"};
-static const mlq_algo algo_forest = {.name = "forest", .summary = "random forest (not available in this version)"};
-static const mlq_algo algo_svm = {.name = "svm", .summary = "support vector machine (not available in this version)"};
 static const mlq_algo algo_mlp = {.name = "mlp", .summary = "multilayer perceptron (not available in this version)"};
 
 /* One line per algorithm, in `mlq help` order. */
 const mlq_algo *const mlq_algos[] = {
     &mlq_algo_kmeans,
-    &algo_gmm,
-    &algo_tree,
-    &algo_forest,
-    &algo_svm,
+    &mlq_algo_gmm,
+    &mlq_algo_tree,
+    &mlq_algo_forest,
+    &mlq_algo_svm,
     &algo_mlp,
     NULL,
 };

@@ -29,7 +29,8 @@ typedef enum mlq_task {
 typedef enum mlq_opt_kind {
     MLQ_OPT_INT,    /* integer in [min, max] */
     MLQ_OPT_NUM,    /* finite number in [min, max] (or (min, max] with min_open), or one of `words` */
-    MLQ_OPT_CHOICE  /* one of `words` ("a|b|c") */
+    MLQ_OPT_CHOICE, /* one of `words` ("a|b|c") */
+    MLQ_OPT_FLAG    /* no value: true when given, else false (stored as a JSON bool) */
 } mlq_opt_kind;
 
 /** One `--name VALUE` option of `mlq train ALGO`. */
@@ -76,6 +77,14 @@ typedef struct mlq_algo {
     size_t (*n_scores)(const mlq_model *m);
     void (*host_scores)(const mlq_model *m, const double *z, double *scores);
     mlq_status (*device_scores)(const struct mlq_device *dev, const mlq_q15_t *q, double *scores);
+    /* Optional: more header text after the generic entry points (which
+     * define NAME_quant), e.g. entry points of its own that quantize. */
+    int (*export_tail)(FILE *f, const struct mlq_device *dev, const char *name);
+    /* Optional (NULL: the generic entry, which quantizes all features and
+     * calls NAME_predict_q15): writes NAME_predict(const float *x) itself,
+     * e.g. to read only the features a tree visits. It must give the same
+     * result as the generic entry for every input without NaN. */
+    void (*export_predict)(FILE *f, const struct mlq_device *dev, const char *name);
 } mlq_algo;
 
 /** The task of model m. */
@@ -87,5 +96,9 @@ const mlq_algo *mlq_algo_find(const char *name);
 extern const mlq_algo *const mlq_algos[];
 
 extern const mlq_algo mlq_algo_kmeans;
+extern const mlq_algo mlq_algo_svm;
+extern const mlq_algo mlq_algo_gmm;
+extern const mlq_algo mlq_algo_tree;
+extern const mlq_algo mlq_algo_forest;
 
 #endif /* MLQ_ALGO_H */

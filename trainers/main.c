@@ -227,6 +227,13 @@ static int parse_args(int argc, char **argv, const opt_slot *slots, size_t n_slo
             if (strcmp(a + 2, algo->opts[s].name) != 0)
                 continue;
             found = 1;
+            if (algo->opts[s].kind == MLQ_OPT_FLAG) { /* no value */
+                if (cJSON_GetObjectItemCaseSensitive(hyper, algo->opts[s].name) != NULL)
+                    return mlq_err_set(err, NULL, 0, "%s: %s given twice", cmd, a);
+                if (cJSON_AddTrueToObject(hyper, algo->opts[s].name) == NULL)
+                    return -1;
+                continue;
+            }
             if (i + 1 >= argc)
                 return mlq_err_set(err, NULL, 0, "%s: %s needs a value", cmd, a);
             if (cJSON_GetObjectItemCaseSensitive(hyper, algo->opts[s].name) != NULL)
@@ -244,6 +251,11 @@ static int parse_args(int argc, char **argv, const opt_slot *slots, size_t n_slo
 
         if (cJSON_GetObjectItemCaseSensitive(hyper, o->name) != NULL)
             continue;
+        if (o->kind == MLQ_OPT_FLAG) { /* absent flag: false */
+            if (cJSON_AddFalseToObject(hyper, o->name) == NULL)
+                return -1;
+            continue;
+        }
         if (o->def == NULL)
             return mlq_err_set(err, NULL, 0, "%s %s: --%s is required", cmd, algo->name, o->name);
         if (set_algo_opt(o, o->def, hyper, err) != 0)

@@ -338,8 +338,11 @@ static int load_common(mlq_model *m, const cJSON *root, const char *path, mlq_er
     if (!cJSON_IsString(it))
         return FIELD_ERR("must be a string");
     m->algo = mlq_algo_find(it->valuestring);
-    if (m->algo == NULL || m->algo->train == NULL)
+    if (m->algo == NULL)
         return mlq_err_set(err, path, 0, "unknown algorithm '%s'", it->valuestring);
+    if (m->algo->train == NULL)
+        return mlq_err_set(err, path, 0, "algorithm '%s' is not available in this version of mlq",
+                           it->valuestring);
 
     key = "data";
     data = field(root, key, NULL, path, err);

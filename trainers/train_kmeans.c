@@ -23,6 +23,7 @@
 #include "algo.h"
 #include "export.h"
 #include "kmeans_params.h"
+#include "kmeans_train.h"
 #include "metrics.h"
 
 
@@ -238,6 +239,30 @@ static size_t count_distinct_rows(const double *z, size_t n, size_t p, size_t st
         distinct += r == i;
     }
     return distinct;
+}
+
+int mlq_kmeans_labels(const double *x, size_t n, size_t p, size_t k, size_t max_iter,
+                      double tol_abs, gsl_rng *rng, size_t *labels, double *centroids)
+{
+    mlq_kmeans_workspace *w;
+
+    if (k > count_distinct_rows(x, n, p, k))
+        return -2;
+    w = mlq_kmeans_alloc(x, n, p, k);
+    if (w == NULL)
+        return -1;
+    mlq_kmeans_init(w, rng);
+    while (w->iter < max_iter) {
+        mlq_kmeans_iterate(w);
+        if (mlq_kmeans_converged(w, tol_abs))
+            break;
+    }
+    assign_all(w); /* final labels match the final centres */
+    memcpy(labels, w->assign, n * sizeof *labels);
+    if (centroids != NULL)
+        memcpy(centroids, w->c, k * p * sizeof *centroids);
+    mlq_kmeans_free(w);
+    return 0;
 }
 
 static double hyper_num(const mlq_model *m, const char *key)

@@ -13,7 +13,10 @@
 #include "types.h"
 #include "fixed.h"
 #include "quant.h"
+#include "gmm.h"
 #include "kmeans.h"
+#include "tree.h"
+#include "svm.h"
 
 /** Version of the device library; exported headers record the mlq version that wrote them. */
 #define MLQ_VERSION_MAJOR 0

@@ -1,0 +1,473 @@
+/* SPDX-License-Identifier: MIT */
+#include "mlq/svm.h"
+
+#include "mlq/fixed.h"
+
+/*
+ * a . b over n entries, exact in int64.
+ *
+ * The DSP path (Cortex-M4/M7) accumulates two products per SMLALD. When a
+ * and b are at the same offset from a word boundary (the exporter aligns
+ * every array, and the kernel values and coefficients of a class start at
+ * the same index) one product aligns them and the rest is read four words
+ * of each per load-multiple; otherwise words are read at any address
+ * (legal on ARMv7E-M). The portable path does one product a step. All
+ * paths compute the same exact integer.
+ */
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
+typedef uint32_t word_alias __attribute__((may_alias));
+
+#define SMLALD(acc, a, b) __asm__("smlald %Q0, %R0, %1, %2" : "+r"(acc) : "r"(a), "r"(b))
+
+/* Word-aligned a and b, n & ~1 entries: per 8 products four load-multiples
+ * and four SMLALD, then 4 and 2 left over. Written in assembly because
+ * compilers run out of registers and fall back to single loads; r7 (the
+ * Thumb frame pointer) is left alone. */
+static int64_t dot_aligned(const word_alias *a, const word_alias *b, uint32_t n, int64_t acc)
+{
+    uint32_t blocks = n >> 3;
+
+    __asm__ volatile("cbz %[k], 2f\n"
+                     "1:\n\t"
+                     "ldmia %[a]!, {r4, r5}\n\t"
+                     "ldmia %[b]!, {r6, r8}\n\t"
+                     "smlald %Q[acc], %R[acc], r4, r6\n\t"
+                     "smlald %Q[acc], %R[acc], r5, r8\n\t"
+                     "ldmia %[a]!, {r4, r5}\n\t"
+                     "ldmia %[b]!, {r6, r8}\n\t"
+                     "smlald %Q[acc], %R[acc], r4, r6\n\t"
+                     "smlald %Q[acc], %R[acc], r5, r8\n\t"
+                     "subs %[k], %[k], #1\n\t"
+                     "bne 1b\n"
+                     "2:\n\t"
+                     "lsls %[k], %[n], #30\n\t" /* C = bit 2 of n, N = bit 1 */
+                     "bcc 3f\n\t"
+                     "ldmia %[a]!, {r4, r5}\n\t"
+                     "ldmia %[b]!, {r6, r8}\n\t"
+                     "smlald %Q[acc], %R[acc], r4, r6\n\t"
+                     "smlald %Q[acc], %R[acc], r5, r8\n"
+                     "3:\n\t"
+                     "bpl 4f\n\t"
+                     "ldr r4, [%[a]], #4\n\t"
+                     "ldr r6, [%[b]], #4\n\t"
+                     "smlald %Q[acc], %R[acc], r4, r6\n"
+                     "4:"
+                     : [acc] "+r"(acc), [a] "+r"(a), [b] "+r"(b), [k] "+l"(blocks)
+                     : [n] "r"(n)
+                     : "r4", "r5", "r6", "r8", "cc", "memory");
+    return acc;
+}
+
+/* Pairs at any address: one word load per operand, one SMLALD. */
+static int64_t dot2_any(const mlq_q15_t *a, const mlq_q15_t *b, uint32_t pairs, int64_t acc)
+{
+    for (; pairs > 0; pairs--) {
+        uint32_t aw, bw;
+
+        __builtin_memcpy(&aw, a, 4);
+        __builtin_memcpy(&bw, b, 4);
+        SMLALD(acc, aw, bw);
+        a += 2;
+        b += 2;
+    }
+    return acc;
+}
+#endif
+
+/* Kept out of line: the loops that call it then need few registers (on
+ * Cortex-M0 the accumulator stays in registers), which costs less than the
+ * call. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int64_t dot_q15(const mlq_q15_t *a, const mlq_q15_t *b, uint32_t n)
+{
+    int64_t acc = 0;
+
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
+    if (n == 0)
+        return 0;
+    if ((((uintptr_t)a ^ (uintptr_t)b) & 3u) == 0) {
+        if (((uintptr_t)a & 2u) != 0) { /* same phase: one product aligns both */
+            acc = (int32_t)a[0] * b[0];
+            a++;
+            b++;
+            n--;
+        }
+        acc = dot_aligned((const word_alias *)(const void *)a, (const word_alias *)(const void *)b,
+                          n, acc);
+    } else {
+        acc = dot2_any(a, b, n >> 1, acc);
+    }
+    if (n & 1u)
+        acc += (int32_t)a[n - 1] * b[n - 1];
+#else
+    const mlq_q15_t *end = a + n;
+
+    while (a < end)
+        acc += (int32_t)*a++ * *b++;
+#endif
+    return acc;
+}
+
+/* Private helper: u / 2^s for s in 0..32, read as 32 bits, from 32-bit
+ * halves (a variable 64-bit shift is a library call on Cortex-M0). The
+ * exporter guarantees the result fits. */
+static uint32_t shr64_u32(uint64_t u, unsigned s)
+{
+    uint32_t lo = (uint32_t)u, hi = (uint32_t)(u >> 32);
+
+    if (s == 0u)
+        return lo;
+    if (s >= 32u)
+        return hi >> (s - 32u);
+    return (lo >> s) | (hi << (32u - s));
+}
+
+/* [128] 2^(-i/128) for i = 1..128 in Q17, minus 2^16 so that it fits 16 bits;
+ * rounded to nearest (i = 0, exactly 1, is handled in code). */
+static const uint16_t exp2_tab[128] = {
+    64828, 64124, 63424, 62727, 62035, 61346, 60661, 59979, 59301, 58627, 57956, 57289,
+    56626, 55966, 55310, 54658, 54008, 53363, 52721, 52082, 51447, 50815, 50187, 49562,
+    48940, 48322, 47707, 47095, 46487, 45882, 45280, 44682, 44087, 43495, 42906, 42320,
+    41738, 41158, 40582, 40009, 39439, 38872, 38308, 37747, 37190, 36635, 36083, 35534,
+    34988, 34446, 33906, 33369, 32834, 32303, 31775, 31249, 30727, 30207, 29690, 29175,
+    28664, 28155, 27649, 27146, 26645, 26148, 25652, 25160, 24670, 24183, 23698, 23216,
+    22737, 22260, 21786, 21315, 20846, 20379, 19915, 19454, 18995, 18538, 18084, 17633,
+    17183, 16737, 16292, 15850, 15411, 14974, 14539, 14106, 13676, 13249, 12823, 12400,
+    11979, 11560, 11144, 10730, 10318,  9908,  9501,  9096,  8693,  8292,  7893,  7496,
+     7102,  6710,  6320,  5932,  5546,  5162,  4780,  4400,  4022,  3647,  3273,  2902,
+     2532,  2164,  1799,  1435,  1073,   714,   356,     0
+};
+
+static inline mlq_q15_t exp2_q15(uint32_t u)
+{
+    uint32_t e = u >> 16, f = u & 0xFFFFu, i = f >> 9, r = f & 511u, v, t0, t1;
+
+    if (e >= 17u)
+        return 0;
+    t0 = i == 0u ? 131072u : exp2_tab[i - 1u] + 65536u;
+    t1 = exp2_tab[i] + 65536u;
+    v = t0 - (((t0 - t1) * r + 256u) >> 9);   /* 2^-f in Q17, in [65536, 131072] */
+    v = (v + ((uint32_t)2 << e)) >> (e + 2u); /* 2^-u in Q15, rounded half up */
+    return (mlq_q15_t)(v > 32767u ? 32767u : v);
+}
+
+mlq_q15_t mlq_svm_exp2_q15(uint32_t u)
+{
+    return exp2_q15(u);
+}
+
+/* The checks every entry point makes; MLQ_OK when the model and buffers fit. */
+static mlq_status check(const mlq_svm_q15 *m, uint16_t n_features, const void *work,
+                        size_t work_size)
+{
+    uint32_t c;
+
+    if (n_features != m->n_features)
+        return MLQ_ERR_SIZE;
+    if (m->n_classes < 2 || m->rho == NULL)
+        return MLQ_ERR_MODEL;
+    if (m->kernel == MLQ_SVM_LINEAR) {
+        if (m->w == NULL)
+            return MLQ_ERR_MODEL;
+    } else {
+        if (m->kernel > MLQ_SVM_POLY || m->sv == NULL || m->coef == NULL || m->sv_start == NULL ||
+            m->sv_start[0] != 0 || m->sv_start[m->n_classes] != m->n_sv)
+            return MLQ_ERR_MODEL;
+        if (m->kernel == MLQ_SVM_RBF && m->sv_norm == NULL)
+            return MLQ_ERR_MODEL;
+        if (m->kernel == MLQ_SVM_POLY &&
+            (m->degree < 1 || m->degree > 15 || (m->degree > 1 && m->pow_shift == NULL)))
+            return MLQ_ERR_MODEL;
+        for (c = 0; c < m->n_classes; c++)
+            if (m->sv_start[c] > m->sv_start[c + 1])
+                return MLQ_ERR_MODEL;
+    }
+    if (work_size < mlq_svm_work_size(m) || ((uintptr_t)work & 3u) != 0)
+        return MLQ_ERR_BUFFER;
+    return MLQ_OK;
+}
+
+size_t mlq_svm_work_size(const mlq_svm_q15 *model)
+{
+    MLQ_ASSERT(model != NULL);
+    return MLQ_SVM_WORK_BYTES(model->kernel, model->n_sv, model->n_classes);
+}
+
+/*
+ * x . s for the RBF loop: on DSP cores with word-aligned x and short rows,
+ * inline (one SMLALD per two features, no call); otherwise dot_q15. The
+ * same exact integer either way.
+ */
+static inline int64_t rbf_dot(const mlq_q15_t *x, const mlq_q15_t *sv, uint32_t n, int fast)
+{
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
+    if (fast) {
+        const word_alias *xw = (const word_alias *)(const void *)x;
+        const word_alias *sw = (const word_alias *)(const void *)sv;
+        int64_t acc = 0;
+        uint32_t w;
+
+        for (w = 0; w < n >> 1; w++)
+            SMLALD(acc, xw[w], sw[w]);
+        if (n & 1u)
+            acc += (int32_t)x[n - 1u] * sv[n - 1u];
+        return acc;
+    }
+#else
+    (void)fast;
+#endif
+    return dot_q15(x, sv, n);
+}
+
+/* RBF kernel values of x against every support vector, Q1.15, into k[n_sv]:
+ * each computed once per prediction and shared by every pair. */
+static void rbf_values(const mlq_svm_q15 *m, const mlq_q15_t *x, mlq_q15_t *k)
+{
+    uint32_t n = m->n_features, row = (n + 1u) & ~1u, s, n_sv = m->n_sv, mul = m->k_mul;
+    const mlq_q15_t *sv = m->sv;
+    const int64_t *norm = m->sv_norm;
+    int64_t xx = dot_q15(x, x, n), limit = m->k_limit;
+    int pre = m->k_pre;
+    unsigned shift = m->k_shift;
+    /* Rows are even and the exporter aligns them: x decides. Long rows go
+     * to the load-multiple loop of dot_q15. */
+    int fast = n < 8u && (((uintptr_t)x | (uintptr_t)sv) & 3u) == 0;
+
+    /* |x - s|^2 = |x|^2 + |s|^2 - 2 x.s, exact; |x|^2 once. */
+    for (s = 0; s < n_sv; s++, sv += row) {
+        int64_t dot = rbf_dot(x, sv, n, fast), d2 = xx + norm[s] - dot - dot;
+        uint32_t a;
+
+        if (d2 >= limit) {
+            k[s] = 0;
+            continue;
+        }
+        /* 0 <= d2 < k_limit: the exporter made the normalized value fit 32 bits. */
+        a = pre >= 0 ? shr64_u32((uint64_t)d2, (unsigned)pre) : (uint32_t)d2 << (unsigned)-pre;
+        k[s] = exp2_q15((uint32_t)(((uint64_t)a * mul) >> 32) >> shift);
+    }
+}
+
+/* Polynomial kernel value of the exact dot product (Q2.30), Q(kernel_frac) in int32. */
+static int32_t poly_value(const mlq_svm_q15 *m, int64_t dot)
+{
+    int32_t a = mlq_round_shift_s64(dot, (unsigned)m->k_pre);
+    int32_t t = mlq_sat_q31((int64_t)mlq_round_shift_s64((int64_t)a * (int64_t)m->k_mul, m->k_shift) +
+                            m->k_add);
+    int32_t p = t;
+    unsigned k;
+
+    for (k = 0; k + 1u < m->degree; k++)
+        p = mlq_round_shift_s64((int64_t)p * t, m->pow_shift[k]);
+    return p;
+}
+
+static void poly_values(const mlq_svm_q15 *m, const mlq_q15_t *x, int32_t *k)
+{
+    uint32_t n = m->n_features, row = (n + 1u) & ~1u, s;
+    const mlq_q15_t *sv = m->sv;
+
+    for (s = 0; s < m->n_sv; s++, sv += row)
+        k[s] = poly_value(m, dot_q15(x, sv, n));
+}
+
+/*
+ * k . c for int32 kernel values and Q15 coefficients, exact in int64. The
+ * portable path splits k = hi * 2^16 + lo (lo in [0, 65535]) so that every
+ * product is a 32-bit one (Cortex-M0 has no 64-bit multiply); the DSP path
+ * uses SMLAL. The same exact integer either way.
+ */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int64_t dot_q31_q15(const int32_t *k, const mlq_q15_t *c, uint32_t n)
+{
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
+    int64_t acc = 0;
+    uint32_t s;
+
+    for (s = 0; s < n; s++)
+        acc += (int64_t)k[s] * c[s];
+    return acc;
+#else
+    int64_t hi_sum = 0, lo_sum = 0;
+    uint32_t s;
+
+    for (s = 0; s < n; s++) {
+        int32_t lo = (int32_t)((uint32_t)k[s] & 0xFFFFu);
+        int32_t hi = (k[s] - lo) / 65536; /* exact: k - lo is a multiple of 2^16 */
+
+        hi_sum += hi * c[s];
+        lo_sum += lo * c[s];
+    }
+    return hi_sum * 65536 + lo_sum;
+#endif
+}
+
+/*
+ * The pairs of a kernel model: class i's SVs carry their coefficient for
+ * class j in coefficient row j - 1, class j's SVs theirs for class i in row
+ * i. Each pair's sum is compared with rho (a vote, when votes != NULL) or
+ * stored minus rho (when dec != NULL). k is int16 (k32 NULL) or int32.
+ */
+static void kernel_pairs(const mlq_svm_q15 *m, const mlq_q15_t *k, const int32_t *k32,
+                         int64_t *dec, uint16_t *votes)
+{
+    uint32_t nc = m->n_classes, n_sv = m->n_sv, i, j, p = 0;
+    const uint16_t *start = m->sv_start;
+
+    for (i = 0; i < nc; i++) {
+        uint32_t si = start[i], ni = start[i + 1u] - si;
+
+        for (j = i + 1u; j < nc; j++, p++) {
+            uint32_t sj = start[j], nj = start[j + 1u] - sj;
+            const mlq_q15_t *ci = m->coef + (size_t)(j - 1u) * n_sv + si;
+            const mlq_q15_t *cj = m->coef + (size_t)i * n_sv + sj;
+            int64_t sum = k32 == NULL ? dot_q15(k + si, ci, ni) + dot_q15(k + sj, cj, nj)
+                                      : dot_q31_q15(k32 + si, ci, ni) + dot_q31_q15(k32 + sj, cj, nj);
+
+            if (dec != NULL)
+                dec[p] = sum - m->rho[p];
+            if (votes != NULL)
+                votes[sum > m->rho[p] ? i : j]++;
+        }
+    }
+}
+
+static void linear_pairs(const mlq_svm_q15 *m, const mlq_q15_t *x, int64_t *dec, uint16_t *votes)
+{
+    uint32_t nc = m->n_classes, n = m->n_features, row = (n + 1u) & ~1u, i, j, p = 0;
+    const mlq_q15_t *w = m->w;
+
+    for (i = 0; i < nc; i++) {
+        for (j = i + 1u; j < nc; j++, p++, w += row) {
+            int64_t sum = dot_q15(x, w, n);
+
+            if (dec != NULL)
+                dec[p] = sum - m->rho[p];
+            if (votes != NULL)
+                votes[sum > m->rho[p] ? i : j]++;
+        }
+    }
+}
+
+/* Clear n vote counters. Through a volatile pointer so that the compiler
+ * does not turn the loop into a call of memset (freestanding: no libc). */
+static void clear_votes(uint16_t *votes, uint32_t n)
+{
+    volatile uint16_t *v = votes;
+
+    while (n-- > 0)
+        v[n] = 0;
+}
+
+/* The class with the most votes; ties keep the lower class. */
+static uint16_t winner(const mlq_svm_q15 *m, const uint16_t *votes)
+{
+    uint32_t c, best = 0;
+
+    for (c = 1; c < m->n_classes; c++)
+        if (votes[c] > votes[best])
+            best = c;
+    return m->class_ids != NULL ? m->class_ids[best] : (uint16_t)best;
+}
+
+mlq_status mlq_svm_rbf_predict_q15(const mlq_svm_q15 *model, const mlq_q15_t *x,
+                                   uint16_t n_features, void *work, size_t work_size, uint16_t *cls)
+{
+    mlq_q15_t *k = (mlq_q15_t *)work;
+    uint16_t *votes = (uint16_t *)work + model->n_sv;
+    mlq_status s;
+
+    MLQ_ASSERT(model != NULL && x != NULL && work != NULL && cls != NULL);
+    if (model->kernel != MLQ_SVM_RBF)
+        return MLQ_ERR_MODEL;
+    if ((s = check(model, n_features, work, work_size)) != MLQ_OK)
+        return s;
+    rbf_values(model, x, k);
+    clear_votes(votes, model->n_classes);
+    kernel_pairs(model, k, NULL, NULL, votes);
+    *cls = winner(model, votes);
+    return MLQ_OK;
+}
+
+mlq_status mlq_svm_poly_predict_q15(const mlq_svm_q15 *model, const mlq_q15_t *x,
+                                    uint16_t n_features, void *work, size_t work_size, uint16_t *cls)
+{
+    int32_t *k = (int32_t *)work;
+    uint16_t *votes = (uint16_t *)(k + model->n_sv);
+    mlq_status s;
+
+    MLQ_ASSERT(model != NULL && x != NULL && work != NULL && cls != NULL);
+    if (model->kernel != MLQ_SVM_POLY)
+        return MLQ_ERR_MODEL;
+    if ((s = check(model, n_features, work, work_size)) != MLQ_OK)
+        return s;
+    poly_values(model, x, k);
+    clear_votes(votes, model->n_classes);
+    kernel_pairs(model, NULL, k, NULL, votes);
+    *cls = winner(model, votes);
+    return MLQ_OK;
+}
+
+mlq_status mlq_svm_linear_predict_q15(const mlq_svm_q15 *model, const mlq_q15_t *x,
+                                      uint16_t n_features, void *work, size_t work_size,
+                                      uint16_t *cls)
+{
+    uint16_t *votes = (uint16_t *)work;
+    mlq_status s;
+
+    MLQ_ASSERT(model != NULL && x != NULL && work != NULL && cls != NULL);
+    if (model->kernel != MLQ_SVM_LINEAR)
+        return MLQ_ERR_MODEL;
+    if ((s = check(model, n_features, work, work_size)) != MLQ_OK)
+        return s;
+    if (model->n_classes == 2) { /* one pair, no votes to count */
+        uint16_t best = (uint16_t)(dot_q15(x, model->w, n_features) > model->rho[0] ? 0 : 1);
+
+        *cls = model->class_ids != NULL ? model->class_ids[best] : best;
+        return MLQ_OK;
+    }
+    clear_votes(votes, model->n_classes);
+    linear_pairs(model, x, NULL, votes);
+    *cls = winner(model, votes);
+    return MLQ_OK;
+}
+
+mlq_status mlq_svm_predict_q15(const mlq_svm_q15 *model, const mlq_q15_t *x, uint16_t n_features,
+                               void *work, size_t work_size, uint16_t *cls)
+{
+    MLQ_ASSERT(model != NULL);
+    switch (model->kernel) {
+    case MLQ_SVM_LINEAR:
+        return mlq_svm_linear_predict_q15(model, x, n_features, work, work_size, cls);
+    case MLQ_SVM_RBF:
+        return mlq_svm_rbf_predict_q15(model, x, n_features, work, work_size, cls);
+    case MLQ_SVM_POLY:
+        return mlq_svm_poly_predict_q15(model, x, n_features, work, work_size, cls);
+    default:
+        return MLQ_ERR_MODEL;
+    }
+}
+
+mlq_status mlq_svm_decision_q15(const mlq_svm_q15 *model, const mlq_q15_t *x, uint16_t n_features,
+                                void *work, size_t work_size, int64_t *dec)
+{
+    mlq_status s;
+
+    MLQ_ASSERT(model != NULL && x != NULL && work != NULL && dec != NULL);
+    if ((s = check(model, n_features, work, work_size)) != MLQ_OK)
+        return s;
+    if (model->kernel == MLQ_SVM_LINEAR) {
+        linear_pairs(model, x, dec, NULL);
+    } else if (model->kernel == MLQ_SVM_RBF) {
+        rbf_values(model, x, (mlq_q15_t *)work);
+        kernel_pairs(model, (const mlq_q15_t *)work, NULL, dec, NULL);
+    } else {
+        poly_values(model, x, (int32_t *)work);
+        kernel_pairs(model, NULL, (const int32_t *)work, dec, NULL);
+    }
+    return MLQ_OK;
+}

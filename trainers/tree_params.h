@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/* tree_params.h -- trained decision trees and forests on the host (float64 thresholds). */
+#ifndef MLQ_TREE_PARAMS_H
+#define MLQ_TREE_PARAMS_H
+
+#include <stddef.h>
+
+/*
+ * One tree, nodes in preorder (node 0 is the root, children follow their
+ * parent). A row goes left at node i when its standardized feature
+ * z[feature[i]] <= threshold[i].
+ */
+typedef struct tree_one {
+    size_t n_nodes, depth;
+    int *feature;      /* [n_nodes] split feature, -1 at leaves */
+    double *threshold; /* [n_nodes] standardized units (z); 0 at leaves */
+    int *left, *right; /* [n_nodes] child node indices (> own index), -1 at leaves */
+    int *cls;          /* [n_nodes] leaf class: argmax of the weighted class distribution
+                          (lowest class on ties); -1 at split nodes */
+    int *value;        /* [n_nodes][n_classes] leaf class distribution in units of
+                          1/MLQ_TREE_LEAF_SCALE, each leaf row summing to it; 0 at split nodes */
+} tree_one;
+
+typedef struct tree_params {
+    size_t n_trees, n_classes;
+    tree_one *trees; /* [n_trees] */
+} tree_params;
+
+#endif /* MLQ_TREE_PARAMS_H */
