@@ -103,7 +103,7 @@ cross: $(ARM_CPUS:%=$(BUILD)/arm/%/libmlq.a)
 # Device rules on the built objects: nothing but mlq_ and the compiler's
 # own __aeabi_ helpers may be undefined (no malloc, printf, exit, libm);
 # kernels other than the input quantizer use no float helper; the k-means
-# kernel calls no 64-bit multiply helper on Cortex-M0.
+# kernel and the shared dot product call no 64-bit multiply helper on M0.
 nm-check: cross $(BUILD)/libmlq.a
 	@bad=$$(nm -u $(BUILD)/libmlq.a | awk 'NF==2 {print $$2}' | grep -v '^mlq_' | sort -u); \
 	if [ -n "$$bad" ]; then echo "host libmlq.a needs: $$bad"; exit 1; fi
@@ -116,9 +116,10 @@ nm-check: cross $(BUILD)/libmlq.a
 	        if [ -n "$$f" ]; then echo "$$o uses float: $$f"; exit 1; fi; \
 	    done; \
 	done
-	@if arm-none-eabi-objdump -d $(BUILD)/arm/m0/obj/kmeans.o | grep -q '__aeabi_lmul'; then \
-	    echo "k-means kernel calls __aeabi_lmul on Cortex-M0"; exit 1; fi
-	@echo "nm-check: device objects are freestanding (no libc, no float outside quant.o, no lmul in k-means on M0)"
+	@if arm-none-eabi-objdump -d $(BUILD)/arm/m0/obj/kmeans.o | grep -q '__aeabi_lmul' || \
+	    arm-none-eabi-objdump -d -j .text.mlq_dot_q15 $(BUILD)/arm/m0/obj/fixed.o | grep -q '__aeabi_lmul'; then \
+	    echo "k-means kernel or mlq_dot_q15 calls __aeabi_lmul on Cortex-M0"; exit 1; fi
+	@echo "nm-check: device objects are freestanding (no libc, no float outside quant.o, no lmul in k-means or mlq_dot_q15 on M0)"
 
 # Every public header compiles as C++ (stb's rule) with strict warnings.
 cxx-headers:

@@ -126,10 +126,11 @@ done
         echo "| $fn | ${m0:--} | ${m4:--} |"
     done
     echo
-    if arm-none-eabi-objdump -d "$BUILD/arm/m0/obj/kmeans.o" | grep -q __aeabi_lmul; then
+    if arm-none-eabi-objdump -d "$BUILD/arm/m0/obj/kmeans.o" | grep -q __aeabi_lmul ||
+        arm-none-eabi-objdump -d -j .text.mlq_dot_q15 "$BUILD/arm/m0/obj/fixed.o" | grep -q __aeabi_lmul; then
         echo "Cortex-M0: the k-means kernel CALLS \`__aeabi_lmul\`."
     else
-        echo "Cortex-M0: the k-means kernel calls no 64-bit multiply helper (\`__aeabi_lmul\` absent from kmeans.o)."
+        echo "Cortex-M0: the k-means kernel and its inner loop (\`mlq_dot_q15\`) call no 64-bit multiply helper (\`__aeabi_lmul\`)."
     fi
     echo "RAM: every model is \`const\` (flash); the predict path uses no RAM besides the stack."
 } >>"$tmp"

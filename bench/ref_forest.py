@@ -15,7 +15,7 @@ import sys
 from sklearn.ensemble import RandomForestClassifier
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
-from ref_kmeans import load  # noqa: E402  (the one CSV loader of the references)
+from reflib import load  # noqa: E402
 
 
 def main(argv):

@@ -21,7 +21,6 @@ Check mode, `bench/ref_gmm.py --check-gnb TRAIN.csv TEST.csv MLQ_PREDICTIONS`,
 prints how many of mlq's per-row predictions (one class id per line) equal
 GaussianNB's on standardized features, e.g. "539 of 539".
 """
-import os
 import sys
 
 import numpy as np
@@ -29,36 +28,7 @@ from sklearn.mixture import GaussianMixture
 from sklearn.naive_bayes import GaussianNB
 from sklearn.preprocessing import StandardScaler
 
-
-def load(path):
-    with open(path, encoding="utf-8-sig") as f:
-        header = f.readline().strip().split(",")
-    data = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
-    label = header.index("label") if "label" in header else len(header) - 1
-    y = data[:, label].astype(int)
-    x = np.delete(data, label, axis=1)
-    return x, y
-
-
-def options(text):
-    words = text.split()
-    opts = {"components": 1, "covariance": "full", "per-class": False, "reg-covar": 1e-6}
-    i = 0
-    while i < len(words):
-        key = words[i].lstrip("-")
-        if key == "per-class":
-            opts[key] = True
-            i += 1
-            continue
-        opts[key] = words[i + 1]
-        i += 2
-    opts["components"] = int(opts["components"])
-    opts["reg-covar"] = float(opts["reg-covar"])
-    return opts
-
-
-def purity(y, clusters):
-    return sum(np.bincount(y[clusters == c]).max() for c in np.unique(clusters)) / len(y)
+from reflib import load, options, purity
 
 
 def per_class_predict(opts, xtr, ytr, xte):
@@ -89,7 +59,9 @@ def main(argv):
         mlq = np.loadtxt(argv[3], dtype=int, ndmin=1)
         print(f"{int(np.sum(pred == mlq))} of {len(pred)}")
         return
-    opts = options(os.environ.get("MLQ_ALGO_OPTIONS", "--per-class --components 1 --covariance diag"))
+    opts = options({"components": "1", "covariance": "full", "reg-covar": "1e-6"}, flags=("per-class",))
+    opts["components"] = int(opts["components"])
+    opts["reg-covar"] = float(opts["reg-covar"])
     if opts["per-class"]:
         print(f"{np.mean(per_class_predict(opts, xtr, ytr, xte) == yte):.6f}")
     else:

@@ -17,22 +17,7 @@ import numpy as np
 from sklearn.cluster import KMeans
 from sklearn.preprocessing import StandardScaler
 
-
-def load(path):
-    with open(path, encoding="utf-8-sig") as f:
-        header = f.readline().strip().split(",")
-    data = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
-    label = header.index("label") if "label" in header else len(header) - 1
-    y = data[:, label].astype(int)
-    x = np.delete(data, label, axis=1)
-    return x, y
-
-
-def purity(y, clusters):
-    hit = 0
-    for c in np.unique(clusters):
-        hit += np.bincount(y[clusters == c]).max()
-    return hit / len(y)
+from reflib import load, purity
 
 
 def main(argv):

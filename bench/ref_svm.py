@@ -11,40 +11,20 @@ gamma, and one-vs-one voting with ties to the lowest class.
 
     bench/ref_svm.py TRAIN.csv TEST.csv    -> prints the test accuracy
 """
-import os
 import sys
 
 import numpy as np
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
-
-def load(path):
-    with open(path, encoding="utf-8-sig") as f:
-        header = f.readline().strip().split(",")
-    data = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
-    label = header.index("label") if "label" in header else len(header) - 1
-    y = data[:, label].astype(int)
-    x = np.delete(data, label, axis=1)
-    return x, y
-
-
-def options(text):
-    opts = {"kernel": "rbf", "C": "1", "gamma": "scale", "degree": "3", "coef0": "0",
-            "tol": "1e-3", "class-weight": "none"}
-    words = text.split()
-    for i in range(0, len(words) - 1, 2):
-        key = words[i].lstrip("-")
-        if key not in opts:
-            sys.exit(f"ref_svm.py: unknown option {words[i]}")
-        opts[key] = words[i + 1]
-    return opts
+from reflib import load, options
 
 
 def main(argv):
     if len(argv) != 3:
         sys.exit("usage: ref_svm.py TRAIN.csv TEST.csv")
-    o = options(os.environ.get("MLQ_ALGO_OPTIONS", ""))
+    o = options({"kernel": "rbf", "C": "1", "gamma": "scale", "degree": "3", "coef0": "0",
+                 "tol": "1e-3", "class-weight": "none"})
     xtr, ytr = load(argv[1])
     xte, yte = load(argv[2])
     scaler = StandardScaler().fit(xtr)

@@ -16,7 +16,7 @@ import sys
 from sklearn.tree import DecisionTreeClassifier
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
-from ref_kmeans import load  # noqa: E402  (the one CSV loader of the references)
+from reflib import load  # noqa: E402
 
 
 def main(argv):

@@ -67,62 +67,6 @@ static uint64_t half_square_q16_u32(uint32_t u, unsigned e)
     return half_square_q16(u, e);
 }
 
-/*
- * x . a over n entries, exact in int64. The DSP path (Cortex-M4/M7) adds
- * two products per SMLALD, reading words (aligned: the exporter starts
- * every factor row on a word, and aligned inputs are the common case). The
- * portable path does one product a step. Both give the same integer.
- */
-#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
-typedef uint32_t word_alias __attribute__((may_alias));
-
-#define SMLALD(acc, a, b) __asm__("smlald %Q0, %R0, %1, %2" : "+r"(acc) : "r"(a), "r"(b))
-
-static int64_t dot_q15(const mlq_q15_t *x, const mlq_q15_t *a, uint32_t n, int aligned)
-{
-    int64_t acc = 0;
-    uint32_t pairs = n >> 1;
-
-    if (aligned) {
-        const word_alias *xw = (const word_alias *)(const void *)x;
-        const word_alias *aw = (const word_alias *)(const void *)a;
-
-        for (; pairs >= 2u; pairs -= 2u, xw += 2, aw += 2) {
-            uint32_t x0 = xw[0], x1 = xw[1], a0 = aw[0], a1 = aw[1];
-
-            SMLALD(acc, x0, a0);
-            SMLALD(acc, x1, a1);
-        }
-        if (pairs != 0u)
-            SMLALD(acc, xw[0], aw[0]);
-    } else {
-        const mlq_q15_t *xp = x, *ap = a;
-
-        for (; pairs > 0u; pairs--, xp += 2, ap += 2) {
-            uint32_t xv, av;
-
-            __builtin_memcpy(&xv, xp, 4);
-            __builtin_memcpy(&av, ap, 4);
-            SMLALD(acc, xv, av);
-        }
-    }
-    if (n & 1u)
-        acc += (int32_t)x[n - 1u] * a[n - 1u];
-    return acc;
-}
-#else
-static int64_t dot_q15(const mlq_q15_t *x, const mlq_q15_t *a, uint32_t n, int aligned)
-{
-    int64_t acc = 0;
-    uint32_t j;
-
-    (void)aligned;
-    for (j = 0; j < n; j++)
-        acc += (int32_t)x[j] * a[j];
-    return acc;
-}
-#endif
-
 /* Entries of the packed lower triangle of one full component (rows padded to even). */
 static uint32_t full_len(uint32_t d)
 {
@@ -153,8 +97,7 @@ static int64_t ll_diag(const mlq_gmm_q15 *m, uint32_t c, const mlq_q15_t *x)
 }
 
 /* l_c of a full component, Q47.16; len = full_len(d). */
-static int64_t ll_full(const mlq_gmm_q15 *m, uint32_t c, const mlq_q15_t *x, uint32_t len,
-                       int aligned)
+static int64_t ll_full(const mlq_gmm_q15 *m, uint32_t c, const mlq_q15_t *x, uint32_t len)
 {
     uint32_t d = m->n_features, i;
     const mlq_q15_t *a = m->factor + c * len;
@@ -163,7 +106,7 @@ static int64_t ll_full(const mlq_gmm_q15 *m, uint32_t c, const mlq_q15_t *x, uin
     uint64_t maha = 0;
 
     for (i = 0; i < d; i++) {
-        int64_t y = dot_q15(x, a, i + 1u, aligned) - b[i];
+        int64_t y = mlq_dot_q15(x, a, i + 1u) - b[i];
         uint64_t u = (y < 0) ? 0u - (uint64_t)y : (uint64_t)y;
 
         maha += half_square_q16(u, e[i]);
@@ -305,12 +248,11 @@ static mlq_status gmm_begin(const mlq_gmm_q15 *m, const mlq_q15_t *x, uint16_t n
     if (m->covariance == MLQ_GMM_FULL) {
         int64_t *ll = (int64_t *)work;
         uint32_t len = full_len(m->n_features), c;
-        int aligned = (((uintptr_t)x | (uintptr_t)m->factor) & 3u) == 0;
 
         if (work == NULL || work_size < mlq_gmm_work_size(m) || ((uintptr_t)work & 7u) != 0)
             return MLQ_ERR_BUFFER;
         for (c = 0; c < total; c++)
-            ll[c] = ll_full(m, c, x, len, aligned);
+            ll[c] = ll_full(m, c, x, len);
         ev->ll = ll;
     }
     return MLQ_OK;

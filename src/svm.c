@@ -3,112 +3,6 @@
 
 #include "mlq/fixed.h"
 
-/*
- * a . b over n entries, exact in int64.
- *
- * The DSP path (Cortex-M4/M7) accumulates two products per SMLALD. When a
- * and b are at the same offset from a word boundary (the exporter aligns
- * every array, and the kernel values and coefficients of a class start at
- * the same index) one product aligns them and the rest is read four words
- * of each per load-multiple; otherwise words are read at any address
- * (legal on ARMv7E-M). The portable path does one product a step. All
- * paths compute the same exact integer.
- */
-#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
-typedef uint32_t word_alias __attribute__((may_alias));
-
-#define SMLALD(acc, a, b) __asm__("smlald %Q0, %R0, %1, %2" : "+r"(acc) : "r"(a), "r"(b))
-
-/* Word-aligned a and b, n & ~1 entries: per 8 products four load-multiples
- * and four SMLALD, then 4 and 2 left over. Written in assembly because
- * compilers run out of registers and fall back to single loads; r7 (the
- * Thumb frame pointer) is left alone. */
-static int64_t dot_aligned(const word_alias *a, const word_alias *b, uint32_t n, int64_t acc)
-{
-    uint32_t blocks = n >> 3;
-
-    __asm__ volatile("cbz %[k], 2f\n"
-                     "1:\n\t"
-                     "ldmia %[a]!, {r4, r5}\n\t"
-                     "ldmia %[b]!, {r6, r8}\n\t"
-                     "smlald %Q[acc], %R[acc], r4, r6\n\t"
-                     "smlald %Q[acc], %R[acc], r5, r8\n\t"
-                     "ldmia %[a]!, {r4, r5}\n\t"
-                     "ldmia %[b]!, {r6, r8}\n\t"
-                     "smlald %Q[acc], %R[acc], r4, r6\n\t"
-                     "smlald %Q[acc], %R[acc], r5, r8\n\t"
-                     "subs %[k], %[k], #1\n\t"
-                     "bne 1b\n"
-                     "2:\n\t"
-                     "lsls %[k], %[n], #30\n\t" /* C = bit 2 of n, N = bit 1 */
-                     "bcc 3f\n\t"
-                     "ldmia %[a]!, {r4, r5}\n\t"
-                     "ldmia %[b]!, {r6, r8}\n\t"
-                     "smlald %Q[acc], %R[acc], r4, r6\n\t"
-                     "smlald %Q[acc], %R[acc], r5, r8\n"
-                     "3:\n\t"
-                     "bpl 4f\n\t"
-                     "ldr r4, [%[a]], #4\n\t"
-                     "ldr r6, [%[b]], #4\n\t"
-                     "smlald %Q[acc], %R[acc], r4, r6\n"
-                     "4:"
-                     : [acc] "+r"(acc), [a] "+r"(a), [b] "+r"(b), [k] "+l"(blocks)
-                     : [n] "r"(n)
-                     : "r4", "r5", "r6", "r8", "cc", "memory");
-    return acc;
-}
-
-/* Pairs at any address: one word load per operand, one SMLALD. */
-static int64_t dot2_any(const mlq_q15_t *a, const mlq_q15_t *b, uint32_t pairs, int64_t acc)
-{
-    for (; pairs > 0; pairs--) {
-        uint32_t aw, bw;
-
-        __builtin_memcpy(&aw, a, 4);
-        __builtin_memcpy(&bw, b, 4);
-        SMLALD(acc, aw, bw);
-        a += 2;
-        b += 2;
-    }
-    return acc;
-}
-#endif
-
-/* Kept out of line: the loops that call it then need few registers (on
- * Cortex-M0 the accumulator stays in registers), which costs less than the
- * call. */
-#if defined(__GNUC__)
-__attribute__((noinline))
-#endif
-static int64_t dot_q15(const mlq_q15_t *a, const mlq_q15_t *b, uint32_t n)
-{
-    int64_t acc = 0;
-
-#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
-    if (n == 0)
-        return 0;
-    if ((((uintptr_t)a ^ (uintptr_t)b) & 3u) == 0) {
-        if (((uintptr_t)a & 2u) != 0) { /* same phase: one product aligns both */
-            acc = (int32_t)a[0] * b[0];
-            a++;
-            b++;
-            n--;
-        }
-        acc = dot_aligned((const word_alias *)(const void *)a, (const word_alias *)(const void *)b,
-                          n, acc);
-    } else {
-        acc = dot2_any(a, b, n >> 1, acc);
-    }
-    if (n & 1u)
-        acc += (int32_t)a[n - 1] * b[n - 1];
-#else
-    const mlq_q15_t *end = a + n;
-
-    while (a < end)
-        acc += (int32_t)*a++ * *b++;
-#endif
-    return acc;
-}
 
 /* Private helper: u / 2^s for s in 0..32, read as 32 bits, from 32-bit
  * halves (a variable 64-bit shift is a library call on Cortex-M0). The
@@ -197,9 +91,14 @@ size_t mlq_svm_work_size(const mlq_svm_q15 *model)
 
 /*
  * x . s for the RBF loop: on DSP cores with word-aligned x and short rows,
- * inline (one SMLALD per two features, no call); otherwise dot_q15. The
- * same exact integer either way.
+ * inline (one SMLALD per two features, no call); otherwise mlq_dot_q15.
+ * The same exact integer either way.
  */
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
+typedef uint32_t word_alias __attribute__((may_alias));
+#define SMLALD(acc, a, b) __asm__("smlald %Q0, %R0, %1, %2" : "+r"(acc) : "r"(a), "r"(b))
+#endif
+
 static inline int64_t rbf_dot(const mlq_q15_t *x, const mlq_q15_t *sv, uint32_t n, int fast)
 {
 #if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
@@ -218,7 +117,7 @@ static inline int64_t rbf_dot(const mlq_q15_t *x, const mlq_q15_t *sv, uint32_t 
 #else
     (void)fast;
 #endif
-    return dot_q15(x, sv, n);
+    return mlq_dot_q15(x, sv, n);
 }
 
 /* RBF kernel values of x against every support vector, Q1.15, into k[n_sv]:
@@ -228,11 +127,11 @@ static void rbf_values(const mlq_svm_q15 *m, const mlq_q15_t *x, mlq_q15_t *k)
     uint32_t n = m->n_features, row = (n + 1u) & ~1u, s, n_sv = m->n_sv, mul = m->k_mul;
     const mlq_q15_t *sv = m->sv;
     const int64_t *norm = m->sv_norm;
-    int64_t xx = dot_q15(x, x, n), limit = m->k_limit;
+    int64_t xx = mlq_dot_q15(x, x, n), limit = m->k_limit;
     int pre = m->k_pre;
     unsigned shift = m->k_shift;
     /* Rows are even and the exporter aligns them: x decides. Long rows go
-     * to the load-multiple loop of dot_q15. */
+     * to the load-multiple loop of mlq_dot_q15. */
     int fast = n < 8u && (((uintptr_t)x | (uintptr_t)sv) & 3u) == 0;
 
     /* |x - s|^2 = |x|^2 + |s|^2 - 2 x.s, exact; |x|^2 once. */
@@ -270,7 +169,7 @@ static void poly_values(const mlq_svm_q15 *m, const mlq_q15_t *x, int32_t *k)
     const mlq_q15_t *sv = m->sv;
 
     for (s = 0; s < m->n_sv; s++, sv += row)
-        k[s] = poly_value(m, dot_q15(x, sv, n));
+        k[s] = poly_value(m, mlq_dot_q15(x, sv, n));
 }
 
 /*
@@ -325,7 +224,7 @@ static void kernel_pairs(const mlq_svm_q15 *m, const mlq_q15_t *k, const int32_t
             uint32_t sj = start[j], nj = start[j + 1u] - sj;
             const mlq_q15_t *ci = m->coef + (size_t)(j - 1u) * n_sv + si;
             const mlq_q15_t *cj = m->coef + (size_t)i * n_sv + sj;
-            int64_t sum = k32 == NULL ? dot_q15(k + si, ci, ni) + dot_q15(k + sj, cj, nj)
+            int64_t sum = k32 == NULL ? mlq_dot_q15(k + si, ci, ni) + mlq_dot_q15(k + sj, cj, nj)
                                       : dot_q31_q15(k32 + si, ci, ni) + dot_q31_q15(k32 + sj, cj, nj);
 
             if (dec != NULL)
@@ -343,7 +242,7 @@ static void linear_pairs(const mlq_svm_q15 *m, const mlq_q15_t *x, int64_t *dec,
 
     for (i = 0; i < nc; i++) {
         for (j = i + 1u; j < nc; j++, p++, w += row) {
-            int64_t sum = dot_q15(x, w, n);
+            int64_t sum = mlq_dot_q15(x, w, n);
 
             if (dec != NULL)
                 dec[p] = sum - m->rho[p];
@@ -425,7 +324,7 @@ mlq_status mlq_svm_linear_predict_q15(const mlq_svm_q15 *model, const mlq_q15_t 
     if ((s = check(model, n_features, work, work_size)) != MLQ_OK)
         return s;
     if (model->n_classes == 2) { /* one pair, no votes to count */
-        uint16_t best = (uint16_t)(dot_q15(x, model->w, n_features) > model->rho[0] ? 0 : 1);
+        uint16_t best = (uint16_t)(mlq_dot_q15(x, model->w, n_features) > model->rho[0] ? 0 : 1);
 
         *cls = model->class_ids != NULL ? model->class_ids[best] : best;
         return MLQ_OK;

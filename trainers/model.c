@@ -187,6 +187,31 @@ int mlq_json_get_matrix(const cJSON *obj, const char *key, const char *ctx, size
     return 0;
 }
 
+int mlq_json_add(cJSON *obj, const char *key, cJSON *item)
+{
+    if (item == NULL)
+        return -1;
+    if (!(key == NULL ? cJSON_AddItemToArray(obj, item) : cJSON_AddItemToObject(obj, key, item))) {
+        cJSON_Delete(item);
+        return -1;
+    }
+    return 0;
+}
+
+cJSON *mlq_json_int_array(const int *v, size_t n)
+{
+    cJSON *a = cJSON_CreateArray();
+    size_t i;
+
+    for (i = 0; a != NULL && i < n; i++) {
+        if (mlq_json_add(a, NULL, cJSON_CreateNumber(v[i])) != 0) {
+            cJSON_Delete(a);
+            return NULL;
+        }
+    }
+    return a;
+}
+
 cJSON *mlq_json_array(const double *v, size_t n)
 {
     cJSON *a = cJSON_CreateArray();
@@ -464,16 +489,6 @@ int mlq_model_load(const char *path, mlq_model *m, mlq_err *err)
 
 /* ---- save -------------------------------------------------------------- */
 
-static int add(cJSON *obj, const char *key, cJSON *item)
-{
-    if (item == NULL)
-        return -1;
-    if (!cJSON_AddItemToObject(obj, key, item)) {
-        cJSON_Delete(item);
-        return -1;
-    }
-    return 0;
-}
 
 int mlq_model_save(const char *path, const mlq_model *m, mlq_err *err)
 {
@@ -482,25 +497,25 @@ int mlq_model_save(const char *path, const mlq_model *m, mlq_err *err)
     char *text = NULL;
     int ok;
 
-    ok = root != NULL && add(root, "format", cJSON_CreateString("mlq-model")) == 0 &&
-         add(root, "version", cJSON_CreateNumber(MLQ_MODEL_VERSION)) == 0 &&
-         add(root, "algorithm", cJSON_CreateString(m->algo->name)) == 0 &&
-         add(root, "mlq_version", cJSON_CreateString(MLQ_VERSION_STRING)) == 0 &&
-         add(root, "data", data = cJSON_CreateObject()) == 0 &&
-         add(data, "path", cJSON_CreateString(m->source)) == 0 &&
-         add(data, "rows", cJSON_CreateNumber((double)m->train_rows)) == 0 &&
-         add(root, "seed", cJSON_CreateNumber((double)m->seed)) == 0 &&
-         add(root, "feature_names", string_array(m->feature_names, m->n_features)) == 0 &&
-         add(root, "label_name",
+    ok = root != NULL && mlq_json_add(root, "format", cJSON_CreateString("mlq-model")) == 0 &&
+         mlq_json_add(root, "version", cJSON_CreateNumber(MLQ_MODEL_VERSION)) == 0 &&
+         mlq_json_add(root, "algorithm", cJSON_CreateString(m->algo->name)) == 0 &&
+         mlq_json_add(root, "mlq_version", cJSON_CreateString(MLQ_VERSION_STRING)) == 0 &&
+         mlq_json_add(root, "data", data = cJSON_CreateObject()) == 0 &&
+         mlq_json_add(data, "path", cJSON_CreateString(m->source)) == 0 &&
+         mlq_json_add(data, "rows", cJSON_CreateNumber((double)m->train_rows)) == 0 &&
+         mlq_json_add(root, "seed", cJSON_CreateNumber((double)m->seed)) == 0 &&
+         mlq_json_add(root, "feature_names", string_array(m->feature_names, m->n_features)) == 0 &&
+         mlq_json_add(root, "label_name",
              m->label_name ? cJSON_CreateString(m->label_name) : cJSON_CreateNull()) == 0 &&
-         add(root, "class_names", string_array(m->class_names, m->n_classes)) == 0 &&
-         add(root, "scaling", sc = cJSON_CreateObject()) == 0 &&
-         add(sc, "mean", mlq_json_array(m->mean, m->n_features)) == 0 &&
-         add(sc, "scale", mlq_json_array(m->scale, m->n_features)) == 0 &&
-         add(sc, "input_range", cJSON_CreateNumber(m->input_range)) == 0 &&
-         add(root, "hyperparameters", cJSON_Duplicate(m->hyper, 1)) == 0 &&
-         add(root, "training", cJSON_Duplicate(m->training, 1)) == 0 &&
-         add(root, m->algo->name, params = cJSON_CreateObject()) == 0 &&
+         mlq_json_add(root, "class_names", string_array(m->class_names, m->n_classes)) == 0 &&
+         mlq_json_add(root, "scaling", sc = cJSON_CreateObject()) == 0 &&
+         mlq_json_add(sc, "mean", mlq_json_array(m->mean, m->n_features)) == 0 &&
+         mlq_json_add(sc, "scale", mlq_json_array(m->scale, m->n_features)) == 0 &&
+         mlq_json_add(sc, "input_range", cJSON_CreateNumber(m->input_range)) == 0 &&
+         mlq_json_add(root, "hyperparameters", cJSON_Duplicate(m->hyper, 1)) == 0 &&
+         mlq_json_add(root, "training", cJSON_Duplicate(m->training, 1)) == 0 &&
+         mlq_json_add(root, m->algo->name, params = cJSON_CreateObject()) == 0 &&
          m->algo->params_save(m, params) == 0;
     if (ok)
         text = cJSON_Print(root);

@@ -89,6 +89,13 @@ int mlq_json_get_array(const struct cJSON *obj, const char *key, const char *ctx
 /** Read an array of `rows` arrays of `cols` finite numbers into out[rows*cols]. */
 int mlq_json_get_matrix(const struct cJSON *obj, const char *key, const char *ctx, size_t rows,
                         size_t cols, double *out, const char *path, mlq_err *err);
+/**
+ * Add item to obj under key (or append it when obj is an array and key is
+ * NULL). On failure (item NULL, out of memory) item is deleted: 0 or -1.
+ */
+int mlq_json_add(struct cJSON *obj, const char *key, struct cJSON *item);
+/** An array of n integers; NULL on out of memory. */
+struct cJSON *mlq_json_int_array(const int *v, size_t n);
 /** Add a numeric array; NULL on out of memory or a non-finite value. */
 struct cJSON *mlq_json_array(const double *v, size_t n);
 struct cJSON *mlq_json_matrix(const double *v, size_t rows, size_t cols);

@@ -646,31 +646,20 @@ static int gmm_train(mlq_model *m, const mlq_dataset *d, const double *z, bool p
 
 /* ---- model file ------------------------------------------------------------ */
 
-static int add(cJSON *obj, const char *key, cJSON *item)
-{
-    if (item == NULL)
-        return -1;
-    if (!cJSON_AddItemToObject(obj, key, item)) {
-        cJSON_Delete(item);
-        return -1;
-    }
-    return 0;
-}
-
 static int gmm_params_save(const mlq_model *m, cJSON *obj)
 {
     const gmm_params *gp = m->params;
     size_t c = gp->n_groups * gp->n_components, d = gp->n_features;
 
-    if (add(obj, "groups", cJSON_CreateNumber((double)gp->n_groups)) != 0 ||
-        add(obj, "components_per_group", cJSON_CreateNumber((double)gp->n_components)) != 0 ||
-        add(obj, "weights", mlq_json_array(gp->weights, c)) != 0 ||
-        add(obj, "log_prior", mlq_json_array(gp->log_prior, gp->n_groups)) != 0 ||
-        add(obj, "means", mlq_json_matrix(gp->means, c, d)) != 0 ||
-        add(obj, "covariances", mlq_json_matrix(gp->covariances, c, gp->full ? d * d : d)) != 0)
+    if (mlq_json_add(obj, "groups", cJSON_CreateNumber((double)gp->n_groups)) != 0 ||
+        mlq_json_add(obj, "components_per_group", cJSON_CreateNumber((double)gp->n_components)) != 0 ||
+        mlq_json_add(obj, "weights", mlq_json_array(gp->weights, c)) != 0 ||
+        mlq_json_add(obj, "log_prior", mlq_json_array(gp->log_prior, gp->n_groups)) != 0 ||
+        mlq_json_add(obj, "means", mlq_json_matrix(gp->means, c, d)) != 0 ||
+        mlq_json_add(obj, "covariances", mlq_json_matrix(gp->covariances, c, gp->full ? d * d : d)) != 0)
         return -1;
     if (gp->task == MLQ_TASK_ANOMALY) {
-        if (!isfinite(gp->threshold) || add(obj, "threshold", cJSON_CreateNumber(gp->threshold)) != 0)
+        if (!isfinite(gp->threshold) || mlq_json_add(obj, "threshold", cJSON_CreateNumber(gp->threshold)) != 0)
             return -1;
     }
     return 0;

@@ -420,32 +420,6 @@ done:
 
 /* ---- the model file ----------------------------------------------------- */
 
-static cJSON *int_array(const int *v, size_t n)
-{
-    cJSON *a = cJSON_CreateArray();
-    size_t i;
-
-    for (i = 0; a != NULL && i < n; i++) {
-        cJSON *num = cJSON_CreateNumber(v[i]);
-
-        if (num == NULL || !cJSON_AddItemToArray(a, num)) {
-            cJSON_Delete(num);
-            cJSON_Delete(a);
-            return NULL;
-        }
-    }
-    return a;
-}
-
-static int add_item(cJSON *obj, const char *key, cJSON *item)
-{
-    if (item == NULL || !cJSON_AddItemToObject(obj, key, item)) {
-        cJSON_Delete(item);
-        return -1;
-    }
-    return 0;
-}
-
 static int svm_params_save(const mlq_model *m, cJSON *obj)
 {
     const svm_params *sp = m->params;
@@ -457,15 +431,15 @@ static int svm_params_save(const mlq_model *m, cJSON *obj)
         return -1;
     for (c = 0; c < sp->n_used; c++)
         counts[c] = (double)sp->sv_count[c];
-    rc = add_item(obj, "kernel", cJSON_CreateString(kernel_names[sp->kernel])) != 0 ||
+    rc = mlq_json_add(obj, "kernel", cJSON_CreateString(kernel_names[sp->kernel])) != 0 ||
                  cJSON_AddNumberToObject(obj, "gamma", sp->gamma) == NULL ||
                  cJSON_AddNumberToObject(obj, "coef0", sp->coef0) == NULL ||
                  cJSON_AddNumberToObject(obj, "degree", sp->degree) == NULL ||
-                 add_item(obj, "classes", int_array(sp->classes, sp->n_used)) != 0 ||
-                 add_item(obj, "sv_count", mlq_json_array(counts, sp->n_used)) != 0 ||
-                 add_item(obj, "support_vectors", mlq_json_matrix(sp->sv, sp->n_sv, m->n_features)) != 0 ||
-                 add_item(obj, "dual_coef", mlq_json_matrix(sp->coef, sp->n_used - 1, sp->n_sv)) != 0 ||
-                 add_item(obj, "rho", mlq_json_array(sp->rho, n_pairs_of(sp->n_used))) != 0 ||
+                 mlq_json_add(obj, "classes", mlq_json_int_array(sp->classes, sp->n_used)) != 0 ||
+                 mlq_json_add(obj, "sv_count", mlq_json_array(counts, sp->n_used)) != 0 ||
+                 mlq_json_add(obj, "support_vectors", mlq_json_matrix(sp->sv, sp->n_sv, m->n_features)) != 0 ||
+                 mlq_json_add(obj, "dual_coef", mlq_json_matrix(sp->coef, sp->n_used - 1, sp->n_sv)) != 0 ||
+                 mlq_json_add(obj, "rho", mlq_json_array(sp->rho, n_pairs_of(sp->n_used))) != 0 ||
                  cJSON_AddNumberToObject(obj, "t_max", sp->t_max) == NULL
              ? -1
              : 0;

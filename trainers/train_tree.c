@@ -618,59 +618,31 @@ done:
 
 /* ---- model file ------------------------------------------------------------------------- */
 
-static cJSON *int_array(const int *v, size_t n)
-{
-    cJSON *a = cJSON_CreateArray();
-    size_t i;
-
-    for (i = 0; a != NULL && i < n; i++) {
-        cJSON *num = cJSON_CreateNumber(v[i]);
-
-        if (num == NULL || !cJSON_AddItemToArray(a, num)) {
-            cJSON_Delete(num);
-            cJSON_Delete(a);
-            return NULL;
-        }
-    }
-    return a;
-}
-
-static int add_item(cJSON *obj, const char *key, cJSON *item)
-{
-    if (item == NULL)
-        return -1;
-    if (!(key == NULL ? cJSON_AddItemToArray(obj, item) : cJSON_AddItemToObject(obj, key, item))) {
-        cJSON_Delete(item);
-        return -1;
-    }
-    return 0;
-}
-
 static int tree_params_save(const mlq_model *m, cJSON *obj)
 {
     const tree_params *tp = m->params;
     cJSON *trees = cJSON_CreateArray();
     size_t t, i;
 
-    if (add_item(obj, "trees", trees) != 0)
+    if (mlq_json_add(obj, "trees", trees) != 0)
         return -1;
     for (t = 0; t < tp->n_trees; t++) {
         const tree_one *tr = &tp->trees[t];
         cJSON *o = cJSON_CreateObject(), *value = cJSON_CreateArray();
 
-        if (add_item(trees, NULL, o) != 0) {
+        if (mlq_json_add(trees, NULL, o) != 0) {
             cJSON_Delete(value);
             return -1;
         }
-        if (add_item(o, "feature", int_array(tr->feature, tr->n_nodes)) != 0 ||
-            add_item(o, "threshold", mlq_json_array(tr->threshold, tr->n_nodes)) != 0 ||
-            add_item(o, "left", int_array(tr->left, tr->n_nodes)) != 0 ||
-            add_item(o, "right", int_array(tr->right, tr->n_nodes)) != 0 ||
-            add_item(o, "class", int_array(tr->cls, tr->n_nodes)) != 0 ||
-            add_item(o, "value", value) != 0)
+        if (mlq_json_add(o, "feature", mlq_json_int_array(tr->feature, tr->n_nodes)) != 0 ||
+            mlq_json_add(o, "threshold", mlq_json_array(tr->threshold, tr->n_nodes)) != 0 ||
+            mlq_json_add(o, "left", mlq_json_int_array(tr->left, tr->n_nodes)) != 0 ||
+            mlq_json_add(o, "right", mlq_json_int_array(tr->right, tr->n_nodes)) != 0 ||
+            mlq_json_add(o, "class", mlq_json_int_array(tr->cls, tr->n_nodes)) != 0 ||
+            mlq_json_add(o, "value", value) != 0)
             return -1;
         for (i = 0; i < tr->n_nodes; i++)
-            if (add_item(value, NULL, int_array(tr->value + i * tp->n_classes, tp->n_classes)) != 0)
+            if (mlq_json_add(value, NULL, mlq_json_int_array(tr->value + i * tp->n_classes, tp->n_classes)) != 0)
                 return -1;
     }
     return 0;

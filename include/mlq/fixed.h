@@ -430,6 +430,28 @@ mlq_q15_t mlq_sqrt_q15(mlq_q15_t x);
  */
 mlq_q31_t mlq_sqrt_q31(mlq_q31_t x);
 
+/* ------------------------------------------------------------------------ */
+/* Dot product                                                              */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * Exact dot product of two Q1.15 vectors, the inner loop of the k-means,
+ * Gaussian-mixture and SVM kernels.
+ *
+ * @param[in] a  [n] Q1.15
+ * @param[in] b  [n] Q1.15
+ * @param[in] n  entries (0 gives 0)
+ * @return sum of a[j] * b[j], Q2.30 in an int64_t
+ *
+ * Scaling and overflow: each product is at most 2^30 in magnitude and is
+ * exact in int32; the sum is exact in int64 for any n below 2^33. No
+ * rounding, no saturation. On cores with the DSP extension (Cortex-M4/M7)
+ * two products are added per SMLALD, four words of each vector per
+ * load-multiple when a and b share their offset from a word boundary; the
+ * result is the same integer on every target.
+ */
+int64_t mlq_dot_q15(const mlq_q15_t *a, const mlq_q15_t *b, uint32_t n);
+
 #ifdef __cplusplus
 }
 #endif
