@@ -24,11 +24,14 @@ typedef struct tree_device {
     mlq_tree_q15 mq;
     mlq_tree_f32 mf;
     mlq_tree_node_q15 *nq; /* [n_nodes] */
-    mlq_tree_node_f32 *nf; /* [n_nodes] */
+    mlq_tree_node_f32 *nf; /* [n_fnodes] */
+    int32_t *keys;         /* [n_nodes] float key threshold of each Q15 node */
     uint32_t *roots;       /* [n_trees] */
+    uint32_t *froots;      /* [n_trees] roots in nf (forwarding nodes shift them) */
     uint8_t *dist;         /* [n_dist][k] */
     uint32_t *votes;       /* [k] host scratch of the forest kernel */
-    size_t n_nodes, n_dist, k;
+    size_t n_nodes, n_fnodes, n_dist, k;
+    unsigned fbits;
     int forest;
 } tree_device;
 
@@ -77,19 +80,15 @@ int32_t mlq_tree_float_key(float offset, float gain, int32_t c)
     return (int32_t)lo;
 }
 
-/* A Q15 link (nodes) as a float-form link (bytes); leaves keep their id. */
-static int16_t byte_link(int16_t link)
-{
-    return link > 0 ? (int16_t)(link * (int)sizeof(mlq_tree_node_f32)) : link;
-}
-
 static void tree_device_release(tree_device *td)
 {
     if (td == NULL)
         return;
     free(td->nq);
     free(td->nf);
+    free(td->keys);
     free(td->roots);
+    free(td->froots);
     free(td->dist);
     free(td->votes);
     free(td);
@@ -125,6 +124,70 @@ static long leaf_id(tree_device *td, const tree_one *tr, size_t i, size_t *cap)
     return (long)(td->k + td->n_dist++);
 }
 
+/* Bits of a feature index in the float nodes' meta: 2^bits >= n_features. */
+static unsigned feature_bits(size_t n_features)
+{
+    unsigned b = 0;
+
+    while (((size_t)1 << b) < n_features)
+        b++;
+    return b;
+}
+
+/* The float nodes from the Q15 nodes (nq, with keys): the left child is the
+ * next node or a leaf code in meta; a left leaf whose code does not fit in
+ * meta goes through a forwarding node (key INT32_MIN: every non-NaN input
+ * goes right) on the same feature. Right links count bytes. */
+static int float_nodes(tree_device *td, size_t n_features, size_t n_trees)
+{
+    size_t t, i, j, *fidx = mlq_calloc(td->n_nodes + 1, sizeof *fidx);
+    uint32_t lmax;
+
+    if (fidx == NULL)
+        return -1;
+    td->fbits = feature_bits(n_features);
+    lmax = 0xffffu >> td->fbits;
+    /* positions first: node i is at fidx[i], its forwarding node (if any) after it */
+    for (i = 0, j = 0; i < td->n_nodes; i++) {
+        const mlq_tree_node_q15 *q = &td->nq[i];
+
+        fidx[i] = j;
+        j += (q->left <= 0 && td->keys[i] != INT32_MIN && (uint32_t)-q->left + 1u > lmax) ? 2u : 1u;
+    }
+    td->n_fnodes = j;
+    for (t = 0; t < n_trees; t++)
+        td->froots[t] = (uint32_t)fidx[td->roots[t]];
+    for (i = 0; i < td->n_nodes; i++) {
+        const mlq_tree_node_q15 *q = &td->nq[i];
+        mlq_tree_node_f32 *o = &td->nf[fidx[i]];
+        uint32_t f = q->feature;
+
+        if (td->keys[i] == INT32_MIN) { /* a root leaf: right for every non-NaN input */
+            *o = (mlq_tree_node_f32){INT32_MIN, 0, q->right};
+            continue;
+        }
+        o->key = td->keys[i];
+        o->right = q->right <= 0 ? q->right
+                                 : (int16_t)((fidx[i + (size_t)q->right] - fidx[i]) *
+                                             sizeof(mlq_tree_node_f32));
+        if (q->left > 0) {
+            o->meta = (uint16_t)f;
+        } else if ((uint32_t)-q->left + 1u <= lmax) {
+            o->meta = (uint16_t)(f | ((uint32_t)-q->left + 1u) << td->fbits);
+        } else {
+            o->meta = (uint16_t)f;
+            o[1] = (mlq_tree_node_f32){INT32_MIN, (uint16_t)f, q->left};
+        }
+    }
+    free(fidx);
+    return 0;
+}
+
+static int same_roots(const tree_device *td)
+{
+    return memcmp(td->roots, td->froots, td->mq.n_trees * sizeof *td->roots) == 0;
+}
+
 int mlq_tree_device_build(mlq_device *dev, mlq_err *err)
 {
     const mlq_model *m = dev->model;
@@ -147,11 +210,14 @@ int mlq_tree_device_build(mlq_device *dev, mlq_err *err)
             max_nodes = tp->trees[t].n_nodes;
     }
     td->nq = mlq_calloc(td->n_nodes, sizeof *td->nq);
-    td->nf = mlq_calloc(td->n_nodes, sizeof *td->nf);
+    td->nf = mlq_calloc(2 * td->n_nodes, sizeof *td->nf);
+    td->keys = mlq_calloc(td->n_nodes, sizeof *td->keys);
     td->roots = mlq_calloc(tp->n_trees, sizeof *td->roots);
+    td->froots = mlq_calloc(tp->n_trees, sizeof *td->froots);
     td->votes = mlq_calloc(td->k, sizeof *td->votes);
     map = mlq_calloc(max_nodes, sizeof *map);
-    if (td->nq == NULL || td->nf == NULL || td->roots == NULL || td->votes == NULL || map == NULL) {
+    if (td->nq == NULL || td->nf == NULL || td->keys == NULL || td->roots == NULL ||
+        td->froots == NULL || td->votes == NULL || map == NULL) {
         free(map);
         tree_device_release(td);
         return mlq_err_set(err, m->source, 0, "out of memory");
@@ -170,7 +236,7 @@ int mlq_tree_device_build(mlq_device *dev, mlq_err *err)
             if (id < 0 || id > 32768)
                 goto fail_id;
             td->nq[g] = (mlq_tree_node_q15){INT16_MAX, 0, (int16_t)-id, (int16_t)-id};
-            td->nf[g] = (mlq_tree_node_f32){0xffffu, 0x7fff, 0, (int16_t)-id, (int16_t)-id};
+            td->keys[g] = INT32_MIN;
             g++;
             continue;
         }
@@ -186,14 +252,13 @@ int mlq_tree_device_build(mlq_device *dev, mlq_err *err)
                 size_t ch = (size_t)(side ? tr->right[i] : tr->left[i]);
 
                 if (tr->feature[ch] >= 0) {
-                    if ((map[ch] - gi) * sizeof(mlq_tree_node_f32) > 32767) {
+                    if ((map[ch] - gi) * 2 * sizeof(mlq_tree_node_f32) > 32767) {
                         free(map);
                         tree_device_release(td);
                         return mlq_err_set(err, m->source, 0,
                                            "tree %zu node %zu: its left subtree has more than %zu split "
                                            "nodes, too many for the device's int16 links (limit --max-depth)",
-                                           32767 / sizeof(mlq_tree_node_f32),
-                                           t, i);
+                                           t, i, 32767 / (2 * sizeof(mlq_tree_node_f32)));
                     }
                     links[side] = (int16_t)(map[ch] - gi);
                 } else {
@@ -208,21 +273,24 @@ int mlq_tree_device_build(mlq_device *dev, mlq_err *err)
                                       &dev->clipped);
             key = mlq_tree_float_key(dev->offset[f], dev->gain[f], c);
             td->nq[gi] = (mlq_tree_node_q15){(mlq_q15_t)c, (uint16_t)f, links[0], links[1]};
-            td->nf[gi] = (mlq_tree_node_f32){(uint16_t)((uint32_t)key & 0xffffu),
-                                             (int16_t)(((int64_t)key - ((uint32_t)key & 0xffffu)) / 65536),
-                                             (uint16_t)f, byte_link(links[0]), byte_link(links[1])};
+            td->keys[gi] = key;
             dev->n_coef++;
         }
     }
     free(map);
+    if (float_nodes(td, m->n_features, tp->n_trees) != 0) {
+        tree_device_release(td);
+        return mlq_err_set(err, m->source, 0, "out of memory");
+    }
     td->mq = (mlq_tree_q15){(uint16_t)m->n_features, (uint16_t)td->k, (uint16_t)tp->n_trees,
                             td->nq, td->roots, td->dist};
     td->mf = (mlq_tree_f32){(uint16_t)m->n_features, (uint16_t)td->k, (uint16_t)tp->n_trees,
-                            td->nf, td->roots, td->dist};
+                            (uint16_t)td->fbits, td->nf, td->froots, td->dist};
     dev->impl = td;
     dev->n_outputs = td->k;
-    dev->flash_bytes += td->n_nodes * (sizeof(mlq_tree_node_q15) + sizeof(mlq_tree_node_f32)) +
-                        tp->n_trees * sizeof(uint32_t) + td->n_dist * td->k +
+    dev->flash_bytes += td->n_nodes * sizeof(mlq_tree_node_q15) +
+                        td->n_fnodes * sizeof(mlq_tree_node_f32) +
+                        tp->n_trees * sizeof(uint32_t) * (same_roots(td) ? 1 : 2) + td->n_dist * td->k +
                         sizeof(mlq_tree_q15) + sizeof(mlq_tree_f32);
     return 0;
 fail_id:
@@ -288,22 +356,32 @@ int mlq_tree_export_body(FILE *f, const mlq_device *dev, const char *name)
                 (unsigned)q->feature, q->left, q->right, i % 4 == 3 || i + 1 == n ? "\n" : "");
     }
     fputs("};\n", f);
-    fprintf(f, "/* [%zu] the same nodes for float input: {key_lo, key_hi, feature, left, right},\n"
-               " * left when key(x) <= key_hi * 65536 + key_lo (mlq/tree.h). */\n"
+    fprintf(f, "/* [%zu] the same trees for float input: {key, meta, right}; left when key(x) <= key,\n"
+               " * to the next node or, if meta >> %u is not 0, to leaf (meta >> %u) - 1; feature =\n"
+               " * meta & %u; right > 0 is the node that many bytes on, <= 0 leaf -right (mlq/tree.h). */\n"
                "static const mlq_tree_node_f32 %s_fnodes[%zu] = {\n",
-            n, name, n);
-    for (i = 0; i < n; i++) {
+            td->n_fnodes, td->fbits, td->fbits, (1u << td->fbits) - 1u, name, td->n_fnodes);
+    for (i = 0; i < td->n_fnodes; i++) {
         const mlq_tree_node_f32 *q = &td->nf[i];
 
-        fprintf(f, "%s{%u, %d, %u, %d, %d},%s", i % 4 == 0 ? "    " : " ", (unsigned)q->key_lo,
-                q->key_hi, (unsigned)q->feature, q->left, q->right,
-                i % 4 == 3 || i + 1 == n ? "\n" : "");
+        if (q->key == INT32_MIN)
+            fprintf(f, "%s{INT32_MIN, %u, %d},%s", i % 4 == 0 ? "    " : " ", (unsigned)q->meta,
+                    q->right, i % 4 == 3 || i + 1 == td->n_fnodes ? "\n" : "");
+        else
+            fprintf(f, "%s{%ld, %u, %d},%s", i % 4 == 0 ? "    " : " ", (long)q->key,
+                    (unsigned)q->meta, q->right, i % 4 == 3 || i + 1 == td->n_fnodes ? "\n" : "");
     }
     fputs("};\n", f);
     for (t = 0; t < nt; t++)
         tmp[t] = td->roots[t];
     snprintf(shape, sizeof shape, "[%zu] root node of each tree", nt);
     mlq_emit_ints(f, "uint32_t", name, "roots", shape, tmp, nt, 12);
+    if (!same_roots(td)) {
+        for (t = 0; t < nt; t++)
+            tmp[t] = td->froots[t];
+        snprintf(shape, sizeof shape, "[%zu] root of each tree in %s_fnodes", nt, name);
+        mlq_emit_ints(f, "uint32_t", name, "froots", shape, tmp, nt, 12);
+    }
     if (td->n_dist > 0) {
         for (i = 0; i < td->n_dist * td->k; i++)
             tmp[i] = td->dist[i];
@@ -319,8 +397,9 @@ int mlq_tree_export_body(FILE *f, const mlq_device *dev, const char *name)
         fprintf(f, "%s_dist};\n", name);
     else
         fputs("NULL};\n", f);
-    fprintf(f, "MLQ_MAYBE_UNUSED static const mlq_tree_f32 %s_model_f32 = {%u, %zu, %zu, %s_fnodes, %s_roots, ",
-            name, (unsigned)td->mq.n_features, td->k, nt, name, name);
+    fprintf(f, "MLQ_MAYBE_UNUSED static const mlq_tree_f32 %s_model_f32 = {%u, %zu, %zu, %u, %s_fnodes, %s_%s, ",
+            name, (unsigned)td->mq.n_features, td->k, nt, td->fbits, name, name,
+            same_roots(td) ? "roots" : "froots");
     if (td->n_dist > 0)
         fprintf(f, "%s_dist};\n\n", name);
     else
@@ -381,7 +460,7 @@ void mlq_tree_info(FILE *f, const mlq_device *dev)
             leaves, depth);
     fprintf(f, "device model      %zu split nodes: %zu bytes (Q15 form), %zu bytes (float form)",
             td->n_nodes, td->n_nodes * sizeof(mlq_tree_node_q15),
-            td->n_nodes * sizeof(mlq_tree_node_f32));
+            td->n_fnodes * sizeof(mlq_tree_node_f32));
     if (td->forest)
         fprintf(f, "; %zu distinct impure leaf distributions x %zu classes (uint8)", td->n_dist, td->k);
     fputc('\n', f);

@@ -214,11 +214,13 @@ static void test_forest_ties_go_to_the_lowest_class(void **state)
 static void test_errors_leave_outputs_alone(void **state)
 {
     static const mlq_tree_node_q15 nodes[1] = {{0, 0, -1, 0}};
-    static const mlq_tree_node_f32 fnodes[1] = {{0, 0, 0, -1, 0}};
+    /* feature 0 (1 bit), left leaf 1 (code 2), right leaf 0 */
+    static const mlq_tree_node_f32 fnodes[1] = {{0, 2 << 1, 0}};
     static const uint32_t roots[1] = {0};
     const mlq_tree_q15 m = {2, 2, 1, nodes, roots, NULL}, empty = {2, 2, 0, nodes, roots, NULL};
     const mlq_tree_q15 noclass = {2, 0, 1, nodes, roots, NULL};
-    const mlq_tree_f32 mf = {2, 2, 1, fnodes, roots, NULL}, emptyf = {2, 2, 0, fnodes, roots, NULL};
+    const mlq_tree_f32 mf = {2, 2, 1, 1, fnodes, roots, NULL}, emptyf = {2, 2, 0, 1, fnodes, roots, NULL};
+    const mlq_tree_f32 badbits = {2, 2, 1, 17, fnodes, roots, NULL};
     const mlq_q15_t x[2] = {0, 0};
     const float xf[2] = {NAN, 0.0f};
     uint32_t votes[2] = {7, 7};
@@ -229,6 +231,8 @@ static void test_errors_leave_outputs_alone(void **state)
     assert_int_equal(mlq_tree_predict_q15(&empty, x, 2, &cls), MLQ_ERR_MODEL);
     assert_int_equal(mlq_tree_predict_f32(&mf, xf, 1, &cls), MLQ_ERR_SIZE);
     assert_int_equal(mlq_tree_predict_f32(&emptyf, xf, 2, &cls), MLQ_ERR_MODEL);
+    assert_int_equal(mlq_tree_predict_f32(&badbits, xf, 2, &cls), MLQ_ERR_MODEL);
+    assert_int_equal(mlq_forest_predict_f32(&badbits, xf, 2, votes, 2, &cls), MLQ_ERR_MODEL);
     assert_int_equal(mlq_tree_predict_f32(&mf, xf, 2, &cls), MLQ_ERR_INPUT);
     assert_int_equal(mlq_forest_predict_q15(&m, x, 1, votes, 2, &cls), MLQ_ERR_SIZE);
     assert_int_equal(mlq_forest_predict_q15(&m, x, 2, votes, 1, &cls), MLQ_ERR_BUFFER);
@@ -303,7 +307,7 @@ static void check_thresholds(const mlq_model *m, const mlq_dataset *d)
     mlq_err err = {{0}};
     const mlq_tree_q15 *mq;
     const mlq_tree_f32 *mf;
-    size_t t, i, r, g = 0, checked = 0;
+    size_t t, i, r, g = 0, gf = 0, checked = 0;
 
     assert_int_equal(mlq_device_build(m, 0, &dev, &err), 0);
     mq = mlq_tree_device_q15(&dev);
@@ -318,8 +322,11 @@ static void check_thresholds(const mlq_model *m, const mlq_dataset *d)
             if (tr->feature[i] < 0)
                 continue;
             f = (size_t)tr->feature[i];
-            key = (int32_t)mf->nodes[g].key_hi * 65536 + mf->nodes[g].key_lo;
+            while (mf->nodes[gf].key == INT32_MIN) /* forwarding nodes */
+                gf++;
+            key = mf->nodes[gf].key;
             assert_int_equal(mq->nodes[g].feature, f);
+            assert_int_equal(mf->nodes[gf].meta & ((1u << mf->feature_bits) - 1u), f);
             for (r = 0; r < d->n_rows; r++) {
                 double x = d->x[r * d->n_features + f];
                 int host = (x - m->mean[f]) / m->scale[f] <= tr->threshold[i];
@@ -332,6 +339,7 @@ static void check_thresholds(const mlq_model *m, const mlq_dataset *d)
                 checked++;
             }
             g++;
+            gf++;
         }
     }
     assert_true(checked > 0);
@@ -374,8 +382,8 @@ static float probe(const mlq_tree_f32 *mf, size_t n_nodes, size_t j)
     if (r % 4 == 1) {
         size_t i = next_u32() % n_nodes;
 
-        if (mf->nodes[i].feature == j) {
-            int32_t k = (int32_t)mf->nodes[i].key_hi * 65536 + mf->nodes[i].key_lo;
+        if ((mf->nodes[i].meta & ((1u << mf->feature_bits) - 1u)) == j) {
+            int32_t k = mf->nodes[i].key;
             uint32_t b;
             float x;
 
@@ -439,7 +447,7 @@ static void test_float_entry_equals_quantize_then_q15(void **state)
             /* NaN on the root's feature is an error, whatever else is there. */
             for (j = 0; j < d.n_features; j++)
                 x[j] = 0.0f;
-            x[mf->nodes[0].feature] = -NAN;
+            x[mf->nodes[0].meta & ((1u << mf->feature_bits) - 1u)] = -NAN;
             {
                 uint16_t c3 = UINT16_MAX;
 

@@ -16,11 +16,13 @@
  *
  * Layout. A model holds one or more trees. Only the internal (split) nodes
  * are stored, each tree in preorder, trees one after another; roots[t] is
- * the index of tree t's root. A node's two links say where to go next:
- * link > 0 is a node further on (children always follow their parent in
- * preorder): `link` nodes on in the Q15 form, `link` bytes on in the float
- * form; link <= 0 is a leaf with id -link. A tree whose
- * root is a leaf is stored as one node with both links on that leaf.
+ * the index of tree t's root. Q15 nodes carry two links that say where to
+ * go next: link > 0 is the node `link` entries further on (children always
+ * follow their parent in preorder), link <= 0 is a leaf with id -link.
+ * Float nodes are 8 bytes: the left child of a split node is either the
+ * next node or a leaf named in the node's `meta` field, and `right` is a
+ * byte offset (> 0) or a leaf (<= 0). A tree whose root is a leaf is stored
+ * as one node that leads to that leaf whichever way it goes.
  *
  * Leaves. In a single tree (mlq_tree_predict_*) the leaf id is the class.
  * In a forest (mlq_forest_predict_*) a leaf id below n_classes is a pure
@@ -57,7 +59,7 @@ extern "C" {
 #endif
 
 /** Format of the tree structs; exported headers check it with #error. */
-#define MLQ_TREE_FORMAT 1
+#define MLQ_TREE_FORMAT 2
 
 /** Weight of one leaf's class distribution in a forest: each row of `dist` sums to it. */
 #define MLQ_TREE_LEAF_SCALE 255
@@ -69,13 +71,15 @@ typedef struct mlq_tree_node_q15 {
     int16_t left, right; /* > 0: node this many entries further on; <= 0: leaf -link */
 } mlq_tree_node_q15;
 
-/** Split node of the float form, 10 bytes (2-byte aligned); links count bytes, so
- *  that the descent adds them without a multiplication. */
+/** Split node of the float form, 8 bytes. meta = feature | lcode << feature_bits
+ *  (feature_bits from the model): lcode 0 sends the left branch to the next
+ *  node, lcode > 0 to leaf lcode - 1. A node whose left leaf does not fit in
+ *  meta leads to the next node, a forwarding node with key INT32_MIN (every
+ *  non-NaN input goes right) whose right link is that leaf. */
 typedef struct mlq_tree_node_f32 {
-    uint16_t key_lo;     /* int32 key threshold (bits of a float, mapped as above): */
-    int16_t key_hi;      /* key = key_hi * 65536 + key_lo */
-    uint16_t feature;    /* index into x */
-    int16_t left, right; /* > 0: node this many BYTES further on (10 per node); <= 0: leaf -link */
+    int32_t key;   /* key threshold (bits of a float, mapped as above) */
+    uint16_t meta; /* feature index | left leaf code << feature_bits */
+    int16_t right; /* > 0: node this many BYTES further on (8 per node); <= 0: leaf -right */
 } mlq_tree_node_f32;
 
 /** Tree or forest over Q15 nodes; lives in flash. */
@@ -87,11 +91,12 @@ typedef struct mlq_tree_q15 {
                                        to MLQ_TREE_LEAF_SCALE; NULL when there are none */
 } mlq_tree_q15;
 
-/** Tree or forest over float nodes (same trees, same links); lives in flash. */
+/** Tree or forest over float nodes (same trees); lives in flash. */
 typedef struct mlq_tree_f32 {
     uint16_t n_features, n_classes, n_trees;
-    const mlq_tree_node_f32 *nodes; /* [n_nodes] */
-    const uint32_t *roots;          /* [n_trees] */
+    uint16_t feature_bits;          /* meta bits of the feature index: 2^bits >= n_features */
+    const mlq_tree_node_f32 *nodes; /* [n_nodes] all trees, each in preorder (plus forwarding nodes) */
+    const uint32_t *roots;          /* [n_trees] index of each tree's root in nodes */
     const uint8_t *dist;            /* [n_dist][n_classes], as in mlq_tree_q15 */
 } mlq_tree_f32;
 
@@ -118,7 +123,8 @@ mlq_status mlq_tree_predict_q15(const mlq_tree_q15 *model, const mlq_q15_t *x,
  * @param[in]  n_features  must equal model->n_features
  * @param[out] cls         leaf class, written only on MLQ_OK
  * @return MLQ_OK; MLQ_ERR_SIZE on a length mismatch; MLQ_ERR_MODEL if the
- *         model has no tree; MLQ_ERR_INPUT if a feature on the path is NaN
+ *         model has no tree or feature_bits > 16; MLQ_ERR_INPUT if a feature
+ *         on the path is NaN
  *
  * Scaling and overflow: no arithmetic on values: the float's bits are read
  * as uint32 and mapped to an int32 key by one shift and one exclusive or,
@@ -153,7 +159,8 @@ mlq_status mlq_forest_predict_q15(const mlq_tree_q15 *model, const mlq_q15_t *x,
 /**
  * Class of a random forest for float features in raw units, reading only the
  * features on the trees' paths. Arguments and result as in
- * mlq_forest_predict_q15, plus MLQ_ERR_INPUT if a feature on a path is NaN.
+ * mlq_forest_predict_q15, plus MLQ_ERR_INPUT if a feature on a path is NaN
+ * and MLQ_ERR_MODEL if feature_bits > 16.
  *
  * Scaling and overflow: as mlq_tree_predict_f32 and mlq_forest_predict_q15.
  */
