@@ -4,13 +4,15 @@
  * the float model into integers (see mlq/gmm.h for the formulas):
  *  - row i of P = L^-1 (the precision's Cholesky factor), in y units per
  *    Q15 input step (P R / 32768), scaled by 2^e_i with e_i the largest
- *    exponent in 8..46 that keeps the row's largest entry within int16
+ *    exponent in 9..47 that keeps the row's largest entry within int16
  *    (every row keeps 15 significant bits, whatever the data's range);
  *    rounded half away from zero, saturating (counted) only when a row
- *    needs e_i < 8, i.e. a standard deviation below R / 2^23;
+ *    needs e_i < 9, i.e. a standard deviation below R / 2^24;
  *  - b_i = A_i . m, m the component's mean quantized exactly as the
  *    device quantizes an input (the raw mean through mlq_quant_f32_to_q15),
- *    so that A_i . q - b_i = A_i . (q - m) exactly. A feature that is
+ *    so that A_i . q - b_i = A_i . (q - m) exactly (full rows store
+ *    o_i = r_i - b_i, r_i = 2^(e_i - 17) the rounding of the kernel's
+ *    shift to Q16 when e_i > 16). A feature that is
  *    constant within a component (variance reg-covar, so P is large) then
  *    gives y_i = 0 on the device exactly when it does on the host, instead
  *    of the half input step of two different roundings times P;
@@ -26,8 +28,8 @@
 #include "gmm_params.h"
 #include "mlq/gmm.h"
 
-#define EXP_MIN 8
-#define EXP_MAX 46
+#define EXP_MIN 9
+#define EXP_MAX 47
 
 typedef struct gmm_device {
     mlq_gmm_q15 m;
@@ -130,7 +132,7 @@ int mlq_gmm_device_build(mlq_device *dev, mlq_err *err)
                 b += (int64_t)v * mean_q[j]; /* exact: |b| <= d 2^30 */
             }
             if (gp->full) {
-                gd->offset64[c * d + i] = b;
+                gd->offset64[c * d + i] = (e > 16 ? (int64_t)1 << (e - 17) : 0) - b;
                 a += (i + 2) & ~(size_t)1;
             } else {
                 gd->offset32[c * d + i] = (int32_t)b; /* |A m| <= 32768^2 - 32768 < 2^30 */
@@ -261,7 +263,11 @@ int mlq_gmm_export_body(FILE *f, const mlq_device *dev, const char *name)
     snprintf(shape, sizeof shape, "[%zu][%zu] row exponents e", n_comp, d);
     if (emit(f, "uint8_t", name, "exponent", shape, n_comp * d, d < 16 ? d : 16, gd->exponent, 1) != 0)
         return -1;
-    snprintf(shape, sizeof shape, "[%zu][%zu] A_i . m (m: the quantized mean), same scale as the rows", n_comp, d);
+    if (full)
+        snprintf(shape, sizeof shape, "[%zu][%zu] 2^(e - 17) (e > 16) - A_i . m (m: the quantized mean), "
+                 "same scale as the rows", n_comp, d);
+    else
+        snprintf(shape, sizeof shape, "[%zu][%zu] A_i . m (m: the quantized mean), same scale as the rows", n_comp, d);
     if (full ? emit(f, "int64_t", name, "bias", shape, n_comp * d, 4, gd->offset64, 3)
              : emit(f, "int32_t", name, "bias", shape, n_comp * d, d < 8 ? d : 8, gd->offset32, 2))
         return -1;
@@ -287,14 +293,14 @@ int mlq_gmm_export_body(FILE *f, const mlq_device *dev, const char *name)
                 "{\n"
                 "    int64_t work[%zu];\n"
                 "    uint16_t id;\n"
-                "    mlq_status s = mlq_gmm_predict_q15(&%s_model, x, %zu, work, sizeof work, &id);\n"
+                "    mlq_status s = mlq_gmm_full_predict_q15(&%s_model, x, %zu, work, sizeof work, &id);\n"
                 "    return s == MLQ_OK ? (int)id : (int)s;\n"
                 "}\n\n"
                 "/** Log-likelihood of a Q1.15 input, Q47.16, into *ll. @return MLQ_OK or an error. */\n"
                 "static inline int %s_score_q15(const mlq_q15_t *x, int64_t *ll)\n"
                 "{\n"
                 "    int64_t work[%zu];\n"
-                "    return (int)mlq_gmm_score_q15(&%s_model, x, %zu, work, sizeof work, ll);\n"
+                "    return (int)mlq_gmm_full_score_q15(&%s_model, x, %zu, work, sizeof work, ll);\n"
                 "}\n",
                 m->task == MLQ_GMM_CLASSIFY ? "Class" : m->task == MLQ_GMM_ANOMALY ? "Anomaly flag (1/0)" : "Cluster",
                 name, name, n_comp, name, d, name, n_comp, name, d);
@@ -305,13 +311,13 @@ int mlq_gmm_export_body(FILE *f, const mlq_device *dev, const char *name)
                 "static inline int %s_predict_q15(const mlq_q15_t *x)\n"
                 "{\n"
                 "    uint16_t id;\n"
-                "    mlq_status s = mlq_gmm_predict_q15(&%s_model, x, %zu, NULL, 0, &id);\n"
+                "    mlq_status s = mlq_gmm_diag_predict_q15(&%s_model, x, %zu, &id);\n"
                 "    return s == MLQ_OK ? (int)id : (int)s;\n"
                 "}\n\n"
                 "/** Log-likelihood of a Q1.15 input, Q47.16, into *ll. @return MLQ_OK or an error. */\n"
                 "static inline int %s_score_q15(const mlq_q15_t *x, int64_t *ll)\n"
                 "{\n"
-                "    return (int)mlq_gmm_score_q15(&%s_model, x, %zu, NULL, 0, ll);\n"
+                "    return (int)mlq_gmm_diag_score_q15(&%s_model, x, %zu, ll);\n"
                 "}\n",
                 m->task == MLQ_GMM_CLASSIFY ? "Class" : m->task == MLQ_GMM_ANOMALY ? "Anomaly flag (1/0)" : "Cluster",
                 name, name, d, name, name, d);

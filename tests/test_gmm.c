@@ -35,19 +35,49 @@
 
 /* ---- an independent reference of the kernel's integer arithmetic ------- */
 
-/* |y| 2^e -> y^2/2 in Q16, as documented in mlq/gmm.h, written directly:
- * round the magnitude to Q(min(e, 16)), saturate |y| below 2^15, square,
- * shift by 2 min(e, 16) - 15 with rounding. */
-static uint64_t ref_term(uint64_t u, unsigned e)
+/* y 2^16 from y 2^e as documented in mlq/gmm.h, written directly with
+ * exact division: full rows floor(acc / 2^(e - 16)) (their offsets hold the
+ * rounding), diagonal terms round(|acc| / 2^(e - 16)) half up; e <= 16
+ * multiplies by 2^(16 - e); shifts above 31 act as 31; |u| saturates at
+ * int32 (the magnitude of a diagonal term, within 2^31 - 1). Returns
+ * (u^2 + 2^16) >> 17. */
+static uint64_t ref_term(int64_t acc, unsigned e, int full)
 {
-    unsigned f = e < 16 ? e : 16, k = e - f, s = 2 * f - 15;
-    uint64_t lim = ((uint64_t)1 << (15 + f)) - 1;
+    long double v;
+    uint64_t u;
 
-    if (k > 0)
-        u = (u + ((uint64_t)1 << (k - 1))) >> k; /* u < 2^48: no carry out */
-    if (u > lim)
-        u = lim;
-    return (u * u + ((uint64_t)1 << (s - 1))) >> s;
+    if (e > 16) {
+        unsigned n = e - 16 > 31 ? 31 : e - 16;
+
+        if (full)
+            v = floorl((long double)acc / ldexpl(1.0L, (int)n));
+        else
+            v = floorl(fabsl((long double)acc) / ldexpl(1.0L, (int)n) + 0.5L);
+    } else {
+        v = (long double)(full ? acc : llabs(acc)) * ldexpl(1.0L, 16 - (int)e);
+    }
+    if (v > 2147483647.0L)
+        v = 2147483647.0L;
+    if (v < -2147483648.0L)
+        v = -2147483648.0L;
+    u = (uint64_t)fabsl(v);
+    return (u * u + 65536u) >> 17;
+}
+
+/* ln(1 + e^-t) in Q16 as the kernel computes it: the table rebuilt from
+ * log1p, quadratic interpolation at steps of 1/4, 0 from t = 12. */
+static int64_t ref_softplus(uint64_t t)
+{
+    int32_t f[3], th, r;
+    int k;
+
+    if (t >= (uint64_t)12 << 16)
+        return 0;
+    for (k = 0; k < 3; k++)
+        f[k] = (int32_t)lround(65536.0 * log1p(exp(-(double)((t >> 14) + (uint64_t)k) / 4.0)));
+    th = (int32_t)(t & 0x3FFF);
+    r = (th * (16384 - th)) >> 14;
+    return f[0] - ((2 * th * (f[0] - f[1]) + r * (f[0] - 2 * f[1] + f[2]) + 16384) >> 15);
 }
 
 static size_t row_start(size_t i) /* offset of full row i in one component */
@@ -66,37 +96,48 @@ static int64_t ref_comp(const mlq_gmm_q15 *m, size_t c, const mlq_q15_t *x)
 
     for (i = 0; i < d; i++) {
         int64_t y = 0;
+        int full = m->covariance == MLQ_GMM_FULL;
 
-        if (m->covariance == MLQ_GMM_FULL) {
+        if (full) {
             const mlq_q15_t *a = m->factor + c * row_start(d) + row_start(i);
 
             for (j = 0; j <= i; j++)
                 y += (int64_t)a[j] * x[j];
-            y -= m->offset64[c * d + i];
+            y += m->offset64[c * d + i];
         } else {
             y = (int64_t)m->factor[c * (d + (d & 1)) + i] * x[i] - m->offset32[c * d + i];
         }
-        maha += ref_term(y < 0 ? (uint64_t)-y : (uint64_t)y, m->exponent[c * d + i]);
+        maha += ref_term(y, m->exponent[c * d + i], full);
     }
     return m->constant[c] - (int64_t)maha;
 }
 
+/* Log-sum-exp as documented: acc = max, then acc += s(acc - v) in order. */
 static int64_t ref_lse(const int64_t *v, size_t n)
 {
-    int64_t max = v[0];
-    uint64_t sum = 0;
-    unsigned sh = 0;
+    size_t i, arg = 0;
+    int64_t acc;
+
+    for (i = 1; i < n; i++)
+        if (v[i] > v[arg])
+            arg = i;
+    acc = v[arg];
+    for (i = 0; i < n; i++)
+        if (i != arg)
+            acc += ref_softplus((uint64_t)(acc - v[i]));
+    return acc;
+}
+
+/* Groups folded in order: acc = max(acc, G) + s(|acc - G|). */
+static int64_t ref_fold(const int64_t *v, size_t n)
+{
+    int64_t acc = v[0];
     size_t i;
 
     for (i = 1; i < n; i++)
-        max = v[i] > max ? v[i] : max;
-    for (i = 0; i < n; i++)
-        sum += v[i] - max < MLQ_EXP_Q31_MIN_ARG ? 0u : (uint32_t)mlq_exp_q31((int32_t)(v[i] - max));
-    while (sum > UINT32_MAX) {
-        sum >>= 1;
-        sh++;
-    }
-    return max + mlq_log_q16((uint32_t)sum, 31 - sh);
+        acc = v[i] > acc ? v[i] + ref_softplus((uint64_t)(v[i] - acc))
+                         : acc + ref_softplus((uint64_t)(acc - v[i]));
+    return acc;
 }
 
 /* Group log-likelihoods of the reference, [G]. */
@@ -113,7 +154,10 @@ static void ref_groups(const mlq_gmm_q15 *m, const mlq_q15_t *x, int64_t *g_ll)
 }
 
 /* A random model: coefficients anywhere in int16 (INT16_MIN/MAX included),
- * exponents 8..46, offsets within the documented bounds. */
+ * exponents 9..47 (and now and then any byte, which the kernel clamps),
+ * offsets within the documented bounds. With `close`, every component
+ * shares component 0's rows and the constants differ by a few nats, so that
+ * the log-sum-exp and the pruning margins are exercised. */
 typedef struct rand_model {
     mlq_gmm_q15 m;
     mlq_q15_t factor[8 * 80];
@@ -136,7 +180,8 @@ static int16_t rand_q15(gsl_rng *r)
     return (int16_t)((long)gsl_rng_uniform_int(r, 65536) - 32768);
 }
 
-static void make_model(rand_model *rm, gsl_rng *r, size_t d, size_t g, size_t k, int full, int task)
+static void make_model(rand_model *rm, gsl_rng *r, size_t d, size_t g, size_t k, int full, int task,
+                       int close)
 {
     size_t c, i, n = g * k, len = full ? row_start(d) : d + (d & 1);
 
@@ -145,11 +190,19 @@ static void make_model(rand_model *rm, gsl_rng *r, size_t d, size_t g, size_t k,
         for (i = 0; i < len; i++)
             rm->factor[c * len + i] = rand_q15(r);
         for (i = 0; i < d; i++) {
-            rm->exponent[c * d + i] = (uint8_t)(8 + gsl_rng_uniform_int(r, 39));
+            rm->exponent[c * d + i] = (uint8_t)(gsl_rng_uniform_int(r, 20) == 0 ? gsl_rng_uniform_int(r, 256)
+                                                                               : 9 + gsl_rng_uniform_int(r, 39));
             rm->off32[c * d + i] = (int32_t)((long)gsl_rng_uniform_int(r, 1UL << 31) - (1L << 30) + 1);
             rm->off64[c * d + i] = (int64_t)((long)gsl_rng_uniform_int(r, 1UL << 31) - (1L << 30)) * (int64_t)(1 + (long)gsl_rng_uniform_int(r, 9));
         }
         rm->constant[c] = (int64_t)((long)gsl_rng_uniform_int(r, 1UL << 30) - (1L << 29)) * 64;
+        if (close && c > 0) {
+            memcpy(rm->factor + c * len, rm->factor, len * sizeof rm->factor[0]);
+            memcpy(rm->exponent + c * d, rm->exponent, d);
+            memcpy(rm->off32 + c * d, rm->off32, d * sizeof rm->off32[0]);
+            memcpy(rm->off64 + c * d, rm->off64, d * sizeof rm->off64[0]);
+            rm->constant[c] = rm->constant[0] + (int64_t)gsl_rng_uniform_int(r, 1UL << 21) - (1L << 20);
+        }
     }
     rm->m.n_features = (uint16_t)d;
     rm->m.n_groups = (uint16_t)g;
@@ -186,9 +239,13 @@ static void test_kernel_matches_reference_bit_exactly(void **state)
                 task = (int)(trial % 3);
                 groups = task == MLQ_GMM_CLASSIFY ? 1 + gsl_rng_uniform_int(r, 4) : 1;
                 k = 1 + gsl_rng_uniform_int(r, task == MLQ_GMM_CLASSIFY ? 2 : 4);
-                make_model(&rm, r, d, groups, k, full, task);
+                make_model(&rm, r, d, groups, k, full, task, trial % 4 >= 2);
                 for (j = 0; j < d; j++)
                     x[j] = rand_q15(r);
+                if (task == MLQ_GMM_ANOMALY && trial % 4 >= 2) { /* a threshold near the value */
+                    ref_groups(&rm.m, x, gl);
+                    rm.m.threshold = gl[0] + (int64_t)gsl_rng_uniform_int(r, 1UL << 19) - (1L << 18);
+                }
                 assert_int_equal(mlq_gmm_predict_q15(&rm.m, x, (uint16_t)d, work, sizeof work, &out), MLQ_OK);
                 assert_int_equal(mlq_gmm_score_q15(&rm.m, x, (uint16_t)d, work, sizeof work, &ll), MLQ_OK);
                 ref_groups(&rm.m, x, gl);
@@ -211,7 +268,7 @@ static void test_kernel_matches_reference_bit_exactly(void **state)
                         }
                     assert_int_equal(out, best_i);
                 }
-                assert_true(ll == (groups == 1 ? gl[0] : ref_lse(gl, groups)));
+                assert_true(ll == (groups == 1 ? gl[0] : ref_fold(gl, groups)));
             }
         }
     }
@@ -276,7 +333,7 @@ static void test_every_error_code_keeps_the_canary(void **state)
     assert_int_equal(mlq_gmm_predict_q15(&bad, x, 1, NULL, 0, &out), MLQ_ERR_MODEL);
     /* Full covariance needs its scratch: NULL, short, misaligned. */
     gsl_rng_set(r, 3);
-    make_model(&rm, r, 2, 1, 3, 1, MLQ_GMM_CLUSTER);
+    make_model(&rm, r, 2, 1, 3, 1, MLQ_GMM_CLUSTER, 0);
     assert_int_equal(mlq_gmm_work_size(&rm.m), MLQ_GMM_WORK_BYTES(3, 2));
     assert_int_equal(MLQ_GMM_WORK_BYTES(3, 2), 24);
     assert_int_equal(mlq_gmm_predict_q15(&rm.m, x, 2, NULL, 0, &out), MLQ_ERR_BUFFER);

@@ -17,6 +17,10 @@
  *   uint16_t id;
  *   mlq_status s = mlq_gmm_predict_q15(&model, q, 34, work, sizeof work, &id);
  *
+ * A firmware that knows its covariance type calls mlq_gmm_full_predict_q15
+ * or mlq_gmm_diag_predict_q15 (and _score_) directly, as exported headers
+ * do, so that only that kernel is linked.
+ *
  * The model. Component c (of n_groups * n_components, group-major: group g
  * holds components g*K .. g*K + K - 1) is a Gaussian N(mu_c, S_c) over the
  * standardized features z (see mlq/quant.h) with weight w_c inside its
@@ -32,12 +36,14 @@
  * R / 32768 (the input's standardized units per Q15 step), is stored as
  * int16 A_i = round(P_i R / 32768 * 2^e_i) with a per-row exponent e_i
  * chosen from the row's largest entry (so every row keeps 15 significant
- * bits), and b_i = A_i . m_c with m_c the mean quantized like an input,
- * so that
+ * bits), and with m_c the mean quantized like an input,
  *
- *   y_i * 2^e_i = A_i . (q - m_c) = A_i . q - b_i   (y = P (z - mu_c), q the Q1.15 input)
+ *   y_i * 2^e_i = A_i . (q - m_c)   (y = P (z - mu_c), q the Q1.15 input)
  *
- * is one exact integer dot product per row. C_c is stored in Q47.16.
+ * is one exact integer dot product per row: A_i . q - b_i with b_i = A_i . m_c
+ * (diagonal: offset32 = b_i) or A_i . q + o_i with o_i = r_i - b_i, r_i =
+ * 2^(e_i - 17) the rounding of the shift to Q16 when e_i > 16, else 0 (full:
+ * offset64 = o_i). C_c is stored in Q47.16.
  * Log-likelihoods are natural logarithms of the density of the
  * standardized features (they differ from the density of the raw features
  * by the constant sum of log scale_j), in Q47.16: an int64_t holding
@@ -54,7 +60,7 @@ extern "C" {
 #endif
 
 /** Format of mlq_gmm_q15; exported headers check it with #error. */
-#define MLQ_GMM_FORMAT 1
+#define MLQ_GMM_FORMAT 2
 
 /** mlq_gmm_q15.covariance */
 #define MLQ_GMM_DIAG 0
@@ -86,9 +92,10 @@ typedef struct mlq_gmm_q15 {
                                  full: [G*K][rows], the rows i = 0..d-1 of the lower triangle
                                  one after another, row i holding i + 1 entries plus a zero
                                  when i + 1 is odd (so every row starts on a 32-bit word) */
-    const uint8_t *exponent;  /* [G*K][d] e_i, 8..46: row i of factor is A_i = P_i R/32768 * 2^e_i */
-    const int32_t *offset32;  /* diag: [G*K][d] b_i, |b_i| < 2^30; NULL for full */
-    const int64_t *offset64;  /* full: [G*K][d] b_i; NULL for diag */
+    const uint8_t *exponent;  /* [G*K][d] e_i, 9..47: row i of factor is A_i = P_i R/32768 * 2^e_i */
+    const int32_t *offset32;  /* diag: [G*K][d] b_i = A_i m_i, |b_i| < 2^30; NULL for full */
+    const int64_t *offset64;  /* full: [G*K][d] o_i = r_i - A_i . m (r_i: rounding, see above);
+                                 NULL for diag */
     const int64_t *constant;  /* [G*K] C_c, Q47.16 */
     int64_t threshold;        /* anomaly models: log-likelihood threshold, Q47.16 */
 } mlq_gmm_q15;
@@ -117,24 +124,33 @@ size_t mlq_gmm_work_size(const mlq_gmm_q15 *model);
  *
  * Ties go to the lowest index, as in the trainer. Clustering ranks the
  * components' l_c directly (the responsibilities are proportional to
- * exp(l_c)), so it needs no exp; a class with one component likewise. A
- * full-covariance per-class model skips the log-sum-exp of every class
- * whose best component is more than ln K below the best class found
- * (it can neither win nor tie): same answer, fewer exp and log calls.
+ * exp(l_c)), so it needs no log-sum-exp; a class with one component likewise.
+ * The Mahalanobis sum of a component only grows row by row, so a component
+ * is abandoned as soon as it falls below what can still matter: below the
+ * best component or class so far (one component per class, clustering), or
+ * more than 12 + (K - 1) ln 2 nats below the best class so far, or below
+ * the anomaly threshold by as much (mixtures). Such a component cannot
+ * change the answer (see group log-likelihoods below), so predictions
+ * equal those of evaluating everything, with less work.
  *
  * Scaling and overflow: each product A_ij q_j is exact in int32 (at most
- * 2^30); a full row's dot product and b_i are exact in int64 (at most
+ * 2^30); a full row's dot product and o_i are exact in int64 (at most
  * d 2^31); a diagonal term A_j q_j - b_j is exact in int32 (|b_j| < 2^30).
- * The magnitude |y_i| 2^e_i is rounded (half away from zero) to Q16,
- * |y_i| saturating at 32768 - 2^-16 (a row 32768 standard deviations away;
- * the log-likelihood then saturates towards larger values, never wraps),
- * squared exactly in uint64 and halved into Q16 with rounding, and summed
- * in uint64 (below d 2^45). l_c = C_c - that sum is exact in int64.
- * Log-sum-exp: the maximum m, then sum of exp(l_c - m) by mlq_exp_q31 (Q1.31,
- * differences below -22.18 give 0) in uint64, then m + mlq_log_q16 of the
- * sum (Q15.16): error below 2^-15 nats besides the rounding of the
- * coefficients. No float; on Cortex-M4/M7 two products per SMLALD give the
- * same exact sums as the portable path.
+ * Each row gives u_i = y_i 2^16 (Q16): full rows floor((A_i . q + o_i) /
+ * 2^(e_i - 16)), which rounds half up thanks to r_i; diagonal terms the
+ * magnitude |A_j q_j - b_j| rounded half away from zero; rows with
+ * e_i <= 16 are shifted left instead (exact); shifts above 31 act as 31.
+ * |u_i| saturates at 2^31 (a row 32768 standard deviations away; the
+ * log-likelihood then saturates towards larger values, never wraps), and
+ * (u_i^2 + 2^16) >> 17, y_i^2 / 2 in Q16 (below 2^45), is summed in uint64
+ * (below d 2^45). l_c = C_c - that sum is exact in int64.
+ * Group log-likelihood (K > 1): with M the largest l_c, acc = M, then
+ * acc += s(acc - l_c) for every other component in order, s(t) =
+ * ln(1 + e^-t) in Q16 by quadratic interpolation in a 50-entry table at
+ * steps of 1/4 (within 1.03e-4 nats; 0 from t = 12 on): each term within
+ * about 1e-4 nats besides the rounding of the coefficients. No exp, no log,
+ * no float; on Cortex-M4/M7 two products per SMLALD give the same exact
+ * sums as the portable path.
  */
 mlq_status mlq_gmm_predict_q15(const mlq_gmm_q15 *model, const mlq_q15_t *x,
                                uint16_t n_features, void *work, size_t work_size,
@@ -143,7 +159,8 @@ mlq_status mlq_gmm_predict_q15(const mlq_gmm_q15 *model, const mlq_q15_t *x,
 /**
  * Log-likelihood of one input under the whole model: the log-sum-exp over
  * groups of each group's log-likelihood plus log prior (for one group, the
- * mixture's log-density), of the standardized features.
+ * mixture's log-density), of the standardized features. Groups are folded
+ * in order: acc = G_0, then acc = max(acc, G_g) + s(|acc - G_g|).
  * @param[in]  model, x, n_features, work, work_size  as mlq_gmm_predict_q15
  * @param[out] ll  log-likelihood, Q47.16 (value * 2^16); written only on MLQ_OK
  * @return as mlq_gmm_predict_q15
@@ -152,6 +169,21 @@ mlq_status mlq_gmm_predict_q15(const mlq_gmm_q15 *model, const mlq_q15_t *x,
  */
 mlq_status mlq_gmm_score_q15(const mlq_gmm_q15 *model, const mlq_q15_t *x, uint16_t n_features,
                              void *work, size_t work_size, int64_t *ll);
+
+/**
+ * mlq_gmm_predict_q15 and mlq_gmm_score_q15 for one covariance type: the
+ * same results, and only that kernel in the firmware. A model of the other
+ * type gives MLQ_ERR_MODEL.
+ */
+mlq_status mlq_gmm_full_predict_q15(const mlq_gmm_q15 *model, const mlq_q15_t *x,
+                                    uint16_t n_features, void *work, size_t work_size,
+                                    uint16_t *out);
+mlq_status mlq_gmm_full_score_q15(const mlq_gmm_q15 *model, const mlq_q15_t *x,
+                                  uint16_t n_features, void *work, size_t work_size, int64_t *ll);
+mlq_status mlq_gmm_diag_predict_q15(const mlq_gmm_q15 *model, const mlq_q15_t *x,
+                                    uint16_t n_features, uint16_t *out);
+mlq_status mlq_gmm_diag_score_q15(const mlq_gmm_q15 *model, const mlq_q15_t *x,
+                                  uint16_t n_features, int64_t *ll);
 
 #ifdef __cplusplus
 }
