@@ -75,6 +75,7 @@ int mlq_device_build(const mlq_model *m, unsigned bits, mlq_device *dev, mlq_err
     memset(dev, 0, sizeof *dev);
     dev->model = m;
     dev->bits = bits != 0 ? bits : 16;
+    dev->bits_asked = bits;
     dev->offset = mlq_calloc(p, sizeof *dev->offset);
     dev->gain = mlq_calloc(p, sizeof *dev->gain);
     dev->raw_mul = mlq_calloc(p, sizeof *dev->raw_mul);

@@ -35,6 +35,7 @@ typedef struct mlq_device {
     int32_t *raw_add;   /* [n_features] */
     uint8_t *raw_shift; /* [n_features] */
     unsigned bits;      /* activation width asked for (--bits), 16 unless the algorithm allows 8 */
+    unsigned bits_asked; /* --bits as given, 0 when not given (a model may keep its own default) */
     size_t n_outputs;   /* classes or clusters the model predicts */
     size_t n_coef;      /* model coefficients quantized */
     size_t clipped;     /* of which saturated */

@@ -119,7 +119,7 @@ expect 0 "note: $T/onec.csv: 1 constant feature (b) standardize to 0 and take no
 # ---- usage errors: exit 2 ---------------------------------------------------
 expect 2 "unknown command 'fly' (try 'mlq help')" - -- "$MLQ" fly
 expect 2 "train: unknown algorithm 'boost' (see 'mlq help train')" - -- "$MLQ" train boost --data "$T/plain.csv" --out "$O"
-expect 2 "train: algorithm 'mlp' is not available in this version of mlq" - -- "$MLQ" train mlp --data "$T/plain.csv" --out "$O"
+expect 2 "train: which algorithm? (see 'mlq help train')" - -- "$MLQ" train --data "$T/plain.csv" --out "$O"
 expect 2 "train kmeans: --k is required" "$O" -- "$MLQ" train kmeans --data "$T/plain.csv" --out "$O"
 expect 2 "--k: 0 is out of range: must be >= 1 and <= 65535" "$O" -- "$MLQ" train kmeans --k 0 --data "$T/plain.csv" --out "$O"
 expect 2 "--k: 'two' is not a whole number" "$O" -- "$MLQ" train kmeans --k two --data "$T/plain.csv" --out "$O"
@@ -388,6 +388,68 @@ CEOF
             -x none -c -o "$T/use_${a}_cxx.o"; then ok; else bad "$a header as C++11"; fi
 done
 # ---- end of decision trees and random forests --------------------------------
+
+# ---- multilayer perceptrons (mlp) ------------------------------------------
+P=$T/mlp.json
+mlp() { "$MLQ" train mlp --data "$@"; }
+expect 2 "--hidden: 0 in '0' is out of range: must be >= 1 and <= 65535" "$P" -- mlp "$T/plain.csv" --out "$P" --hidden 0
+expect 2 "--hidden: 0 in '32,0' is out of range: must be >= 1 and <= 65535" "$P" -- mlp "$T/plain.csv" --out "$P" --hidden 32,0
+expect 2 "--hidden: '32,,16' is not a list of whole numbers separated by commas (e.g. 32 or 32,16)" "$P" -- mlp "$T/plain.csv" --out "$P" --hidden 32,,16
+expect 2 "--hidden: 'wide' is not a list of whole numbers separated by commas (e.g. 32 or 32,16)" "$P" -- mlp "$T/plain.csv" --out "$P" --hidden wide
+expect 2 "--hidden: '32,' is not a list of whole numbers separated by commas (e.g. 32 or 32,16)" "$P" -- mlp "$T/plain.csv" --out "$P" --hidden 32,
+expect 2 "--hidden: '8.5' is not a list of whole numbers separated by commas (e.g. 32 or 32,16)" "$P" -- mlp "$T/plain.csv" --out "$P" --hidden 8.5
+expect 2 "--lr: 0 is out of range: must be > 0 and <= 10" "$P" -- mlp "$T/plain.csv" --out "$P" --lr 0
+expect 2 "--lr: -0.1 is out of range: must be > 0 and <= 10" "$P" -- mlp "$T/plain.csv" --out "$P" --lr -0.1
+expect 2 "--lr: 'fast' is not a number" "$P" -- mlp "$T/plain.csv" --out "$P" --lr fast
+expect 2 "--activation: 'sigmoid' is not one of relu|tanh" "$P" -- mlp "$T/plain.csv" --out "$P" --activation sigmoid
+expect 2 "--optimizer: 'rmsprop' is not one of adam|sgd" "$P" -- mlp "$T/plain.csv" --out "$P" --optimizer rmsprop
+expect 2 "--batch: 0 is out of range: must be >= 1 and <= 1e+09" "$P" -- mlp "$T/plain.csv" --out "$P" --batch 0
+expect 2 "--epochs: 0 is out of range: must be >= 1 and <= 1e+07" "$P" -- mlp "$T/plain.csv" --out "$P" --epochs 0
+expect 2 "--l2: -1 is out of range: must be >= 0 and <= 1e+06" "$P" -- mlp "$T/plain.csv" --out "$P" --l2 -1
+expect 2 "--momentum: 1.5 is out of range: must be >= 0 and <= 1" "$P" -- mlp "$T/plain.csv" --out "$P" --momentum 1.5
+expect 2 "--validation: 0.95 is out of range: must be >= 0 and <= 0.9" "$P" -- mlp "$T/plain.csv" --out "$P" --validation 0.95
+expect 2 "--patience: 0 is out of range: must be >= 1 and <= 1e+07" "$P" -- mlp "$T/plain.csv" --out "$P" --patience 0
+expect 2 "--bits: '4' is not one of 8|16" "$P" -- mlp "$T/plain.csv" --out "$P" --bits 4
+expect 2 "train: --hidden given twice" "$P" -- mlp "$T/plain.csv" --out "$P" --hidden 8 --hidden 8
+expect 1 "$T/plain.csv: --validation 0.1 of 5 rows leaves no validation row: change --validation (or 0 for none)" "$P" -- mlp "$T/plain.csv" --out "$P" --validation 0.1
+fixture mlp_one.csv 'a,b,label\n1,2,cat\n2,3,cat\n3,1,cat\n'
+expect 1 "$T/mlp_one.csv: every row has the same class ('cat'): a classifier needs at least two" "$P" -- mlp "$T/mlp_one.csv" --out "$P"
+# An exploding loss stops training with a message, and no model is written.
+expect 1 "$T/tr.csv: training diverged at epoch *: loss * before training); no model written: lower --lr (now 10)" "$P" -- mlp "$T/tr.csv" --out "$P" --optimizer sgd --lr 10
+# A model trains, reports, exports at both widths, compares, and its header compiles and runs.
+if mlp "$T/tr.csv" --out "$P" --hidden 16 --quiet 2>/dev/null && [ -s "$P" ]; then ok; else bad "train mlp"; fi
+expect 2 "export: --bits 12: a mlp model offers --bits 8|16" "$T/x.h" -- "$MLQ" export "$P" --name x --bits 12 --out "$T/x.h"
+"$MLQ" info "$P" | grep -q '^network  *4-16-3 (ReLU hidden layers, softmax output)' && ok || bad "mlp info: $("$MLQ" info "$P" | head -20)"
+"$MLQ" info "$P" | grep -q '^training accuracy float .*, device .* (8-bit), .* (16-bit)' && ok || bad "mlp info lacks the training accuracies"
+for b in 8 16; do
+    "$MLQ" export "$P" --name iris_mlp$b --bits "$b" --out "$T/iris_mlp$b.h" 2>"$T/stderr" && ok || bad "mlp export --bits $b"
+    grep -q "^mlq: note: training rows: float accuracy .*%, device accuracy .*% ($b-bit activations)" "$T/stderr" && ok ||
+        bad "mlp export does not report float vs quantized accuracy: $(cat "$T/stderr")"
+    "$MLQ" compare "$P" "$T/te.csv" --bits "$b" --json >"$T/mlp_cmp.json"
+    for key in '"max_score_diff": ' '"host_accuracy": ' '"device_accuracy": '; do
+        grep -q "$key" "$T/mlp_cmp.json" && ok || bad "mlp compare --json lacks $key: $(cat "$T/mlp_cmp.json")"
+    done
+    # Rows far outside the training range saturate: a class, never a crash or a wrapped value.
+    if "$MLQ" predict "$P" "$T/svm_far.csv" --device --bits "$b" >"$T/mlp_far.pred" &&
+        [ "$(grep -cvx 'Iris-setosa\|Iris-versicolor\|Iris-virginica\|[012]' "$T/mlp_far.pred")" -eq 0 ] &&
+        [ "$(wc -l <"$T/mlp_far.pred")" -eq 45 ]; then ok
+    else bad "mlp --bits $b: predict --device on far-out rows: $(head -c 300 "$T/mlp_far.pred")"; fi
+    sed "s/iris_km/iris_mlp$b/g; s/iris_mlp${b}_N_CLUSTERS/iris_mlp${b}_N_CLASSES/" "$T/use.c" >"$T/use_mlp.c"
+    if gcc -std=c99 -pedantic -Wall -Wextra -Wconversion -Wshadow -Werror -I"$ROOT/include" -I"$T" \
+            "$T/use_mlp.c" "$ROOT"/src/*.c -o "$T/use_mlp" && "$T/use_mlp"; then ok; else bad "mlp --bits $b header as C99"; fi
+    if g++ -std=c++11 -pedantic -Wall -Wextra -Werror -I"$ROOT/include" -I"$T" -x c++ "$T/use_mlp.c" \
+            -x none -c -o "$T/use_mlp_cxx.o"; then ok; else bad "mlp --bits $b header as C++11"; fi
+done
+# Without --bits a model keeps the width it was trained for.
+mlp "$T/tr.csv" --out "$T/mlp8.json" --hidden 16 --bits 8 --quiet 2>/dev/null
+"$MLQ" export "$T/mlp8.json" --name m8 --out "$T/m8.h" 2>/dev/null && grep -q 'mlq_mlp_relu8_predict_q15' "$T/m8.h" && ok || bad "mlp --bits 8 at training is the export default"
+# Deterministic for a seed; early stopping holds rows out and says so.
+mlp "$T/tr.csv" --out "$T/mlp2.json" --hidden 16 --quiet 2>/dev/null && cmp -s "$P" "$T/mlp2.json" && ok || bad "mlp not deterministic"
+mlp "$T/tr.csv" --out "$T/mlp_es.json" --validation 0.2 --patience 3 --epochs 5000 --quiet 2>/dev/null &&
+    grep -q '"validation_rows":' "$T/mlp_es.json" && ok || bad "mlp early stopping"
+"$MLQ" help train | grep -q -- '--hidden' && ok || bad "mlq help train lists the mlp options"
+"$MLQ" help | grep -q 'not available' && bad "mlq help still lists algorithms as not available" || ok
+# ---- end of multilayer perceptrons -------------------------------------------
 
 echo "cli: $pass passed, $fail failed"
 echo "$pass passed, $fail failed"

@@ -34,6 +34,9 @@ pipeline_algo forest  # 10 bootstrap trees, depth <= 10, sqrt(D) features per sp
 pipeline_algo svm        # C-SVC, RBF kernel, C = 1, gamma = scale
 pipeline_algo svm_poly   # C-SVC, polynomial kernel of degree 3
 pipeline_algo svm_linear # C-SVC, linear kernel (one folded weight vector per class pair)
+pipeline_algo mlp        # D-32-K, ReLU, Adam; int8 weights, 16-bit activations
+pipeline_algo mlp_int8   # the same network with 8-bit activations
+pipeline_algo mlp_tanh   # D-32-16-K, tanh, SGD with momentum; 16-bit activations
 
 dataset_classes() {
     case $1 in
@@ -55,6 +58,9 @@ algo_options() {
         svm) echo "--kernel rbf --C 1 --gamma scale" ;;
         svm_poly) echo "--kernel poly --C 1 --gamma scale --degree 3 --coef0 0" ;;
         svm_linear) echo "--kernel linear --C 1" ;;
+        mlp) echo "--hidden 32 --activation relu --epochs 200 --lr 0.001 --batch 32" ;;
+        mlp_int8) echo "--hidden 32 --activation relu --epochs 200 --lr 0.001 --batch 32 --bits 8" ;;
+        mlp_tanh) echo "--hidden 32,16 --activation tanh --optimizer sgd --lr 0.01 --momentum 0.9 --epochs 200 --batch 32" ;;
         *) echo "pipeline: no options for algorithm $1" >&2; return 1 ;;
     esac
 }

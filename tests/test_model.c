@@ -145,7 +145,7 @@ static const mutation cases[] = {
     {NULL, "version", "2", "model format version 2 is not supported (this mlq reads version 1)"},
     {NULL, "version", "\"1\"", "field 'version' must be a finite number"},
     {NULL, "algorithm", "\"boosting\"", "unknown algorithm 'boosting'"},
-    {NULL, "algorithm", "\"mlp\"", "algorithm 'mlp' is not available in this version of mlq"},
+    {NULL, "algorithm", "\"KMeans\"", "unknown algorithm 'KMeans'"},
     {NULL, "algorithm", "\"gmm\"", "missing field 'gmm'"},
     {NULL, "algorithm", "3", "field 'algorithm' must be a string"},
     {NULL, "data", NULL, "missing field 'data'"},

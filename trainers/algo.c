@@ -8,7 +8,6 @@
  * only (train == NULL), so that `mlq train gmm` says so plainly instead of
  * "unknown algorithm".
  */
-static const mlq_algo algo_mlp = {.name = "mlp", .summary = "multilayer perceptron (not available in this version)"};
 
 /* One line per algorithm, in `mlq help` order. */
 const mlq_algo *const mlq_algos[] = {
@@ -17,7 +16,7 @@ const mlq_algo *const mlq_algos[] = {
     &mlq_algo_tree,
     &mlq_algo_forest,
     &mlq_algo_svm,
-    &algo_mlp,
+    &mlq_algo_mlp,
     NULL,
 };
 

@@ -30,7 +30,8 @@ typedef enum mlq_opt_kind {
     MLQ_OPT_INT,    /* integer in [min, max] */
     MLQ_OPT_NUM,    /* finite number in [min, max] (or (min, max] with min_open), or one of `words` */
     MLQ_OPT_CHOICE, /* one of `words` ("a|b|c") */
-    MLQ_OPT_FLAG    /* no value: true when given, else false (stored as a JSON bool) */
+    MLQ_OPT_FLAG,   /* no value: true when given, else false (stored as a JSON bool) */
+    MLQ_OPT_INT_LIST /* comma-separated integers, each in [min, max] (stored as the JSON string) */
 } mlq_opt_kind;
 
 /** One `--name VALUE` option of `mlq train ALGO`. */
@@ -100,5 +101,6 @@ extern const mlq_algo mlq_algo_svm;
 extern const mlq_algo mlq_algo_gmm;
 extern const mlq_algo mlq_algo_tree;
 extern const mlq_algo mlq_algo_forest;
+extern const mlq_algo mlq_algo_mlp;
 
 #endif /* MLQ_ALGO_H */

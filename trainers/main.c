@@ -129,11 +129,16 @@ static int cmd_help(int argc, char **argv)
     for (i = 0; mlq_algos[i] != NULL; i++)
         if (mlq_algos[i]->train != NULL)
             printf(" %s", mlq_algos[i]->name);
-    fputs(" (not available in this version:", stdout);
-    for (i = 0; mlq_algos[i] != NULL; i++)
-        if (mlq_algos[i]->train == NULL)
-            printf(" %s", mlq_algos[i]->name);
-    puts(")\n'mlq help COMMAND' shows a command's options.");
+    for (i = 0; mlq_algos[i] != NULL && mlq_algos[i]->train != NULL; i++)
+        ;
+    if (mlq_algos[i] != NULL) {
+        fputs(" (not available in this version:", stdout);
+        for (i = 0; mlq_algos[i] != NULL; i++)
+            if (mlq_algos[i]->train == NULL)
+                printf(" %s", mlq_algos[i]->name);
+        putchar(')');
+    }
+    puts("\n'mlq help COMMAND' shows a command's options.");
     print_exit_codes(stdout);
     return EXIT_OK;
 }
@@ -164,6 +169,34 @@ static int word_in(const char *word, const char *words)
     return 0;
 }
 
+/* An MLQ_OPT_INT_LIST value: "N" or "N,N,...", each a whole number in
+ * [min, max]; stored as the text itself. */
+static int set_int_list_opt(const mlq_opt *o, const char *text, cJSON *hyper, mlq_err *err)
+{
+    const char *p = text;
+
+    for (;;) {
+        char *end;
+        double v;
+
+        errno = 0;
+        v = (*p >= '0' && *p <= '9') || *p == '-' ? strtod(p, &end) : 0.0;
+        if (!((*p >= '0' && *p <= '9') || *p == '-') || end == p || errno == ERANGE ||
+            v != floor(v) || (*end != ',' && *end != '\0'))
+            return mlq_err_set(err, NULL, 0,
+                               "--%s: '%s' is not a list of whole numbers separated by commas "
+                               "(e.g. 32 or 32,16)",
+                               o->name, text);
+        if (v < o->min || v > o->max)
+            return mlq_err_set(err, NULL, 0, "--%s: %g in '%s' is out of range: must be >= %g and <= %g",
+                               o->name, v, text, o->min, o->max);
+        if (*end == '\0')
+            break;
+        p = end + 1;
+    }
+    return cJSON_AddStringToObject(hyper, o->name, text) ? 0 : -1;
+}
+
 /* Validate one algorithm option value and store it in hyper. */
 static int set_algo_opt(const mlq_opt *o, const char *text, cJSON *hyper, mlq_err *err)
 {
@@ -172,6 +205,8 @@ static int set_algo_opt(const mlq_opt *o, const char *text, cJSON *hyper, mlq_er
 
     if (o->words != NULL && word_in(text, o->words))
         return cJSON_AddStringToObject(hyper, o->name, text) ? 0 : -1;
+    if (o->kind == MLQ_OPT_INT_LIST)
+        return set_int_list_opt(o, text, hyper, err);
     if (o->kind == MLQ_OPT_CHOICE)
         return mlq_err_set(err, NULL, 0, "--%s: '%s' is not one of %s", o->name, text, o->words);
     errno = 0;

@@ -17,6 +17,7 @@
 #include "kmeans.h"
 #include "tree.h"
 #include "svm.h"
+#include "mlp.h"
 
 /** Version of the device library; exported headers record the mlq version that wrote them. */
 #define MLQ_VERSION_MAJOR 0

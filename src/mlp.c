@@ -1,0 +1,412 @@
+/* SPDX-License-Identifier: MIT */
+#include "mlq/mlp.h"
+
+/* The requantization floors with >> on negative values; every supported
+ * compiler shifts signed values arithmetically, and this guard refuses one
+ * that does not. */
+#if (-1 >> 1) != -1
+#error "mlq needs an arithmetic right shift of negative integers"
+#endif
+
+/* [385] tanh(i / 64) for i = 0..384 in Q1.15, rounded, 1.0 saturated to 32767. */
+static const uint16_t tanh_tab[385] = {
+        0,   512,  1024,  1535,  2045,  2555,  3063,  3570,  4075,  4578,  5079,  5577,
+     6073,  6566,  7056,  7542,  8025,  8505,  8980,  9452,  9919, 10382, 10840, 11294,
+    11743, 12186, 12625, 13058, 13486, 13909, 14326, 14737, 15143, 15542, 15936, 16324,
+    16706, 17082, 17452, 17816, 18173, 18525, 18870, 19209, 19542, 19869, 20189, 20504,
+    20813, 21115, 21411, 21702, 21986, 22265, 22538, 22804, 23066, 23321, 23571, 23815,
+    24054, 24287, 24516, 24738, 24956, 25168, 25376, 25578, 25776, 25969, 26157, 26340,
+    26519, 26694, 26864, 27029, 27191, 27348, 27502, 27651, 27797, 27938, 28076, 28211,
+    28341, 28469, 28592, 28713, 28830, 28944, 29055, 29163, 29268, 29370, 29470, 29566,
+    29660, 29751, 29840, 29926, 30010, 30091, 30170, 30247, 30322, 30394, 30465, 30533,
+    30600, 30664, 30727, 30788, 30847, 30904, 30960, 31014, 31067, 31118, 31167, 31215,
+    31262, 31307, 31351, 31394, 31435, 31476, 31515, 31553, 31589, 31625, 31659, 31693,
+    31726, 31757, 31788, 31817, 31846, 31874, 31901, 31928, 31953, 31978, 32002, 32025,
+    32048, 32070, 32091, 32112, 32132, 32151, 32170, 32188, 32206, 32223, 32240, 32256,
+    32271, 32287, 32301, 32316, 32329, 32343, 32356, 32368, 32381, 32392, 32404, 32415,
+    32426, 32436, 32447, 32456, 32466, 32475, 32484, 32493, 32501, 32509, 32517, 32525,
+    32532, 32540, 32547, 32553, 32560, 32566, 32573, 32579, 32584, 32590, 32596, 32601,
+    32606, 32611, 32616, 32620, 32625, 32629, 32634, 32638, 32642, 32646, 32649, 32653,
+    32657, 32660, 32663, 32667, 32670, 32673, 32676, 32678, 32681, 32684, 32686, 32689,
+    32691, 32694, 32696, 32698, 32700, 32702, 32704, 32706, 32708, 32710, 32712, 32714,
+    32715, 32717, 32718, 32720, 32721, 32723, 32724, 32726, 32727, 32728, 32729, 32731,
+    32732, 32733, 32734, 32735, 32736, 32737, 32738, 32739, 32740, 32741, 32741, 32742,
+    32743, 32744, 32745, 32745, 32746, 32747, 32747, 32748, 32749, 32749, 32750, 32750,
+    32751, 32751, 32752, 32752, 32753, 32753, 32754, 32754, 32755, 32755, 32755, 32756,
+    32756, 32757, 32757, 32757, 32758, 32758, 32758, 32759, 32759, 32759, 32759, 32760,
+    32760, 32760, 32760, 32761, 32761, 32761, 32761, 32762, 32762, 32762, 32762, 32762,
+    32762, 32763, 32763, 32763, 32763, 32763, 32763, 32764, 32764, 32764, 32764, 32764,
+    32764, 32764, 32764, 32765, 32765, 32765, 32765, 32765, 32765, 32765, 32765, 32765,
+    32765, 32765, 32766, 32766, 32766, 32766, 32766, 32766, 32766, 32766, 32766, 32766,
+    32766, 32766, 32766, 32766, 32766, 32766, 32767, 32767, 32767, 32767, 32767, 32767,
+    32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767,
+    32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767,
+    32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767,
+    32767
+
+};
+
+mlq_q15_t mlq_mlp_tanh_q15(mlq_q15_t u)
+{
+    uint32_t a = u < 0 ? (uint32_t)(-(int32_t)u) : (uint32_t)u, i = a >> 6, v;
+
+    if (i >= 384u) {
+        v = 32767u;
+    } else {
+        uint32_t t0 = tanh_tab[i], t1 = tanh_tab[i + 1u]; /* t1 >= t0 */
+
+        v = t0 + (((t1 - t0) * (a & 63u) + 32u) >> 6);
+    }
+    return u < 0 ? (mlq_q15_t)(-(int32_t)v) : (mlq_q15_t)v;
+}
+
+size_t mlq_mlp_work_size(const mlq_mlp_q15 *model)
+{
+    MLQ_ASSERT(model != NULL);
+    return MLQ_MLP_WORK_BYTES(model->max_width, model->bits);
+}
+
+#if defined(__GNUC__)
+#define MLP_NOINLINE __attribute__((noinline))
+#define MLP_INLINE __attribute__((always_inline)) inline
+#else
+#define MLP_NOINLINE
+#define MLP_INLINE inline
+#endif
+
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
+/* Cortex-M4/M7: SXTB16 unpacks two int8 weights (bytes 0 and 2, or with
+ * ROR 8 bytes 1 and 3) into two int16 halves; SMLAD adds both products of
+ * two halfword pairs to the accumulator. Word loads at any address are
+ * legal on ARMv7E-M (inputs need no alignment). */
+static inline uint32_t ld32(const void *p)
+{
+    uint32_t v;
+
+    __builtin_memcpy(&v, p, 4);
+    return v;
+}
+
+static inline uint32_t sxtb16(uint32_t v)
+{
+    uint32_t r;
+
+    __asm__("sxtb16 %0, %1" : "=r"(r) : "r"(v));
+    return r;
+}
+
+static inline uint32_t sxtb16_ror8(uint32_t v)
+{
+    uint32_t r;
+
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(v));
+    return r;
+}
+
+static inline uint32_t smlad(uint32_t x, uint32_t y, uint32_t acc)
+{
+    uint32_t r;
+
+    __asm__("smlad %0, %1, %2, %3" : "=r"(r) : "r"(x), "r"(y), "r"(acc));
+    return r;
+}
+#define MLP_DSP 1
+#endif
+
+/* Two rows against 16-bit inputs (weight groups of four in the order j,
+ * j+2, j+1, j+3), added to *pa and *pb modulo 2^32. */
+static MLP_INLINE void dot2_in16(const int16_t *x, const int8_t *wa, const int8_t *wb, uint32_t n,
+                                 uint32_t *pa, uint32_t *pb)
+{
+    uint32_t a = *pa, b = *pb, k = n >> 2, t = n & 3u;
+
+#ifdef MLP_DSP
+    for (; k > 0; k--) {
+        uint32_t x01 = ld32(x), x23 = ld32(x + 2), u = ld32(wa), v = ld32(wb);
+
+        a = smlad(x01, sxtb16(u), a);
+        b = smlad(x01, sxtb16(v), b);
+        a = smlad(x23, sxtb16_ror8(u), a);
+        b = smlad(x23, sxtb16_ror8(v), b);
+        x += 4;
+        wa += 4;
+        wb += 4;
+    }
+#else
+    for (; k > 0; k--) {
+        int32_t x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3];
+
+        a += (uint32_t)(x0 * wa[0] + x2 * wa[1] + x1 * wa[2] + x3 * wa[3]);
+        b += (uint32_t)(x0 * wb[0] + x2 * wb[1] + x1 * wb[2] + x3 * wb[3]);
+        x += 4;
+        wa += 4;
+        wb += 4;
+    }
+#endif
+    for (; t > 0; t--) {
+        a += (uint32_t)(*x * *wa++);
+        b += (uint32_t)(*x++ * *wb++);
+    }
+    *pa = a;
+    *pb = b;
+}
+
+/* Two rows against 8-bit inputs (weights in natural order). */
+static MLP_INLINE void dot2_in8(const int8_t *x, const int8_t *wa, const int8_t *wb, uint32_t n,
+                                uint32_t *pa, uint32_t *pb)
+{
+    uint32_t a = *pa, b = *pb, k = n >> 2, t = n & 3u;
+
+#ifdef MLP_DSP
+    for (; k > 0; k--) {
+        uint32_t xv = ld32(x), x02 = sxtb16(xv), x13 = sxtb16_ror8(xv), u = ld32(wa), v = ld32(wb);
+
+        a = smlad(x02, sxtb16(u), a);
+        b = smlad(x02, sxtb16(v), b);
+        a = smlad(x13, sxtb16_ror8(u), a);
+        b = smlad(x13, sxtb16_ror8(v), b);
+        x += 4;
+        wa += 4;
+        wb += 4;
+    }
+#else
+    for (; k > 0; k--) {
+        int32_t x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3];
+
+        a += (uint32_t)(x0 * wa[0] + x1 * wa[1] + x2 * wa[2] + x3 * wa[3]);
+        b += (uint32_t)(x0 * wb[0] + x1 * wb[1] + x2 * wb[2] + x3 * wb[3]);
+        x += 4;
+        wa += 4;
+        wb += 4;
+    }
+#endif
+    for (; t > 0; t--) {
+        a += (uint32_t)(*x * *wa++);
+        b += (uint32_t)(*x++ * *wb++);
+    }
+    *pa = a;
+    *pb = b;
+}
+
+/* round(acc * mul / 2^shift), ties upward, for shift in 1..32: the 64-bit
+ * product rounded and saturated to int32. Out of line: exporters choose
+ * larger shifts unless a layer's scale needs otherwise. */
+static MLP_NOINLINE int32_t requant_wide(int32_t acc, int32_t mul, uint32_t shift)
+{
+    int64_t r = ((((int64_t)acc * mul) >> (shift - 1u)) + 1) >> 1;
+
+    return r > INT32_MAX ? INT32_MAX : r < INT32_MIN ? INT32_MIN : (int32_t)r;
+}
+
+/* round(acc * mul / 2^shift), ties upward, shift in 1..62 (see mlq/mlp.h):
+ * above 32, the high word of the exact product and a rounding shift in 32
+ * bits (|result| <= 2^30). `wide` is 0 in the ReLU loops, whose shifts
+ * check() keeps above 32. */
+static MLP_INLINE int32_t requant(int32_t acc, int32_t mul, uint32_t shift, int wide)
+{
+    if (!wide || shift > 32u) {
+        uint32_t s = shift - 32u;
+
+        return ((int32_t)(((int64_t)acc * mul) >> 32) + ((int32_t)1 << (s - 1u))) >> s;
+    }
+    return requant_wide(acc, mul, shift);
+}
+
+/* The checks every entry point makes before any work. The ReLU-only
+ * entries (tanh_ok 0) take shifts 33..62, the others 1..62. */
+static mlq_status check(const mlq_mlp_q15 *m, uint16_t n_features, const void *work,
+                        size_t work_size, int tanh_ok)
+{
+    uint32_t l, prev = n_features, last, low = tanh_ok ? 1u : 33u;
+    size_t need;
+
+    if (n_features != m->n_features)
+        return MLQ_ERR_SIZE;
+    if (m->n_layers == 0 || m->layers == NULL || (m->bits != 8u && m->bits != 16u))
+        return MLQ_ERR_MODEL;
+    last = m->n_layers - 1u;
+    for (l = 0; l <= last; l++) {
+        const mlq_mlp_layer *L = &m->layers[l];
+
+        if (L->n_in != prev || L->n_out == 0 || L->w == NULL || L->bias == NULL)
+            return MLQ_ERR_MODEL;
+        if ((l == 0 || m->bits == 16u) && L->n_in > MLQ_MLP_MAX_IN16)
+            return MLQ_ERR_MODEL;
+        if (l == last) {
+            if (L->act != MLQ_MLP_LINEAR || L->n_out != m->n_classes)
+                return MLQ_ERR_MODEL;
+        } else if (L->mul == NULL || L->shift < low || L->shift > 62u ||
+                   L->n_out > m->max_width ||
+                   !(L->act == MLQ_MLP_RELU || (tanh_ok && L->act == MLQ_MLP_TANH))) {
+            return MLQ_ERR_MODEL;
+        }
+        prev = L->n_out;
+    }
+    need = mlq_mlp_work_size(m);
+    if (work_size < need || (need != 0 && (work == NULL || ((uintptr_t)work & 3u) != 0)))
+        return MLQ_ERR_BUFFER;
+    return MLQ_OK;
+}
+
+/* The activation of one hidden accumulator, `out_bits` wide (mlq/mlp.h).
+ * tanh_layer: 1 tanh, 0 ReLU, -1 ReLU in a ReLU-only loop (shift > 32). */
+static MLP_INLINE int32_t activate(int32_t acc, int32_t mul, uint32_t shift, uint32_t out_bits,
+                                   int tanh_layer)
+{
+    int32_t r = requant(acc, mul, shift, tanh_layer >= 0), v;
+
+    if (tanh_layer > 0) {
+        v = mlq_mlp_tanh_q15((mlq_q15_t)(r < -32768 ? -32768 : r > 32767 ? 32767 : r));
+        if (out_bits == 8u) {
+            v = (v + 128) >> 8;
+            v = v > 127 ? 127 : v;
+        }
+        return v;
+    }
+    if (r < 0) /* ReLU and saturation in one clamp */
+        return 0;
+    if (out_bits == 16u)
+        return r > 32767 ? 32767 : r;
+    return r > 127 ? 127 : r;
+}
+
+/*
+ * One layer: acc_o = bias_o + w[o] . in for every output o, two rows at a
+ * time (sharing every input load; an odd last row is paired with itself).
+ * A hidden layer (mul not NULL) stores activation(requant(acc_o))
+ * `out_bits` wide into out; the output layer writes acc_o to logits (when
+ * not NULL) and returns the index of the largest (ties: the lowest). in16
+ * says whether the inputs are 16-bit. Inlined into the layer functions
+ * below with in16, out_bits and tanh_ok constant.
+ */
+static MLP_INLINE uint32_t layer(const mlq_mlp_layer *L, const void *in, int in16, void *out,
+                                 uint32_t out_bits, int tanh_ok, int32_t *logits)
+{
+    uint32_t n_in = L->n_in, n_out = L->n_out, row = (n_in + 3u) & ~3u, shift = L->shift, o;
+    uint32_t best_o = 0;
+    const int8_t *w = L->w;
+    const int32_t *bias = L->bias, *mul = L->mul;
+    int tanh_layer = !tanh_ok ? -1 : L->act == MLQ_MLP_TANH;
+    int32_t best = 0;
+
+    for (o = 0; o < n_out; o += 2u, w += 2u * row) {
+        uint32_t two = o + 1u < n_out, a = (uint32_t)bias[o], b = (uint32_t)bias[o + two];
+
+        if (in16)
+            dot2_in16((const int16_t *)in, w, two ? w + row : w, n_in, &a, &b);
+        else
+            dot2_in8((const int8_t *)in, w, two ? w + row : w, n_in, &a, &b);
+        if (mul != NULL) {
+            int32_t va = activate((int32_t)a, mul[o], shift, out_bits, tanh_layer);
+            int32_t vb = activate((int32_t)b, mul[o + two], shift, out_bits, tanh_layer);
+
+            if (out_bits == 16u) {
+                ((int16_t *)out)[o] = (int16_t)va;
+                ((int16_t *)out)[o + two] = (int16_t)vb;
+            } else {
+                ((int8_t *)out)[o] = (int8_t)va;
+                ((int8_t *)out)[o + two] = (int8_t)vb;
+            }
+            continue;
+        }
+        if (logits != NULL) {
+            logits[o] = (int32_t)a;
+            logits[o + two] = (int32_t)b;
+        }
+        if (o == 0 || (int32_t)a > best) { /* strict: ties keep the lower index */
+            best = (int32_t)a;
+            best_o = o;
+        }
+        if ((int32_t)b > best) { /* b is a again when the row is paired with itself */
+            best = (int32_t)b;
+            best_o = o + 1u;
+        }
+    }
+    return best_o;
+}
+
+/* The layer loops a firmware links: by input width, output width and
+ * whether tanh is possible. Out of line, so that each exists once. */
+#define MLP_LAYER_FN(fname, in16, out_bits, tanh_ok)                                           \
+    static MLP_NOINLINE uint32_t fname(const mlq_mlp_layer *L, const void *in, void *out,        \
+                                       int32_t *logits)                                          \
+    {                                                                                            \
+        return layer(L, in, in16, out, out_bits, tanh_ok, logits);                               \
+    }
+MLP_LAYER_FN(layer_16_16_relu, 1, 16u, 0)
+MLP_LAYER_FN(layer_16_8_relu, 1, 8u, 0)
+MLP_LAYER_FN(layer_8_8_relu, 0, 8u, 0)
+MLP_LAYER_FN(layer_16_16_any, 1, 16u, 1)
+MLP_LAYER_FN(layer_16_8_any, 1, 8u, 1)
+MLP_LAYER_FN(layer_8_8_any, 0, 8u, 1)
+
+/*
+ * The network. Hidden layers write their activations into the two halves
+ * of work in turn; the last layer's accumulators go to logits (when not
+ * NULL) and into the argmax. `bits` is 8, 16, or 0 for the model's own
+ * (the generic entry); each specialized entry links only its loops.
+ */
+static MLP_INLINE mlq_status run(const mlq_mlp_q15 *m, const mlq_q15_t *x, uint16_t n_features,
+                                 void *work, size_t work_size, uint32_t bits, int tanh_ok,
+                                 uint16_t *cls, int32_t *logits)
+{
+    const void *in = x;
+    void *buf[2];
+    uint32_t l, last, best = 0;
+    mlq_status s = check(m, n_features, work, work_size, tanh_ok);
+
+    if (s != MLQ_OK)
+        return s;
+    if (bits == 0u)
+        bits = m->bits;
+    else if (m->bits != bits)
+        return MLQ_ERR_MODEL;
+    buf[0] = work;
+    buf[1] = (uint8_t *)work + mlq_mlp_work_size(m) / 2u;
+    last = m->n_layers - 1u;
+    for (l = 0; l <= last; l++) {
+        const mlq_mlp_layer *L = &m->layers[l];
+        void *out = buf[l & 1u];
+
+        if (bits == 16u)
+            best = tanh_ok ? layer_16_16_any(L, in, out, logits) : layer_16_16_relu(L, in, out, logits);
+        else if (l == 0)
+            best = tanh_ok ? layer_16_8_any(L, in, out, logits) : layer_16_8_relu(L, in, out, logits);
+        else
+            best = tanh_ok ? layer_8_8_any(L, in, out, logits) : layer_8_8_relu(L, in, out, logits);
+        in = out;
+    }
+    if (cls != NULL)
+        *cls = (uint16_t)best;
+    return MLQ_OK;
+}
+
+mlq_status mlq_mlp_predict_q15(const mlq_mlp_q15 *model, const mlq_q15_t *x, uint16_t n_features,
+                               void *work, size_t work_size, uint16_t *cls)
+{
+    MLQ_ASSERT(model != NULL && x != NULL && cls != NULL);
+    return run(model, x, n_features, work, work_size, 0u, 1, cls, NULL);
+}
+
+mlq_status mlq_mlp_relu16_predict_q15(const mlq_mlp_q15 *model, const mlq_q15_t *x,
+                                      uint16_t n_features, void *work, size_t work_size,
+                                      uint16_t *cls)
+{
+    MLQ_ASSERT(model != NULL && x != NULL && cls != NULL);
+    return run(model, x, n_features, work, work_size, 16u, 0, cls, NULL);
+}
+
+mlq_status mlq_mlp_relu8_predict_q15(const mlq_mlp_q15 *model, const mlq_q15_t *x,
+                                     uint16_t n_features, void *work, size_t work_size,
+                                     uint16_t *cls)
+{
+    MLQ_ASSERT(model != NULL && x != NULL && cls != NULL);
+    return run(model, x, n_features, work, work_size, 8u, 0, cls, NULL);
+}
+
+mlq_status mlq_mlp_logits_q15(const mlq_mlp_q15 *model, const mlq_q15_t *x, uint16_t n_features,
+                              void *work, size_t work_size, int32_t *logits)
+{
+    MLQ_ASSERT(model != NULL && x != NULL && logits != NULL);
+    return run(model, x, n_features, work, work_size, 0u, 1, NULL, logits);
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/* mlp_params.h -- the trained multilayer perceptron on the host (float64). */
+#ifndef MLQ_MLP_PARAMS_H
+#define MLQ_MLP_PARAMS_H
+
+#include <stddef.h>
+
+typedef enum mlp_activation { MLP_RELU = 0, MLP_TANH = 1 } mlp_activation;
+
+typedef struct mlp_params {
+    size_t n_layers;           /* weight layers: hidden layers + the output layer, >= 1 */
+    size_t *size;              /* [n_layers + 1] widths: size[0] = features, size[n_layers] = classes */
+    mlp_activation activation; /* of every hidden layer; the output layer is softmax */
+    unsigned bits;             /* activation width of the device model unless --bits says otherwise */
+    double **w;                /* [n_layers] layer l: [size[l+1]][size[l]], on standardized inputs */
+    double **b;                /* [n_layers] layer l: [size[l+1]] */
+    double *act_max;           /* [n_layers - 1] largest |activation| of each hidden layer over the
+                                  training rows (calibration of the device's activation scales) */
+} mlp_params;
+
+/**
+ * Output-layer values (logits, before softmax) of one standardized row
+ * z[size[0]] into logits[size[n_layers]]; scratch holds 2 x the widest
+ * layer. Returns the class with the largest logit (ties: the lowest).
+ */
+size_t mlp_forward_row(const mlp_params *mp, const double *z, double *logits, double *scratch);
+
+/** Widest layer of mp (inputs included). */
+size_t mlp_max_width(const mlp_params *mp);
+
+#endif /* MLQ_MLP_PARAMS_H */
