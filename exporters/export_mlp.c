@@ -6,18 +6,28 @@
  *  - Inputs of layer 0 are the Q1.15 input domain: one step is R / 32768
  *    standardized units.
  *  - Weights: int8 in [-127, 127], symmetric, one scale per output channel
- *    in hidden layers (max |w| of the row / 127) and one for the whole
- *    output layer, so that its accumulators compare directly in the argmax.
+ *    in hidden layers (max |w| of the row / 127, w taken on the integer
+ *    inputs, see below) and one for the whole output layer, so that its
+ *    accumulators compare directly in the argmax.
  *  - Biases: int32 in accumulator units (input step x weight step), bounded
  *    so that no accumulator can overflow (mlq/mlp.h).
- *  - Activations (calibration): a ReLU layer's step is the largest
- *    activation seen on the training rows (recorded by the trainer) over
- *    127 or 32767, so the training range just fits and larger values
- *    saturate; a tanh layer's pre-activation is requantized to Q3.12 and its
+ *  - Activations (calibration): every ReLU unit has its own step, the
+ *    largest activation of that unit on the training rows (recorded by the
+ *    trainer) times a headroom, over 127 or 32767; larger values saturate.
+ *    The headroom leaves room for rows beyond the training range: x 2 at 16
+ *    bits (one bit of fifteen), x 1.25 at 8 bits, where resolution is
+ *    dear (splitting the training rows in halves, one half's maximum of a
+ *    unit exceeds the other's by less than 25% for about 9 units in 10).
+ *    A unit never active on the training rows takes the layer's largest
+ *    range. A tanh layer's pre-activation is requantized to Q3.12 and its
  *    output is Q1.15 (16 bits) or Q1.7 (8 bits).
- *  - Requantization: each hidden channel's factor input step x weight step /
- *    target step becomes an int32 multiplier and one shift per layer, the
- *    largest shift (<= 62) that keeps every multiplier below 2^31.
+ *  - Per-unit steps cost nothing on the device: the next layer's weights
+ *    are quantized on its integer inputs, w[o][j] x step of input j, so the
+ *    step of each input is folded into the weights before their own
+ *    (per-row) scale is chosen.
+ *  - Requantization: each hidden unit's factor (accumulator step / output
+ *    step) becomes an int32 multiplier and one shift per layer, the largest
+ *    shift (<= 62) that keeps every multiplier below 2^31.
  * Every quantization goes through mlq_quantize, so saturation is counted
  * and reported by export, compare and info.
  */
@@ -100,9 +110,11 @@ int mlq_mlp_device_build(mlq_device *dev, mlq_err *err)
 {
     const mlq_model *m = dev->model;
     const mlp_params *mp = m->params;
-    size_t L = mp->n_layers, l, o, j, maxw = 0;
+    size_t L = mp->n_layers, l, o, j, maxw = 0, wmax = mlp_max_width(mp);
     unsigned bits = dev->bits_asked != 0 ? dev->bits_asked : mp->bits;
-    double s_in = m->input_range / 32768.0, qmax = bits == 16 ? 32767.0 : 127.0;
+    double qmax = bits == 16 ? 32767.0 : 127.0, headroom = bits == 16 ? 2.0 : 1.25;
+    const double *amax = mp->act_max;
+    double *s_in, *s_out, *wf, *sw;
     mlp_device *md;
 
     if (L > 255)
@@ -126,74 +138,86 @@ int mlq_mlp_device_build(mlq_device *dev, mlq_err *err)
     md->bias = mlq_calloc(L, sizeof *md->bias);
     md->mul = mlq_calloc(L, sizeof *md->mul);
     md->logits = mlq_calloc(mp->size[L], sizeof *md->logits);
+    s_in = mlq_calloc(wmax, sizeof *s_in);
+    s_out = mlq_calloc(wmax, sizeof *s_out);
+    sw = mlq_calloc(wmax, sizeof *sw);
+    wf = mlq_calloc(wmax * wmax, sizeof *wf);
     if (md->layers == NULL || md->w == NULL || md->bias == NULL || md->mul == NULL ||
-        md->logits == NULL)
+        md->logits == NULL || s_in == NULL || s_out == NULL || sw == NULL || wf == NULL)
         goto oom;
     md->tanh = mp->activation == MLP_TANH && L > 1;
     dev->bits = bits;
+    for (j = 0; j < mp->size[0]; j++)
+        s_in[j] = m->input_range / 32768.0;
     for (l = 0; l < L; l++) {
         size_t n_in = mp->size[l], n_out = mp->size[l + 1], row = (n_in + 3) & ~(size_t)3;
         int last = l + 1 == L, in16 = l == 0 || bits == 16, shift = 0;
-        double amax = in16 ? 32768.0 : 128.0, blim = 2147483647.0 - (double)n_in * amax * 127.0;
-        double s_out = 1.0, s_target = 1.0, mmax = 0.0, sw_layer = 0.0;
-        double *sw = mlq_calloc(n_out, sizeof *sw);
+        double amax_in = in16 ? 32768.0 : 128.0, blim = 2147483647.0 - (double)n_in * amax_in * 127.0;
+        double mmax = 0.0, sw_layer = 0.0, lmax = 0.0;
 
         md->w[l] = mlq_calloc(n_out * row, sizeof **md->w);
         md->bias[l] = mlq_calloc(n_out, sizeof **md->bias);
         if (!last)
             md->mul[l] = mlq_calloc(n_out, sizeof **md->mul);
-        if (sw == NULL || md->w[l] == NULL || md->bias[l] == NULL || (!last && md->mul[l] == NULL)) {
-            free(sw);
+        if (md->w[l] == NULL || md->bias[l] == NULL || (!last && md->mul[l] == NULL))
             goto oom;
-        }
-        /* Weight steps: per channel, or one for the output layer. */
+        /* Weights on the integer inputs: w[o][j] x input step j. Their
+         * steps: per output channel, or one for the output layer. */
         for (o = 0; o < n_out; o++) {
-            for (j = 0; j < n_in; j++)
-                sw[o] = fmax(sw[o], fabs(mp->w[l][o * n_in + j]) / 127.0);
+            sw[o] = 0.0;
+            for (j = 0; j < n_in; j++) {
+                wf[o * n_in + j] = mp->w[l][o * n_in + j] * s_in[j];
+                sw[o] = fmax(sw[o], fabs(wf[o * n_in + j]) / 127.0);
+            }
             sw_layer = fmax(sw_layer, sw[o]);
         }
         for (o = 0; o < n_out; o++) {
             double step = last ? sw_layer : sw[o];
 
             if (!(step > 0))
-                step = 1.0; /* an all-zero row */
+                step = last ? s_in[0] : 1.0; /* an all-zero row (or layer) */
             sw[o] = step;
             for (j = 0; j < n_in; j++)
                 md->w[l][o * row + weight_pos(j, n_in, in16)] = (int8_t)mlq_quantize(
-                    mp->w[l][o * n_in + j] / step, -127, 127, &dev->clipped);
-            md->bias[l][o] = (int32_t)mlq_quantize(mp->b[l][o] / (s_in * step), -(int64_t)blim,
+                    wf[o * n_in + j] / step, -127, 127, &dev->clipped);
+            md->bias[l][o] = (int32_t)mlq_quantize(mp->b[l][o] / step, -(int64_t)blim,
                                                    (int64_t)blim, &dev->clipped);
         }
         dev->n_coef += n_out * (n_in + 1);
         dev->flash_bytes += n_out * row + n_out * sizeof(int32_t);
         if (last) {
-            md->out_scale = s_in * sw_layer;
-            if (!(sw_layer > 0))
-                md->out_scale = s_in;
+            md->out_scale = sw[0];
         } else {
-            if (mp->activation == MLP_TANH) {
-                s_target = 1.0 / 4096.0;
-                s_out = bits == 16 ? 1.0 / 32768.0 : 1.0 / 128.0;
-            } else {
-                s_out = mp->act_max[l] > 0 ? mp->act_max[l] / qmax : 1.0 / qmax;
-                s_target = s_out;
-            }
+            /* Output steps: per unit for ReLU, the largest activation seen on
+             * the training rows over qmax (a unit never active there takes
+             * the layer's); tanh: Q3.12 argument, Q1.15 or Q1.7 output. The
+             * requantization factor of unit o is sw[o] / (its target step). */
             for (o = 0; o < n_out; o++)
-                mmax = fmax(mmax, s_in * sw[o] / s_target);
-            if (mp->activation == MLP_RELU && mmax >= 0.24) {
-                /* Keep the shift above 32 (the ReLU loops' 32-bit path): a coarser
-                 * activation step, only when the calibrated one is below 4x the
-                 * input step x weight step (a layer whose outputs barely move). */
-                s_out *= mmax / 0.24;
-                s_target = s_out;
-                mmax = 0.24;
+                lmax = fmax(lmax, amax[o]);
+            for (o = 0; o < n_out; o++) {
+                double target;
+
+                if (mp->activation == MLP_TANH) {
+                    target = 1.0 / 4096.0;
+                    s_out[o] = bits == 16 ? 1.0 / 32768.0 : 1.0 / 128.0;
+                } else {
+                    s_out[o] = (amax[o] > 0 ? amax[o] : lmax > 0 ? lmax : 1.0) * headroom / qmax;
+                    /* Keep the shift above 32 (the ReLU loops' 32-bit path): a
+                     * coarser step for a unit whose calibrated one is below 4x
+                     * its accumulator step (a unit that barely moves). */
+                    if (sw[o] / s_out[o] >= 0.24)
+                        s_out[o] = sw[o] / 0.24;
+                    target = s_out[o];
+                }
+                wf[o] = sw[o] / target;
+                mmax = fmax(mmax, wf[o]);
             }
             shift = shift_for(mmax);
             for (o = 0; o < n_out; o++)
-                md->mul[l][o] = (int32_t)mlq_quantize(ldexp(s_in * sw[o] / s_target, shift), 0,
-                                                      INT32_MAX, &dev->clipped);
+                md->mul[l][o] = (int32_t)mlq_quantize(ldexp(wf[o], shift), 0, INT32_MAX, &dev->clipped);
             dev->n_coef += n_out;
             dev->flash_bytes += n_out * sizeof(int32_t);
+            amax += n_out;
         }
         md->layers[l].n_in = (uint16_t)n_in;
         md->layers[l].n_out = (uint16_t)n_out;
@@ -203,8 +227,7 @@ int mlq_mlp_device_build(mlq_device *dev, mlq_err *err)
         md->layers[l].w = md->w[l];
         md->layers[l].bias = md->bias[l];
         md->layers[l].mul = md->mul[l];
-        s_in = s_out;
-        free(sw);
+        memcpy(s_in, s_out, n_out * sizeof *s_in);
     }
     md->m.n_features = (uint16_t)mp->size[0];
     md->m.n_classes = (uint16_t)mp->size[L];
@@ -219,9 +242,17 @@ int mlq_mlp_device_build(mlq_device *dev, mlq_err *err)
     dev->flash_bytes += L * sizeof(mlq_mlp_layer) + sizeof(mlq_mlp_q15) + (md->tanh ? 770 : 0);
     dev->impl = md;
     dev->n_outputs = mp->size[L];
+    free(s_in);
+    free(s_out);
+    free(sw);
+    free(wf);
     return 0;
 oom:
     device_free(md);
+    free(s_in);
+    free(s_out);
+    free(sw);
+    free(wf);
     return mlq_err_set(err, m->source, 0, "out of memory");
 }
 

@@ -113,76 +113,74 @@ static inline uint32_t smlad(uint32_t x, uint32_t y, uint32_t acc)
 #define MLP_DSP 1
 #endif
 
-/* Two rows against 16-bit inputs (weight groups of four in the order j,
- * j+2, j+1, j+3), added to *pa and *pb modulo 2^32. */
-static MLP_INLINE void dot2_in16(const int16_t *x, const int8_t *wa, const int8_t *wb, uint32_t n,
-                                 uint32_t *pa, uint32_t *pb)
+/*
+ * Two rows against the inputs, added to *pa and *pb modulo 2^32: 16-bit
+ * inputs (in16; weight groups of four in the order j, j+2, j+1, j+3, the
+ * last n % 4 weights in natural order) or 8-bit inputs (natural order; n
+ * a multiple of four: the zero-padded row). One loop serves both widths,
+ * so that a network with 8-bit activations links one.
+ */
+static MLP_INLINE void dot2(const void *in, int in16, const int8_t *wa, const int8_t *wb,
+                            uint32_t n, uint32_t *pa, uint32_t *pb)
 {
+    const uint8_t *x = (const uint8_t *)in;
     uint32_t a = *pa, b = *pb, k = n >> 2, t = n & 3u;
 
 #ifdef MLP_DSP
     for (; k > 0; k--) {
-        uint32_t x01 = ld32(x), x23 = ld32(x + 2), u = ld32(wa), v = ld32(wb);
+        uint32_t xa, xb, u = ld32(wa), v = ld32(wb);
 
-        a = smlad(x01, sxtb16(u), a);
-        b = smlad(x01, sxtb16(v), b);
-        a = smlad(x23, sxtb16_ror8(u), a);
-        b = smlad(x23, sxtb16_ror8(v), b);
-        x += 4;
+        if (in16) { /* (x0, x1) and (x2, x3) against (w0, w1) and (w2, w3) */
+            xa = ld32(x);
+            xb = ld32(x + 4);
+            x += 8;
+        } else { /* (x0, x2) and (x1, x3) against the same bytes of the weights */
+            uint32_t xv = ld32(x);
+
+            xa = sxtb16(xv);
+            xb = sxtb16_ror8(xv);
+            x += 4;
+        }
+        a = smlad(xa, sxtb16(u), a);
+        b = smlad(xa, sxtb16(v), b);
+        a = smlad(xb, sxtb16_ror8(u), a);
+        b = smlad(xb, sxtb16_ror8(v), b);
         wa += 4;
         wb += 4;
     }
 #else
     for (; k > 0; k--) {
-        int32_t x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3];
+        int32_t x0, x1, x2, x3;
 
-        a += (uint32_t)(x0 * wa[0] + x2 * wa[1] + x1 * wa[2] + x3 * wa[3]);
-        b += (uint32_t)(x0 * wb[0] + x2 * wb[1] + x1 * wb[2] + x3 * wb[3]);
-        x += 4;
-        wa += 4;
-        wb += 4;
-    }
-#endif
-    for (; t > 0; t--) {
-        a += (uint32_t)(*x * *wa++);
-        b += (uint32_t)(*x++ * *wb++);
-    }
-    *pa = a;
-    *pb = b;
-}
+        if (in16) { /* in the order of the weights: j, j+2, j+1, j+3 */
+            const int16_t *p = (const int16_t *)(const void *)x;
 
-/* Two rows against 8-bit inputs (weights in natural order). */
-static MLP_INLINE void dot2_in8(const int8_t *x, const int8_t *wa, const int8_t *wb, uint32_t n,
-                                uint32_t *pa, uint32_t *pb)
-{
-    uint32_t a = *pa, b = *pb, k = n >> 2, t = n & 3u;
+            x0 = p[0];
+            x1 = p[2];
+            x2 = p[1];
+            x3 = p[3];
+            x += 8;
+        } else {
+            const int8_t *p = (const int8_t *)x;
 
-#ifdef MLP_DSP
-    for (; k > 0; k--) {
-        uint32_t xv = ld32(x), x02 = sxtb16(xv), x13 = sxtb16_ror8(xv), u = ld32(wa), v = ld32(wb);
-
-        a = smlad(x02, sxtb16(u), a);
-        b = smlad(x02, sxtb16(v), b);
-        a = smlad(x13, sxtb16_ror8(u), a);
-        b = smlad(x13, sxtb16_ror8(v), b);
-        x += 4;
-        wa += 4;
-        wb += 4;
-    }
-#else
-    for (; k > 0; k--) {
-        int32_t x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3];
-
+            x0 = p[0];
+            x1 = p[1];
+            x2 = p[2];
+            x3 = p[3];
+            x += 4;
+        }
         a += (uint32_t)(x0 * wa[0] + x1 * wa[1] + x2 * wa[2] + x3 * wa[3]);
         b += (uint32_t)(x0 * wb[0] + x1 * wb[1] + x2 * wb[2] + x3 * wb[3]);
-        x += 4;
         wa += 4;
         wb += 4;
     }
 #endif
-    for (; t > 0; t--) {
-        a += (uint32_t)(*x * *wa++);
-        b += (uint32_t)(*x++ * *wb++);
+    for (; t > 0; t--) { /* 16-bit inputs only */
+        int32_t xi = *(const int16_t *)(const void *)x;
+
+        a += (uint32_t)(xi * *wa++);
+        b += (uint32_t)(xi * *wb++);
+        x += 2;
     }
     *pa = a;
     *pb = b;
@@ -289,13 +287,14 @@ static MLP_INLINE uint32_t layer(const mlq_mlp_layer *L, const void *in, int in1
     int tanh_layer = !tanh_ok ? -1 : L->act == MLQ_MLP_TANH;
     int32_t best = 0;
 
+    /* 8-bit outputs: zeros up to the padded row that the next layer reads
+     * (the last word of the outputs; the buffers are word-aligned). */
+    if (mul != NULL && out_bits == 8u && (n_out & 3u) != 0)
+        ((uint32_t *)out)[n_out >> 2] = 0;
     for (o = 0; o < n_out; o += 2u, w += 2u * row) {
         uint32_t two = o + 1u < n_out, a = (uint32_t)bias[o], b = (uint32_t)bias[o + two];
 
-        if (in16)
-            dot2_in16((const int16_t *)in, w, two ? w + row : w, n_in, &a, &b);
-        else
-            dot2_in8((const int8_t *)in, w, two ? w + row : w, n_in, &a, &b);
+        dot2(in, in16, w, w + two * row, in16 ? n_in : row, &a, &b);
         if (mul != NULL) {
             int32_t va = activate((int32_t)a, mul[o], shift, out_bits, tanh_layer);
             int32_t vb = activate((int32_t)b, mul[o + two], shift, out_bits, tanh_layer);
@@ -325,34 +324,35 @@ static MLP_INLINE uint32_t layer(const mlq_mlp_layer *L, const void *in, int in1
     return best_o;
 }
 
-/* The layer loops a firmware links: by input width, output width and
- * whether tanh is possible. Out of line, so that each exists once. */
+/* The layer loops a firmware links: by input width (in16 -1: either, said
+ * at run time), output width and whether tanh is possible. Out of line, so
+ * that each exists once; the 8-bit networks run all their layers (16-bit
+ * inputs first, then 8-bit) through one loop. */
 #define MLP_LAYER_FN(fname, in16, out_bits, tanh_ok)                                           \
-    static MLP_NOINLINE uint32_t fname(const mlq_mlp_layer *L, const void *in, void *out,        \
-                                       int32_t *logits)                                          \
+    static MLP_NOINLINE uint32_t fname(const mlq_mlp_layer *L, const void *in, int in16_now,     \
+                                       void *out, int32_t *logits)                               \
     {                                                                                            \
-        return layer(L, in, in16, out, out_bits, tanh_ok, logits);                               \
+        return layer(L, in, (in16) < 0 ? in16_now : (in16), out, out_bits, tanh_ok, logits);    \
     }
 MLP_LAYER_FN(layer_16_16_relu, 1, 16u, 0)
-MLP_LAYER_FN(layer_16_8_relu, 1, 8u, 0)
-MLP_LAYER_FN(layer_8_8_relu, 0, 8u, 0)
+MLP_LAYER_FN(layer_x_8_relu, -1, 8u, 0)
 MLP_LAYER_FN(layer_16_16_any, 1, 16u, 1)
-MLP_LAYER_FN(layer_16_8_any, 1, 8u, 1)
-MLP_LAYER_FN(layer_8_8_any, 0, 8u, 1)
+MLP_LAYER_FN(layer_x_8_any, -1, 8u, 1)
 
 /*
  * The network. Hidden layers write their activations into the two halves
  * of work in turn; the last layer's accumulators go to logits (when not
  * NULL) and into the argmax. `bits` is 8, 16, or 0 for the model's own
- * (the generic entry); each specialized entry links only its loops.
+ * (the generic entry); each specialized entry links only its loop.
  */
 static MLP_INLINE mlq_status run(const mlq_mlp_q15 *m, const mlq_q15_t *x, uint16_t n_features,
                                  void *work, size_t work_size, uint32_t bits, int tanh_ok,
                                  uint16_t *cls, int32_t *logits)
 {
     const void *in = x;
-    void *buf[2];
-    uint32_t l, last, best = 0;
+    const mlq_mlp_layer *L, *end;
+    uint8_t *out = (uint8_t *)work, *other;
+    uint32_t best = 0;
     mlq_status s = check(m, n_features, work, work_size, tanh_ok);
 
     if (s != MLQ_OK)
@@ -361,20 +361,19 @@ static MLP_INLINE mlq_status run(const mlq_mlp_q15 *m, const mlq_q15_t *x, uint1
         bits = m->bits;
     else if (m->bits != bits)
         return MLQ_ERR_MODEL;
-    buf[0] = work;
-    buf[1] = (uint8_t *)work + mlq_mlp_work_size(m) / 2u;
-    last = m->n_layers - 1u;
-    for (l = 0; l <= last; l++) {
-        const mlq_mlp_layer *L = &m->layers[l];
-        void *out = buf[l & 1u];
+    other = out + mlq_mlp_work_size(m) / 2u;
+    for (L = m->layers, end = L + m->n_layers; L < end; L++) {
+        uint8_t *done = out;
 
         if (bits == 16u)
-            best = tanh_ok ? layer_16_16_any(L, in, out, logits) : layer_16_16_relu(L, in, out, logits);
-        else if (l == 0)
-            best = tanh_ok ? layer_16_8_any(L, in, out, logits) : layer_16_8_relu(L, in, out, logits);
+            best = tanh_ok ? layer_16_16_any(L, in, 1, out, logits)
+                           : layer_16_16_relu(L, in, 1, out, logits);
         else
-            best = tanh_ok ? layer_8_8_any(L, in, out, logits) : layer_8_8_relu(L, in, out, logits);
-        in = out;
+            best = tanh_ok ? layer_x_8_any(L, in, in == x, out, logits)
+                           : layer_x_8_relu(L, in, in == x, out, logits);
+        in = done;
+        out = other;
+        other = done;
     }
     if (cls != NULL)
         *cls = (uint16_t)best;

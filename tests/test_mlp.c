@@ -119,7 +119,10 @@ static void ref_build(ref_net *r)
         size_t n_in = r->size[l], n_out = r->size[l + 1], row = row_of(n_in);
         int in16 = l == 0 || r->bits == 16;
 
-        memset(r->wd[l], 0, n_out * row);
+        /* Padding weights are documented as zero; non-zero ones must not
+         * matter either (16-bit inputs never read them, 8-bit inputs meet
+         * the zeros the kernel writes after the activations). */
+        memset(r->wd[l], 0x55, n_out * row);
         for (o = 0; o < n_out; o++)
             for (j = 0; j < n_in; j++) {
                 size_t pos = j;
@@ -227,9 +230,11 @@ static void check_net(const ref_net *r, const mlq_q15_t *x)
     int expect = ref_predict(r, x, want);
     size_t k;
 
+    memset(work, 0xa5, sizeof work); /* the kernel reads nothing it did not write */
     assert_int_equal(mlq_mlp_logits_q15(&r->m, x, r->m.n_features, work, sizeof work, got), MLQ_OK);
     for (k = 0; k < r->m.n_classes; k++)
         assert_true(got[k] == want[k]);
+    memset(work, 0x5a, sizeof work);
     assert_int_equal(mlq_mlp_predict_q15(&r->m, x, r->m.n_features, work, sizeof work, &cls), MLQ_OK);
     assert_int_equal(cls, expect);
     if (r->act == MLQ_MLP_RELU || r->n_layers == 1) {
@@ -241,6 +246,7 @@ static void check_net(const ref_net *r, const mlq_q15_t *x)
         for (l = 0; l + 1 < r->n_layers; l++)
             wide |= r->shift[l] <= 32;
         cls = UINT16_MAX;
+        memset(work, 0xa5, sizeof work);
         s = r->bits == 16 ? mlq_mlp_relu16_predict_q15(&r->m, x, r->m.n_features, work, sizeof work, &cls)
                           : mlq_mlp_relu8_predict_q15(&r->m, x, r->m.n_features, work, sizeof work, &cls);
         assert_int_equal(s, wide ? MLQ_ERR_MODEL : MLQ_OK);
@@ -472,7 +478,8 @@ static void test_trainer_learns_separable_data_and_is_deterministic(void **state
     mlq_model_free(&c);
     assert_int_equal(train_model(&d, tanh_h, 3, &c, &err), 0);
     assert_true(host_accuracy(&c, &d) >= 0.95);
-    assert_true(((const mlp_params *)c.params)->act_max[0] <= 1.0); /* tanh stays in (-1, 1) */
+    for (l = 0; l < 16; l++) /* tanh stays in (-1, 1), unit by unit */
+        assert_true(((const mlp_params *)c.params)->act_max[l] <= 1.0);
     mlq_model_free(&c);
     /* Another seed, another network. */
     assert_int_equal(train_model(&d, HYPER(""), 4, &c, &err), 0);
@@ -596,8 +603,9 @@ static void test_model_file_round_trip_and_validation(void **state)
         {"sizes", "[4, 9, 3]", "field 'mlp.layers[0].weights' has 16 rows, expected 9"},
         {"layers", "[]", "field 'mlp.layers' must be an array of 2 layers"},
         {"layers", NULL, "missing field 'mlp.layers'"},
-        {"act_max", "[-1]", "field 'mlp.act_max' entry 0 must be >= 0"},
-        {"act_max", "[1, 2]", "field 'mlp.act_max' has 2 entries, expected 1"},
+        {"act_max", "[1, 1, 1, -1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]",
+         "field 'mlp.act_max' entry 3 must be >= 0"},
+        {"act_max", "[1, 2]", "field 'mlp.act_max' has 2 entries, expected 16"}, /* one per unit */
     };
     mlq_dataset d = {0};
     mlq_model m, back;
@@ -622,8 +630,9 @@ static void test_model_file_round_trip_and_validation(void **state)
         for (i = 0; i < p->size[l + 1]; i++)
             assert_true(fabs(p->b[l][i] - q->b[l][i]) <= 1e-14 * fabs(p->b[l][i]));
     }
-    assert_true(fabs(((mlp_params *)back.params)->act_max[0] - ((mlp_params *)m.params)->act_max[0]) <=
-                1e-14 * ((mlp_params *)m.params)->act_max[0]);
+    for (i = 0; i < 16; i++) /* one calibrated range per hidden unit */
+        assert_true(fabs(((mlp_params *)back.params)->act_max[i] - ((mlp_params *)m.params)->act_max[i]) <=
+                    1e-14 * ((mlp_params *)m.params)->act_max[i]);
     mlq_model_free(&back);
     /* A layer's weights with a NaN never reach the file. */
     ((mlp_params *)m.params)->w[1][3] = (double)NAN;

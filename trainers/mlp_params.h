@@ -14,9 +14,13 @@ typedef struct mlp_params {
     unsigned bits;             /* activation width of the device model unless --bits says otherwise */
     double **w;                /* [n_layers] layer l: [size[l+1]][size[l]], on standardized inputs */
     double **b;                /* [n_layers] layer l: [size[l+1]] */
-    double *act_max;           /* [n_layers - 1] largest |activation| of each hidden layer over the
-                                  training rows (calibration of the device's activation scales) */
+    double *act_max;           /* [mlp_n_hidden_units] largest |activation| of each hidden unit over
+                                  the training rows, layer 0's units first (calibration of the
+                                  device's activation scales) */
 } mlp_params;
+
+/** Hidden units of mp: size[1] + ... + size[n_layers - 1] (entries of act_max). */
+size_t mlp_n_hidden_units(const mlp_params *mp);
 
 /**
  * Output-layer values (logits, before softmax) of one standardized row

@@ -25,7 +25,7 @@
  * error and no model is written.
  *
  * Calibration: after training, the largest activation of each hidden
- * layer over the training rows is stored with the model; the exporter
+ * unit over the training rows is stored with the model; the exporter
  * derives the device's activation scales from it. The training report
  * holds the float accuracy and the device accuracy on the training rows at
  * 8- and 16-bit activations (the exporter prints them).
@@ -112,12 +112,16 @@ static mlp_params *params_alloc(const size_t *size, size_t n_layers)
     mp->size = mlq_calloc(n_layers + 1, sizeof *mp->size);
     mp->w = mlq_calloc(n_layers, sizeof *mp->w);
     mp->b = mlq_calloc(n_layers, sizeof *mp->b);
-    mp->act_max = mlq_calloc(n_layers, sizeof *mp->act_max); /* n_layers - 1 used */
-    if (mp->size == NULL || mp->w == NULL || mp->b == NULL || mp->act_max == NULL) {
+    if (mp->size == NULL || mp->w == NULL || mp->b == NULL) {
         mlp_params_free(mp);
         return NULL;
     }
     memcpy(mp->size, size, (n_layers + 1) * sizeof *size);
+    mp->act_max = mlq_calloc(mlp_n_hidden_units(mp), sizeof *mp->act_max);
+    if (mp->act_max == NULL) {
+        mlp_params_free(mp);
+        return NULL;
+    }
     for (l = 0; l < n_layers; l++) {
         mp->w[l] = mlq_calloc(size[l + 1] * size[l], sizeof **mp->w);
         mp->b[l] = mlq_calloc(size[l + 1], sizeof **mp->b);
@@ -127,6 +131,15 @@ static mlp_params *params_alloc(const size_t *size, size_t n_layers)
         }
     }
     return mp;
+}
+
+size_t mlp_n_hidden_units(const mlp_params *mp)
+{
+    size_t l, n = 0;
+
+    for (l = 1; l < mp->n_layers; l++)
+        n += mp->size[l];
+    return n;
 }
 
 size_t mlp_max_width(const mlp_params *mp)
@@ -575,7 +588,7 @@ static int params_finite(const mlp_params *mp)
     return 1;
 }
 
-/* Largest activation of every hidden layer over rows z[n]. */
+/* Largest |activation| of every hidden unit over rows z[n]. */
 static void calibrate(mlp_params *mp, const double *z, size_t n)
 {
     size_t l, i, o, wmax = mlp_max_width(mp);
@@ -583,11 +596,12 @@ static void calibrate(mlp_params *mp, const double *z, size_t n)
 
     if (buf == NULL)
         return;
-    memset(mp->act_max, 0, (mp->n_layers) * sizeof *mp->act_max);
+    memset(mp->act_max, 0, mlp_n_hidden_units(mp) * sizeof *mp->act_max);
     for (i = 0; i < n; i++) {
         const double *in = z + i * mp->size[0];
+        double *amax = mp->act_max;
 
-        for (l = 0; l + 1 < mp->n_layers; l++) {
+        for (l = 0; l + 1 < mp->n_layers; amax += mp->size[l + 1], l++) {
             double *out = buf + (l & 1) * wmax;
 
             for (o = 0; o < mp->size[l + 1]; o++) {
@@ -598,8 +612,8 @@ static void calibrate(mlp_params *mp, const double *z, size_t n)
                 for (j = 0; j < mp->size[l]; j++)
                     s += wr[j] * in[j];
                 out[o] = activate(mp->activation, s);
-                if (fabs(out[o]) > mp->act_max[l])
-                    mp->act_max[l] = fabs(out[o]);
+                if (fabs(out[o]) > amax[o])
+                    amax[o] = fabs(out[o]);
             }
             in = out;
         }
@@ -809,7 +823,7 @@ static int mlp_params_save(const mlq_model *m, cJSON *obj)
     if (mlq_json_add(obj, "activation", cJSON_CreateString(act_names[mp->activation])) == 0 &&
         cJSON_AddNumberToObject(obj, "bits", mp->bits) != NULL &&
         mlq_json_add(obj, "sizes", mlq_json_array(sizes, mp->n_layers + 1)) == 0 &&
-        mlq_json_add(obj, "act_max", mlq_json_array(mp->act_max, mp->n_layers - 1)) == 0)
+        mlq_json_add(obj, "act_max", mlq_json_array(mp->act_max, mlp_n_hidden_units(mp))) == 0)
         rc = 0;
     free(sizes);
     return rc;
@@ -894,9 +908,9 @@ static int mlp_params_load(mlq_model *m, const cJSON *obj, const char *path, mlq
             return -1;
         l++;
     }
-    if (mlq_json_get_array(obj, "act_max", "mlp", mp->n_layers - 1, mp->act_max, path, err) != 0)
+    if (mlq_json_get_array(obj, "act_max", "mlp", mlp_n_hidden_units(mp), mp->act_max, path, err) != 0)
         return -1;
-    for (l = 0; l + 1 < mp->n_layers; l++)
+    for (l = 0; l < mlp_n_hidden_units(mp); l++)
         if (!(mp->act_max[l] >= 0))
             return mlq_err_set(err, path, 0, "field 'mlp.act_max' entry %zu must be >= 0", l);
     return 0;

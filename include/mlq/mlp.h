@@ -38,7 +38,9 @@
  * ROR 8 the pair (w_j+2, w_j+3), ready for SMLAD against two 16-bit inputs
  * each. A layer with 8-bit inputs stores weights in natural order (inputs
  * and weights are unpacked alike). The last n_in % 4 weights of a row are in
- * natural order either way.
+ * natural order either way. A layer with 8-bit inputs reads whole padded
+ * rows: the kernel writes zeros after the 8-bit activations up to the next
+ * word, and one layer loop serves 16- and 8-bit inputs (one loop linked).
  */
 #ifndef MLQ_MLP_H
 #define MLQ_MLP_H
