@@ -11,12 +11,13 @@
  *  - b_i = A_i . m, m the component's mean quantized exactly as the
  *    device quantizes an input (the raw mean through mlq_quant_f32_to_q15),
  *    so that A_i . q - b_i = A_i . (q - m) exactly (full rows store
- *    o_i = r_i - b_i, r_i = 2^(e_i - 17) the rounding of the kernel's
- *    shift to Q16 when e_i > 16). A feature that is
+ *    o_i = -floor(b_i 2^(16 - e_i)) in Q16, saturating (counted) when
+ *    |P_i mu| reaches 32768). A feature that is
  *    constant within a component (variance reg-covar, so P is large) then
  *    gives y_i = 0 on the device exactly when it does on the host, instead
  *    of the half input step of two different roundings times P;
- *  - the constants C_c and the anomaly threshold in Q47.16.
+ *  - the constants C_c in Q15.16 (int32, saturating: counted) and the
+ *    anomaly threshold in Q47.16.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -35,9 +36,8 @@ typedef struct gmm_device {
     mlq_gmm_q15 m;
     mlq_q15_t *factor;  /* diag [c][d + (d & 1)], full [c][len] */
     uint8_t *exponent;  /* [c][d] */
-    int32_t *offset32;  /* diag [c][d] */
-    int64_t *offset64;  /* full [c][d] */
-    int64_t *constant;  /* [c] */
+    int32_t *offset;    /* [c][d] */
+    int32_t *constant;  /* [c] */
     size_t factor_len;  /* entries of factor per component */
     int64_t *work;      /* host scratch for the kernel, [c] */
 } gmm_device;
@@ -48,8 +48,7 @@ static void gmm_device_release(gmm_device *gd)
         return;
     free(gd->factor);
     free(gd->exponent);
-    free(gd->offset32);
-    free(gd->offset64);
+    free(gd->offset);
     free(gd->constant);
     free(gd->work);
     free(gd);
@@ -83,10 +82,9 @@ int mlq_gmm_device_build(mlq_device *dev, mlq_err *err)
         len = row_d;
     if (gd == NULL || (gd->factor = mlq_calloc(n_comp, len * sizeof(mlq_q15_t))) == NULL ||
         (gd->exponent = mlq_calloc(n_comp, d)) == NULL ||
-        (gd->constant = mlq_calloc(n_comp, sizeof(int64_t))) == NULL ||
+        (gd->constant = mlq_calloc(n_comp, sizeof(int32_t))) == NULL ||
         (gd->work = mlq_calloc(n_comp, sizeof(int64_t))) == NULL ||
-        (gp->full ? (gd->offset64 = mlq_calloc(n_comp, d * sizeof(int64_t))) == NULL
-                  : (gd->offset32 = mlq_calloc(n_comp, d * sizeof(int32_t))) == NULL)) {
+        (gd->offset = mlq_calloc(n_comp, d * sizeof(int32_t))) == NULL) {
         gmm_device_release(gd);
         return mlq_err_set(err, m->source, 0, "out of memory");
     }
@@ -132,14 +130,18 @@ int mlq_gmm_device_build(mlq_device *dev, mlq_err *err)
                 b += (int64_t)v * mean_q[j]; /* exact: |b| <= d 2^30 */
             }
             if (gp->full) {
-                gd->offset64[c * d + i] = (e > 16 ? (int64_t)1 << (e - 17) : 0) - b;
+                /* -floor(b 2^(16 - e)) in Q16 (e > 16), else -b at the row's
+                 * scale; saturating (counted) beyond int32. */
+                int64_t o = e > 16 ? -(b >= 0 ? b >> (e - 16) : -((-b - 1) >> (e - 16)) - 1) : -b;
+
+                gd->offset[c * d + i] = (int32_t)mlq_quantize((double)o, INT32_MIN, INT32_MAX, &dev->clipped);
                 a += (i + 2) & ~(size_t)1;
             } else {
-                gd->offset32[c * d + i] = (int32_t)b; /* |A m| <= 32768^2 - 32768 < 2^30 */
+                gd->offset[c * d + i] = (int32_t)b; /* |A m| <= 32768^2 - 32768 < 2^30 */
             }
         }
-        gd->constant[c] = mlq_quantize(ldexp(gp->log_const[c], 16), -((int64_t)1 << 61),
-                                       (int64_t)1 << 61, &dev->clipped);
+        gd->constant[c] = (int32_t)mlq_quantize(ldexp(gp->log_const[c], 16), INT32_MIN, INT32_MAX,
+                                                &dev->clipped);
     }
     free(mean_raw);
     free(mean_q);
@@ -152,8 +154,7 @@ int mlq_gmm_device_build(mlq_device *dev, mlq_err *err)
                                                 : MLQ_GMM_CLUSTER;
     gd->m.factor = gd->factor;
     gd->m.exponent = gd->exponent;
-    gd->m.offset32 = gd->offset32;
-    gd->m.offset64 = gd->offset64;
+    gd->m.offset = gd->offset;
     gd->m.constant = gd->constant;
     gd->m.threshold = gp->task == MLQ_TASK_ANOMALY
                           ? mlq_quantize(ldexp(gp->threshold, 16), -((int64_t)1 << 61),
@@ -166,9 +167,8 @@ int mlq_gmm_device_build(mlq_device *dev, mlq_err *err)
     /* Coefficients: factor entries, offsets, constants (+ threshold). */
     dev->n_coef = n_comp * ((gp->full ? d * (d + 1) / 2 : d) + d + 1) +
                   (gp->task == MLQ_TASK_ANOMALY);
-    dev->flash_bytes += n_comp * (len * sizeof(mlq_q15_t) + d +
-                                  d * (gp->full ? sizeof(int64_t) : sizeof(int32_t)) +
-                                  sizeof(int64_t)) +
+    dev->flash_bytes += n_comp * (len * sizeof(mlq_q15_t) + d + d * sizeof(int32_t) +
+                                  sizeof(int32_t)) +
                         sizeof(mlq_gmm_q15);
     return 0;
 }
@@ -264,27 +264,25 @@ int mlq_gmm_export_body(FILE *f, const mlq_device *dev, const char *name)
     if (emit(f, "uint8_t", name, "exponent", shape, n_comp * d, d < 16 ? d : 16, gd->exponent, 1) != 0)
         return -1;
     if (full)
-        snprintf(shape, sizeof shape, "[%zu][%zu] 2^(e - 17) (e > 16) - A_i . m (m: the quantized mean), "
-                 "same scale as the rows", n_comp, d);
+        snprintf(shape, sizeof shape, "[%zu][%zu] -floor(2^(16 - e) A_i . m) (Q16) for e > 16, else -A_i . m "
+                 "(m: the quantized mean)", n_comp, d);
     else
         snprintf(shape, sizeof shape, "[%zu][%zu] A_i . m (m: the quantized mean), same scale as the rows", n_comp, d);
-    if (full ? emit(f, "int64_t", name, "bias", shape, n_comp * d, 4, gd->offset64, 3)
-             : emit(f, "int32_t", name, "bias", shape, n_comp * d, d < 8 ? d : 8, gd->offset32, 2))
+    if (emit(f, "int32_t", name, "bias", shape, n_comp * d, d < 8 ? d : 8, gd->offset, 2))
         return -1;
     snprintf(shape, sizeof shape,
-             "[%zu] log weight + log prior - log det L - (d/2) log 2pi, Q47.16", n_comp);
-    if (emit(f, "int64_t", name, "constant", shape, n_comp, 4, gd->constant, 3) != 0)
+             "[%zu] log weight + log prior - log det L - (d/2) log 2pi, Q15.16", n_comp);
+    if (emit(f, "int32_t", name, "constant", shape, n_comp, n_comp < 8 ? n_comp : 8, gd->constant, 2) != 0)
         return -1;
     fprintf(f,
             "MLQ_MAYBE_UNUSED static const mlq_gmm_q15 %s_model = {%zu, %u, %u, %s, %s, %s_factor, "
-            "%s_exponent, %s%s, %s%s, %s_constant, INT64_C(%lld)};\n\n",
+            "%s_exponent, %s_bias, %s_constant, INT64_C(%lld)};\n\n",
             name, d, (unsigned)m->n_groups, (unsigned)m->n_components,
             full ? "MLQ_GMM_FULL" : "MLQ_GMM_DIAG",
             m->task == MLQ_GMM_CLASSIFY  ? "MLQ_GMM_CLASSIFY"
             : m->task == MLQ_GMM_ANOMALY ? "MLQ_GMM_ANOMALY"
                                          : "MLQ_GMM_CLUSTER",
-            name, name, full ? "" : name, full ? "NULL" : "_bias", full ? name : "",
-            full ? "_bias" : "NULL", name, (long long)m->threshold);
+            name, name, name, name, (long long)m->threshold);
     if (full)
         fprintf(f,
                 "/** %s of a Q1.15 input (see mlq/quant.h); %s_WORK_BYTES of scratch on the stack.\n"
@@ -356,9 +354,8 @@ void mlq_gmm_info(FILE *f, const mlq_device *dev)
     if (m->task == MLQ_GMM_ANOMALY)
         fprintf(f, "threshold         %.6g (log-likelihood, standardized features)\n",
                 ldexp((double)m->threshold, -16));
-    fprintf(f, "device model      %zu x %zu Q15 factor entries, %zu exponents, %zu %s offsets, "
-               "%zu int64 constants\n", n_comp, gd->factor_len, n_comp * d, n_comp * d,
-            m->covariance == MLQ_GMM_FULL ? "int64" : "int32", n_comp);
+    fprintf(f, "device model      %zu x %zu Q15 factor entries, %zu exponents, %zu int32 offsets, "
+               "%zu int32 constants\n", n_comp, gd->factor_len, n_comp * d, n_comp * d, n_comp);
     fprintf(f, "device RAM        0 bytes (model is const, in flash)\n");
     fprintf(f, "device scratch    %zu bytes (mlq_gmm_work_size; NAME_predict keeps it on the stack)\n",
             mlq_gmm_work_size(m));

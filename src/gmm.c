@@ -4,25 +4,24 @@
 /* A pruned component's log-likelihood: below every real l_c (> -2^62 + 1). */
 #define LL_PRUNED (-((int64_t)1 << 62))
 
-/* s(t) = ln(1 + e^-t) is 0 (below half an LSB) from t = 12 on, Q16. */
-#define SP_END ((uint32_t)12 << 16)
+/* s(t) = ln(1 + e^-t) is taken as 0 from t = 9 on (s(9) = 1.23e-4), Q16. */
+#define SP_END ((uint32_t)9 << 16)
 
 /*
- * s(i / 4) in Q16, i = 0..49, rounded: round(65536 ln(1 + e^(-i/4))). The
+ * s(i / 4) in Q16, i = 0..37, rounded: round(65536 ln(1 + e^(-i/4))). The
  * table is decreasing; s(0) = ln 2 is its largest value (SP_MAX).
  */
-static const uint16_t sp_tab[50] = {
-    45426, 37745, 31069, 25354, 20530, 16510, 13200, 10500, 8318, 6567, 5170, 4061, 3184,
-    2493,  1950,  1523,  1189,  928,   724,   565,   440,   343,   267,   208,  162,  126,
-    98,    77,    60,    47,    36,    28,    22,    17,    13,    10,    8,     6,    5,
-    4,     3,     2,     2,     1,     1,     1,     1,     1,     0,     0};
+static const uint16_t sp_tab[38] = {
+    45426, 37745, 31069, 25354, 20530, 16510, 13200, 10500, 8318, 6567, 5170, 4061, 3184, 2493,
+    1950, 1523, 1189, 928, 724, 565, 440, 343, 267, 208, 162, 126, 98, 77, 60, 47, 36, 28, 22,
+    17, 13, 10, 8, 6};
 #define SP_MAX 45426
 
 /*
  * s(t) for t >= 0 in Q16: quadratic (Newton forward) interpolation between
  * three entries of sp_tab, theta the Q14 position within the step:
  * s = f0 - (2 theta d1 + r d2 + 2^14) >> 15, d1 = f0 - f1, d2 = f0 - 2 f1 + f2,
- * r = theta (2^14 - theta) >> 14. Within 1.03e-4 nats of ln(1 + e^-t);
+ * r = theta (2^14 - theta) >> 14, for t < 9. Within 1.23e-4 nats of ln(1 + e^-t);
  * never above SP_MAX. 2 theta d1 < 2^28 and |r d2| < 2^13: exact in int32,
  * and the shifted value is positive.
  */
@@ -59,56 +58,59 @@ static uint64_t half_square(uint32_t mag)
 }
 
 /*
- * u = y 2^16 from acc = y 2^e (full rows): floor(acc / 2^(e - 16)) for
- * e > 16 (the exporter folded 2^(e - 17) into the offset, so this rounds
- * half up; shifts above 31 act as 31), acc 2^(16 - e) otherwise; saturated
- * to int32. Returned as the magnitude |u| <= 2^31.
+ * y^2 / 2 in Q16 of a full row (see half_square), from acc = A_i . q (y 2^e,
+ * uncentered) and the row's offset o: u = floor(acc / 2^(e - 16)) + o for
+ * e > 16 (o in Q16; shifts above 31 act as 31), (acc + o) 2^(16 - e)
+ * otherwise (o at the row's scale), computed in int64 (|acc| < 2^46) and
+ * saturated to int32 once; |u| <= 2^31.
  */
-static uint32_t row_mag(int64_t acc, uint32_t e)
+#if defined(__GNUC__)
+__attribute__((noinline)) /* one copy: three call sites, little gain from inlining */
+#endif
+static uint64_t row_term(int64_t acc, uint32_t e, int32_t o)
 {
     int32_t u;
-
 #if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
-    if (e > 16u) {
-        uint32_t n = e - 16u, lo = (uint32_t)acc;
-        int32_t hi = (int32_t)(uint32_t)((uint64_t)acc >> 32);
+    /* The 64-bit value as hi:lo, saturated through its high word. GCC
+     * shifts signed values arithmetically. */
+    uint32_t lo;
+    int32_t hi;
 
-        if (n > 31u)
-            n = 31u;
-        /* GCC shifts signed values arithmetically; 1 <= n <= 31. */
-        u = (int32_t)((lo >> n) | ((uint32_t)hi << (32u - n)));
-        if ((hi >> n) != (u >> 31))
-            u = hi < 0 ? INT32_MIN : INT32_MAX;
-        return u < 0 ? 0u - (uint32_t)u : (uint32_t)u;
-    }
-#else
     if (e > 16u) {
         uint32_t n = e - 16u;
-        uint64_t v;
 
         if (n > 31u)
             n = 31u;
-        if (acc >= 0) {
-            v = (uint64_t)acc >> n;
-            return v > INT32_MAX ? (uint32_t)INT32_MAX : (uint32_t)v;
-        }
-        /* floor(acc / 2^n) = -(((-acc - 1) >> n) + 1): magnitude v + 1 */
-        v = ((0u - (uint64_t)acc) - 1u) >> n;
-        return v > INT32_MAX ? 0x80000000u : (uint32_t)v + 1u;
-    }
-#endif
-    {
-        uint32_t n = 16u - e; /* 0..16 */
-        int64_t lim = (int64_t)1 << (31u - n);
+        lo = (uint32_t)acc;
+        hi = (int32_t)(acc >> 32);
+        lo = (lo >> n) | ((uint32_t)hi << (32u - n)); /* 1 <= n <= 31 */
+        hi >>= n;
+        __asm__("adds %0, %0, %2\n\tadc %1, %1, %2, asr #31" : "+r"(lo), "+r"(hi) : "r"(o) : "cc");
+    } else {
+        int64_t v = (acc + o) * ((int64_t)1 << (16u - e)); /* below 2^63 */
 
-        if (acc >= lim)
-            u = INT32_MAX;
-        else if (acc < -lim)
-            u = INT32_MIN;
-        else
-            u = (int32_t)(acc * ((int64_t)1 << n));
+        lo = (uint32_t)v;
+        hi = (int32_t)(v >> 32);
     }
-    return u < 0 ? 0u - (uint32_t)u : (uint32_t)u;
+    u = (int32_t)lo;
+    if (hi != (u >> 31))
+        u = hi < 0 ? INT32_MIN : INT32_MAX;
+#else
+    int64_t v;
+
+    if (e > 16u) {
+        uint32_t n = e - 16u;
+
+        if (n > 31u)
+            n = 31u;
+        /* floor(acc / 2^n) = -(((-acc - 1) >> n) + 1) */
+        v = (acc < 0 ? -(int64_t)((uint64_t)(-(acc + 1)) >> n) - 1 : (int64_t)((uint64_t)acc >> n)) + o;
+    } else {
+        v = (acc + o) * ((int64_t)1 << (16u - e)); /* below 2^63 */
+    }
+    u = (int32_t)(v > INT32_MAX ? INT32_MAX : v < INT32_MIN ? INT32_MIN : v);
+#endif
+    return half_square(u < 0 ? 0u - (uint32_t)u : (uint32_t)u);
 }
 
 /* Evaluation state of one call. */
@@ -140,7 +142,7 @@ static int64_t ll_diag(const gmm_eval *ev, uint32_t c, int64_t floor)
     uint32_t d = m->n_features, j;
     const mlq_q15_t *a = m->factor + c * ev->len;
     const uint8_t *e = m->exponent + c * d;
-    const int32_t *b = m->offset32 + c * d;
+    const int32_t *b = m->offset + c * d;
     int64_t cst = m->constant[c];
     uint64_t maha = 0, lim;
 
@@ -189,7 +191,7 @@ static int64_t ll_full(const gmm_eval *ev, uint32_t c, int64_t floor)
     uint32_t d = m->n_features, i;
     const mlq_q15_t *a = m->factor + c * ev->len;
     const uint8_t *e = m->exponent + c * d;
-    const int64_t *o = m->offset64 + c * d;
+    const int32_t *o = m->offset + c * d;
     int64_t cst = m->constant[c];
     uint64_t maha = 0, lim;
 
@@ -200,7 +202,7 @@ static int64_t ll_full(const gmm_eval *ev, uint32_t c, int64_t floor)
      * its zero pad, which meets x[i + 1] < d): one x load serves both. */
     for (i = 0; i + 1u < d; i += 2u) {
         const mlq_q15_t *a1 = a + i + 2u, *xp = x, *end = a1;
-        int64_t y0 = o[i], y1 = o[i + 1u];
+        int64_t y0 = 0, y1 = 0;
 
         do {
             uint32_t xw = load_pair(xp), a0w = load_pair(a), a1w = load_pair(a1);
@@ -211,31 +213,27 @@ static int64_t ll_full(const gmm_eval *ev, uint32_t c, int64_t floor)
             a1 += 2;
             xp += 2;
         } while (a != end);
-        maha += half_square(row_mag(y0, e[i])) + half_square(row_mag(y1, e[i + 1u]));
+        maha += row_term(y0, e[i], o[i]) + row_term(y1, e[i + 1u], o[i + 1u]);
         if (maha > lim)
             return LL_PRUNED;
         a = a1;
     }
-    if (i < d) { /* the last row of an odd d: i + 1 entries */
-        int64_t y0 = o[i];
-        const mlq_q15_t *xp = x, *end = a + i;
+    if (i < d) { /* the last row of an odd d: i + 1 entries (no word reads past x[d - 1]) */
+        int64_t y0 = 0;
+        uint32_t j;
 
-        while (a != end) {
-            SMLALD(y0, load_pair(a), load_pair(xp));
-            a += 2;
-            xp += 2;
-        }
-        SMLALBB(y0, (uint32_t)(uint16_t)a[0], (uint32_t)(uint16_t)xp[0]);
-        maha += half_square(row_mag(y0, e[i]));
+        for (j = 0; j <= i; j++)
+            y0 += (int32_t)a[j] * x[j]; /* each product within 2^30 */
+        maha += row_term(y0, e[i], o[i]);
     }
 #else
     for (i = 0; i < d; i++) {
-        int64_t y = o[i];
+        int64_t y = 0;
         uint32_t j;
 
         for (j = 0; j <= i; j++)
             y += (int32_t)a[j] * x[j]; /* each product within 2^30 */
-        maha += half_square(row_mag(y, e[i]));
+        maha += row_term(y, e[i], o[i]);
         if (maha > lim)
             return LL_PRUNED;
         a += (i + 2u) & ~1u;
@@ -246,61 +244,39 @@ static int64_t ll_full(const gmm_eval *ev, uint32_t c, int64_t floor)
     return cst - (int64_t)maha;
 }
 
-/* Entries of the packed lower triangle of one full component (rows padded to even). */
-static uint32_t full_len(uint32_t d)
-{
-    return 2u * (d / 2u) * (d / 2u + 1u) + (d & 1u) * (d + 1u);
-}
-
 /*
- * Log-likelihood of group g (plus its log prior) for K > 1, or LL_PRUNED-ish
- * (below floor) when its components are: the maximum M of its l_c, then
- * acc = M and acc += s(acc - l_c) for every other component in order.
- * Components below max(floor, M so far - 12) are pruned: they add exactly
- * 0 (s(t) = 0 from t = 12), or the whole group stays below floor + T.
+ * Log-likelihood of group g (plus its log prior), or a value below floor
+ * when its components are: the maximum M of its l_c, then acc = M and
+ * acc += s(acc - l_c) for every other component in order (K = 1: l_c).
+ * Components below max(floor, M so far - 9) are pruned: they add exactly
+ * 0 (s(t) = 0 from t = 9), or the whole group stays below floor + margin.
  */
 static int64_t group_lse(const gmm_eval *ev, uint32_t g, int64_t floor)
 {
     uint32_t k = ev->m->n_components, c0 = g * k, c, arg = 0;
-    int64_t max = LL_PRUNED, acc;
+    int64_t max = LL_PRUNED, acc, *w = ev->work;
 
     for (c = 0; c < k; c++) {
-        int64_t fl = max - (int64_t)SP_END > floor ? max - (int64_t)SP_END : floor;
-        int64_t v = ev->ll(ev, c0 + c, fl);
+        int64_t v = ev->ll(ev, c0 + c, floor);
 
-        if (ev->work != NULL)
-            ev->work[c0 + c] = v;
+        if (w != NULL)
+            w[c0 + c] = v;
         if (v > max) {
             max = v;
             arg = c;
+            if (max - (int64_t)SP_END > floor)
+                floor = max - (int64_t)SP_END;
         }
     }
-    floor = max - (int64_t)SP_END > floor ? max - (int64_t)SP_END : floor;
     acc = max;
     for (c = 0; c < k; c++) {
-        int64_t v;
+        if (c != arg) {
+            int64_t v = w != NULL ? w[c0 + c] : ev->ll(ev, c0 + c, floor);
 
-        if (c == arg)
-            continue;
-        v = ev->work != NULL ? ev->work[c0 + c] : ev->ll(ev, c0 + c, floor);
-        acc += softplus_q16((uint64_t)(acc - v)); /* acc >= max >= v */
+            acc += softplus_q16((uint64_t)(acc - v)); /* acc >= max >= v */
+        }
     }
     return acc;
-}
-
-static int64_t group_ll(const gmm_eval *ev, uint32_t g, int64_t floor)
-{
-    return ev->m->n_components == 1u ? ev->ll(ev, g, floor) : group_lse(ev, g, floor);
-}
-
-/*
- * Margin of the pruned group evaluation: a group whose components all lie
- * below floor = B - T has a log-likelihood below B, since the fold adds at
- * most K - 1 times SP_MAX to its maximum.
- */
-static int64_t prune_margin(const mlq_gmm_q15 *m)
-{
-    return (int64_t)SP_END + (int64_t)(m->n_components - 1u) * SP_MAX + 1;
 }
 
 size_t mlq_gmm_work_size(const mlq_gmm_q15 *model)
@@ -313,48 +289,52 @@ size_t mlq_gmm_work_size(const mlq_gmm_q15 *model)
 
 /* Checks shared by every entry point; fills ev. */
 static mlq_status gmm_begin(const mlq_gmm_q15 *m, const mlq_q15_t *x, uint16_t n_features,
-                            int full, gmm_ll_fn ll, void *work, size_t work_size, gmm_eval *ev)
+                            uint32_t full, gmm_ll_fn ll, void *work, size_t work_size,
+                            gmm_eval *ev)
 {
-    if (n_features != m->n_features)
+    uint32_t d = m->n_features, n = (uint32_t)m->n_groups * m->n_components;
+
+    if (n_features != d)
         return MLQ_ERR_SIZE;
-    if (m->n_groups == 0u || m->n_components == 0u || m->n_features == 0u ||
-        m->task > MLQ_GMM_ANOMALY || m->covariance != (full ? MLQ_GMM_FULL : MLQ_GMM_DIAG) ||
-        (m->task != MLQ_GMM_CLASSIFY && m->n_groups != 1u))
+    if (n == 0u || m->covariance != full ||
+        (m->task != MLQ_GMM_CLASSIFY && (m->task > MLQ_GMM_ANOMALY || m->n_groups != 1u)))
         return MLQ_ERR_MODEL;
     ev->m = m;
     ev->x = x;
-    ev->work = NULL;
-    if (full) {
-        if (work == NULL || work_size < mlq_gmm_work_size(m) || ((uintptr_t)work & 7u) != 0)
-            return MLQ_ERR_BUFFER;
-        ev->work = (int64_t *)work;
-        ev->len = full_len(m->n_features);
-    } else {
-        ev->len = (uint32_t)m->n_features + (m->n_features & 1u);
-    }
+    ev->work = (int64_t *)work;
+    ev->len = d + (d & 1u);
     ev->ll = ll;
+    if (full) {
+        if (work == NULL || work_size < n * sizeof(int64_t) || ((uintptr_t)work & 7u) != 0)
+            return MLQ_ERR_BUFFER;
+        ev->len = (d + 1u) / 2u * ((d + 2u) & ~1u); /* sum of (i + 2) & ~1 over rows i < d */
+    }
     return MLQ_OK;
 }
 
+/*
+ * Clustering ranks the components: below the best so far is pruned. Per
+ * class (and anomaly): a class whose components all lie below B - margin
+ * has a log-likelihood below B, since the fold adds at most K - 1 times
+ * SP_MAX to its maximum; with one component per class, margin = 0.
+ */
 static uint16_t gmm_predict(const gmm_eval *ev)
 {
     const mlq_gmm_q15 *m = ev->m;
-    uint32_t n = m->n_groups, i, best_i = 0;
-    int64_t best, margin = prune_margin(m);
+    uint32_t k = m->n_components, n = m->n_groups, i, best_i = 0;
+    gmm_ll_fn f = group_lse;
+    int64_t best, margin = (int64_t)(k - 1u) * ((int64_t)SP_END + SP_MAX + 1);
 
-    if (m->task == MLQ_GMM_ANOMALY)
-        return group_ll(ev, 0, m->threshold - margin) < m->threshold ? 1u : 0u;
-    if (m->task == MLQ_GMM_CLUSTER || m->n_components == 1u) {
-        /* Clustering ranks the components, one component per class its
-         * classes: below the best so far is pruned. */
-        n = m->task == MLQ_GMM_CLUSTER ? m->n_components : n;
+    if (m->task == MLQ_GMM_CLUSTER) {
+        n = k;
+        f = ev->ll;
         margin = 0;
     }
-    best = margin == 0 ? ev->ll(ev, 0, LL_PRUNED) : group_lse(ev, 0, LL_PRUNED);
+    if (m->task == MLQ_GMM_ANOMALY)
+        return f(ev, 0, m->threshold - margin) < m->threshold ? 1u : 0u;
+    best = f(ev, 0, LL_PRUNED);
     for (i = 1; i < n; i++) {
-        /* Mixtures per class: classes more than the margin below the best
-         * so far are pruned. */
-        int64_t v = margin == 0 ? ev->ll(ev, i, best) : group_lse(ev, i, best - margin);
+        int64_t v = f(ev, i, best - margin);
 
         if (v > best) { /* strict: ties keep the lower index */
             best = v;
@@ -369,10 +349,10 @@ static uint16_t gmm_predict(const gmm_eval *ev)
 static int64_t gmm_score(const gmm_eval *ev)
 {
     uint32_t g;
-    int64_t acc = group_ll(ev, 0, LL_PRUNED);
+    int64_t acc = group_lse(ev, 0, LL_PRUNED);
 
     for (g = 1; g < ev->m->n_groups; g++) {
-        int64_t v = group_ll(ev, g, LL_PRUNED);
+        int64_t v = group_lse(ev, g, LL_PRUNED);
 
         acc = v > acc ? v + softplus_q16((uint64_t)(v - acc)) : acc + softplus_q16((uint64_t)(acc - v));
     }
@@ -387,7 +367,7 @@ mlq_status mlq_gmm_full_predict_q15(const mlq_gmm_q15 *model, const mlq_q15_t *x
     mlq_status s;
 
     MLQ_ASSERT(model != NULL && x != NULL && out != NULL);
-    s = gmm_begin(model, x, n_features, 1, ll_full, work, work_size, &ev);
+    s = gmm_begin(model, x, n_features, MLQ_GMM_FULL, ll_full, work, work_size, &ev);
     if (s == MLQ_OK)
         *out = gmm_predict(&ev);
     return s;
@@ -400,7 +380,7 @@ mlq_status mlq_gmm_diag_predict_q15(const mlq_gmm_q15 *model, const mlq_q15_t *x
     mlq_status s;
 
     MLQ_ASSERT(model != NULL && x != NULL && out != NULL);
-    s = gmm_begin(model, x, n_features, 0, ll_diag, NULL, 0, &ev);
+    s = gmm_begin(model, x, n_features, MLQ_GMM_DIAG, ll_diag, NULL, 0, &ev);
     if (s == MLQ_OK)
         *out = gmm_predict(&ev);
     return s;
@@ -413,7 +393,7 @@ mlq_status mlq_gmm_full_score_q15(const mlq_gmm_q15 *model, const mlq_q15_t *x,
     mlq_status s;
 
     MLQ_ASSERT(model != NULL && x != NULL && ll != NULL);
-    s = gmm_begin(model, x, n_features, 1, ll_full, work, work_size, &ev);
+    s = gmm_begin(model, x, n_features, MLQ_GMM_FULL, ll_full, work, work_size, &ev);
     if (s == MLQ_OK)
         *ll = gmm_score(&ev);
     return s;
@@ -426,7 +406,7 @@ mlq_status mlq_gmm_diag_score_q15(const mlq_gmm_q15 *model, const mlq_q15_t *x,
     mlq_status s;
 
     MLQ_ASSERT(model != NULL && x != NULL && ll != NULL);
-    s = gmm_begin(model, x, n_features, 0, ll_diag, NULL, 0, &ev);
+    s = gmm_begin(model, x, n_features, MLQ_GMM_DIAG, ll_diag, NULL, 0, &ev);
     if (s == MLQ_OK)
         *ll = gmm_score(&ev);
     return s;

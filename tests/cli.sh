@@ -269,7 +269,7 @@ if gcc -std=c99 -pedantic -Wall -Wextra -Wconversion -Wshadow -Werror -I"$ROOT/i
         "$T/use_gmm.c" "$ROOT"/src/*.c -o "$T/use_gmm" && "$T/use_gmm"; then ok; else bad "gmm header as C99"; fi
 if g++ -std=c++11 -pedantic -Wall -Wextra -Werror -I"$ROOT/include" -I"$T" -x c++ "$T/use_gmm.c" \
         -x none -c -o "$T/use_gmm_cxx.o"; then ok; else bad "gmm header as C++11"; fi
-sed 's/MLQ_GMM_FORMAT != 2/MLQ_GMM_FORMAT != 3/' "$T/iris_gmm.h" >"$T/old_gmm.h"
+sed 's/MLQ_GMM_FORMAT != 3/MLQ_GMM_FORMAT != 4/' "$T/iris_gmm.h" >"$T/old_gmm.h"
 if printf '#include "old_gmm.h"\n' | gcc -std=c99 -I"$ROOT/include" -I"$T" -x c -fsyntax-only - 2>"$T/stderr"; then
     bad "a gmm header of another format compiled"
 else

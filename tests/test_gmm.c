@@ -36,12 +36,11 @@
 /* ---- an independent reference of the kernel's integer arithmetic ------- */
 
 /* y 2^16 from y 2^e as documented in mlq/gmm.h, written directly with
- * exact division: full rows floor(acc / 2^(e - 16)) (their offsets hold the
- * rounding), diagonal terms round(|acc| / 2^(e - 16)) half up; e <= 16
- * multiplies by 2^(16 - e); shifts above 31 act as 31; |u| saturates at
- * int32 (the magnitude of a diagonal term, within 2^31 - 1). Returns
- * (u^2 + 2^16) >> 17. */
-static uint64_t ref_term(int64_t acc, unsigned e, int full)
+ * exact division: full rows floor(acc / 2^(e - 16)) + o, or (acc + o)
+ * 2^(16 - e) when e <= 16; diagonal terms round(|acc| / 2^(e - 16)) half up,
+ * or |acc| 2^(16 - e); shifts above 31 act as 31; saturated to int32.
+ * Returns (|u|^2 + 2^16) >> 17. */
+static uint64_t ref_term(int64_t acc, unsigned e, int full, int32_t o)
 {
     long double v;
     uint64_t u;
@@ -50,11 +49,11 @@ static uint64_t ref_term(int64_t acc, unsigned e, int full)
         unsigned n = e - 16 > 31 ? 31 : e - 16;
 
         if (full)
-            v = floorl((long double)acc / ldexpl(1.0L, (int)n));
+            v = floorl((long double)acc / ldexpl(1.0L, (int)n)) + o;
         else
             v = floorl(fabsl((long double)acc) / ldexpl(1.0L, (int)n) + 0.5L);
     } else {
-        v = (long double)(full ? acc : llabs(acc)) * ldexpl(1.0L, 16 - (int)e);
+        v = (long double)(full ? acc + o : llabs(acc)) * ldexpl(1.0L, 16 - (int)e);
     }
     if (v > 2147483647.0L)
         v = 2147483647.0L;
@@ -65,13 +64,13 @@ static uint64_t ref_term(int64_t acc, unsigned e, int full)
 }
 
 /* ln(1 + e^-t) in Q16 as the kernel computes it: the table rebuilt from
- * log1p, quadratic interpolation at steps of 1/4, 0 from t = 12. */
+ * log1p, quadratic interpolation at steps of 1/4, 0 from t = 9. */
 static int64_t ref_softplus(uint64_t t)
 {
     int32_t f[3], th, r;
     int k;
 
-    if (t >= (uint64_t)12 << 16)
+    if (t >= (uint64_t)9 << 16)
         return 0;
     for (k = 0; k < 3; k++)
         f[k] = (int32_t)lround(65536.0 * log1p(exp(-(double)((t >> 14) + (uint64_t)k) / 4.0)));
@@ -103,11 +102,10 @@ static int64_t ref_comp(const mlq_gmm_q15 *m, size_t c, const mlq_q15_t *x)
 
             for (j = 0; j <= i; j++)
                 y += (int64_t)a[j] * x[j];
-            y += m->offset64[c * d + i];
         } else {
-            y = (int64_t)m->factor[c * (d + (d & 1)) + i] * x[i] - m->offset32[c * d + i];
+            y = (int64_t)m->factor[c * (d + (d & 1)) + i] * x[i] - m->offset[c * d + i];
         }
-        maha += ref_term(y, m->exponent[c * d + i], full);
+        maha += ref_term(y, m->exponent[c * d + i], full, full ? m->offset[c * d + i] : 0);
     }
     return m->constant[c] - (int64_t)maha;
 }
@@ -163,8 +161,7 @@ typedef struct rand_model {
     mlq_q15_t factor[8 * 80];
     uint8_t exponent[8 * 9];
     int32_t off32[8 * 9];
-    int64_t off64[8 * 9];
-    int64_t constant[8];
+    int32_t constant[8];
 } rand_model;
 
 static int16_t rand_q15(gsl_rng *r)
@@ -192,16 +189,20 @@ static void make_model(rand_model *rm, gsl_rng *r, size_t d, size_t g, size_t k,
         for (i = 0; i < d; i++) {
             rm->exponent[c * d + i] = (uint8_t)(gsl_rng_uniform_int(r, 20) == 0 ? gsl_rng_uniform_int(r, 256)
                                                                                : 9 + gsl_rng_uniform_int(r, 39));
-            rm->off32[c * d + i] = (int32_t)((long)gsl_rng_uniform_int(r, 1UL << 31) - (1L << 30) + 1);
-            rm->off64[c * d + i] = (int64_t)((long)gsl_rng_uniform_int(r, 1UL << 31) - (1L << 30)) * (int64_t)(1 + (long)gsl_rng_uniform_int(r, 9));
+            /* diag: |b| < 2^30; full: any int32 (extremes included) */
+            rm->off32[c * d + i] = !full ? (int32_t)((long)gsl_rng_uniform_int(r, 1UL << 31) - (1L << 30) + 1)
+                                   : gsl_rng_uniform_int(r, 10) == 0 ? (gsl_rng_uniform_int(r, 2) ? INT32_MIN : INT32_MAX)
+                                   : (int32_t)((long)gsl_rng_uniform_int(r, 1UL << 31) - (1L << 30)) * (1 + (int32_t)gsl_rng_uniform_int(r, 2));
         }
-        rm->constant[c] = (int64_t)((long)gsl_rng_uniform_int(r, 1UL << 30) - (1L << 29)) * 64;
+        rm->constant[c] = gsl_rng_uniform_int(r, 10) == 0 ? (gsl_rng_uniform_int(r, 2) ? INT32_MIN : INT32_MAX)
+                          : (int32_t)((long)gsl_rng_uniform_int(r, 1UL << 31) - (1L << 30)) * 2;
         if (close && c > 0) {
+            long v = (long)rm->constant[0] + (long)gsl_rng_uniform_int(r, 1UL << 21) - (1L << 20);
+
             memcpy(rm->factor + c * len, rm->factor, len * sizeof rm->factor[0]);
             memcpy(rm->exponent + c * d, rm->exponent, d);
             memcpy(rm->off32 + c * d, rm->off32, d * sizeof rm->off32[0]);
-            memcpy(rm->off64 + c * d, rm->off64, d * sizeof rm->off64[0]);
-            rm->constant[c] = rm->constant[0] + (int64_t)gsl_rng_uniform_int(r, 1UL << 21) - (1L << 20);
+            rm->constant[c] = (int32_t)(v > INT32_MAX ? INT32_MAX : v < INT32_MIN ? INT32_MIN : v);
         }
     }
     rm->m.n_features = (uint16_t)d;
@@ -211,8 +212,7 @@ static void make_model(rand_model *rm, gsl_rng *r, size_t d, size_t g, size_t k,
     rm->m.task = (uint8_t)task;
     rm->m.factor = rm->factor;
     rm->m.exponent = rm->exponent;
-    rm->m.offset32 = full ? NULL : rm->off32;
-    rm->m.offset64 = full ? rm->off64 : NULL;
+    rm->m.offset = rm->off32;
     rm->m.constant = rm->constant;
     rm->m.threshold = (int64_t)((long)gsl_rng_uniform_int(r, 1UL << 30) - (1L << 29)) * 64;
 }
@@ -279,11 +279,11 @@ static void test_kernel_matches_reference_bit_exactly(void **state)
 static const mlq_q15_t n1_factor[2] = {16384, 0};
 static const uint8_t n1_exp[1] = {29};
 static const int32_t n1_off[1] = {0};
-static const int64_t n1_const[1] = {-60224}; /* round(-0.5 ln(2 pi) * 65536) */
+static const int32_t n1_const[1] = {-60224}; /* round(-0.5 ln(2 pi) * 65536) */
 
 static void test_standard_normal_density(void **state)
 {
-    const mlq_gmm_q15 m = {1, 1, 1, MLQ_GMM_DIAG, MLQ_GMM_ANOMALY, n1_factor, n1_exp, n1_off, NULL,
+    const mlq_gmm_q15 m = {1, 1, 1, MLQ_GMM_DIAG, MLQ_GMM_ANOMALY, n1_factor, n1_exp, n1_off,
                            n1_const, -65536 * 2};
     static const double zs[] = {0.0, 0.5, -0.75, 0.999, -1.0};
     size_t i;
@@ -305,7 +305,7 @@ static void test_standard_normal_density(void **state)
 
 static void test_every_error_code_keeps_the_canary(void **state)
 {
-    const mlq_gmm_q15 ok = {1, 1, 1, MLQ_GMM_DIAG, MLQ_GMM_CLUSTER, n1_factor, n1_exp, n1_off, NULL, n1_const, 0};
+    const mlq_gmm_q15 ok = {1, 1, 1, MLQ_GMM_DIAG, MLQ_GMM_CLUSTER, n1_factor, n1_exp, n1_off, n1_const, 0};
     mlq_gmm_q15 bad;
     const mlq_q15_t x[2] = {100, -100};
     int64_t work[4], ll = 0x5A5A;

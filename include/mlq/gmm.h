@@ -41,9 +41,11 @@
  *   y_i * 2^e_i = A_i . (q - m_c)   (y = P (z - mu_c), q the Q1.15 input)
  *
  * is one exact integer dot product per row: A_i . q - b_i with b_i = A_i . m_c
- * (diagonal: offset32 = b_i) or A_i . q + o_i with o_i = r_i - b_i, r_i =
- * 2^(e_i - 17) the rounding of the shift to Q16 when e_i > 16, else 0 (full:
- * offset64 = o_i). C_c is stored in Q47.16.
+ * (diagonal: offset = b_i, at the scale of the row) or, for full rows,
+ * u_i = floor(2^(16 - e_i) A_i . q) + o_i with o_i = -floor(2^(16 - e_i) b_i)
+ * in Q16 when e_i > 16 (within one Q16 step of y_i 2^16), else
+ * u_i = 2^(16 - e_i) (A_i . q + o_i) with o_i = -b_i (exact). C_c is stored
+ * in Q15.16 (int32: |C_c| < 32768 nats).
  * Log-likelihoods are natural logarithms of the density of the
  * standardized features (they differ from the density of the raw features
  * by the constant sum of log scale_j), in Q47.16: an int64_t holding
@@ -60,7 +62,7 @@ extern "C" {
 #endif
 
 /** Format of mlq_gmm_q15; exported headers check it with #error. */
-#define MLQ_GMM_FORMAT 2
+#define MLQ_GMM_FORMAT 3
 
 /** mlq_gmm_q15.covariance */
 #define MLQ_GMM_DIAG 0
@@ -93,10 +95,9 @@ typedef struct mlq_gmm_q15 {
                                  one after another, row i holding i + 1 entries plus a zero
                                  when i + 1 is odd (so every row starts on a 32-bit word) */
     const uint8_t *exponent;  /* [G*K][d] e_i, 9..47: row i of factor is A_i = P_i R/32768 * 2^e_i */
-    const int32_t *offset32;  /* diag: [G*K][d] b_i = A_i m_i, |b_i| < 2^30; NULL for full */
-    const int64_t *offset64;  /* full: [G*K][d] o_i = r_i - A_i . m (r_i: rounding, see above);
-                                 NULL for diag */
-    const int64_t *constant;  /* [G*K] C_c, Q47.16 */
+    const int32_t *offset;    /* [G*K][d] diag: b_i = A_i m_i, |b_i| < 2^30;
+                                 full: o_i = -floor(2^(16 - e_i) A_i . m), Q16 (see above) */
+    const int32_t *constant;  /* [G*K] C_c, Q15.16 */
     int64_t threshold;        /* anomaly models: log-likelihood threshold, Q47.16 */
 } mlq_gmm_q15;
 
@@ -128,29 +129,30 @@ size_t mlq_gmm_work_size(const mlq_gmm_q15 *model);
  * The Mahalanobis sum of a component only grows row by row, so a component
  * is abandoned as soon as it falls below what can still matter: below the
  * best component or class so far (one component per class, clustering), or
- * more than 12 + (K - 1) ln 2 nats below the best class so far, or below
+ * more than (K - 1) (9 + ln 2 + 2^-16) nats below the best class so far, or below
  * the anomaly threshold by as much (mixtures). Such a component cannot
  * change the answer (see group log-likelihoods below), so predictions
  * equal those of evaluating everything, with less work.
  *
  * Scaling and overflow: each product A_ij q_j is exact in int32 (at most
- * 2^30); a full row's dot product and o_i are exact in int64 (at most
- * d 2^31); a diagonal term A_j q_j - b_j is exact in int32 (|b_j| < 2^30).
- * Each row gives u_i = y_i 2^16 (Q16): full rows floor((A_i . q + o_i) /
- * 2^(e_i - 16)), which rounds half up thanks to r_i; diagonal terms the
- * magnitude |A_j q_j - b_j| rounded half away from zero; rows with
- * e_i <= 16 are shifted left instead (exact); shifts above 31 act as 31.
- * |u_i| saturates at 2^31 (a row 32768 standard deviations away; the
- * log-likelihood then saturates towards larger values, never wraps), and
- * (u_i^2 + 2^16) >> 17, y_i^2 / 2 in Q16 (below 2^45), is summed in uint64
- * (below d 2^45). l_c = C_c - that sum is exact in int64.
+ * 2^30); a full row's dot product is exact in int64 (at most d 2^30); a
+ * diagonal term A_j q_j - b_j is exact in int32 (|b_j| < 2^30). Each row
+ * gives u_i = y_i 2^16 (Q16): full rows floor(A_i . q / 2^(e_i - 16)) + o_i
+ * or (A_i . q + o_i) 2^(16 - e_i) computed in int64 and saturated to int32
+ * once; diagonal terms the magnitude |A_j q_j - b_j| rounded half away from
+ * zero, or shifted left when e_j <= 16 (exact); shifts above 31 act as 31.
+ * |u_i| <= 2^31
+ * (saturated: a row 32768 standard deviations away; the log-likelihood then
+ * saturates towards larger values, never wraps), and (u_i^2 + 2^16) >> 17,
+ * y_i^2 / 2 in Q16 (below 2^45), is summed in uint64 (below d 2^45).
+ * l_c = C_c - that sum is exact in int64.
  * Group log-likelihood (K > 1): with M the largest l_c, acc = M, then
  * acc += s(acc - l_c) for every other component in order, s(t) =
- * ln(1 + e^-t) in Q16 by quadratic interpolation in a 50-entry table at
- * steps of 1/4 (within 1.03e-4 nats; 0 from t = 12 on): each term within
- * about 1e-4 nats besides the rounding of the coefficients. No exp, no log,
- * no float; on Cortex-M4/M7 two products per SMLALD give the same exact
- * sums as the portable path.
+ * ln(1 + e^-t) in Q16 by quadratic interpolation in a 38-entry table at
+ * steps of 1/4 (within 1.03e-4 nats), 0 from t = 9 on (s(9) = 1.23e-4):
+ * each term within 1.23e-4 nats besides the rounding of the coefficients.
+ * No exp, no log, no float; on Cortex-M4/M7 two products per SMLALD give the
+ * same exact sums as the portable path.
  */
 mlq_status mlq_gmm_predict_q15(const mlq_gmm_q15 *model, const mlq_q15_t *x,
                                uint16_t n_features, void *work, size_t work_size,
