@@ -132,13 +132,17 @@ cxx-headers:
 # a user meets it (sanitized binary; the out-of-memory case uses the plain
 # one, since ASan reserves address space); device rules on the objects;
 # headers as C++; the QEMU runner's own checks; then the device code on
-# emulated Cortex-M0/M3/M4F/M7 against `mlq predict --device`.
+# emulated Cortex-M0/M3/M4F/M7 against `mlq predict --device`, and the two
+# application examples (ECG anomaly detection, wrist exercise MLP on M0),
+# which fail when the firmware differs from the device code.
 check:
 	$(MAKE) BUILD=build/gcc-san CC=gcc SAN=1 unit
 	$(MAKE) BUILD=build/clang-san CC=clang SAN=1 unit
 	$(MAKE) all cross nm-check cxx-headers
 	MLQ=build/gcc-san/mlq MLQ_PLAIN=build/mlq bash tests/cli.sh
 	bash examples/firmware/selftest.sh
+	bash examples/gmm_anomaly.sh
+	bash examples/mlp_wrist.sh
 	bash tests/device.sh
 
 # The main job: k-means on a bundled dataset, exported, run on an emulated
@@ -146,6 +150,10 @@ check:
 # instructions per inference.
 demo: all
 	@bash examples/demo.sh
+	@echo
+	@bash examples/gmm_anomaly.sh
+	@echo
+	@bash examples/mlp_wrist.sh
 
 # Device benchmark in QEMU; writes bench/results.md.
 bench: all

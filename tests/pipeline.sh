@@ -51,7 +51,7 @@ dataset_classes() {
 algo_options() {
     case $1 in
         kmeans) echo "--k $(dataset_classes "$2")" ;;
-        gmm) echo "--per-class --components 2 --covariance full" ;;
+        gmm) echo "--per-class --components 2 --covariance full --reg-covar 1e-2" ;;
         gmm_nb) echo "--per-class --components 1 --covariance diag --reg-covar 1e-9" ;;
         tree) echo "--max-depth 10" ;;
         forest) echo "--trees 10 --max-depth 10 --max-features sqrt" ;;
