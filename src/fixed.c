@@ -344,3 +344,37 @@ int64_t mlq_dot_q15(const mlq_q15_t *a, const mlq_q15_t *b, uint32_t n)
 #endif
     return acc;
 }
+
+
+/*
+ * s(i / 4) in Q16, i = 0..37, rounded: round(65536 ln(1 + e^(-i/4))). The
+ * table is decreasing; s(0) = ln 2 is its largest value (MLQ_SOFTPLUS_MAX_Q16).
+ */
+static const uint16_t sp_tab[38] = {
+    45426, 37745, 31069, 25354, 20530, 16510, 13200, 10500, 8318, 6567, 5170, 4061, 3184, 2493,
+    1950, 1523, 1189, 928, 724, 565, 440, 343, 267, 208, 162, 126, 98, 77, 60, 47, 36, 28, 22,
+    17, 13, 10, 8, 6};
+
+/*
+ * s(t) for t >= 0 in Q16: quadratic (Newton forward) interpolation between
+ * three entries of sp_tab, theta the Q14 position within the step:
+ * s = f0 - (2 theta d1 + r d2 + 2^14) >> 15, d1 = f0 - f1, d2 = f0 - 2 f1 + f2,
+ * r = theta (2^14 - theta) >> 14, for t < 9. Within 1.23e-4 nats of ln(1 + e^-t);
+ * never above MLQ_SOFTPLUS_MAX_Q16. 2 theta d1 < 2^28 and |r d2| < 2^13: exact in int32,
+ * and the shifted value is positive.
+ */
+int32_t mlq_softplus_neg_q16(uint64_t t)
+{
+    uint32_t i, th;
+    int32_t f0, f1, f2, r;
+
+    if (t >= MLQ_SOFTPLUS_END_Q16)
+        return 0;
+    i = (uint32_t)t >> 14;
+    th = (uint32_t)t & 0x3FFFu;
+    f0 = sp_tab[i];
+    f1 = sp_tab[i + 1u];
+    f2 = sp_tab[i + 2u];
+    r = (int32_t)((th * (16384u - th)) >> 14);
+    return f0 - ((2 * (int32_t)th * (f0 - f1) + r * (f0 - 2 * f1 + f2) + 16384) >> 15);
+}

@@ -1,45 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 #include "mlq/gmm.h"
 
+#include "mlq/fixed.h"
+
 /* A pruned component's log-likelihood: below every real l_c (> -2^62 + 1). */
 #define LL_PRUNED (-((int64_t)1 << 62))
-
-/* s(t) = ln(1 + e^-t) is taken as 0 from t = 9 on (s(9) = 1.23e-4), Q16. */
-#define SP_END ((uint32_t)9 << 16)
-
-/*
- * s(i / 4) in Q16, i = 0..37, rounded: round(65536 ln(1 + e^(-i/4))). The
- * table is decreasing; s(0) = ln 2 is its largest value (SP_MAX).
- */
-static const uint16_t sp_tab[38] = {
-    45426, 37745, 31069, 25354, 20530, 16510, 13200, 10500, 8318, 6567, 5170, 4061, 3184, 2493,
-    1950, 1523, 1189, 928, 724, 565, 440, 343, 267, 208, 162, 126, 98, 77, 60, 47, 36, 28, 22,
-    17, 13, 10, 8, 6};
-#define SP_MAX 45426
-
-/*
- * s(t) for t >= 0 in Q16: quadratic (Newton forward) interpolation between
- * three entries of sp_tab, theta the Q14 position within the step:
- * s = f0 - (2 theta d1 + r d2 + 2^14) >> 15, d1 = f0 - f1, d2 = f0 - 2 f1 + f2,
- * r = theta (2^14 - theta) >> 14, for t < 9. Within 1.23e-4 nats of ln(1 + e^-t);
- * never above SP_MAX. 2 theta d1 < 2^28 and |r d2| < 2^13: exact in int32,
- * and the shifted value is positive.
- */
-static int32_t softplus_q16(uint64_t t)
-{
-    uint32_t i, th;
-    int32_t f0, f1, f2, r;
-
-    if (t >= SP_END)
-        return 0;
-    i = (uint32_t)t >> 14;
-    th = (uint32_t)t & 0x3FFFu;
-    f0 = sp_tab[i];
-    f1 = sp_tab[i + 1u];
-    f2 = sp_tab[i + 2u];
-    r = (int32_t)((th * (16384u - th)) >> 14);
-    return f0 - ((2 * (int32_t)th * (f0 - f1) + r * (f0 - 2 * f1 + f2) + 16384) >> 15);
-}
 
 /*
  * (u^2 + 2^16) >> 17 for |u| <= 2^31: y^2 / 2 in Q16 from y in Q16, below
@@ -264,8 +229,8 @@ static int64_t group_lse(const gmm_eval *ev, uint32_t g, int64_t floor)
         if (v > max) {
             max = v;
             arg = c;
-            if (max - (int64_t)SP_END > floor)
-                floor = max - (int64_t)SP_END;
+            if (max - (int64_t)MLQ_SOFTPLUS_END_Q16 > floor)
+                floor = max - (int64_t)MLQ_SOFTPLUS_END_Q16;
         }
     }
     acc = max;
@@ -273,7 +238,7 @@ static int64_t group_lse(const gmm_eval *ev, uint32_t g, int64_t floor)
         if (c != arg) {
             int64_t v = w != NULL ? w[c0 + c] : ev->ll(ev, c0 + c, floor);
 
-            acc += softplus_q16((uint64_t)(acc - v)); /* acc >= max >= v */
+            acc += mlq_softplus_neg_q16((uint64_t)(acc - v)); /* acc >= max >= v */
         }
     }
     return acc;
@@ -316,14 +281,14 @@ static mlq_status gmm_begin(const mlq_gmm_q15 *m, const mlq_q15_t *x, uint16_t n
  * Clustering ranks the components: below the best so far is pruned. Per
  * class (and anomaly): a class whose components all lie below B - margin
  * has a log-likelihood below B, since the fold adds at most K - 1 times
- * SP_MAX to its maximum; with one component per class, margin = 0.
+ * MLQ_SOFTPLUS_MAX_Q16 to its maximum; with one component per class, margin = 0.
  */
 static uint16_t gmm_predict(const gmm_eval *ev)
 {
     const mlq_gmm_q15 *m = ev->m;
     uint32_t k = m->n_components, n = m->n_groups, i, best_i = 0;
     gmm_ll_fn f = group_lse;
-    int64_t best, margin = (int64_t)(k - 1u) * ((int64_t)SP_END + SP_MAX + 1);
+    int64_t best, margin = (int64_t)(k - 1u) * ((int64_t)MLQ_SOFTPLUS_END_Q16 + MLQ_SOFTPLUS_MAX_Q16 + 1);
 
     if (m->task == MLQ_GMM_CLUSTER) {
         n = k;
@@ -354,7 +319,7 @@ static int64_t gmm_score(const gmm_eval *ev)
     for (g = 1; g < ev->m->n_groups; g++) {
         int64_t v = group_lse(ev, g, LL_PRUNED);
 
-        acc = v > acc ? v + softplus_q16((uint64_t)(v - acc)) : acc + softplus_q16((uint64_t)(acc - v));
+        acc = v > acc ? v + mlq_softplus_neg_q16((uint64_t)(v - acc)) : acc + mlq_softplus_neg_q16((uint64_t)(acc - v));
     }
     return acc;
 }

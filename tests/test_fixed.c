@@ -678,9 +678,35 @@ static void test_sqrt_q31_sweep(void **state)
     assert_int_equal(mlq_sqrt_q31(INT32_MAX), INT32_MAX);
 }
 
+/* Softplus over its whole input range: every Q16 argument up to t = 12
+ * (past the cutoff at 9), then huge arguments. */
+static void test_softplus_neg_q16_sweep(void **state)
+{
+    double worst = 0.0;
+    uint64_t t;
+
+    (void)state;
+    for (t = 0; t < ((uint64_t)12 << 16); t++) {
+        int32_t s = mlq_softplus_neg_q16(t);
+        double ref = log1p(exp(-(double)t / 65536.0)) * 65536.0;
+        double err = fabs((double)s - ref);
+
+        assert_true(s >= 0 && s <= MLQ_SOFTPLUS_MAX_Q16);
+        if (err > worst)
+            worst = err;
+    }
+    print_message("softplus: max error %.3f LSB of Q16\n", worst);
+    assert_true(worst <= 8.1);
+    assert_int_equal(mlq_softplus_neg_q16(0), MLQ_SOFTPLUS_MAX_Q16);
+    assert_int_equal(mlq_softplus_neg_q16(MLQ_SOFTPLUS_END_Q16), 0);
+    assert_int_equal(mlq_softplus_neg_q16(UINT64_MAX), 0);
+    assert_int_equal(mlq_softplus_neg_q16((uint64_t)1 << 40), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_softplus_neg_q16_sweep),
         cmocka_unit_test(test_sat_q15_edges_and_random),
         cmocka_unit_test(test_sat_q31_edges_and_random),
         cmocka_unit_test(test_round_shift_s32_edges_and_random),
