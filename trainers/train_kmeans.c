@@ -356,13 +356,8 @@ static int kmeans_train(mlq_model *m, const mlq_dataset *d, const double *z, boo
 static int kmeans_params_save(const mlq_model *m, cJSON *obj)
 {
     const kmeans_params *kp = m->params;
-    cJSON *c = mlq_json_matrix(kp->centroids, kp->k, m->n_features);
 
-    if (c == NULL || !cJSON_AddItemToObject(obj, "centroids", c)) {
-        cJSON_Delete(c);
-        return -1;
-    }
-    return 0;
+    return mlq_json_add(obj, "centroids", mlq_json_matrix(kp->centroids, kp->k, m->n_features));
 }
 
 static void kmeans_params_free(void *params)
