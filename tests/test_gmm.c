@@ -350,28 +350,7 @@ static void test_every_error_code_keeps_the_canary(void **state)
 
 static int train(mlq_dataset *d, const char *hyper, unsigned long seed, mlq_model *m, mlq_err *err)
 {
-    double *z = calloc(d->n_rows * d->n_features, sizeof *z);
-    int rc;
-
-    memset(m, 0, sizeof *m);
-    m->algo = &mlq_algo_gmm;
-    m->seed = seed;
-    m->source = strdup(d->path);
-    m->train_rows = d->n_rows;
-    m->n_features = d->n_features;
-    m->mean = calloc(d->n_features, sizeof(double));
-    m->scale = calloc(d->n_features, sizeof(double));
-    m->hyper = cJSON_Parse(hyper);
-    m->training = cJSON_CreateObject();
-    if (d->y != NULL) {
-        m->n_classes = d->n_classes;
-        m->class_names = mlq_strings_dup(d->class_names, d->n_classes);
-        m->label_name = strdup("label");
-    }
-    m->feature_names = mlq_strings_dup(d->feature_names, d->n_features);
-    rc = mlq_model_fit_scaling(m, d, z, NULL, err) < 0 ? -1 : m->algo->train(m, d, z, false, err);
-    free(z);
-    return rc;
+    return mlq_model_train(m, &mlq_algo_gmm, d, cJSON_Parse(hyper), seed, 0, NULL, err);
 }
 
 #define HYPER(extra) "{\"covariance\": \"diag\", " \

@@ -385,27 +385,10 @@ static char dir[] = "/tmp/mlq_test_mlp_XXXXXX";
 static int train_model(const mlq_dataset *d, const char *hyper_text, unsigned long seed,
                        mlq_model *m, mlq_err *err)
 {
-    double *z = calloc(d->n_rows * d->n_features, sizeof *z);
-    int rc;
+    cJSON *hyper = cJSON_Parse(hyper_text);
 
-    memset(m, 0, sizeof *m);
-    m->algo = &mlq_algo_mlp;
-    m->source = strdup(d->path);
-    m->train_rows = d->n_rows;
-    m->seed = seed;
-    m->n_features = d->n_features;
-    m->feature_names = mlq_strings_dup(d->feature_names, d->n_features);
-    m->label_name = strdup("label");
-    m->n_classes = d->n_classes;
-    m->class_names = mlq_strings_dup(d->class_names, d->n_classes);
-    m->mean = calloc(d->n_features, sizeof(double));
-    m->scale = calloc(d->n_features, sizeof(double));
-    m->hyper = cJSON_Parse(hyper_text);
-    m->training = cJSON_CreateObject();
-    assert_non_null(m->hyper);
-    rc = mlq_model_fit_scaling(m, d, z, NULL, err) < 0 ? -1 : m->algo->train(m, d, z, false, err);
-    free(z);
-    return rc;
+    assert_non_null(hyper);
+    return mlq_model_train(m, &mlq_algo_mlp, d, hyper, seed, 0, NULL, err);
 }
 
 #define HYPER(extra)                                                                           \

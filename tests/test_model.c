@@ -28,7 +28,6 @@ static int setup(void **state)
     mlq_dataset d = {0};
     mlq_model m = {0};
     mlq_err err = {{0}};
-    double *z;
 
     (void)state;
     if (mkdtemp(dir) == NULL)
@@ -36,28 +35,11 @@ static int setup(void **state)
     snprintf(good_path, sizeof good_path, "%s/good.json", dir);
     if (mlq_csv_read("data/iris.csv", NULL, MLQ_LABEL_OPTIONAL, NULL, 0, &d, &err) != 0)
         return -1;
-    m.algo = &mlq_algo_kmeans;
-    m.source = strdup("data/iris.csv");
-    m.train_rows = d.n_rows;
-    m.seed = 7;
-    m.n_features = d.n_features;
-    m.feature_names = calloc(d.n_features, sizeof(char *));
-    for (size_t j = 0; j < d.n_features; j++)
-        m.feature_names[j] = strdup(d.feature_names[j]);
-    m.label_name = strdup("label");
-    m.n_classes = d.n_classes;
-    m.class_names = calloc(d.n_classes, sizeof(char *));
-    for (size_t c = 0; c < d.n_classes; c++)
-        m.class_names[c] = strdup(d.class_names[c]);
-    m.mean = calloc(d.n_features, sizeof(double));
-    m.scale = calloc(d.n_features, sizeof(double));
-    z = calloc(d.n_rows * d.n_features, sizeof *z);
-    m.hyper = cJSON_Parse("{\"k\": 3, \"n-init\": 2, \"max-iter\": 100, \"tol\": 0.0001}");
-    m.training = cJSON_CreateObject();
-    if (mlq_model_fit_scaling(&m, &d, z, NULL, &err) < 0 ||
-        m.algo->train(&m, &d, z, false, &err) != 0 || mlq_model_save(good_path, &m, &err) != 0)
+    if (mlq_model_train(&m, &mlq_algo_kmeans, &d,
+                        cJSON_Parse("{\"k\": 3, \"n-init\": 2, \"max-iter\": 100, \"tol\": 0.0001}"),
+                        7, 0, NULL, &err) != 0 ||
+        mlq_model_save(good_path, &m, &err) != 0)
         return -1;
-    free(z);
     mlq_model_free(&m);
     mlq_dataset_free(&d);
     return 0;

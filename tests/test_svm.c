@@ -348,27 +348,10 @@ static void test_errors_leave_output_untouched(void **state)
 /* Fit scaling and train an SVM on rows idx[n] of d (all rows when idx is NULL). */
 static int train(const mlq_dataset *d, const char *hyper, mlq_model *m, mlq_err *err)
 {
-    double *z = calloc(d->n_rows * d->n_features, sizeof *z);
-    int rc;
+    cJSON *h = cJSON_Parse(hyper);
 
-    memset(m, 0, sizeof *m);
-    m->algo = &mlq_algo_svm;
-    m->seed = 1;
-    m->n_features = d->n_features;
-    m->n_classes = d->n_classes;
-    m->class_names = mlq_strings_dup(d->class_names, d->n_classes);
-    m->feature_names = mlq_strings_dup(d->feature_names, d->n_features);
-    m->source = mlq_strdup(d->path);
-    m->train_rows = d->n_rows;
-    m->label_name = mlq_strdup("label");
-    m->mean = calloc(d->n_features, sizeof(double));
-    m->scale = calloc(d->n_features, sizeof(double));
-    m->hyper = cJSON_Parse(hyper);
-    m->training = cJSON_CreateObject();
-    assert_non_null(m->hyper);
-    rc = mlq_model_fit_scaling(m, d, z, NULL, err) < 0 ? -1 : m->algo->train(m, d, z, false, err);
-    free(z);
-    return rc;
+    assert_non_null(h);
+    return mlq_model_train(m, &mlq_algo_svm, d, h, 1, 0, NULL, err);
 }
 
 #define HYPER(extra)                                                                           \

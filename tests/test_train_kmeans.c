@@ -23,28 +23,19 @@
 #include "metrics.h"
 #include "model.h"
 
+/* Feature names of the hand-made datasets below. */
+static char *blob_names[] = {"a", "b", "c", "d", "e"};
+static char *names2[] = {"a", "b"};
+
 /* Fit scaling and train k-means on d; returns the trainer's status. */
 static int train(const mlq_dataset *d, size_t k, size_t n_init, unsigned long seed, mlq_model *m,
                  mlq_err *err)
 {
     char hyper[160];
-    double *z = calloc(d->n_rows * d->n_features, sizeof *z);
-    int rc;
 
-    memset(m, 0, sizeof *m);
-    m->algo = &mlq_algo_kmeans;
-    m->seed = seed;
-    m->n_features = d->n_features;
-    m->mean = calloc(d->n_features, sizeof(double));
-    m->scale = calloc(d->n_features, sizeof(double));
     snprintf(hyper, sizeof hyper, "{\"k\": %zu, \"n-init\": %zu, \"max-iter\": 300, \"tol\": 1e-4}",
              k, n_init);
-    m->hyper = cJSON_Parse(hyper);
-    m->training = cJSON_CreateObject();
-    rc = mlq_model_fit_scaling(m, d, z, NULL, err) < 0 ? -1
-                                                       : m->algo->train(m, d, z, false, err);
-    free(z);
-    return rc;
+    return mlq_model_train(m, &mlq_algo_kmeans, d, cJSON_Parse(hyper), seed, 0, NULL, err);
 }
 
 static double inertia_of(const mlq_model *m)
@@ -101,6 +92,7 @@ static void test_separated_blobs_are_recovered(void **state)
     d.n_rows = N;
     d.n_features = P;
     d.path = "blobs";
+    d.feature_names = blob_names;
     d.x = calloc(N * P, sizeof(double));
     d.y = calloc(N, sizeof(int));
     for (i = 0; i < N; i++) {
@@ -150,6 +142,7 @@ static void test_more_clusters_than_distinct_rows_is_an_error(void **state)
     d.n_features = 2;
     d.x = x;
     d.path = "dup.csv";
+    d.feature_names = names2;
     assert_int_equal(train(&d, 3, 1, 1, &m, &err), -1);
     assert_string_equal(err.msg, "dup.csv: --k 3 is more than the 2 distinct rows: every cluster "
                                  "needs a row of its own");
@@ -173,6 +166,7 @@ static void test_constant_features(void **state)
     d.n_features = 2;
     d.x = x;
     d.path = "const.csv";
+    d.feature_names = names2;
     assert_int_equal(train(&d, 2, 2, 1, &m, &err), 0);
     assert_true(m.scale[1] == 1.0 && m.mean[1] == 5.0);
     kp = m.params;

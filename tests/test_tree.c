@@ -258,25 +258,7 @@ static void test_errors_leave_outputs_alone(void **state)
 static int train(const mlq_algo *algo, const mlq_dataset *d, const char *hyper, unsigned long seed,
                  mlq_model *m, mlq_err *err)
 {
-    double *z = calloc(d->n_rows * d->n_features, sizeof *z);
-    int rc;
-
-    memset(m, 0, sizeof *m);
-    m->algo = algo;
-    m->seed = seed;
-    m->source = strdup(d->path);
-    m->train_rows = d->n_rows;
-    m->n_features = d->n_features;
-    m->feature_names = mlq_strings_dup(d->feature_names, d->n_features);
-    m->class_names = mlq_strings_dup(d->class_names, d->n_classes);
-    m->n_classes = d->n_classes;
-    m->mean = calloc(d->n_features, sizeof(double));
-    m->scale = calloc(d->n_features, sizeof(double));
-    m->hyper = cJSON_Parse(hyper);
-    m->training = cJSON_CreateObject();
-    rc = mlq_model_fit_scaling(m, d, z, NULL, err) < 0 ? -1 : algo->train(m, d, z, false, err);
-    free(z);
-    return rc;
+    return mlq_model_train(m, algo, d, cJSON_Parse(hyper), seed, 0, NULL, err);
 }
 
 static const char *tree_hyper =

@@ -433,13 +433,14 @@ static int device_open(const mlq_model *m, const char *bits, const char *cmd, ml
 static int cmd_train(int argc, char **argv)
 {
     const char *data = NULL, *out = NULL, *label = NULL, *seed_text = NULL, *pos[1];
-    int quiet = 0, rc = EXIT_INPUT, constant;
+    int quiet = 0, rc = EXIT_INPUT, constant = 0;
     size_t n_pos, j;
+    unsigned long seed = 1;
     const mlq_algo *algo;
     mlq_dataset d = {0};
     mlq_model m = {0};
     mlq_err err = {{0}};
-    double *z = NULL;
+    cJSON *hyper;
     int *pred = NULL;
     unsigned char *is_const = NULL;
     const opt_slot slots[] = {{"data", 1, &data, NULL}, {"out", 1, &out, NULL},
@@ -453,63 +454,40 @@ static int cmd_train(int argc, char **argv)
         USAGE("train: unknown algorithm '%s' (see 'mlq help train')", argv[0]);
     if (algo->train == NULL)
         USAGE("train: algorithm '%s' is not available in this version of mlq", argv[0]);
-    m.algo = algo;
-    m.seed = 1;
-    m.hyper = cJSON_CreateObject();
-    m.training = cJSON_CreateObject();
-    if (m.hyper == NULL || m.training == NULL) {
-        mlq_model_free(&m);
+    hyper = cJSON_CreateObject();
+    if (hyper == NULL) {
         mlq_err_set(&err, NULL, 0, "out of memory");
         return fail(EXIT_INPUT, &err);
     }
-    if (parse_args(argc - 1, argv + 1, slots, sizeof slots / sizeof slots[0], algo, m.hyper, pos,
-                   0, &n_pos, "train", &err) != 0 ||
-        (seed_text != NULL && parse_seed(seed_text, &m.seed, &err) != 0)) {
-        mlq_model_free(&m);
+    if (parse_args(argc - 1, argv + 1, slots, sizeof slots / sizeof slots[0], algo, hyper, pos, 0,
+                   &n_pos, "train", &err) != 0 ||
+        (seed_text != NULL && parse_seed(seed_text, &seed, &err) != 0)) {
+        cJSON_Delete(hyper);
         return fail(EXIT_USAGE, &err);
     }
     if (data == NULL || out == NULL) {
-        mlq_model_free(&m);
+        cJSON_Delete(hyper);
         USAGE("train: --data and --out are required");
     }
     if (mlq_csv_read(data, label,
-                     algo->task(m.hyper) == MLQ_TASK_CLASSIFY ? MLQ_LABEL_REQUIRED : MLQ_LABEL_OPTIONAL,
-                     NULL, 0, &d, &err) != 0)
-        goto done;
-    if (d.n_features > 65535) {
-        mlq_err_set(&err, data, 1, "%zu features: the device format allows at most 65535",
-                    d.n_features);
+                     algo->task(hyper) == MLQ_TASK_CLASSIFY ? MLQ_LABEL_REQUIRED : MLQ_LABEL_OPTIONAL,
+                     NULL, 0, &d, &err) != 0) {
+        cJSON_Delete(hyper);
         goto done;
     }
-    m.source = mlq_strdup(data);
-    m.train_rows = d.n_rows;
-    m.n_features = d.n_features;
-    m.mean = mlq_calloc(d.n_features, sizeof *m.mean);
-    m.scale = mlq_calloc(d.n_features, sizeof *m.scale);
-    z = mlq_calloc(d.n_rows * d.n_features, sizeof *z);
+    is_const = mlq_calloc(d.n_features, 1);
     pred = mlq_calloc(d.n_rows, sizeof *pred);
-    if (m.source == NULL || m.mean == NULL || m.scale == NULL || z == NULL || pred == NULL ||
-        (m.feature_names = mlq_strings_dup(d.feature_names, d.n_features)) == NULL ||
-        (d.label_name != NULL && (m.label_name = mlq_strdup(d.label_name)) == NULL)) {
+    if (is_const == NULL || pred == NULL) {
+        cJSON_Delete(hyper);
         mlq_err_set(&err, data, 0, "out of memory (%zu rows x %zu features)", d.n_rows,
                     d.n_features);
         goto done;
     }
-    if (d.y != NULL) {
-        if ((m.class_names = mlq_strings_dup(d.class_names, d.n_classes)) == NULL) {
-            mlq_err_set(&err, data, 0, "out of memory");
-            goto done;
-        }
-        m.n_classes = d.n_classes;
-    }
-    is_const = mlq_calloc(d.n_features, 1);
-    if (is_const == NULL) {
-        mlq_err_set(&err, data, 0, "out of memory");
+    if (mlq_model_train(&m, algo, &d, hyper, seed, !quiet && isatty(STDERR_FILENO), is_const,
+                        &err) != 0)
         goto done;
-    }
-    constant = mlq_model_fit_scaling(&m, &d, z, is_const, &err);
-    if (constant < 0)
-        goto done;
+    for (j = 0; j < d.n_features; j++)
+        constant += is_const[j];
     if (constant > 0 && !quiet) {
         fprintf(stderr, "mlq: note: %s: %d constant feature%s (", data, constant,
                 constant > 1 ? "s" : "");
@@ -518,8 +496,6 @@ static int cmd_train(int argc, char **argv)
                 fprintf(stderr, "%s%s", m.feature_names[j], --constant > 0 ? ", " : "");
         fputs(") standardize to 0 and take no part\n", stderr);
     }
-    if (algo->train(&m, &d, z, !quiet && isatty(STDERR_FILENO), &err) != 0)
-        goto done;
     if (d.y != NULL) {
         if (predict_host(&m, &d, pred) != 0) {
             mlq_err_set(&err, data, 0, "out of memory");
@@ -538,7 +514,6 @@ static int cmd_train(int argc, char **argv)
 done:
     if (rc != EXIT_OK)
         fail(rc, &err);
-    free(z);
     free(pred);
     free(is_const);
     mlq_dataset_free(&d);

@@ -22,6 +22,42 @@ void mlq_model_standardize(const mlq_model *m, const double *x, double *z)
         z[j] = (x[j] - m->mean[j]) / m->scale[j];
 }
 
+int mlq_model_train(mlq_model *m, const mlq_algo *algo, const mlq_dataset *d, cJSON *hyper,
+                    unsigned long seed, int progress, unsigned char *is_constant, mlq_err *err)
+{
+    double *z = NULL;
+    int rc = -1;
+
+    memset(m, 0, sizeof *m);
+    m->algo = algo;
+    m->seed = seed;
+    m->hyper = hyper;
+    if (d->n_features > 65535)
+        return mlq_err_set(err, d->path, 1, "%zu features: the device format allows at most 65535",
+                           d->n_features);
+    m->training = cJSON_CreateObject();
+    m->source = mlq_strdup(d->path);
+    m->train_rows = d->n_rows;
+    m->n_features = d->n_features;
+    m->mean = mlq_calloc(d->n_features, sizeof *m->mean);
+    m->scale = mlq_calloc(d->n_features, sizeof *m->scale);
+    m->feature_names = mlq_strings_dup(d->feature_names, d->n_features);
+    if (d->y != NULL) {
+        m->class_names = mlq_strings_dup(d->class_names, d->n_classes);
+        m->n_classes = m->class_names != NULL ? d->n_classes : 0;
+    }
+    z = mlq_calloc(d->n_rows * d->n_features, sizeof *z);
+    if (m->training == NULL || m->source == NULL || m->mean == NULL || m->scale == NULL ||
+        m->feature_names == NULL || (d->y != NULL && m->class_names == NULL) || z == NULL ||
+        (d->label_name != NULL && (m->label_name = mlq_strdup(d->label_name)) == NULL))
+        mlq_err_set(err, d->path, 0, "out of memory (%zu rows x %zu features)", d->n_rows,
+                    d->n_features);
+    else if (mlq_model_fit_scaling(m, d, z, is_constant, err) >= 0)
+        rc = algo->train(m, d, z, progress != 0, err);
+    free(z);
+    return rc;
+}
+
 int mlq_model_fit_scaling(mlq_model *m, const mlq_dataset *d, double *z, unsigned char *is_constant,
                           mlq_err *err)
 {

@@ -72,6 +72,19 @@ struct mlq_dataset;
 int mlq_model_fit_scaling(mlq_model *m, const struct mlq_dataset *d, double *z,
                           unsigned char *is_constant, mlq_err *err);
 
+/**
+ * Train a model of `algo` on d, as `mlq train` does: fill m's common fields
+ * from d (source, rows, feature names, label name and classes when d has
+ * labels), take over `hyper` (the parsed hyperparameters; freed with m even
+ * on failure), fit the scaling, and run the algorithm's trainer. When
+ * is_constant is not NULL it receives 1/0 per feature (see
+ * mlq_model_fit_scaling). 0, or -1 with err; either way m needs
+ * mlq_model_free.
+ */
+int mlq_model_train(mlq_model *m, const struct mlq_algo *algo, const struct mlq_dataset *d,
+                    struct cJSON *hyper, unsigned long seed, int progress,
+                    unsigned char *is_constant, mlq_err *err);
+
 /** Standardize a raw row: z_j = (x_j - mean_j) / scale_j. */
 void mlq_model_standardize(const mlq_model *m, const double *x, double *z);
 
