@@ -61,7 +61,23 @@ trap 'rm -f "$tmp"' EXIT
     echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 } >"$tmp"
 
+# seed_mean DATASET ALGO: mean host test accuracy of ALGO trained with seeds 0..9
+seed_mean() {
+    local ds=$1 algo=$2 seed acc sum=0 opts
+    opts=$(algo_options "$algo" "$ds")
+    for seed in 0 1 2 3 4 5 6 7 8 9; do
+        # shellcheck disable=SC2086
+        "$MLQ" train "${algo%%_*}" --data "$P_TRAIN" --out "$P_DIR/seeded.json" --seed "$seed" --quiet $opts
+        acc=$(json_num host_accuracy "$("$MLQ" compare "$P_DIR/seeded.json" "$P_TEST" --json)")
+        sum=$(awk -v s="$sum" -v a="$acc" 'BEGIN { print s + a }')
+    done
+    rm -f "$P_DIR/seeded.json"
+    awk -v s="$sum" 'BEGIN { printf "%.6f", s / 10 }'
+}
+
 perf=""
+seeded=""
+refrows=""
 for algo in $ALGOS; do
     for ds in $PIPELINE_DATASETS; do
         pipeline_prepare "$ds" "$algo"
@@ -73,6 +89,14 @@ for algo in $ALGOS; do
         # A variant ALGO_X shares bench/ref_ALGO.py, which reads its options from the environment.
         if [ -f "$ROOT/bench/ref_${algo%%_*}.py" ] && "$PY" -c 'import sklearn' 2>/dev/null; then
             ref=$(pct "$(MLQ_ALGO_OPTIONS=$(algo_options "$algo" "$ds") "$PY" "$ROOT/bench/ref_${algo%%_*}.py" "$P_TRAIN" "$P_TEST" 2>/dev/null)")
+        fi
+        # Models whose training draws random numbers (bench_seeded_ALGO in
+        # bench/algos): the host accuracy averaged over seeds 0..9, as the
+        # scikit-learn reference averages over random_state 0..9.
+        if declare -F "bench_seeded_$algo" >/dev/null; then
+            mean=$(seed_mean "$ds" "$algo")
+            seeded="$seeded| $algo | $ds | $(pct "$mean") | $ref | $(awk -v a="$mean" -v r="${ref%\%}" 'BEGIN { d = sprintf("%+.2f", 100 * a - r); if (d == "-0.00") d = "+0.00"; print d }') |
+"
         fi
         sd=-
         [ -z "$(json_num median_score_diff "$cmp_json")" ] ||
@@ -96,6 +120,11 @@ for algo in $ALGOS; do
                 i16=$(field insn_per_inference "$("$RUN" bench --board "$b" --header "$P_HEADER" \
                     --name "$P_NAME" --input "$P_DIR/bench_i16.rows")")
             fi
+            # A float reference firmware of the same model (bench_ref_ALGO in bench/algos).
+            if declare -F "bench_ref_$algo" >/dev/null; then
+                refrows="$refrows$("bench_ref_$algo" "$ds" "$b" "$(field insn_per_inference "$line")" "$(field flash_bytes "$line")")
+"
+            fi
             target=-
             if declare -F "bench_target_$algo" >/dev/null; then
                 target=$("bench_target_$algo" "$ds" "$b" "$k" "$d")
@@ -106,6 +135,18 @@ for algo in $ALGOS; do
     done
 done
 
+if [ -n "$seeded" ]; then
+    {
+        echo
+        echo "Models that draw random numbers in training (feature order, bootstrap samples) depend on"
+        echo "the seed; their host accuracy averaged over seeds 0..9 against scikit-learn's over"
+        echo "random_state 0..9, same split, same hyperparameters:"
+        echo
+        echo "| model | dataset | mlq host, mean of 10 seeds | scikit-learn, mean of 10 seeds | difference (points) |"
+        echo "| --- | --- | ---: | ---: | ---: |"
+        printf '%s' "$seeded"
+    } >>"$tmp"
+fi
 {
     echo
     echo "## Cost on the device (QEMU)"
@@ -120,6 +161,19 @@ done
     echo "| model | dataset | K x D | board | instructions, float entry | target | instructions, q15 entry | instructions, int16 entry | empty loop / call | flash bytes, float entry | flash bytes, q15 entry | RAM bytes | stack bytes, float entry | stack bytes, q15 entry |"
     echo "| --- | --- | --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     printf '%s' "$perf"
+    if [ -n "$refrows" ]; then
+        echo
+        echo "### Float reference firmware"
+        echo
+        echo "The same trained models predicted in single-precision float by plain C loops (each kernel"
+        echo "value computed once and shared by the pairs; newlib's expf; on Cortex-M0 the compiler's"
+        echo "soft-float library), timed the same way, float entry against float entry. Agreement is with"
+        echo "\`mlq predict\` (host, double) on the test rows."
+        echo
+        echo "| model | dataset | board | instructions, float reference | instructions, mlq | reference / mlq | flash bytes, float reference | flash bytes, mlq | agreement |"
+        echo "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+        printf '%s' "$refrows"
+    fi
     echo
     echo "## Stack frames of the device library (arm-none-eabi-gcc -O2 -fstack-usage)"
     echo

@@ -52,19 +52,20 @@ MLQ_INLINE uint32_t descend_q15(const mlq_tree_node_q15 *n, const mlq_q15_t *x)
 
 /* Leaf id reached from node n of a float tree, or UINT32_MAX when a
  * feature on the path is NaN. The left child is the next node unless meta
- * names a leaf; right links count bytes (mlq/tree.h). */
+ * names a leaf; right links count bytes (mlq/tree.h). A float is NaN when
+ * its bits without the sign exceed those of infinity: (b << 1) above
+ * F32_INF_BITS << 1, one comparison with a shifted operand. */
 MLQ_INLINE uint32_t descend_f32(const mlq_tree_node_f32 *n, const float *x, uint32_t fbits)
 {
-    uint32_t fmask = (1u << fbits) - 1u;
+    uint32_t fmask = 0xffffu >> (16u - fbits);
 
     for (;;) {
         uint32_t meta = n->meta;
         uint32_t b = BITS_OF(x, meta & fmask);
-        int32_t key = (int32_t)(b ^ ((uint32_t)((int32_t)b >> 31) >> 1));
 
         if ((b << 1) > (F32_INF_BITS << 1))
             return UINT32_MAX;
-        if (key <= n->key) {
+        if ((int32_t)(b ^ ((uint32_t)((int32_t)b >> 31) >> 1)) <= n->key) {
             uint32_t lcode = meta >> fbits;
 
             if (lcode != 0)
@@ -80,15 +81,14 @@ MLQ_INLINE uint32_t descend_f32(const mlq_tree_node_f32 *n, const float *x, uint
     }
 }
 
-/* votes = the first tree's leaf distribution if `leaf` is pure
- * (MLQ_TREE_LEAF_SCALE on that class), else 0 (the caller then adds the
- * first tree's row by descending it again). */
-static void clear_votes(uint32_t *votes, uint32_t pure, uint32_t n_classes)
+/* votes = 0, through a volatile pointer so that the compiler does not turn
+ * the loop into a call of memset (freestanding: no libc). */
+static void clear_votes(uint32_t *votes, uint32_t n_classes)
 {
-    uint32_t c;
+    volatile uint32_t *v = votes;
 
-    for (c = 0; c < n_classes; c++)
-        votes[c] = c == pure ? MLQ_TREE_LEAF_SCALE : 0u;
+    while (n_classes-- > 0)
+        v[n_classes] = 0;
 }
 
 /* votes += the leaf's class distribution. */
@@ -155,7 +155,7 @@ mlq_status mlq_forest_predict_q15(const mlq_tree_q15 *model, const mlq_q15_t *x,
     const mlq_tree_node_q15 *nodes;
     const uint32_t *root, *end;
     const uint8_t *dist;
-    uint32_t k, leaf;
+    uint32_t k;
 
     MLQ_ASSERT(model != NULL && x != NULL && votes != NULL && cls != NULL);
     if (n_features != model->n_features)
@@ -169,9 +169,7 @@ mlq_status mlq_forest_predict_q15(const mlq_tree_q15 *model, const mlq_q15_t *x,
     dist = model->dist;
     root = model->roots;
     end = root + model->n_trees;
-    leaf = descend_q15(nodes + *root, x);
-    clear_votes(votes, leaf, k);
-    root += leaf < k;
+    clear_votes(votes, k);
     while (root != end)
         add_leaf(votes, descend_q15(nodes + *root++, x), k, dist);
     *cls = argmax(votes, k);
@@ -199,11 +197,7 @@ mlq_status mlq_forest_predict_f32(const mlq_tree_f32 *model, const float *x, uin
     dist = model->dist;
     root = model->roots;
     end = root + model->n_trees;
-    leaf = descend_f32(nodes + *root, x, fbits);
-    if (leaf == UINT32_MAX)
-        return MLQ_ERR_INPUT;
-    clear_votes(votes, leaf, k);
-    root += leaf < k;
+    clear_votes(votes, k);
     while (root != end) {
         leaf = descend_f32(nodes + *root++, x, fbits);
         if (leaf == UINT32_MAX)

@@ -21,7 +21,10 @@
  * rows, and each split partitions every feature's order stably, so a node
  * costs O(rows x features) and no node sorts again. Impurities are updated
  * in O(1) per row (running sums of squared or x log x class weights).
- * Growth uses an explicit stack (preorder, left subtree first).
+ * Growth uses an explicit stack (preorder, left subtree first). Every
+ * split visits the features in a random order (the seed's), keeping the
+ * first best: ties between features are broken at random, as the common
+ * reference does.
  *
  * Forests: each tree draws a bootstrap sample (n rows with replacement; a
  * row drawn c times weighs c) and examines --max-features features per
@@ -421,11 +424,14 @@ static int grow(tree_ws *w, gsl_rng *rng, size_t n_act, double steps, tree_one *
         memset(t->value + id * k, 0, k * sizeof *t->value);
         if (present > 1 && fr.depth < w->max_depth && n_rows >= w->min_split &&
             n_rows >= 2 * w->min_leaf) {
-            /* Features in order, or a random permutation when sampling. */
+            /* Features in a random order (seeded), as the reference does:
+             * the first of equally good splits wins, so ties between
+             * features are broken at random rather than always towards
+             * the lowest index; with --max-features the order also
+             * decides which features are examined. */
             for (i = 0; i < w->p; i++)
                 w->feat[i] = i;
-            if (w->max_features < w->p)
-                gsl_ran_shuffle(rng, w->feat, w->p, sizeof *w->feat);
+            gsl_ran_shuffle(rng, w->feat, w->p, sizeof *w->feat);
             for (q = 0; q < w->p; q++) {
                 size_t f = w->feat[q];
                 const uint32_t *o = w->idx + f * w->n;

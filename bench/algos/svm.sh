@@ -30,3 +30,20 @@ bench_target_svm_linear() { # DATASET BOARD K D
         *) echo "-" ;;
     esac
 }
+
+# bench_ref_svm DATASET BOARD MLQ_INSN MLQ_FLASH: one row of the float
+# reference firmware (bench/svm_float_header.py) of the model just trained.
+bench_ref_svm() {
+    local name=${P_NAME}_f32 hdr line ref agree
+    hdr=$P_DIR/$name.h
+    "$PY" "$ROOT/bench/svm_float_header.py" "$P_MODEL" "$name" >"$hdr" || return 1
+    line=$("$RUN" bench --board "$2" --header "$hdr" --name "$name" --input "$P_ROWS") || return 1
+    ref=$(field insn_per_inference "$line")
+    "$RUN" predict --board host --header "$hdr" --name "$name" --input "$P_ROWS" >"$P_DIR/$name.txt"
+    "$MLQ" predict "$P_MODEL" "$P_TEST" >"$P_DIR/$name.host.txt"
+    agree=$(paste -d ' ' "$P_DIR/$name.txt" "$P_DIR/$name.host.txt" | awk '$1 == $2 { a++ } END { printf "%.2f%%", 100 * a / NR }')
+    printf '| %s | %s | Cortex-%s | %s | %s | %s | %s | %s | %s |' "$algo" "$1" "$2" "$ref" "$3" \
+        "$(awk -v r="$ref" -v m="$3" 'BEGIN { printf "%.1fx", r / m }')" "$(field flash_bytes "$line")" "$4" "$agree"
+}
+bench_ref_svm_poly() { bench_ref_svm "$@"; }
+bench_ref_svm_linear() { bench_ref_svm "$@"; }
