@@ -63,11 +63,9 @@ trap 'rm -f "$tmp"' EXIT
 
 # seed_mean DATASET ALGO: mean host test accuracy of ALGO trained with seeds 0..9
 seed_mean() {
-    local ds=$1 algo=$2 seed acc sum=0 opts
-    opts=$(algo_options "$algo" "$ds")
+    local ds=$1 algo=$2 seed acc sum=0
     for seed in 0 1 2 3 4 5 6 7 8 9; do
-        # shellcheck disable=SC2086
-        "$MLQ" train "${algo%%_*}" --data "$P_TRAIN" --out "$P_DIR/seeded.json" --seed "$seed" --quiet $opts
+        pipeline_train "$ds" "$algo" "$seed" "$P_DIR/seeded.json"
         acc=$(json_num host_accuracy "$("$MLQ" compare "$P_DIR/seeded.json" "$P_TEST" --json)")
         sum=$(awk -v s="$sum" -v a="$acc" 'BEGIN { print s + a }')
     done

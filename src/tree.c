@@ -54,7 +54,7 @@ MLQ_INLINE uint32_t descend_q15(const mlq_tree_node_q15 *n, const mlq_q15_t *x)
  * feature on the path is NaN. The left child is the next node unless meta
  * names a leaf; right links count bytes (mlq/tree.h). A float is NaN when
  * its bits without the sign exceed those of infinity: (b << 1) above
- * F32_INF_BITS << 1, one comparison with a shifted operand. */
+ * F32_INF_BITS << 1. */
 MLQ_INLINE uint32_t descend_f32(const mlq_tree_node_f32 *n, const float *x, uint32_t fbits)
 {
     uint32_t fmask = 0xffffu >> (16u - fbits);

@@ -65,11 +65,19 @@ algo_options() {
     esac
 }
 
+# pipeline_train DATASET ALGO SEED OUT: train ALGO (a variant ALGO_X trains
+# ALGO with the variant's options) on the dataset's training part.
+pipeline_train() {
+    local opts
+    opts=$(algo_options "$2" "$1") || return 1
+    # shellcheck disable=SC2086
+    "$MLQ" train "${2%%_*}" --data "$WORK/$1/train.csv" --out "$4" --seed "$3" --quiet $opts
+}
+
 # pipeline_prepare DATASET ALGO: split (once per dataset), train, export, and
 # write the float rows file of the test part. Quiet unless something fails.
 pipeline_prepare() {
-    local ds=$1 algo=$2 opts
-    opts=$(algo_options "$algo" "$ds") || return 1
+    local ds=$1 algo=$2
     P_DIR=$WORK/$ds
     P_NAME=${ds}_${algo}
     P_TRAIN=$P_DIR/train.csv
@@ -82,8 +90,7 @@ pipeline_prepare() {
         "$MLQ" split "$ROOT/data/$ds.csv" --train "$P_TRAIN" --test "$P_TEST" --test-size 0.3 \
             --seed 1 2>/dev/null || return 1
     fi
-    # shellcheck disable=SC2086
-    "$MLQ" train "${algo%%_*}" --data "$P_TRAIN" --out "$P_MODEL" --seed 1 --quiet $opts || return 1
+    pipeline_train "$ds" "$algo" 1 "$P_MODEL" || return 1
     "$MLQ" export "$P_MODEL" --name "$P_NAME" --out "$P_HEADER" 2>/dev/null || return 1
     "$RUN" rows csv "$P_TEST" --out "$P_ROWS" || return 1
 }
