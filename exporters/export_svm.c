@@ -13,10 +13,11 @@
  *    normalization and one 32 x 32 multiply whose constants are chosen here
  *    from gamma and R.
  *  - Poly: the base gamma z.s + coef0 gets the format that holds twice its
- *    largest magnitude on the training rows (recorded by the trainer), and
- *    each power its own int32 format with the same headroom (2^k for the
- *    k-th power); kernel values stay 32-bit, since a few training rows far
- *    out can make the largest value many orders above the typical one.
+ *    largest magnitude on the training rows (recorded by the trainer),
+ *    where the device clamps it, and each power its own int32 format
+ *    with the same headroom (2^k for the k-th power); kernel values stay
+ *    32-bit, since a few training rows far out can make the largest value
+ *    many orders above the typical one.
  *  - Intercepts: int64 in the units of each pair's sum.
  *  - Linear: the support vectors are folded into one weight vector per
  *    pair, w = sum coef * s (in input steps), each pair with the
@@ -139,46 +140,68 @@ static void rbf_constants(svm_device *kd, double gamma, double steps, size_t *cl
     kd->kernel_frac = 15;
 }
 
-/* Polynomial constants: k_pre, k_mul, k_shift, k_add, pow_shift, kernel_frac. */
-static int poly_constants(svm_device *kd, const svm_params *sp, double steps, size_t *clipped)
+/*
+ * Polynomial constants: k_pre, k_mul, k_shift, k_add, k_limit, pow_shift,
+ * kernel_frac (the device's rules are in mlq/svm.h). t = gamma z.s + coef0
+ * is bounded by tm, twice its largest value on the training rows; t is
+ * kept in Q(ft) with tm * 2^ft <= 2^30, and power k in Q(30 - ceil(k
+ * log2 tm)), so that every power of a clamped t is within 2^30.
+ */
+static int poly_constants(svm_device *kd, const svm_params *sp, double steps, uint16_t n_features,
+                          size_t *clipped)
 {
     double steps2 = steps * steps, tm = 2.0 * fmax(sp->t_max, fabs(sp->coef0)), lt, dot_lim, g,
            v = 0;
-    int c1, ft, fk, fprev, k, s, pre;
+    int ft, fk, fprev, k, s, pre, pre_min;
 
     if (tm < ldexp(1.0, -20))
         tm = ldexp(1.0, -20);
     lt = log2(tm);
-    c1 = (int)ceil(lt);
-    ft = 30 - c1;
+    ft = 30 - (int)ceil(lt);
+    /* a = x.s >> pre: the training range's dots use 31 bits, and no dot of
+     * any input can overflow int32 (n_features < 2^(pre + 1)). */
     dot_lim = (tm + fabs(sp->coef0)) * steps2 / sp->gamma;
     if (dot_lim > ldexp(1.0, 47)) /* beyond 65535 * 2^30, the largest |x . s| */
         dot_lim = ldexp(1.0, 47);
     pre = bit_length((uint64_t)ceil(dot_lim)) - 31;
-    if (pre < 0)
-        pre = 0;
-    g = sp->gamma / steps2 * ldexp(1.0, pre + ft);
-    for (s = 62; s >= 0; s--) {
-        v = floor(ldexp(g, s) + 0.5);
-        if (v <= 2147483647.0)
+    pre_min = bit_length(n_features); /* n < 2^pre_min, so n < 2^(pre + 1) too */
+    if (pre < pre_min)
+        pre = pre_min;
+    /* t = a * k_mul / 2^k_shift with k_mul < 2^31 and k_shift >= 32 (t is
+     * then the high word of the product): the gain a -> t must be below
+     * 1/2. Where it is not, t gets fewer fraction bits: a has no more to
+     * give, and the powers keep their formats. */
+    for (;;) {
+        g = sp->gamma / steps2 * ldexp(1.0, pre + ft);
+        if (floor(ldexp(g, 32) + 0.5) <= 2147483647.0)
             break;
+        ft--;
     }
-    if (s < 0) {
-        s = 0;
-        v = 2147483647.0;
+    for (s = 63; s > 32; s--)
+        if (floor(ldexp(g, s) + 0.5) <= 2147483647.0)
+            break;
+    v = floor(ldexp(g, s) + 0.5);
+    if (v < 1.0) /* gamma too small for the input range: t is coef0 alone */
         ++*clipped;
-    }
     kd->m.k_pre = (int8_t)pre;
     kd->m.k_mul = (uint32_t)v;
     kd->m.k_shift = (uint8_t)s;
-    kd->m.k_add = (int32_t)mlq_quantize(ldexp(sp->coef0, ft), INT32_MIN, INT32_MAX, clipped);
+    kd->m.k_add = (int32_t)floor(ldexp(sp->coef0, ft) + 0.5); /* |coef0| <= tm / 2: below 2^29 */
+    kd->m.k_limit = (int64_t)floor(ldexp(tm, ft));                /* 1 .. 2^30 */
     kd->m.degree = (uint8_t)sp->degree;
     if (sp->degree > 1 && (kd->pow_shift = mlq_calloc((size_t)sp->degree - 1, 1)) == NULL)
         return -1;
     fprev = ft;
     for (k = 2; k <= sp->degree; k++) {
+        int sh;
+
         fk = 30 - (int)ceil(k * lt);
-        kd->pow_shift[k - 2] = (uint8_t)(fprev + ft - fk);
+        sh = fprev + ft - fk; /* 29 or 30, less the fraction bits t gave up */
+        if (sh < 1) { /* only for dots far below their format: reported */
+            sh = 1;
+            ++*clipped;
+        }
+        kd->pow_shift[k - 2] = (uint8_t)sh;
         fprev = fk;
     }
     kd->kernel_frac = fprev;
@@ -296,7 +319,7 @@ int mlq_svm_device_build(mlq_device *dev, mlq_err *err)
             }
             rbf_constants(kd, sp->gamma, steps, &dev->clipped);
             dev->flash_bytes += nsv * sizeof(int64_t);
-        } else if (poly_constants(kd, sp, steps, &dev->clipped) != 0) {
+        } else if (poly_constants(kd, sp, steps, (uint16_t)p, &dev->clipped) != 0) {
             goto oom;
         }
         for (q = 0; q < np; q++) {

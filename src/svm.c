@@ -71,9 +71,19 @@ static mlq_status check(const mlq_svm_q15 *m, uint16_t n_features, const void *w
             return MLQ_ERR_MODEL;
         if (m->kernel == MLQ_SVM_RBF && m->sv_norm == NULL)
             return MLQ_ERR_MODEL;
-        if (m->kernel == MLQ_SVM_POLY &&
-            (m->degree < 1 || m->degree > 15 || (m->degree > 1 && m->pow_shift == NULL)))
-            return MLQ_ERR_MODEL;
+        if (m->kernel == MLQ_SVM_POLY) {
+            /* Ranges as unsigned differences: one compare each. */
+            if ((unsigned)(m->degree - 1) > 14u || (m->degree > 1 && m->pow_shift == NULL) ||
+                m->k_mul > (uint32_t)INT32_MAX || (unsigned)(m->k_pre - 1) > 30u ||
+                ((unsigned)n_features >> (unsigned)m->k_pre) > 1u ||
+                (unsigned)(m->k_shift - 32) > 31u ||
+                (uint32_t)m->k_add + 0x3FFFFFFFu > 0x7FFFFFFEu ||
+                (uint64_t)m->k_limit - 1u >= (uint64_t)1 << 30)
+                return MLQ_ERR_MODEL;
+            for (c = 0; c + 1u < m->degree; c++)
+                if ((unsigned)(m->pow_shift[c] - 1) > 30u)
+                    return MLQ_ERR_MODEL;
+        }
         for (c = 0; c < m->n_classes; c++)
             if (m->sv_start[c] > m->sv_start[c + 1])
                 return MLQ_ERR_MODEL;
@@ -90,34 +100,52 @@ size_t mlq_svm_work_size(const mlq_svm_q15 *model)
 }
 
 /*
- * x . s for the RBF loop: on DSP cores with word-aligned x and short rows,
- * inline (one SMLALD per two features, no call); otherwise mlq_dot_q15.
- * The same exact integer either way.
+ * x . s for the kernel loops: on DSP cores with word-aligned x and short rows
+ * (2 to 7 features), inline (one SMLALD per two features, no call);
+ * otherwise mlq_dot_q15. The same exact integer either way. The kernel
+ * loops have one loop per path, so that each keeps its sums and constants
+ * in registers.
  */
 #if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
 typedef uint32_t word_alias __attribute__((may_alias));
 #define SMLALD(acc, a, b) __asm__("smlald %Q0, %R0, %1, %2" : "+r"(acc) : "r"(a), "r"(b))
 #endif
 
-static inline int64_t rbf_dot(const mlq_q15_t *x, const mlq_q15_t *sv, uint32_t n, int fast)
+/* Short rows (2 to 7 features) of a word-aligned x take short_dot. */
+static inline int short_rows(const mlq_q15_t *x, const mlq_q15_t *sv, uint32_t n)
+{
+    return n - 2u < 6u && (((uintptr_t)x | (uintptr_t)sv) & 3u) == 0;
+}
+
+static inline int64_t short_dot(const mlq_q15_t *x, const mlq_q15_t *sv, uint32_t n)
 {
 #if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
-    if (fast) {
-        const word_alias *xw = (const word_alias *)(const void *)x;
-        const word_alias *sw = (const word_alias *)(const void *)sv;
-        int64_t acc = 0;
-        uint32_t w;
+    const word_alias *xw = (const word_alias *)(const void *)x;
+    const word_alias *sw = (const word_alias *)(const void *)sv;
+    int64_t acc = 0;
+    uint32_t w = 0;
 
-        for (w = 0; w < n >> 1; w++)
-            SMLALD(acc, xw[w], sw[w]);
-        if (n & 1u)
-            acc += (int32_t)x[n - 1u] * sv[n - 1u];
-        return acc;
-    }
+    do /* n >= 2: at least one word */
+        SMLALD(acc, xw[w], sw[w]);
+    while (++w < n >> 1);
+    if (n & 1u)
+        acc += (int32_t)x[n - 1u] * sv[n - 1u];
+    return acc;
 #else
-    (void)fast;
-#endif
     return mlq_dot_q15(x, sv, n);
+#endif
+}
+
+/* RBF kernel value of one support vector from |x - s|^2 (Q2.30). */
+static inline mlq_q15_t rbf_k(int64_t d2, int64_t limit, int pre, uint32_t mul, unsigned shift)
+{
+    uint32_t a;
+
+    if (d2 >= limit)
+        return 0;
+    /* 0 <= d2 < k_limit: the exporter made the normalized value fit 32 bits. */
+    a = pre >= 0 ? shr64_u32((uint64_t)d2, (unsigned)pre) : (uint32_t)d2 << (unsigned)-pre;
+    return exp2_q15((uint32_t)(((uint64_t)a * mul) >> 32) >> shift);
 }
 
 /* RBF kernel values of x against every support vector, Q1.15, into k[n_sv]:
@@ -130,46 +158,90 @@ static void rbf_values(const mlq_svm_q15 *m, const mlq_q15_t *x, mlq_q15_t *k)
     int64_t xx = mlq_dot_q15(x, x, n), limit = m->k_limit;
     int pre = m->k_pre;
     unsigned shift = m->k_shift;
-    /* Rows are even and the exporter aligns them: x decides. Long rows go
-     * to the load-multiple loop of mlq_dot_q15. */
-    int fast = n < 8u && (((uintptr_t)x | (uintptr_t)sv) & 3u) == 0;
 
-    /* |x - s|^2 = |x|^2 + |s|^2 - 2 x.s, exact; |x|^2 once. */
-    for (s = 0; s < n_sv; s++, sv += row) {
-        int64_t dot = rbf_dot(x, sv, n, fast), d2 = xx + norm[s] - dot - dot;
-        uint32_t a;
-
-        if (d2 >= limit) {
-            k[s] = 0;
-            continue;
-        }
-        /* 0 <= d2 < k_limit: the exporter made the normalized value fit 32 bits. */
-        a = pre >= 0 ? shr64_u32((uint64_t)d2, (unsigned)pre) : (uint32_t)d2 << (unsigned)-pre;
-        k[s] = exp2_q15((uint32_t)(((uint64_t)a * mul) >> 32) >> shift);
+    /* |x - s|^2 = |x|^2 + |s|^2 - 2 x.s, exact; |x|^2 once. Rows are even
+     * and the exporter aligns them, so x decides the path. */
+    if (short_rows(x, sv, n)) {
+        for (s = 0; s < n_sv; s++, sv += row)
+            k[s] = rbf_k(xx + norm[s] - 2 * short_dot(x, sv, n), limit, pre, mul, shift);
+    } else {
+        for (s = 0; s < n_sv; s++, sv += row)
+            k[s] = rbf_k(xx + norm[s] - 2 * mlq_dot_q15(x, sv, n), limit, pre, mul, shift);
     }
 }
 
-/* Polynomial kernel value of the exact dot product (Q2.30), Q(kernel_frac) in int32. */
-static int32_t poly_value(const mlq_svm_q15 *m, int64_t dot)
-{
-    int32_t a = mlq_round_shift_s64(dot, (unsigned)m->k_pre);
-    int32_t t = mlq_sat_q31((int64_t)mlq_round_shift_s64((int64_t)a * (int64_t)m->k_mul, m->k_shift) +
-                            m->k_add);
-    int32_t p = t;
-    unsigned k;
+/* The t step below shifts a negative int32 arithmetically; every supported
+ * compiler does, and this guard refuses one that does not. */
+#if (-1 >> 1) != -1
+#error "mlq needs an arithmetic right shift of negative integers"
+#endif
 
-    for (k = 0; k + 1u < m->degree; k++)
-        p = mlq_round_shift_s64((int64_t)p * t, m->pow_shift[k]);
-    return p;
+/* u as int32, without an out-of-range conversion. */
+static inline int32_t as_s32(uint32_t u)
+{
+    return u <= (uint32_t)INT32_MAX ? (int32_t)u : -(int32_t)~u - 1;
 }
 
+/* The low word of u >> s for s in 1..31, from the 32-bit halves (a
+ * variable 64-bit shift is a library call on Cortex-M0). */
+static inline uint32_t shr64_lo(uint64_t u, unsigned s)
+{
+    return ((uint32_t)u >> s) | ((uint32_t)(u >> 32) << (32u - s));
+}
+
+/* t of one support vector from x . s, clamped to [-lim, lim]. */
+static inline int32_t poly_t(int64_t dot, unsigned pre, int32_t mul, unsigned hs, int32_t add,
+                             int32_t lim)
+{
+    int32_t a = as_s32(shr64_lo((uint64_t)dot, pre));
+    int32_t t = (as_s32((uint32_t)((uint64_t)((int64_t)a * mul) >> 32)) >> hs) + add;
+
+    return t > lim ? lim : t < -lim ? -lim : t;
+}
+
+/* round(p * t / 2^s), ties up, s in 1..31: the exporter's formats keep it
+ * within 2^30 + 15, so the low word of the shifted sum is the value. */
+static inline int32_t pow_step(int32_t p, int32_t t, unsigned s)
+{
+    return as_s32(shr64_lo((uint64_t)((int64_t)p * t) + ((uint32_t)1 << (s - 1u)), s));
+}
+
+/*
+ * Polynomial kernel values into k[n_sv], int32 in Q(kernel_frac), each
+ * computed once per prediction and shared by every pair (see "Scaling
+ * and overflow" in mlq/svm.h). Two passes, t of every support vector and
+ * then its powers, so that each loop keeps its constants in registers.
+ */
 static void poly_values(const mlq_svm_q15 *m, const mlq_q15_t *x, int32_t *k)
 {
-    uint32_t n = m->n_features, row = (n + 1u) & ~1u, s;
+    uint32_t n = m->n_features, row = (n + 1u) & ~1u, s, n_sv = m->n_sv, d = m->degree;
     const mlq_q15_t *sv = m->sv;
+    const uint8_t *sh = m->pow_shift;
+    unsigned pre = (unsigned)m->k_pre, hs = m->k_shift - 32u;
+    int32_t mul = (int32_t)m->k_mul, add = m->k_add, lim = (int32_t)m->k_limit;
 
-    for (s = 0; s < m->n_sv; s++, sv += row)
-        k[s] = poly_value(m, mlq_dot_q15(x, sv, n));
+    if (short_rows(x, sv, n)) {
+        for (s = 0; s < n_sv; s++, sv += row)
+            k[s] = poly_t(short_dot(x, sv, n), pre, mul, hs, add, lim);
+    } else {
+        for (s = 0; s < n_sv; s++, sv += row)
+            k[s] = poly_t(mlq_dot_q15(x, sv, n), pre, mul, hs, add, lim);
+    }
+    if (d == 3u) { /* the common degree, unrolled, its shifts in registers */
+        unsigned s0 = sh[0], s1 = sh[1];
+
+        for (s = 0; s < n_sv; s++)
+            k[s] = pow_step(pow_step(k[s], k[s], s0), k[s], s1);
+    } else if (d > 1u) {
+        for (s = 0; s < n_sv; s++) {
+            int32_t t = k[s], p = t;
+            uint32_t i;
+
+            for (i = 0; i + 1u < d; i++)
+                p = pow_step(p, t, sh[i]);
+            k[s] = p;
+        }
+    }
 }
 
 /*

@@ -96,6 +96,23 @@ static int64_t ref_dot(const mlq_q15_t *x, const mlq_q15_t *s, size_t n)
     return d;
 }
 
+/* floor(v / 2^s) by division (which truncates toward zero). */
+static int64_t ref_floor_div(int64_t v, int s)
+{
+    int64_t d;
+
+    if (s >= 63) /* |v| < 2^63 */
+        return v < 0 ? -1 : 0;
+    d = (int64_t)1 << s;
+    return v / d - (v % d < 0);
+}
+
+/* floor((v + 2^(s-1)) / 2^s): v / 2^s rounded, ties up; s >= 1. */
+static int64_t ref_round_up(int64_t v, int s)
+{
+    return ref_floor_div(v + ((int64_t)1 << (s - 1)), s);
+}
+
 static int64_t ref_kernel(const mlq_svm_q15 *m, const mlq_q15_t *x, const mlq_q15_t *s)
 {
     if (m->kernel == MLQ_SVM_RBF) {
@@ -108,13 +125,17 @@ static int64_t ref_kernel(const mlq_svm_q15 *m, const mlq_q15_t *x, const mlq_q1
         assert_true(a <= UINT32_MAX);
         return mlq_svm_exp2_q15((uint32_t)((a * m->k_mul) >> 32) >> m->k_shift);
     } else {
-        int32_t a = mlq_round_shift_s64(ref_dot(x, s, m->n_features), (unsigned)m->k_pre);
-        int64_t t = mlq_round_shift_s64((int64_t)a * (int64_t)m->k_mul, m->k_shift);
-        int32_t tt = mlq_sat_q31(t + m->k_add), p = tt;
+        /* Rounding to nearest, ties up, by floor division: no shifts. */
+        int64_t a = ref_floor_div(ref_dot(x, s, m->n_features), m->k_pre), t, p;
         unsigned k;
 
-        for (k = 1; k < m->degree; k++)
-            p = mlq_round_shift_s64((int64_t)p * tt, m->pow_shift[k - 1]);
+        assert_true(a >= INT32_MIN && a <= INT32_MAX);
+        t = ref_floor_div(a * (int64_t)m->k_mul, m->k_shift) + m->k_add;
+        t = t > m->k_limit ? m->k_limit : t < -m->k_limit ? -m->k_limit : t;
+        for (p = t, k = 1; k < m->degree; k++) {
+            p = ref_round_up(p * t, m->pow_shift[k - 1]);
+            assert_true(p >= INT32_MIN && p <= INT32_MAX); /* the bound the kernel relies on */
+        }
         return p;
     }
 }
@@ -159,7 +180,7 @@ typedef struct rand_model {
     uint16_t start[6];
     mlq_q15_t sv[45 * 40], coef[4 * 45], w[10 * 40];
     int64_t norm[45], rho[10];
-    uint8_t pow_shift[4];
+    uint8_t pow_shift[14];
 } rand_model;
 
 static void make_model(rand_model *r, unsigned kernel, uint16_t k, uint16_t d)
@@ -211,13 +232,22 @@ static void make_model(rand_model *r, unsigned kernel, uint16_t k, uint16_t d)
         r->m.k_mul = next_u32() | 0x80000000u;
         r->m.k_shift = (uint8_t)(next_u32() % 14u);
     } else {
-        r->m.degree = (uint8_t)(1 + next_u32() % 4u);
-        r->m.k_pre = (int8_t)(next_u32() % 20u);
+        /* Within the ranges check() accepts; degrees up to 15 and large
+         * k_mul and k_add, so that many inputs clamp t. */
+        int pre = 1;
+
+        while (((unsigned)d >> pre) > 1u) /* n_features < 2^(k_pre + 1) */
+            pre++;
+        r->m.degree = (uint8_t)(1 + next_u32() % 15u);
+        r->m.k_pre = (int8_t)(pre + (int)(next_u32() % 16u));
         r->m.k_mul = next_u32() >> 1;
-        r->m.k_shift = (uint8_t)(20 + next_u32() % 30u);
-        r->m.k_add = (int32_t)next_u32() >> 4;
-        for (j = 0; j < 4; j++)
-            r->pow_shift[j] = (uint8_t)(25 + next_u32() % 10u);
+        r->m.k_shift = (uint8_t)(32 + next_u32() % 32u);
+        r->m.k_add = (int32_t)(next_u32() % ((1u << 31) - 1u)) - ((1 << 30) - 1);
+        /* As the exporter's: |t| <= k_limit <= 2^30 and steps of 30 or 31
+         * bits keep every power within int32. */
+        r->m.k_limit = 1 + (int64_t)(next_u32() % (1u << 30));
+        for (j = 0; j < 14; j++)
+            r->pow_shift[j] = (uint8_t)(30 + next_u32() % 2u);
         r->m.pow_shift = r->pow_shift;
     }
 }
@@ -335,6 +365,57 @@ static void test_errors_leave_output_untouched(void **state)
     bad = r.m;
     bad.degree = 0;
     assert_int_equal(mlq_svm_poly_predict_q15(&bad, x, 4, work, sizeof work, &cls), MLQ_ERR_MODEL);
+    /* The scaling constants the kernel's bounds rest on. */
+    r.m.degree = 3;
+    assert_int_equal(mlq_svm_poly_predict_q15(&r.m, x, 4, work, sizeof work, &cls), MLQ_OK);
+    {
+        size_t i;
+
+        static const int64_t limits[] = {0, -1, ((int64_t)1 << 30) + 1};
+        static const uint8_t shifts[] = {0, 32};
+        uint8_t ps[14];
+
+        for (i = 0; i < 3; i++) {
+            bad = r.m;
+            bad.k_limit = limits[i];
+            assert_int_equal(mlq_svm_poly_predict_q15(&bad, x, 4, work, sizeof work, &cls),
+                             MLQ_ERR_MODEL);
+        }
+        for (i = 0; i < 2; i++) {
+            bad = r.m;
+            memcpy(ps, r.pow_shift, sizeof ps);
+            ps[1] = shifts[i];
+            bad.pow_shift = ps;
+            assert_int_equal(mlq_svm_poly_predict_q15(&bad, x, 4, work, sizeof work, &cls),
+                             MLQ_ERR_MODEL);
+        }
+        bad = r.m;
+        bad.pow_shift = NULL;
+        assert_int_equal(mlq_svm_poly_predict_q15(&bad, x, 4, work, sizeof work, &cls), MLQ_ERR_MODEL);
+        bad = r.m;
+        bad.degree = 16;
+        assert_int_equal(mlq_svm_poly_predict_q15(&bad, x, 4, work, sizeof work, &cls), MLQ_ERR_MODEL);
+        bad = r.m;
+        bad.k_mul = (uint32_t)INT32_MAX + 1u;
+        assert_int_equal(mlq_svm_poly_predict_q15(&bad, x, 4, work, sizeof work, &cls), MLQ_ERR_MODEL);
+        for (i = 0; i < 2; i++) {
+            bad = r.m;
+            bad.k_shift = i == 0 ? 31 : 64;
+            assert_int_equal(mlq_svm_poly_predict_q15(&bad, x, 4, work, sizeof work, &cls),
+                             MLQ_ERR_MODEL);
+            bad = r.m;
+            bad.k_add = i == 0 ? -(1 << 30) : 1 << 30;
+            assert_int_equal(mlq_svm_poly_predict_q15(&bad, x, 4, work, sizeof work, &cls),
+                             MLQ_ERR_MODEL);
+        }
+        /* k_pre 1 lets 4 features' dot reach 2^32: too small. */
+        for (i = 0; i < 3; i++) {
+            bad = r.m;
+            bad.k_pre = (int8_t)(i == 0 ? 0 : i == 1 ? 1 : 32);
+            assert_int_equal(mlq_svm_decision_q15(&bad, x, 4, work, sizeof work, dec), MLQ_ERR_MODEL);
+        }
+    }
+    cls = 12345;
     make_model(&r, MLQ_SVM_LINEAR, 3, 4);
     bad = r.m;
     bad.w = NULL;
@@ -579,7 +660,7 @@ static void check_device(const char *path, const char *hyper)
         for (j = 0; j < te.n_features && fabs(z[j]) < m.input_range; j++)
             ;
         if (j == te.n_features)
-            assert_true(worst < 0.01);
+            { if (!(worst < 0.01)) printf("row %zu worst %g\n", i, worst); assert_true(worst < 0.01); }
     }
     assert_true((double)same >= 0.995 * (double)te.n_rows);
     /* Far outside the training range: inputs saturate, a class comes out. */

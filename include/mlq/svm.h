@@ -41,7 +41,7 @@ extern "C" {
 #endif
 
 /** Format of mlq_svm_q15; exported headers check it with #error. */
-#define MLQ_SVM_FORMAT 1
+#define MLQ_SVM_FORMAT 2
 
 /** Kernel of an mlq_svm_q15 model. */
 typedef enum mlq_svm_kernel {
@@ -82,13 +82,15 @@ typedef struct mlq_svm_q15 {
     const mlq_q15_t *w;        /* MLQ_SVM_LINEAR: [n_pairs][row] folded weights, row as sv */
     const int64_t *rho;        /* [n_pairs] intercepts, in the units of the pair's sum (below) */
     /* Kernel argument scaling (see "Scaling and overflow"). */
-    int64_t k_limit;   /* RBF: |x - s|^2 (Q2.30) at or above which the kernel value is 0 */
-    uint32_t k_mul;    /* RBF, POLY: multiplier of the normalized distance or dot product */
+    int64_t k_limit;   /* RBF: |x - s|^2 (Q2.30) at or above which the kernel value is 0;
+                          POLY: bound of |t| in Q(t_frac), 1..2^30 */
+    uint32_t k_mul;    /* RBF, POLY: multiplier of the normalized distance or dot product
+                          (POLY: at most INT32_MAX) */
     int32_t k_add;     /* POLY: coef0 in Q(t_frac) */
     int8_t k_pre;      /* RBF: left (< 0) or right (> 0) shift normalizing |x - s|^2 to 32 bits;
-                          POLY: right shift of x . s to 32 bits (>= 0) */
-    uint8_t k_shift;   /* shift after k_mul (RBF: of the high word, 0..31; POLY: 0..62) */
-    const uint8_t *pow_shift; /* MLQ_SVM_POLY: [degree - 1] rounding shift after each power step */
+                          POLY: right shift of x . s to 32 bits (1..31) */
+    uint8_t k_shift;   /* shift after k_mul (RBF: of the high word, 0..31; POLY: 32..63) */
+    const uint8_t *pow_shift; /* MLQ_SVM_POLY: [degree - 1] rounding shift after each power step, 1..31 */
 } mlq_svm_q15;
 
 /**
@@ -129,8 +131,9 @@ size_t mlq_svm_work_size(const mlq_svm_q15 *model);
  * @return MLQ_OK; MLQ_ERR_SIZE if n_features != model->n_features;
  *         MLQ_ERR_BUFFER if work_size is too small or work is not
  *         word-aligned; MLQ_ERR_MODEL if the model is inconsistent (fewer
- *         than 2 classes, an unknown kernel, a missing array, a degree out
- *         of range, sv_start not ending at n_sv)
+ *         than 2 classes, an unknown kernel, a missing array, a degree or
+ *         a POLY scaling constant out of its range below, sv_start not
+ *         ending at n_sv)
  *
  * Scaling and overflow. Inputs and support vectors are Q1.15 (steps of R/32768
  * standard deviations). Dot products x . s are exact in int64 (each product
@@ -143,14 +146,22 @@ size_t mlq_svm_work_size(const mlq_svm_q15 *model);
  *    -k_pre; exact or truncating), u = floor(floor(a * k_mul / 2^32) /
  *    2^k_shift) in UQ16.16 (u < 17 * 2^16; one 32 x 32 -> 64 multiply), and
  *    the kernel value is mlq_svm_exp2_q15(u).
- *  - POLY: a = x.s rounded and shifted right by k_pre, saturated to int32;
- *    t = round(a * k_mul / 2^k_shift) + k_add, saturated to int32, is
- *    gamma z.s + coef0 in Q(t_frac); each power step multiplies by t in
- *    int64 and rounds right by pow_shift[k], saturating to int32; the last
- *    power is the kernel value, int32 in Q(kernel_frac).
- *    The exporter chooses the formats from the range of gamma z.s + coef0 on
- *    the training rows, with a factor 2 of headroom: inputs far outside the
- *    training range saturate, never wrap.
+ *  - POLY: a = floor(x.s / 2^k_pre), exact in int32 because n_features <
+ *    2^(k_pre + 1); t = floor(a * k_mul / 2^k_shift) + k_add (with
+ *    k_shift >= 32 and k_mul < 2^31, the high word of one 32 x 32 -> 64
+ *    multiply, shifted; |t| < 2^31), clamped to [-k_limit, k_limit], is
+ *    gamma z.s + coef0 in Q(t_frac); each power step is p = round(p * t /
+ *    2^s), ties up, with s = pow_shift[k] (the low word of (p * t +
+ *    2^(s-1)) >> s); the last power is the kernel value, int32 in
+ *    Q(kernel_frac).
+ *    The exporter bounds t by tm, twice its largest magnitude on the
+ *    training rows (k_limit = tm in Q(t_frac), at most 2^30), and keeps
+ *    power k in Q(30 - ceil(k log2 tm)): every power of a clamped t is
+ *    within 2^30 + 15, so each step is exact in the low word, with no
+ *    saturation test. Inputs far outside the training range clamp t,
+ *    never wrap. check() rejects constants outside these ranges (k_pre
+ *    1..31, k_shift 32..63, k_mul <= INT32_MAX, |k_add| < 2^30, k_limit
+ *    1..2^30, pow_shift 1..31).
  *  - Pairwise sums: kernel value (RBF: int16; POLY: int32) times
  *    coefficient (int16) is exact in int32 (int64 for POLY); the sum over at
  *    most 65535 support vectors is exact in int64 and compared with rho
