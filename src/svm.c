@@ -4,18 +4,21 @@
 #include "mlq/fixed.h"
 
 
-/* Private helper: u / 2^s for s in 0..32, read as 32 bits, from 32-bit
- * halves (a variable 64-bit shift is a library call on Cortex-M0). The
- * exporter guarantees the result fits. */
+/* The low word of u >> s for s in 1..31, from the 32-bit halves (a
+ * variable 64-bit shift is a library call on Cortex-M0). */
+static inline uint32_t shr64_lo(uint64_t u, unsigned s)
+{
+    return ((uint32_t)u >> s) | ((uint32_t)(u >> 32) << (32u - s));
+}
+
+/* The low word of u >> s for any s in 0..63. */
 static uint32_t shr64_u32(uint64_t u, unsigned s)
 {
-    uint32_t lo = (uint32_t)u, hi = (uint32_t)(u >> 32);
-
     if (s == 0u)
-        return lo;
+        return (uint32_t)u;
     if (s >= 32u)
-        return hi >> (s - 32u);
-    return (lo >> s) | (hi << (32u - s));
+        return (uint32_t)(u >> 32) >> (s - 32u);
+    return shr64_lo(u, s);
 }
 
 /* [128] 2^(-i/128) for i = 1..128 in Q17, minus 2^16 so that it fits 16 bits;
@@ -180,13 +183,6 @@ static void rbf_values(const mlq_svm_q15 *m, const mlq_q15_t *x, mlq_q15_t *k)
 static inline int32_t as_s32(uint32_t u)
 {
     return u <= (uint32_t)INT32_MAX ? (int32_t)u : -(int32_t)~u - 1;
-}
-
-/* The low word of u >> s for s in 1..31, from the 32-bit halves (a
- * variable 64-bit shift is a library call on Cortex-M0). */
-static inline uint32_t shr64_lo(uint64_t u, unsigned s)
-{
-    return ((uint32_t)u >> s) | ((uint32_t)(u >> 32) << (32u - s));
 }
 
 /* t of one support vector from x . s, clamped to [-lim, lim]. */
