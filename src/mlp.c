@@ -1,13 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "mlq/mlp.h"
 
-/* The requantization floors with >> on negative values; every supported
- * compiler shifts signed values arithmetically, and this guard refuses one
- * that does not. */
-#if (-1 >> 1) != -1
-#error "mlq needs an arithmetic right shift of negative integers"
-#endif
-
 /* [385] tanh(i / 64) for i = 0..384 in Q1.15, rounded, 1.0 saturated to 32767. */
 static const uint16_t tanh_tab[385] = {
         0,   512,  1024,  1535,  2045,  2555,  3063,  3570,  4075,  4578,  5079,  5577,

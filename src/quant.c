@@ -3,12 +3,6 @@
 
 #include "mlq/fixed.h"
 
-/* The integer path floors with >>; every supported compiler shifts signed
- * values arithmetically, and this guard refuses one that does not. */
-#if (-1 >> 1) != -1
-#error "mlq needs an arithmetic right shift of negative integers"
-#endif
-
 /*
  * The float path, in plain C: the definition every other path must match
  * bit for bit. b = (x - o) * g in IEEE single precision (one subtraction,

@@ -3,7 +3,6 @@
 
 #include "mlq/fixed.h"
 
-
 /* The low word of u >> s for s in 1..31, from the 32-bit halves (a
  * variable 64-bit shift is a library call on Cortex-M0). */
 static inline uint32_t shr64_lo(uint64_t u, unsigned s)
@@ -172,12 +171,6 @@ static void rbf_values(const mlq_svm_q15 *m, const mlq_q15_t *x, mlq_q15_t *k)
             k[s] = rbf_k(xx + norm[s] - 2 * mlq_dot_q15(x, sv, n), limit, pre, mul, shift);
     }
 }
-
-/* The t step below shifts a negative int32 arithmetically; every supported
- * compiler does, and this guard refuses one that does not. */
-#if (-1 >> 1) != -1
-#error "mlq needs an arithmetic right shift of negative integers"
-#endif
 
 /* u as int32, without an out-of-range conversion. */
 static inline int32_t as_s32(uint32_t u)

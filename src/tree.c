@@ -1,13 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "mlq/tree.h"
 
-/* The float keys use an arithmetic right shift of a negative int32 and the
- * two's complement conversion of uint32 to int32; every supported compiler
- * does both, and this guard refuses one whose shift differs. */
-#if (-1 >> 1) != -1
-#error "mlq needs an arithmetic right shift of negative integers"
-#endif
-
 /* The bits of a float, read as uint32 without float arithmetic (the may_alias
  * type lets GCC and clang use one integer load; other compilers copy through
  * a union, which C99 allows). */
@@ -65,6 +58,9 @@ MLQ_INLINE uint32_t descend_f32(const mlq_tree_node_f32 *n, const float *x, uint
 
         if ((b << 1) > (F32_INF_BITS << 1))
             return UINT32_MAX;
+        /* The key order of the bits: an arithmetic >> (mlq/types.h) and the
+         * two's complement reading of uint32 as int32, as every supported
+         * compiler does. */
         if ((int32_t)(b ^ ((uint32_t)((int32_t)b >> 31) >> 1)) <= n->key) {
             uint32_t lcode = meta >> fbits;
 

@@ -16,6 +16,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Device code floors with >> on negative integers (the tree's float keys,
+ * the int16 input path, the SVM's polynomial steps, the MLP's
+ * requantization); every supported compiler shifts signed values
+ * arithmetically, and this guard refuses one that does not. */
+#if (-1 >> 1) != -1
+#error "mlq needs an arithmetic right shift of negative integers"
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
