@@ -73,7 +73,7 @@ static uint64_t row_term(int64_t acc, uint32_t e, int32_t o)
     } else {
         v = (acc + o) * ((int64_t)1 << (16u - e)); /* below 2^63 */
     }
-    u = (int32_t)(v > INT32_MAX ? INT32_MAX : v < INT32_MIN ? INT32_MIN : v);
+    u = mlq_sat_q31(v);
 #endif
     return half_square(u < 0 ? 0u - (uint32_t)u : (uint32_t)u);
 }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "mlq/mlp.h"
 
+#include "mlq/fixed.h"
+
 /* [385] tanh(i / 64) for i = 0..384 in Q1.15, rounded, 1.0 saturated to 32767. */
 static const uint16_t tanh_tab[385] = {
         0,   512,  1024,  1535,  2045,  2555,  3063,  3570,  4075,  4578,  5079,  5577,
@@ -186,7 +188,7 @@ static MLP_NOINLINE int32_t requant_wide(int32_t acc, int32_t mul, uint32_t shif
 {
     int64_t r = ((((int64_t)acc * mul) >> (shift - 1u)) + 1) >> 1;
 
-    return r > INT32_MAX ? INT32_MAX : r < INT32_MIN ? INT32_MIN : (int32_t)r;
+    return mlq_sat_q31(r);
 }
 
 /* round(acc * mul / 2^shift), ties upward, shift in 1..62 (see mlq/mlp.h):
