@@ -29,10 +29,8 @@ static uint64_t half_square(uint32_t mag)
  * otherwise (o at the row's scale), computed in int64 (|acc| < 2^46) and
  * saturated to int32 once; |u| <= 2^31.
  */
-#if defined(__GNUC__)
-__attribute__((noinline)) /* one copy: three call sites, little gain from inlining */
-#endif
-static uint64_t row_term(int64_t acc, uint32_t e, int32_t o)
+/* One copy, out of line: three call sites, little gain from inlining. */
+static MLQ_NOINLINE uint64_t row_term(int64_t acc, uint32_t e, int32_t o)
 {
     int32_t u;
 #if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)

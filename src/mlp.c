@@ -61,14 +61,6 @@ size_t mlq_mlp_work_size(const mlq_mlp_q15 *model)
     return MLQ_MLP_WORK_BYTES(model->max_width, model->bits);
 }
 
-#if defined(__GNUC__)
-#define MLP_NOINLINE __attribute__((noinline))
-#define MLP_INLINE __attribute__((always_inline)) inline
-#else
-#define MLP_NOINLINE
-#define MLP_INLINE inline
-#endif
-
 #if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
 /* Cortex-M4/M7: SXTB16 unpacks two int8 weights (bytes 0 and 2, or with
  * ROR 8 bytes 1 and 3) into two int16 halves; SMLAD adds both products of
@@ -115,7 +107,7 @@ static inline uint32_t smlad(uint32_t x, uint32_t y, uint32_t acc)
  * a multiple of four: the zero-padded row). One loop serves both widths,
  * so that a network with 8-bit activations links one.
  */
-static MLP_INLINE void dot2(const void *in, int in16, const int8_t *wa, const int8_t *wb,
+MLQ_INLINE void dot2(const void *in, int in16, const int8_t *wa, const int8_t *wb,
                             uint32_t n, uint32_t *pa, uint32_t *pb)
 {
     const uint8_t *x = (const uint8_t *)in;
@@ -184,7 +176,7 @@ static MLP_INLINE void dot2(const void *in, int in16, const int8_t *wa, const in
 /* round(acc * mul / 2^shift), ties upward, for shift in 1..32: the 64-bit
  * product rounded and saturated to int32. Out of line: exporters choose
  * larger shifts unless a layer's scale needs otherwise. */
-static MLP_NOINLINE int32_t requant_wide(int32_t acc, int32_t mul, uint32_t shift)
+static MLQ_NOINLINE int32_t requant_wide(int32_t acc, int32_t mul, uint32_t shift)
 {
     int64_t r = ((((int64_t)acc * mul) >> (shift - 1u)) + 1) >> 1;
 
@@ -195,7 +187,7 @@ static MLP_NOINLINE int32_t requant_wide(int32_t acc, int32_t mul, uint32_t shif
  * above 32, the high word of the exact product and a rounding shift in 32
  * bits (|result| <= 2^30). `wide` is 0 in the ReLU loops, whose shifts
  * check() keeps above 32. */
-static MLP_INLINE int32_t requant(int32_t acc, int32_t mul, uint32_t shift, int wide)
+MLQ_INLINE int32_t requant(int32_t acc, int32_t mul, uint32_t shift, int wide)
 {
     if (!wide || shift > 32u) {
         uint32_t s = shift - 32u;
@@ -243,7 +235,7 @@ static mlq_status check(const mlq_mlp_q15 *m, uint16_t n_features, const void *w
 
 /* The activation of one hidden accumulator, `out_bits` wide (mlq/mlp.h).
  * tanh_layer: 1 tanh, 0 ReLU, -1 ReLU in a ReLU-only loop (shift > 32). */
-static MLP_INLINE int32_t activate(int32_t acc, int32_t mul, uint32_t shift, uint32_t out_bits,
+MLQ_INLINE int32_t activate(int32_t acc, int32_t mul, uint32_t shift, uint32_t out_bits,
                                    int tanh_layer)
 {
     int32_t r = requant(acc, mul, shift, tanh_layer >= 0), v;
@@ -272,7 +264,7 @@ static MLP_INLINE int32_t activate(int32_t acc, int32_t mul, uint32_t shift, uin
  * says whether the inputs are 16-bit. Inlined into the layer functions
  * below with in16, out_bits and tanh_ok constant.
  */
-static MLP_INLINE uint32_t layer(const mlq_mlp_layer *L, const void *in, int in16, void *out,
+MLQ_INLINE uint32_t layer(const mlq_mlp_layer *L, const void *in, int in16, void *out,
                                  uint32_t out_bits, int tanh_ok, int32_t *logits)
 {
     uint32_t n_in = L->n_in, n_out = L->n_out, row = (n_in + 3u) & ~3u, shift = L->shift, o;
@@ -324,7 +316,7 @@ static MLP_INLINE uint32_t layer(const mlq_mlp_layer *L, const void *in, int in1
  * that each exists once; the 8-bit networks run all their layers (16-bit
  * inputs first, then 8-bit) through one loop. */
 #define MLP_LAYER_FN(fname, in16, out_bits, tanh_ok)                                           \
-    static MLP_NOINLINE uint32_t fname(const mlq_mlp_layer *L, const void *in, int in16_now,     \
+    static MLQ_NOINLINE uint32_t fname(const mlq_mlp_layer *L, const void *in, int in16_now,     \
                                        void *out, int32_t *logits)                               \
     {                                                                                            \
         return layer(L, in, (in16) < 0 ? in16_now : (in16), out, out_bits, tanh_ok, logits);    \
@@ -340,7 +332,7 @@ MLP_LAYER_FN(layer_x_8_any, -1, 8u, 1)
  * NULL) and into the argmax. `bits` is 8, 16, or 0 for the model's own
  * (the generic entry); each specialized entry links only its loop.
  */
-static MLP_INLINE mlq_status run(const mlq_mlp_q15 *m, const mlq_q15_t *x, uint16_t n_features,
+MLQ_INLINE mlq_status run(const mlq_mlp_q15 *m, const mlq_q15_t *x, uint16_t n_features,
                                  void *work, size_t work_size, uint32_t bits, int tanh_ok,
                                  uint16_t *cls, int32_t *logits)
 {

@@ -24,12 +24,6 @@ static uint32_t bits_of(const float *x, uint32_t j)
 /* A float whose bits without the sign are above those of infinity is NaN. */
 #define F32_INF_BITS 0x7f800000u
 
-#if defined(__GNUC__) || defined(__clang__)
-#define MLQ_INLINE static inline __attribute__((always_inline))
-#else
-#define MLQ_INLINE static inline
-#endif
-
 /* Leaf id reached from node n of a Q15 tree. */
 MLQ_INLINE uint32_t descend_q15(const mlq_tree_node_q15 *n, const mlq_q15_t *x)
 {

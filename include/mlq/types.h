@@ -67,6 +67,21 @@ const char *mlq_status_str(mlq_status status);
 #endif
 
 /*
+ * MLQ_INLINE declares a device-library helper that must be inlined into its
+ * caller (static inline, and always_inline where the compiler has it), so
+ * that a loop calling it keeps its values in registers and is specialized
+ * for constant arguments; MLQ_NOINLINE one that must stay out of line, so
+ * that a rarely taken path does not weigh on its caller's registers.
+ */
+#if defined(__GNUC__) || defined(__clang__)
+#define MLQ_INLINE static inline __attribute__((always_inline))
+#define MLQ_NOINLINE __attribute__((noinline))
+#else
+#define MLQ_INLINE static inline
+#define MLQ_NOINLINE
+#endif
+
+/*
  * MLQ_ALIGN4 word-aligns exported arrays and input buffers, so that kernels
  * can read two Q15 values per load (and four per load-multiple) on cores
  * with the DSP extension. Kernels stay correct on unaligned data.
