@@ -104,33 +104,51 @@ void mlq_svm_device_free(mlq_device *dev)
     dev->impl = NULL;
 }
 
-/* RBF argument constants: k_limit, k_pre, k_mul, k_shift (see mlq/svm.h). */
-static void rbf_constants(svm_device *kd, double gamma, double steps, size_t *clipped)
+/* floor(top * mul / 2^32) < 2^32: the device's u fits 32 bits (mlq/svm.h). */
+static int rbf_fits(uint64_t top, uint64_t mul)
 {
-    /* u = gamma |z - s|^2 / ln 2 reaches 17 (kernel value 0) at lim. */
-    double steps2 = steps * steps, lim = 17.0 * LN2 * steps2 / gamma, g, v = 0;
-    int64_t k_limit;
-    int len, pre, s;
+    return (top >> 32) * mul + (((top & 0xFFFFFFFFu) * mul) >> 32) <= 0xFFFFFFFFu;
+}
 
-    if (lim > 4611686018427387904.0) /* 2^62: far beyond any distance of Q15 vectors */
-        lim = 4611686018427387904.0;
+/*
+ * RBF argument constants: k_limit, k_pre, k_mul, k_shift (see mlq/svm.h):
+ * the largest pre, then the largest shift, for which mul fits 32 bits and
+ * the device's u fits 32 bits at the largest distance below the limit, so
+ * that mul keeps as many bits as it can.
+ */
+static void rbf_constants(svm_device *kd, double gamma, double steps, uint16_t n_features,
+                          size_t *clipped)
+{
+    /* u = gamma |z - s|^2 / ln 2 reaches 17 (kernel value 0) at lim. No two
+     * Q15 vectors are n_features * 2^32 apart (Q2.30), so a larger limit
+     * changes nothing. */
+    double steps2 = steps * steps, lim = 17.0 * LN2 * steps2 / gamma, g, v = 0;
+    double far = ldexp((double)n_features, 32) + 1.0;
+    int64_t k_limit;
+    uint64_t top;
+    int pre = 0, s;
+
+    if (lim > far)
+        lim = far;
     k_limit = (int64_t)ceil(lim);
     if (k_limit < 1)
         k_limit = 1;
-    len = bit_length((uint64_t)(k_limit - 1));
-    pre = len - 32;
-    if (pre < -31)
-        pre = -31;
-    /* u (UQ16.16) per unit of the normalized distance a. */
-    g = gamma / LN2 / steps2 * ldexp(1.0, 16 + pre);
+    top = (uint64_t)(k_limit - 1);
+    while (pre < 31 && (top << (pre + 1)) >> 32 == 0)
+        pre++;
+    top <<= pre;
+    /* u (UQ16.16) per unit of d2 (Q2.30), times 2^(32 - pre). */
+    g = gamma / LN2 / steps2 * ldexp(1.0, 16 + 32 - pre);
     for (s = 31; s >= 0; s--) {
-        v = floor(ldexp(g, 32 + s) + 0.5);
-        if (v <= 4294967295.0)
+        v = floor(ldexp(g, s) + 0.5);
+        if (v <= 4294967295.0 && rbf_fits(top, (uint64_t)v))
             break;
     }
     if (s < 0) { /* gamma too large for the input range: the kernel is 0 off the SVs */
         s = 0;
         v = 4294967295.0;
+        while (!rbf_fits(top, (uint64_t)v))
+            v = floor(v / 2);
         ++*clipped;
     }
     kd->m.k_limit = k_limit;
@@ -317,7 +335,7 @@ int mlq_svm_device_build(mlq_device *dev, mlq_err *err)
                     norm += (int64_t)kd->sv[s * row + j] * kd->sv[s * row + j];
                 kd->sv_norm[s] = norm;
             }
-            rbf_constants(kd, sp->gamma, steps, &dev->clipped);
+            rbf_constants(kd, sp->gamma, steps, (uint16_t)p, &dev->clipped);
             dev->flash_bytes += nsv * sizeof(int64_t);
         } else if (poly_constants(kd, sp, steps, (uint16_t)p, &dev->clipped) != 0) {
             goto oom;

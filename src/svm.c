@@ -10,16 +10,6 @@ static inline uint32_t shr64_lo(uint64_t u, unsigned s)
     return ((uint32_t)u >> s) | ((uint32_t)(u >> 32) << (32u - s));
 }
 
-/* The low word of u >> s for any s in 0..63. */
-static uint32_t shr64_u32(uint64_t u, unsigned s)
-{
-    if (s == 0u)
-        return (uint32_t)u;
-    if (s >= 32u)
-        return (uint32_t)(u >> 32) >> (s - 32u);
-    return shr64_lo(u, s);
-}
-
 /* [128] 2^(-i/128) for i = 1..128 in Q17, minus 2^16 so that it fits 16 bits;
  * rounded to nearest (i = 0, exactly 1, is handled in code). */
 static const uint16_t exp2_tab[128] = {
@@ -36,16 +26,22 @@ static const uint16_t exp2_tab[128] = {
      2532,  2164,  1799,  1435,  1073,   714,   356,     0
 };
 
+/*
+ * 2^-f in Q17 by interpolation, v = t0 - ((t0 - t1) r + 256) >> 9, then
+ * rounded to Q15 while shifted by e + 2, (v + 2^(e+1)) >> (e + 2). The two
+ * roundings are one: with X = 512 t0 - (t0 - t1) r + 255, v = X >> 9, and
+ * the result is (X + 2^(e+10)) >> (e + 11) (X < 2^27).
+ */
 static inline mlq_q15_t exp2_q15(uint32_t u)
 {
-    uint32_t e = u >> 16, f = u & 0xFFFFu, i = f >> 9, r = f & 511u, v, t0, t1;
+    uint32_t e = u >> 16, i = (u >> 9) & 127u, r = u & 511u, t0, t1, v;
 
     if (e >= 17u)
         return 0;
-    t0 = i == 0u ? 131072u : exp2_tab[i - 1u] + 65536u;
-    t1 = exp2_tab[i] + 65536u;
-    v = t0 - (((t0 - t1) * r + 256u) >> 9);   /* 2^-f in Q17, in [65536, 131072] */
-    v = (v + ((uint32_t)2 << e)) >> (e + 2u); /* 2^-u in Q15, rounded half up */
+    t0 = i == 0u ? 65536u : exp2_tab[i - 1u]; /* t0 - 2^16 */
+    t1 = exp2_tab[i];                          /* t1 - 2^16 */
+    v = ((t0 << 9) + (((uint32_t)1 << 25) + 255u) - (t0 - t1) * r + ((uint32_t)1024 << e)) >>
+        (e + 11u);
     return (mlq_q15_t)(v > 32767u ? 32767u : v);
 }
 
@@ -54,42 +50,57 @@ mlq_q15_t mlq_svm_exp2_q15(uint32_t u)
     return exp2_q15(u);
 }
 
+/*
+ * A kernel model's arrays, and the constants its arithmetic rests on
+ * (mlq/svm.h). RBF: k_pre and k_shift 0..31, k_limit >= 1, a left shift
+ * only where the distances below the limit stay within 32 bits, and
+ * floor(L 2^pre mul / 2^32) < 2^32 for the largest distance L = k_limit - 1
+ * that reaches the multiply. POLY: the ranges listed there. Out of line, so
+ * that the linear model's checks stay small.
+ */
+static MLQ_NOINLINE int kernel_ok(const mlq_svm_q15 *m, uint16_t n_features)
+{
+    uint32_t c;
+
+    if (m->kernel > MLQ_SVM_POLY || m->sv == NULL || m->coef == NULL || m->sv_start == NULL ||
+        m->sv_start[0] != 0 || m->sv_start[m->n_classes] != m->n_sv)
+        return 0;
+    for (c = 0; c < m->n_classes; c++)
+        if (m->sv_start[c] > m->sv_start[c + 1])
+            return 0;
+    if (m->kernel == MLQ_SVM_RBF) {
+        uint64_t top;
+
+        if (m->sv_norm == NULL || m->k_limit < 1 || (unsigned)m->k_pre > 31u || m->k_shift > 31u)
+            return 0;
+        top = (uint64_t)(m->k_limit - 1);
+        if (m->k_pre > 0 && top >> (32 - m->k_pre) != 0)
+            return 0;
+        top <<= m->k_pre;
+        return (top >> 32) * m->k_mul + (((top & 0xFFFFFFFFu) * m->k_mul) >> 32) <= 0xFFFFFFFFu;
+    }
+    /* POLY: ranges as unsigned differences, one compare each. */
+    if ((unsigned)(m->degree - 1) > 14u || (m->degree > 1 && m->pow_shift == NULL) ||
+        m->k_mul > (uint32_t)INT32_MAX || (unsigned)(m->k_pre - 1) > 30u ||
+        ((unsigned)n_features >> (unsigned)m->k_pre) > 1u || (unsigned)(m->k_shift - 32) > 31u ||
+        (uint32_t)m->k_add + 0x3FFFFFFFu > 0x7FFFFFFEu ||
+        (uint64_t)m->k_limit - 1u >= (uint64_t)1 << 30)
+        return 0;
+    for (c = 0; c + 1u < m->degree; c++)
+        if ((unsigned)(m->pow_shift[c] - 1) > 30u)
+            return 0;
+    return 1;
+}
+
 /* The checks every entry point makes; MLQ_OK when the model and buffers fit. */
 static mlq_status check(const mlq_svm_q15 *m, uint16_t n_features, const void *work,
                         size_t work_size)
 {
-    uint32_t c;
-
     if (n_features != m->n_features)
         return MLQ_ERR_SIZE;
-    if (m->n_classes < 2 || m->rho == NULL)
+    if (m->n_classes < 2 || m->rho == NULL ||
+        (m->kernel == MLQ_SVM_LINEAR ? m->w == NULL : !kernel_ok(m, n_features)))
         return MLQ_ERR_MODEL;
-    if (m->kernel == MLQ_SVM_LINEAR) {
-        if (m->w == NULL)
-            return MLQ_ERR_MODEL;
-    } else {
-        if (m->kernel > MLQ_SVM_POLY || m->sv == NULL || m->coef == NULL || m->sv_start == NULL ||
-            m->sv_start[0] != 0 || m->sv_start[m->n_classes] != m->n_sv)
-            return MLQ_ERR_MODEL;
-        if (m->kernel == MLQ_SVM_RBF && m->sv_norm == NULL)
-            return MLQ_ERR_MODEL;
-        if (m->kernel == MLQ_SVM_POLY) {
-            /* Ranges as unsigned differences: one compare each. */
-            if ((unsigned)(m->degree - 1) > 14u || (m->degree > 1 && m->pow_shift == NULL) ||
-                m->k_mul > (uint32_t)INT32_MAX || (unsigned)(m->k_pre - 1) > 30u ||
-                ((unsigned)n_features >> (unsigned)m->k_pre) > 1u ||
-                (unsigned)(m->k_shift - 32) > 31u ||
-                (uint32_t)m->k_add + 0x3FFFFFFFu > 0x7FFFFFFEu ||
-                (uint64_t)m->k_limit - 1u >= (uint64_t)1 << 30)
-                return MLQ_ERR_MODEL;
-            for (c = 0; c + 1u < m->degree; c++)
-                if ((unsigned)(m->pow_shift[c] - 1) > 30u)
-                    return MLQ_ERR_MODEL;
-        }
-        for (c = 0; c < m->n_classes; c++)
-            if (m->sv_start[c] > m->sv_start[c + 1])
-                return MLQ_ERR_MODEL;
-    }
     if (work_size < mlq_svm_work_size(m) || ((uintptr_t)work & 3u) != 0)
         return MLQ_ERR_BUFFER;
     return MLQ_OK;
@@ -102,52 +113,73 @@ size_t mlq_svm_work_size(const mlq_svm_q15 *model)
 }
 
 /*
- * x . s for the kernel loops: on DSP cores with word-aligned x and short rows
- * (2 to 7 features), inline (one SMLALD per two features, no call);
- * otherwise mlq_dot_q15. The same exact integer either way. The kernel
- * loops have one loop per path, so that each keeps its sums and constants
- * in registers.
+ * x . s for the kernel loops. Rows of 3 or 4 features (two words with the
+ * padding) of a word-aligned x take short_dot, with x held in registers:
+ * on DSP cores two SMLALD, elsewhere four products; other rows take
+ * mlq_dot_q15. The same exact integer on every path. The kernel loops have
+ * one loop per path, so that each keeps its sums and constants in registers.
  */
 #if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
-typedef uint32_t word_alias __attribute__((may_alias));
-#define SMLALD(acc, a, b) __asm__("smlald %Q0, %R0, %1, %2" : "+r"(acc) : "r"(a), "r"(b))
+#include <arm_acle.h>
+typedef int32_t word_alias __attribute__((may_alias));
+#define HAVE_SMLALD 1
 #endif
 
-/* Short rows (2 to 7 features) of a word-aligned x take short_dot. */
 static inline int short_rows(const mlq_q15_t *x, const mlq_q15_t *sv, uint32_t n)
 {
-    return n - 2u < 6u && (((uintptr_t)x | (uintptr_t)sv) & 3u) == 0;
+    return n - 3u < 2u && (((uintptr_t)x | (uintptr_t)sv) & 3u) == 0;
 }
 
-static inline int64_t short_dot(const mlq_q15_t *x, const mlq_q15_t *sv, uint32_t n)
-{
-#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
-    const word_alias *xw = (const word_alias *)(const void *)x;
-    const word_alias *sw = (const word_alias *)(const void *)sv;
-    int64_t acc = 0;
-    uint32_t w = 0;
-
-    do /* n >= 2: at least one word */
-        SMLALD(acc, xw[w], sw[w]);
-    while (++w < n >> 1);
-    if (n & 1u)
-        acc += (int32_t)x[n - 1u] * sv[n - 1u];
-    return acc;
+/* x of a short row; the fourth lane is 0 for 3 features, as is the row's padding. */
+typedef struct short_x {
+#ifdef HAVE_SMLALD
+    int32_t w0, w1;
 #else
-    return mlq_dot_q15(x, sv, n);
+    int32_t x0, x1, x2, x3;
+#endif
+} short_x;
+
+static inline short_x short_load(const mlq_q15_t *x, uint32_t n)
+{
+    short_x v;
+#ifdef HAVE_SMLALD
+    const word_alias *xw = (const word_alias *)(const void *)x;
+
+    v.w0 = xw[0];
+    v.w1 = n == 4u ? xw[1] : (int32_t)(uint16_t)x[2];
+#else
+    v.x0 = x[0];
+    v.x1 = x[1];
+    v.x2 = x[2];
+    v.x3 = n == 4u ? x[3] : 0;
+#endif
+    return v;
+}
+
+/* acc + x . s */
+static inline int64_t short_dot(short_x v, const mlq_q15_t *sv, int64_t acc)
+{
+#ifdef HAVE_SMLALD
+    const word_alias *sw = (const word_alias *)(const void *)sv;
+
+    return __smlald(v.w1, sw[1], __smlald(v.w0, sw[0], acc));
+#else
+    return acc + (int64_t)(v.x0 * sv[0]) + v.x1 * sv[1] + (int64_t)(v.x2 * sv[2]) + v.x3 * sv[3];
 #endif
 }
 
-/* RBF kernel value of one support vector from |x - s|^2 (Q2.30). */
-static inline mlq_q15_t rbf_k(int64_t d2, int64_t limit, int pre, uint32_t mul, unsigned shift)
+/* RBF kernel value of one support vector from d2 = |x - s|^2 (Q2.30): 0 at
+ * or beyond limit, else 2^-u with u = floor(d2 2^pre mul / 2^(32 + shift)),
+ * the high word of (lo << pre) * mul plus hi * mul (mlq/svm.h: pre > 0
+ * only when hi is 0, and the sum fits 32 bits). */
+static inline mlq_q15_t rbf_k(int64_t d2, int64_t limit, unsigned pre, uint32_t mul,
+                              unsigned shift)
 {
-    uint32_t a;
+    uint32_t lo = (uint32_t)d2, hi = (uint32_t)((uint64_t)d2 >> 32);
 
     if (d2 >= limit)
         return 0;
-    /* 0 <= d2 < k_limit: the exporter made the normalized value fit 32 bits. */
-    a = pre >= 0 ? shr64_u32((uint64_t)d2, (unsigned)pre) : (uint32_t)d2 << (unsigned)-pre;
-    return exp2_q15((uint32_t)(((uint64_t)a * mul) >> 32) >> shift);
+    return exp2_q15(((uint32_t)(((uint64_t)(lo << pre) * mul) >> 32) + hi * mul) >> shift);
 }
 
 /* RBF kernel values of x against every support vector, Q1.15, into k[n_sv]:
@@ -158,14 +190,15 @@ static void rbf_values(const mlq_svm_q15 *m, const mlq_q15_t *x, mlq_q15_t *k)
     const mlq_q15_t *sv = m->sv;
     const int64_t *norm = m->sv_norm;
     int64_t xx = mlq_dot_q15(x, x, n), limit = m->k_limit;
-    int pre = m->k_pre;
-    unsigned shift = m->k_shift;
+    unsigned pre = (unsigned)m->k_pre, shift = m->k_shift;
 
     /* |x - s|^2 = |x|^2 + |s|^2 - 2 x.s, exact; |x|^2 once. Rows are even
      * and the exporter aligns them, so x decides the path. */
     if (short_rows(x, sv, n)) {
-        for (s = 0; s < n_sv; s++, sv += row)
-            k[s] = rbf_k(xx + norm[s] - 2 * short_dot(x, sv, n), limit, pre, mul, shift);
+        short_x v = short_load(x, n);
+
+        for (s = 0; s < n_sv; s++, sv += 4)
+            k[s] = rbf_k(xx + norm[s] - 2 * short_dot(v, sv, 0), limit, pre, mul, shift);
     } else {
         for (s = 0; s < n_sv; s++, sv += row)
             k[s] = rbf_k(xx + norm[s] - 2 * mlq_dot_q15(x, sv, n), limit, pre, mul, shift);
@@ -210,8 +243,10 @@ static void poly_values(const mlq_svm_q15 *m, const mlq_q15_t *x, int32_t *k)
     int32_t mul = (int32_t)m->k_mul, add = m->k_add, lim = (int32_t)m->k_limit;
 
     if (short_rows(x, sv, n)) {
-        for (s = 0; s < n_sv; s++, sv += row)
-            k[s] = poly_t(short_dot(x, sv, n), pre, mul, hs, add, lim);
+        short_x v = short_load(x, n);
+
+        for (s = 0; s < n_sv; s++, sv += 4)
+            k[s] = poly_t(short_dot(v, sv, 0), pre, mul, hs, add, lim);
     } else {
         for (s = 0; s < n_sv; s++, sv += row)
             k[s] = poly_t(mlq_dot_q15(x, sv, n), pre, mul, hs, add, lim);
@@ -239,10 +274,7 @@ static void poly_values(const mlq_svm_q15 *m, const mlq_q15_t *x, int32_t *k)
  * product is a 32-bit one (Cortex-M0 has no 64-bit multiply); the DSP path
  * uses SMLAL. The same exact integer either way.
  */
-#if defined(__GNUC__)
-__attribute__((noinline))
-#endif
-static int64_t dot_q31_q15(const int32_t *k, const mlq_q15_t *c, uint32_t n)
+static MLQ_NOINLINE int64_t dot_q31_q15(const int32_t *k, const mlq_q15_t *c, uint32_t n)
 {
 #if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
     int64_t acc = 0;
@@ -272,8 +304,8 @@ static int64_t dot_q31_q15(const int32_t *k, const mlq_q15_t *c, uint32_t n)
  * i. Each pair's sum is compared with rho (a vote, when votes != NULL) or
  * stored minus rho (when dec != NULL). k is int16 (k32 NULL) or int32.
  */
-static void kernel_pairs(const mlq_svm_q15 *m, const mlq_q15_t *k, const int32_t *k32,
-                         int64_t *dec, uint16_t *votes)
+MLQ_INLINE void kernel_pairs(const mlq_svm_q15 *m, const mlq_q15_t *k, const int32_t *k32,
+                             int64_t *dec, uint16_t *votes)
 {
     uint32_t nc = m->n_classes, n_sv = m->n_sv, i, j, p = 0;
     const uint16_t *start = m->sv_start;
@@ -296,20 +328,38 @@ static void kernel_pairs(const mlq_svm_q15 *m, const mlq_q15_t *k, const int32_t
     }
 }
 
-static void linear_pairs(const mlq_svm_q15 *m, const mlq_q15_t *x, int64_t *dec, uint16_t *votes)
+/* Pair p of a linear model from its sum: stored minus rho (when dec !=
+ * NULL) or compared with rho, a vote for i or j (when votes != NULL). Then
+ * the next pair, (0,1), (0,2), ..., (1,2), ... */
+MLQ_INLINE void linear_pair(int64_t sum, const int64_t *rho, uint32_t p, int64_t *dec,
+                            uint16_t *votes, uint32_t *i, uint32_t *j, uint32_t nc)
 {
-    uint32_t nc = m->n_classes, n = m->n_features, row = (n + 1u) & ~1u, i, j, p = 0;
+    if (dec != NULL)
+        dec[p] = sum - rho[p];
+    if (votes != NULL)
+        votes[sum > rho[p] ? *i : *j]++;
+    if (++*j == nc) {
+        ++*i;
+        *j = *i + 1u;
+    }
+}
+
+/* The pairs of a linear model, one weight row each, one loop per dot path. */
+MLQ_INLINE void linear_pairs(const mlq_svm_q15 *m, const mlq_q15_t *x, int64_t *dec, uint16_t *votes)
+{
+    uint32_t nc = m->n_classes, n = m->n_features, row = (n + 1u) & ~1u, i = 0, j = 1, p;
+    uint32_t np = (uint32_t)MLQ_SVM_PAIRS(nc);
     const mlq_q15_t *w = m->w;
+    const int64_t *rho = m->rho;
 
-    for (i = 0; i < nc; i++) {
-        for (j = i + 1u; j < nc; j++, p++, w += row) {
-            int64_t sum = mlq_dot_q15(x, w, n);
+    if (short_rows(x, w, n)) {
+        short_x v = short_load(x, n);
 
-            if (dec != NULL)
-                dec[p] = sum - m->rho[p];
-            if (votes != NULL)
-                votes[sum > m->rho[p] ? i : j]++;
-        }
+        for (p = 0; p < np; p++, w += 4)
+            linear_pair(short_dot(v, w, 0), rho, p, dec, votes, &i, &j, nc);
+    } else {
+        for (p = 0; p < np; p++, w += row)
+            linear_pair(mlq_dot_q15(x, w, n), rho, p, dec, votes, &i, &j, nc);
     }
 }
 

@@ -116,14 +116,19 @@ static int64_t ref_round_up(int64_t v, int s)
 static int64_t ref_kernel(const mlq_svm_q15 *m, const mlq_q15_t *x, const mlq_q15_t *s)
 {
     if (m->kernel == MLQ_SVM_RBF) {
+        /* u = floor(d2 2^k_pre k_mul / 2^(32 + k_shift)), by floor division
+         * of the exact product (below 2^95: split at 2^32). */
         int64_t d2 = ref_d2(x, s, m->n_features);
-        uint64_t a;
+        uint64_t a, lo, hi;
 
         if (d2 >= m->k_limit)
             return 0;
-        a = m->k_pre >= 0 ? (uint64_t)d2 >> m->k_pre : (uint64_t)d2 << -m->k_pre;
-        assert_true(a <= UINT32_MAX);
-        return mlq_svm_exp2_q15((uint32_t)((a * m->k_mul) >> 32) >> m->k_shift);
+        a = (uint64_t)d2 << m->k_pre;
+        assert_true(a >> m->k_pre == (uint64_t)d2);
+        lo = (a & 0xFFFFFFFFu) * m->k_mul;
+        hi = (a >> 32) * m->k_mul + (lo >> 32);
+        assert_true(hi <= UINT32_MAX);
+        return mlq_svm_exp2_q15((uint32_t)hi >> m->k_shift);
     } else {
         /* Rounding to nearest, ties up, by floor division: no shifts. */
         int64_t a = ref_floor_div(ref_dot(x, s, m->n_features), m->k_pre), t, p;
@@ -218,19 +223,20 @@ static void make_model(rand_model *r, unsigned kernel, uint16_t k, uint16_t d)
     r->m.sv = r->sv;
     r->m.coef = r->coef;
     if (kernel == MLQ_SVM_RBF) {
-        /* Limits from 2^20 to 2^45 (distances of Q15 vectors reach d * 2^32):
-         * k_pre normalizes the largest distance below the limit to 32 bits,
-         * by a left shift (k_pre < 0) or a right shift. */
-        int64_t limit = (int64_t)(next_u32() % 1000u + 1) << (20 + next_u32() % 16u);
-        int len = 0;
+        /* Limits from 2^10 to 2^45 (distances of Q15 vectors reach d * 2^32),
+         * the largest k_pre and k_mul check() accepts, a random k_shift. */
+        int64_t limit = (int64_t)(next_u32() % 1000u + 1) << (10 + next_u32() % 26u);
+        uint64_t top = (uint64_t)(limit - 1);
+        int pre = 0;
 
-        while (((uint64_t)(limit - 1) >> len) != 0)
-            len++;
+        while (pre < 31 && (top << (pre + 1)) >> 32 == 0)
+            pre++;
+        top <<= pre;
         r->m.sv_norm = r->norm;
         r->m.k_limit = limit;
-        r->m.k_pre = (int8_t)(len - 32 < -31 ? -31 : len - 32);
-        r->m.k_mul = next_u32() | 0x80000000u;
-        r->m.k_shift = (uint8_t)(next_u32() % 14u);
+        r->m.k_pre = (int8_t)pre;
+        r->m.k_mul = (uint32_t)((top >> 32 == 0 ? UINT32_MAX : UINT64_MAX / top) >> (next_u32() % 4u));
+        r->m.k_shift = (uint8_t)(next_u32() % 32u);
     } else {
         /* Within the ranges check() accepts; degrees up to 15 and large
          * k_mul and k_add, so that many inputs clamp t. */
@@ -361,6 +367,42 @@ static void test_errors_leave_output_untouched(void **state)
     bad = r.m;
     bad.sv_norm = NULL;
     assert_int_equal(mlq_svm_rbf_predict_q15(&bad, x, 4, work, sizeof work, &cls), MLQ_ERR_MODEL);
+    {
+        /* The RBF constants: limit 2^20 takes k_pre 12 (the largest) and,
+         * with it, k_mul up to UINT32_MAX; one step past each range fails. */
+        struct {
+            int64_t limit;
+            int pre, shift;
+            uint32_t mul;
+            mlq_status want;
+        } rc[] = {
+            {(int64_t)1 << 20, 12, 0, UINT32_MAX, MLQ_OK},
+            {(int64_t)1 << 20, 12, 31, 1, MLQ_OK},
+            {((int64_t)1 << 20) + 1, 12, 0, 1, MLQ_ERR_MODEL}, /* shifted past 32 bits */
+            {(int64_t)1 << 20, 13, 0, 1, MLQ_ERR_MODEL},
+            {(int64_t)1 << 20, -1, 0, 1, MLQ_ERR_MODEL},
+            {(int64_t)1 << 20, 0, 32, 1, MLQ_ERR_MODEL},
+            {0, 0, 0, 1, MLQ_ERR_MODEL},
+            {-5, 0, 0, 1, MLQ_ERR_MODEL},
+            /* L = 2^40: u fits for k_mul 2^24 - 1 ... */
+            {((int64_t)1 << 40) + 1, 0, 0, (1u << 24) - 1u, MLQ_OK},
+            /* ... and not for 2^24 (floor(2^40 2^24 / 2^32) = 2^32) */
+            {((int64_t)1 << 40) + 1, 0, 0, 1u << 24, MLQ_ERR_MODEL},
+        };
+        size_t i;
+
+        for (i = 0; i < sizeof rc / sizeof rc[0]; i++) {
+            bad = r.m;
+            bad.k_limit = rc[i].limit;
+            bad.k_pre = (int8_t)rc[i].pre;
+            bad.k_shift = (uint8_t)rc[i].shift;
+            bad.k_mul = rc[i].mul;
+            assert_int_equal(mlq_svm_rbf_predict_q15(&bad, x, 4, work, sizeof work, &cls),
+                             rc[i].want);
+            assert_int_equal(mlq_svm_decision_q15(&bad, x, 4, work, sizeof work, dec), rc[i].want);
+        }
+        dec[0] = 7; /* the canary again, for the errors below */
+    }
     make_model(&r, MLQ_SVM_POLY, 3, 4);
     bad = r.m;
     bad.degree = 0;

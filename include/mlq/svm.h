@@ -41,7 +41,7 @@ extern "C" {
 #endif
 
 /** Format of mlq_svm_q15; exported headers check it with #error. */
-#define MLQ_SVM_FORMAT 2
+#define MLQ_SVM_FORMAT 3
 
 /** Kernel of an mlq_svm_q15 model. */
 typedef enum mlq_svm_kernel {
@@ -82,14 +82,15 @@ typedef struct mlq_svm_q15 {
     const mlq_q15_t *w;        /* MLQ_SVM_LINEAR: [n_pairs][row] folded weights, row as sv */
     const int64_t *rho;        /* [n_pairs] intercepts, in the units of the pair's sum (below) */
     /* Kernel argument scaling (see "Scaling and overflow"). */
-    int64_t k_limit;   /* RBF: |x - s|^2 (Q2.30) at or above which the kernel value is 0;
+    int64_t k_limit;   /* RBF: |x - s|^2 (Q2.30) at or above which the kernel value is 0, >= 1;
                           POLY: bound of |t| in Q(t_frac), 1..2^30 */
-    uint32_t k_mul;    /* RBF, POLY: multiplier of the normalized distance or dot product
+    uint32_t k_mul;    /* RBF, POLY: multiplier of the (shifted) distance or dot product
                           (POLY: at most INT32_MAX) */
     int32_t k_add;     /* POLY: coef0 in Q(t_frac) */
-    int8_t k_pre;      /* RBF: left (< 0) or right (> 0) shift normalizing |x - s|^2 to 32 bits;
+    int8_t k_pre;      /* RBF: left shift of |x - s|^2 before k_mul (0..31), > 0 only when
+                          (k_limit - 1) << k_pre < 2^32;
                           POLY: right shift of x . s to 32 bits (1..31) */
-    uint8_t k_shift;   /* shift after k_mul (RBF: of the high word, 0..31; POLY: 32..63) */
+    uint8_t k_shift;   /* right shift after k_mul (RBF: of the high word, 0..31; POLY: 32..63) */
     const uint8_t *pow_shift; /* MLQ_SVM_POLY: [degree - 1] rounding shift after each power step, 1..31 */
 } mlq_svm_q15;
 
@@ -132,8 +133,8 @@ size_t mlq_svm_work_size(const mlq_svm_q15 *model);
  *         MLQ_ERR_BUFFER if work_size is too small or work is not
  *         word-aligned; MLQ_ERR_MODEL if the model is inconsistent (fewer
  *         than 2 classes, an unknown kernel, a missing array, a degree or
- *         a POLY scaling constant out of its range below, sv_start not
- *         ending at n_sv)
+ *         an RBF or POLY scaling constant out of its range below, sv_start
+ *         not ending at n_sv)
  *
  * Scaling and overflow. Inputs and support vectors are Q1.15 (steps of R/32768
  * standard deviations). Dot products x . s are exact in int64 (each product
@@ -141,11 +142,17 @@ size_t mlq_svm_work_size(const mlq_svm_q15 *model);
  *  - RBF: d2 = |x|^2 + |s|^2 - 2 x.s is the exact squared distance (Q2.30,
  *    int64, >= 0). exp(-gamma |z - s|^2) = 2^-u with u = gamma |z - s|^2 / ln 2.
  *    When d2 >= k_limit the kernel value is 0 (the exporter places k_limit
- *    where u >= 17, so 2^-u < 2^-17 rounds to 0 in Q1.15 anyway).
- *    Otherwise d2 is shifted to a 32-bit value a (right by k_pre, or left by
- *    -k_pre; exact or truncating), u = floor(floor(a * k_mul / 2^32) /
- *    2^k_shift) in UQ16.16 (u < 17 * 2^16; one 32 x 32 -> 64 multiply), and
- *    the kernel value is mlq_svm_exp2_q15(u).
+ *    where u >= 17, so 2^-u < 2^-17 rounds to 0 in Q1.15 anyway). Otherwise
+ *    u = floor(d2 * 2^k_pre * k_mul / 2^(32 + k_shift)) in UQ16.16,
+ *    computed exactly from the 32-bit halves of d2 =
+ *    hi * 2^32 + lo as ((lo << k_pre) * k_mul >> 32) + hi * k_mul, shifted
+ *    right by k_shift: one 32 x 32 -> 64 multiply and one 32-bit multiply
+ *    add, no shift of a 64-bit value. k_pre > 0 (more bits for very large
+ *    gammas) only where every d2 below k_limit is below 2^(32 - k_pre), so
+ *    hi is 0; and the exporter keeps the sum below 2^32 for every d2 below
+ *    k_limit. The kernel value is mlq_svm_exp2_q15(u). check() rejects
+ *    constants outside these ranges (k_limit >= 1, k_pre and k_shift
+ *    0..31, the bounds just named).
  *  - POLY: a = floor(x.s / 2^k_pre), exact in int32 because n_features <
  *    2^(k_pre + 1); t = floor(a * k_mul / 2^k_shift) + k_add (with
  *    k_shift >= 32 and k_mul < 2^31, the high word of one 32 x 32 -> 64
