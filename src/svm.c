@@ -120,8 +120,10 @@ size_t mlq_svm_work_size(const mlq_svm_q15 *model)
  * one loop per path, so that each keeps its sums and constants in registers.
  */
 #if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
-#include <arm_acle.h>
 typedef int32_t word_alias __attribute__((may_alias));
+/* acc + a.lo * b.lo + a.hi * b.hi: the compiler's builtin of the ACLE
+ * __smlald (no header needed), which GCC and clang schedule freely. */
+#define SMLALD(a, b, acc) __builtin_arm_smlald((a), (b), (acc))
 #define HAVE_SMLALD 1
 #endif
 
@@ -162,7 +164,7 @@ static inline int64_t short_dot(short_x v, const mlq_q15_t *sv, int64_t acc)
 #ifdef HAVE_SMLALD
     const word_alias *sw = (const word_alias *)(const void *)sv;
 
-    return __smlald(v.w1, sw[1], __smlald(v.w0, sw[0], acc));
+    return SMLALD(v.w1, sw[1], SMLALD(v.w0, sw[0], acc));
 #else
     return acc + (int64_t)(v.x0 * sv[0]) + v.x1 * sv[1] + (int64_t)(v.x2 * sv[2]) + v.x3 * sv[3];
 #endif
