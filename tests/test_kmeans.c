@@ -13,22 +13,7 @@
 #include <stdlib.h>
 
 #include "mlq/kmeans.h"
-
-/* Deterministic 32-bit generator (xorshift), so the test needs no seed file. */
-static uint32_t rng_state = 2463534242u;
-
-static uint32_t next_u32(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 17;
-    rng_state ^= rng_state << 5;
-    return rng_state;
-}
-
-static mlq_q15_t next_q15(void)
-{
-    return (mlq_q15_t)((int32_t)(next_u32() % 65536u) - 32768);
-}
+#include "test_rng.h"
 
 static int64_t norm_of(const mlq_q15_t *c, size_t d)
 {

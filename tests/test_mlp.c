@@ -31,17 +31,7 @@
 #include "mlp_params.h"
 #include "mlq/mlp.h"
 #include "model.h"
-
-/* Deterministic 32-bit generator (xorshift), so the test needs no seed file. */
-static uint32_t rng_state = 2463534242u;
-
-static uint32_t next_u32(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 17;
-    rng_state ^= rng_state << 5;
-    return rng_state;
-}
+#include "test_rng.h"
 
 static int32_t next_in(int32_t lo, int32_t hi)
 {

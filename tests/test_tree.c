@@ -29,17 +29,7 @@
 #include "mlq/quant.h"
 #include "mlq/tree.h"
 #include "tree_params.h"
-
-/* Deterministic 32-bit generator (xorshift). */
-static uint32_t rng_state = 2463534242u;
-
-static uint32_t next_u32(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 17;
-    rng_state ^= rng_state << 5;
-    return rng_state;
-}
+#include "test_rng.h"
 
 /* ---- an independent reference: trees of explicit nodes --------------------- */
 
