@@ -93,8 +93,8 @@ static MLQ_NOINLINE int kernel_ok(const mlq_svm_q15 *m, uint16_t n_features)
 }
 
 /* The checks every entry point makes; MLQ_OK when the model and buffers fit. */
-static mlq_status check(const mlq_svm_q15 *m, uint16_t n_features, const void *work,
-                        size_t work_size)
+MLQ_INLINE mlq_status check(const mlq_svm_q15 *m, uint16_t n_features, const void *work,
+                       size_t work_size)
 {
     if (n_features != m->n_features)
         return MLQ_ERR_SIZE;
@@ -330,38 +330,42 @@ MLQ_INLINE void kernel_pairs(const mlq_svm_q15 *m, const mlq_q15_t *k, const int
     }
 }
 
-/* Pair p of a linear model from its sum: stored minus rho (when dec !=
- * NULL) or compared with rho, a vote for i or j (when votes != NULL). Then
- * the next pair, (0,1), (0,2), ..., (1,2), ... */
-MLQ_INLINE void linear_pair(int64_t sum, const int64_t *rho, uint32_t p, int64_t *dec,
-                            uint16_t *votes, uint32_t *i, uint32_t *j, uint32_t nc)
+/*
+ * The pairs of a linear model, one weight row each, in the order (0,1),
+ * (0,2), ..., (1,2), ... Pair (i, j) votes for i when w . x > rho, that
+ * is when ~rho + w . x >= 0 (~rho = -rho - 1, exact in int64): the sign
+ * bit of one sum, no 64-bit compare. With dec == NULL the bit is a vote
+ * for j and its complement one for i (votes cleared by the caller);
+ * otherwise each pair's w . x - rho is stored in dec. short_path (a
+ * constant where this is inlined) selects the dot of short rows or
+ * mlq_dot_q15, so that each path is one loop.
+ */
+MLQ_INLINE void linear_pairs(const mlq_svm_q15 *m, const mlq_q15_t *x, int64_t *dec,
+                             uint16_t *votes, int short_path)
 {
-    if (dec != NULL)
-        dec[p] = sum - rho[p];
-    if (votes != NULL)
-        votes[sum > rho[p] ? *i : *j]++;
-    if (++*j == nc) {
-        ++*i;
-        *j = *i + 1u;
-    }
-}
-
-/* The pairs of a linear model, one weight row each, one loop per dot path. */
-MLQ_INLINE void linear_pairs(const mlq_svm_q15 *m, const mlq_q15_t *x, int64_t *dec, uint16_t *votes)
-{
-    uint32_t nc = m->n_classes, n = m->n_features, row = (n + 1u) & ~1u, i = 0, j = 1, p;
-    uint32_t np = (uint32_t)MLQ_SVM_PAIRS(nc);
+    uint32_t n = m->n_features, step = short_path ? 4u : (n + 1u) & ~1u;
     const mlq_q15_t *w = m->w;
-    const int64_t *rho = m->rho;
+    const int64_t *rho = m->rho, *rho_end = rho + MLQ_SVM_PAIRS(m->n_classes);
+    uint16_t *vi = votes, *vj = votes + 1, *end = votes + m->n_classes;
+    short_x v = {0};
 
-    if (short_rows(x, w, n)) {
-        short_x v = short_load(x, n);
+    if (short_path)
+        v = short_load(x, n);
+    for (; rho != rho_end; rho++, w += step) {
+        int64_t acc = short_path ? short_dot(v, w, (int64_t)~(uint64_t)*rho)
+                                 : (int64_t)~(uint64_t)*rho + mlq_dot_q15(x, w, n);
+        uint32_t j_wins = (uint32_t)((uint64_t)acc >> 32) >> 31;
 
-        for (p = 0; p < np; p++, w += 4)
-            linear_pair(short_dot(v, w, 0), rho, p, dec, votes, &i, &j, nc);
-    } else {
-        for (p = 0; p < np; p++, w += row)
-            linear_pair(mlq_dot_q15(x, w, n), rho, p, dec, votes, &i, &j, nc);
+        if (dec != NULL) {
+            *dec++ = acc + 1;
+            continue;
+        }
+        *vj = (uint16_t)(*vj + j_wins);
+        *vi = (uint16_t)(*vi + 1u - j_wins);
+        if (++vj == end) {
+            vi++;
+            vj = vi + 1;
+        }
     }
 }
 
@@ -429,6 +433,7 @@ mlq_status mlq_svm_linear_predict_q15(const mlq_svm_q15 *model, const mlq_q15_t 
                                       uint16_t *cls)
 {
     uint16_t *votes = (uint16_t *)work;
+    uint32_t best;
     mlq_status s;
 
     MLQ_ASSERT(model != NULL && x != NULL && work != NULL && cls != NULL);
@@ -437,13 +442,16 @@ mlq_status mlq_svm_linear_predict_q15(const mlq_svm_q15 *model, const mlq_q15_t 
     if ((s = check(model, n_features, work, work_size)) != MLQ_OK)
         return s;
     if (model->n_classes == 2) { /* one pair, no votes to count */
-        uint16_t best = (uint16_t)(mlq_dot_q15(x, model->w, n_features) > model->rho[0] ? 0 : 1);
-
-        *cls = model->class_ids != NULL ? model->class_ids[best] : best;
+        best = (uint32_t)((uint64_t)((int64_t)~(uint64_t)model->rho[0] +
+                                     mlq_dot_q15(x, model->w, n_features)) >> 63);
+        *cls = model->class_ids != NULL ? model->class_ids[best] : (uint16_t)best;
         return MLQ_OK;
     }
     clear_votes(votes, model->n_classes);
-    linear_pairs(model, x, NULL, votes);
+    if (short_rows(x, model->w, n_features))
+        linear_pairs(model, x, NULL, votes, 1);
+    else
+        linear_pairs(model, x, NULL, votes, 0);
     *cls = winner(model, votes);
     return MLQ_OK;
 }
@@ -473,7 +481,7 @@ mlq_status mlq_svm_decision_q15(const mlq_svm_q15 *model, const mlq_q15_t *x, ui
     if ((s = check(model, n_features, work, work_size)) != MLQ_OK)
         return s;
     if (model->kernel == MLQ_SVM_LINEAR) {
-        linear_pairs(model, x, dec, NULL);
+        linear_pairs(model, x, dec, (uint16_t *)work, 0); /* work: the rows' bounds only */
     } else if (model->kernel == MLQ_SVM_RBF) {
         rbf_values(model, x, (mlq_q15_t *)work);
         kernel_pairs(model, (const mlq_q15_t *)work, NULL, dec, NULL);
