@@ -336,6 +336,31 @@ int64_t mlq_dot_q15(const mlq_q15_t *a, const mlq_q15_t *b, uint32_t n)
     }
     if (n & 1u)
         acc += (int32_t)a[n - 1] * b[n - 1];
+#elif defined(__ARM_ARCH_6M__) && defined(__GNUC__)
+    /* Cortex-M0: from the last product down, both halfwords at one register
+     * offset and the sum in two low registers: 8 instructions a product.
+     * GCC's loop keeps the pointers in high registers and copies them back
+     * each step (12). */
+    uint32_t lo = 0, i = 2u * n, t, u;
+    int32_t hi = 0;
+
+    if (n == 0)
+        return 0;
+    __asm__ volatile(".syntax unified\n\t" /* GCC passes Thumb-1 asm in divided syntax */
+                     "subs %[i], %[i], #2\n"
+                     "1:\n\t"
+                     "ldrsh %[t], [%[a], %[i]]\n\t"
+                     "ldrsh %[u], [%[b], %[i]]\n\t"
+                     "muls %[t], %[u], %[t]\n\t"
+                     "asrs %[u], %[t], #31\n\t"
+                     "adds %[lo], %[lo], %[t]\n\t"
+                     "adcs %[hi], %[hi], %[u]\n\t"
+                     "subs %[i], %[i], #2\n\t"
+                     "bpl 1b"
+                     : [lo] "+l"(lo), [hi] "+l"(hi), [i] "+l"(i), [t] "=&l"(t), [u] "=&l"(u)
+                     : [a] "l"(a), [b] "l"(b)
+                     : "cc", "memory");
+    acc = (int64_t)hi * 4294967296 + lo;
 #else
     const mlq_q15_t *end = a + n;
 

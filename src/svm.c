@@ -272,9 +272,10 @@ static void poly_values(const mlq_svm_q15 *m, const mlq_q15_t *x, int32_t *k)
 
 /*
  * k . c for int32 kernel values and Q15 coefficients, exact in int64. The
- * portable path splits k = hi * 2^16 + lo (lo in [0, 65535]) so that every
- * product is a 32-bit one (Cortex-M0 has no 64-bit multiply); the DSP path
- * uses SMLAL. The same exact integer either way.
+ * portable path splits k = hi * 2^16 + lo (hi = k >> 16, arithmetic; lo in
+ * [0, 65535]) so that every product is a 32-bit one (Cortex-M0 has no
+ * 64-bit multiply); the DSP path uses SMLAL. The same exact integer either
+ * way.
  */
 static MLQ_NOINLINE int64_t dot_q31_q15(const int32_t *k, const mlq_q15_t *c, uint32_t n)
 {
@@ -286,17 +287,23 @@ static MLQ_NOINLINE int64_t dot_q31_q15(const int32_t *k, const mlq_q15_t *c, ui
         acc += (int64_t)k[s] * c[s];
     return acc;
 #else
-    int64_t hi_sum = 0, lo_sum = 0;
-    uint32_t s;
+    /* The sum as a high and a low word, so that Cortex-M0 keeps it in its
+     * eight low registers: each product enters as two 32-bit pieces and
+     * their carries. A partial sum, like the total, is below 2^63, so the
+     * high word never overflows. */
+    uint32_t lo_sum = 0, s;
+    int32_t hi_sum = 0;
 
     for (s = 0; s < n; s++) {
-        int32_t lo = (int32_t)((uint32_t)k[s] & 0xFFFFu);
-        int32_t hi = (k[s] - lo) / 65536; /* exact: k - lo is a multiple of 2^16 */
+        int32_t h = (k[s] >> 16) * c[s]; /* |h| <= 2^30 */
+        int32_t l = (int32_t)((uint32_t)k[s] & 0xFFFFu) * c[s]; /* |l| < 2^31 */
+        uint32_t t = lo_sum + ((uint32_t)h << 16);
 
-        hi_sum += hi * c[s];
-        lo_sum += lo * c[s];
+        hi_sum += (h >> 16) + (int32_t)(t < ((uint32_t)h << 16));
+        lo_sum = t + (uint32_t)l;
+        hi_sum += (l >> 31) + (int32_t)(lo_sum < (uint32_t)l);
     }
-    return hi_sum * 65536 + lo_sum;
+    return (int64_t)hi_sum * 4294967296 + lo_sum;
 #endif
 }
 
