@@ -251,8 +251,8 @@ mlq_q31_t mlq_sqrt_q31(mlq_q31_t x)
  * and b are at the same offset from a word boundary (exporters align every
  * array and pad rows to even lengths) one product aligns them and the rest
  * is read four words of each per load-multiple; otherwise words are read
- * at any address (legal on ARMv7E-M). The portable path does one product
- * a step, with the accumulator in registers even on Cortex-M0. All paths
+ * at any address (legal on ARMv7E-M). Cortex-M0 takes a short Thumb-1
+ * loop (below); the portable path does one product a step. All paths
  * compute the same exact integer.
  */
 #if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)

@@ -447,8 +447,9 @@ mlq_q31_t mlq_sqrt_q31(mlq_q31_t x);
  * exact in int32; the sum is exact in int64 for any n below 2^33. No
  * rounding, no saturation. On cores with the DSP extension (Cortex-M4/M7)
  * two products are added per SMLALD, four words of each vector per
- * load-multiple when a and b share their offset from a word boundary; the
- * result is the same integer on every target.
+ * load-multiple when a and b share their offset from a word boundary; on
+ * Cortex-M0 (where n must stay below 2^30) one product takes 8
+ * instructions. The result is the same integer on every target.
  */
 int64_t mlq_dot_q15(const mlq_q15_t *a, const mlq_q15_t *b, uint32_t n);
 
