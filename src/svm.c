@@ -340,7 +340,7 @@ MLQ_INLINE void kernel_pairs(const mlq_svm_q15 *m, const mlq_q15_t *k, const int
 /*
  * The pairs of a linear model, one weight row each, in the order (0,1),
  * (0,2), ..., (1,2), ... Pair (i, j) votes for i when w . x > rho, that
- * is when ~rho + w . x >= 0 (~rho = -rho - 1, exact in int64): the sign
+ * is when -1 - rho + w . x >= 0 (exact in int64, mlq/svm.h): the sign
  * bit of one sum, no 64-bit compare. With dec == NULL the bit is a vote
  * for j and its complement one for i (votes cleared by the caller);
  * otherwise each pair's w . x - rho is stored in dec. short_path (a
@@ -359,8 +359,7 @@ MLQ_INLINE void linear_pairs(const mlq_svm_q15 *m, const mlq_q15_t *x, int64_t *
     if (short_path)
         v = short_load(x, n);
     for (; rho != rho_end; rho++, w += step) {
-        int64_t acc = short_path ? short_dot(v, w, (int64_t)~(uint64_t)*rho)
-                                 : (int64_t)~(uint64_t)*rho + mlq_dot_q15(x, w, n);
+        int64_t acc = short_path ? short_dot(v, w, -1 - *rho) : -1 - *rho + mlq_dot_q15(x, w, n);
         uint32_t j_wins = (uint32_t)((uint64_t)acc >> 32) >> 31;
 
         if (dec != NULL) {
@@ -449,8 +448,7 @@ mlq_status mlq_svm_linear_predict_q15(const mlq_svm_q15 *model, const mlq_q15_t 
     if ((s = check(model, n_features, work, work_size)) != MLQ_OK)
         return s;
     if (model->n_classes == 2) { /* one pair, no votes to count */
-        best = (uint32_t)((uint64_t)((int64_t)~(uint64_t)model->rho[0] +
-                                     mlq_dot_q15(x, model->w, n_features)) >> 63);
+        best = (uint32_t)((uint64_t)(-1 - model->rho[0] + mlq_dot_q15(x, model->w, n_features)) >> 63);
         *cls = model->class_ids != NULL ? model->class_ids[best] : (uint16_t)best;
         return MLQ_OK;
     }

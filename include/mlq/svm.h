@@ -80,7 +80,8 @@ typedef struct mlq_svm_q15 {
     const int64_t *sv_norm;    /* MLQ_SVM_RBF: [n_sv] exact sum of squared SV entries, Q2.30 */
     const mlq_q15_t *coef;     /* [n_classes - 1][n_sv] dual coefficients y * alpha, Q(coef_frac) */
     const mlq_q15_t *w;        /* MLQ_SVM_LINEAR: [n_pairs][row] folded weights, row as sv */
-    const int64_t *rho;        /* [n_pairs] intercepts, in the units of the pair's sum (below) */
+    const int64_t *rho;        /* [n_pairs] intercepts, in the units of the pair's sum (below);
+                                  |rho| <= 2^62 (the exporter clamps), so sum - rho fits int64 */
     /* Kernel argument scaling (see "Scaling and overflow"). */
     int64_t k_limit;   /* RBF: |x - s|^2 (Q2.30) at or above which the kernel value is 0, >= 1;
                           POLY: bound of |t| in Q(t_frac), 1..2^30 */
