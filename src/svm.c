@@ -343,7 +343,7 @@ MLQ_INLINE void kernel_pairs(const mlq_svm_q15 *m, const mlq_q15_t *k, const int
  * is when -1 - rho + w . x >= 0 (exact in int64, mlq/svm.h): the sign
  * bit of one sum, no 64-bit compare. With dec == NULL the bit is a vote
  * for j and its complement one for i (votes cleared by the caller);
- * otherwise each pair's w . x - rho is stored in dec. short_path (a
+ * otherwise each pair's w . x - rho is stored in dec (votes may be NULL). short_path (a
  * constant where this is inlined) selects the dot of short rows or
  * mlq_dot_q15, so that each path is one loop.
  */
@@ -353,9 +353,13 @@ MLQ_INLINE void linear_pairs(const mlq_svm_q15 *m, const mlq_q15_t *x, int64_t *
     uint32_t n = m->n_features, step = short_path ? 4u : (n + 1u) & ~1u;
     const mlq_q15_t *w = m->w;
     const int64_t *rho = m->rho, *rho_end = rho + MLQ_SVM_PAIRS(m->n_classes);
-    uint16_t *vi = votes, *vj = votes + 1, *end = votes + m->n_classes;
+    uint16_t *vi = votes, *vj = votes, *end = votes;
     short_x v = {0};
 
+    if (dec == NULL) { /* votes != NULL then */
+        vj = votes + 1;
+        end = votes + m->n_classes;
+    }
     if (short_path)
         v = short_load(x, n);
     for (; rho != rho_end; rho++, w += step) {
@@ -385,6 +389,12 @@ static void clear_votes(uint16_t *votes, uint32_t n)
         v[n] = 0;
 }
 
+/* The id that voted class c reports. */
+static inline uint16_t class_id(const mlq_svm_q15 *m, uint32_t c)
+{
+    return m->class_ids != NULL ? m->class_ids[c] : (uint16_t)c;
+}
+
 /* The class with the most votes; ties keep the lower class. */
 static uint16_t winner(const mlq_svm_q15 *m, const uint16_t *votes)
 {
@@ -393,7 +403,7 @@ static uint16_t winner(const mlq_svm_q15 *m, const uint16_t *votes)
     for (c = 1; c < m->n_classes; c++)
         if (votes[c] > votes[best])
             best = c;
-    return m->class_ids != NULL ? m->class_ids[best] : (uint16_t)best;
+    return class_id(m, best);
 }
 
 mlq_status mlq_svm_rbf_predict_q15(const mlq_svm_q15 *model, const mlq_q15_t *x,
@@ -439,7 +449,6 @@ mlq_status mlq_svm_linear_predict_q15(const mlq_svm_q15 *model, const mlq_q15_t 
                                       uint16_t *cls)
 {
     uint16_t *votes = (uint16_t *)work;
-    uint32_t best;
     mlq_status s;
 
     MLQ_ASSERT(model != NULL && x != NULL && work != NULL && cls != NULL);
@@ -447,9 +456,9 @@ mlq_status mlq_svm_linear_predict_q15(const mlq_svm_q15 *model, const mlq_q15_t 
         return MLQ_ERR_MODEL;
     if ((s = check(model, n_features, work, work_size)) != MLQ_OK)
         return s;
-    if (model->n_classes == 2) { /* one pair, no votes to count */
-        best = (uint32_t)((uint64_t)(-1 - model->rho[0] + mlq_dot_q15(x, model->w, n_features)) >> 63);
-        *cls = model->class_ids != NULL ? model->class_ids[best] : (uint16_t)best;
+    if (model->n_classes == 2) { /* one pair, no votes to count: the sign of its sum */
+        *cls = class_id(model, (uint32_t)((uint64_t)(-1 - model->rho[0] +
+                                                      mlq_dot_q15(x, model->w, n_features)) >> 63));
         return MLQ_OK;
     }
     clear_votes(votes, model->n_classes);
@@ -486,7 +495,7 @@ mlq_status mlq_svm_decision_q15(const mlq_svm_q15 *model, const mlq_q15_t *x, ui
     if ((s = check(model, n_features, work, work_size)) != MLQ_OK)
         return s;
     if (model->kernel == MLQ_SVM_LINEAR) {
-        linear_pairs(model, x, dec, (uint16_t *)work, 0); /* work: the rows' bounds only */
+        linear_pairs(model, x, dec, NULL, 0);
     } else if (model->kernel == MLQ_SVM_RBF) {
         rbf_values(model, x, (mlq_q15_t *)work);
         kernel_pairs(model, (const mlq_q15_t *)work, NULL, dec, NULL);
