@@ -47,9 +47,9 @@ trap 'rm -f "$tmp"' EXIT
     echo "instructions** counted by QEMU (\`-icount shift=0\`, SysTick), per call of"
     echo "\`NAME_predict(const float *x)\` (input quantization included), minus the same loop"
     echo "calling an empty predictor. They are not cycles. Flash and RAM are the model build"
-    echo "minus the same firmware without the model (on Cortex-M0 this includes the soft-float"
-    echo "routines the input conversion pulls in). Stack is measured by painting: the deepest"
-    echo "use of one predict call, the call site's frame included."
+    echo "minus the same firmware without the model (the input conversion's code included; on"
+    echo "cores without an FPU it is integer code, with no soft-float routine). Stack is measured"
+    echo "by painting: the deepest use of one predict call, the call site's frame included."
     echo
     echo "## Accuracy: host float model vs device fixed point (test rows)"
     echo

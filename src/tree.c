@@ -1,26 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "mlq/tree.h"
 
-/* The bits of a float, read as uint32 without float arithmetic (the may_alias
- * type lets GCC and clang use one integer load; other compilers copy through
- * a union, which C99 allows). */
-#if defined(__GNUC__) || defined(__clang__)
-typedef uint32_t f32_bits __attribute__((may_alias));
-#define BITS_OF(x, j) (((const f32_bits *)(const void *)(x))[j])
-#else
-static uint32_t bits_of(const float *x, uint32_t j)
-{
-    union {
-        float f;
-        uint32_t u;
-    } v;
-
-    v.f = x[j];
-    return v.u;
-}
-#define BITS_OF(x, j) bits_of((x), (j))
-#endif
-
 /* A float whose bits without the sign are above those of infinity is NaN. */
 #define F32_INF_BITS 0x7f800000u
 
@@ -48,7 +28,7 @@ MLQ_INLINE uint32_t descend_f32(const mlq_tree_node_f32 *n, const float *x, uint
 
     for (;;) {
         uint32_t meta = n->meta;
-        uint32_t b = BITS_OF(x, meta & fmask);
+        uint32_t b = MLQ_F32_BITS(x, meta & fmask);
 
         if ((b << 1) > (F32_INF_BITS << 1))
             return UINT32_MAX;

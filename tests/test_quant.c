@@ -1,8 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Input quantization: the float path against a double reference over the
- * whole output range, exact halves, saturation, NaN, and the int16 path
- * against the float path for every int16 input of real features.
+ * whole output range, exact halves, saturation, NaN, random bit patterns
+ * and values a few ulps from every kind of rounding boundary, and the int16
+ * path against the float path for every int16 input of real features.
+ *
+ * The Makefile builds this file twice: against the library as it is
+ * (float arithmetic on the host), and as test_quant_int, with src/quant.c
+ * compiled with MLQ_QUANT_INT=1, so that the integer path of cores without
+ * an FPU meets the same reference here, on millions of inputs.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +27,7 @@
 #include "kmeans_params.h"
 #include "model.h"
 #include "mlq/quant.h"
+#include "test_rng.h"
 
 /* Reference in double: b = (x - o) * g with each float operation rounded to
  * float as on the device, then floor, saturate to [0, 65535], minus 32768.
@@ -113,6 +120,98 @@ static void test_f32_saturates_and_rejects_nan_at_any_position(void **state)
             x[bad] = keep;
         }
     }
+}
+
+/* A float from its bits. */
+static float from_bits(uint32_t u)
+{
+    float f;
+
+    memcpy(&f, &u, sizeof f);
+    return f;
+}
+
+/* A float of any class: normal of any exponent, subnormal, zero, infinity
+ * or NaN, either sign. */
+static float any_float(void)
+{
+    uint32_t r = next_u32(), kind = next_u32() % 16u;
+
+    if (kind == 0)
+        r &= 0x807FFFFFu; /* zero or subnormal */
+    else if (kind == 1)
+        r = (r & 0x80000000u) | 0x7F800000u | (next_u32() % 4u == 0 ? r & 0x7FFFFFu : 0);
+    return from_bits(r);
+}
+
+/* x moved by k ulps (k may be negative), through the bits. */
+static float nudge(float x, int k)
+{
+    while (k > 0) {
+        x = nextafterf(x, INFINITY);
+        k--;
+    }
+    while (k < 0) {
+        x = nextafterf(x, -INFINITY);
+        k++;
+    }
+    return x;
+}
+
+/* One feature against ref_q15; returns 1 on a mismatch. */
+static int differs(float x, float o, float g)
+{
+    const mlq_quant q = {1, &o, &g, NULL, NULL, NULL};
+    mlq_q15_t out = 0;
+    long want = ref_q15(x, o, g);
+    mlq_status s = mlq_quant_f32_to_q15(&q, &x, 1, &out);
+
+    if (want == LONG_MIN)
+        return s != MLQ_ERR_INPUT;
+    return s != MLQ_OK || out != want;
+}
+
+static void test_f32_matches_reference_for_random_bits(void **state)
+{
+    long i, bad = 0;
+
+    (void)state;
+    for (i = 0; i < 1000000; i++)
+        bad += differs(any_float(), any_float(), any_float());
+    assert_int_equal(bad, 0);
+}
+
+/*
+ * Realistic scalings (gains 2^-20..2^20, offsets as the exporter builds
+ * them) with x a few ulps around the value that puts b on an integer, a
+ * half-way point of x - o, or the ends of the range, so that every
+ * rounding of the subtraction and of the product is decided both ways.
+ */
+static void test_f32_matches_reference_at_rounding_boundaries(void **state)
+{
+    long i, bad = 0;
+    int k;
+
+    (void)state;
+    for (i = 0; i < 200000; i++) {
+        uint32_t frac = next_u32() % 2u ? next_u32() % 8388608u : (next_u32() % 8u) << 20;
+        float g = ldexpf(1.0f + (float)frac / 8388608.0f, (int)(next_u32() % 41u) - 20);
+        float m = ldexpf((float)((int32_t)next_u32() % 1000000) / 1000.0f,
+                         (int)(next_u32() % 21u) - 10);
+        float o = (float)((double)m - 32768.5 / (double)g);
+        long u = (long)(next_u32() % 65600u) - 32;
+        float x = (float)((double)o + (double)u / (double)g);
+
+        for (k = -3; k <= 3; k++) {
+            bad += differs(nudge(x, k), o, g);
+            bad += differs(nudge(x, k), o, -g);
+            bad += differs(-nudge(x, k), -o, g);
+        }
+        if (i % 16 == 0) /* subnormal and zero inputs and offsets */
+            bad += differs(from_bits(next_u32() & 0x807FFFFFu), from_bits(next_u32() & 0x807FFFFFu),
+                           ldexpf(g, 100));
+    }
+    assert_int_equal(bad, 0);
 }
 
 static void test_wrong_length_is_rejected(void **state)
@@ -215,6 +314,8 @@ int main(void)
         cmocka_unit_test(test_f32_matches_reference_over_whole_range),
         cmocka_unit_test(test_f32_rounds_to_nearest_ties_up_and_saturates),
         cmocka_unit_test(test_f32_saturates_and_rejects_nan_at_any_position),
+        cmocka_unit_test(test_f32_matches_reference_for_random_bits),
+        cmocka_unit_test(test_f32_matches_reference_at_rounding_boundaries),
         cmocka_unit_test(test_wrong_length_is_rejected),
         cmocka_unit_test(test_int16_path_within_one_step_of_float_path),
     };

@@ -23,9 +23,11 @@
  *    q = floor(b) - 32768 = floor((x - m) * g + 0.5): the standardized value
  *    rounded to nearest (ties upward), saturated to [-32768, 32767]. One
  *    subtraction and one multiplication, no fused multiply-add: the result
- *    is the same bit for bit on x86-64, soft-float Cortex-M0 and hard-float
- *    Cortex-M4F (where VCVT.U16 does the floor and saturation four
- *    features at a time).
+ *    is the same bit for bit on x86-64, on hard-float Cortex-M4F (where
+ *    VCVT.U16 does the floor and saturation four features at a time) and
+ *    on cores without an FPU (Cortex-M0, M3), where the same two IEEE
+ *    operations, floor and saturation are done in integer arithmetic
+ *    (src/quant.c), so no soft-float routine is linked.
  *  - raw int16 sensor values (mlq_quant_i16_to_q15), e.g. ADC counts, for
  *    firmware with no float at all: q = sat((x * mul + add) >> shift) with
  *    per-feature integers chosen at export. Within one step (1/32768 of R)

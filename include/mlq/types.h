@@ -92,6 +92,30 @@ const char *mlq_status_str(mlq_status status);
 #define MLQ_ALIGN4
 #endif
 
+/*
+ * MLQ_F32_BITS(x, j) is the IEEE-754 bit pattern of the float x[j] as a
+ * uint32_t, read without float arithmetic (the tree's float keys, the
+ * integer input quantizer). GCC and clang read it with one integer load
+ * through a may_alias type; other compilers copy it through a union, which
+ * C99 allows.
+ */
+#if defined(__GNUC__) || defined(__clang__)
+typedef uint32_t mlq_f32_bits_t __attribute__((may_alias));
+#define MLQ_F32_BITS(x, j) (((const mlq_f32_bits_t *)(const void *)(x))[j])
+#else
+static inline uint32_t mlq_f32_bits(const float *x, size_t j)
+{
+    union {
+        float f;
+        uint32_t u;
+    } v;
+
+    v.f = x[j];
+    return v.u;
+}
+#define MLQ_F32_BITS(x, j) mlq_f32_bits((x), (j))
+#endif
+
 #ifdef __cplusplus
 }
 #endif
