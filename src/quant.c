@@ -70,6 +70,11 @@ static mlq_status quant_c(const float *o, const float *g, const float *x, uint16
 #define SIGN 0x80000000u
 #define SIG(sm) ((sm) & 0xFFFFFFu)
 
+/* The biased exponent field of float bits u. */
+#define EXP_FIELD(u) (((u) << 1) >> 24)
+
+enum { F_ZERO, F_FINITE, F_INF, F_NAN };
+
 /* q + (r > half, or r == half and q odd): round to nearest even. */
 MLQ_INLINE uint32_t round_even(uint32_t q, uint32_t r, uint32_t half)
 {
@@ -162,13 +167,36 @@ static MLQ_NOINLINE uint32_t product_u(uint32_t dsm, int32_t de, uint32_t gsm, i
     return de <= -24 ? 0 : q >> (uint32_t)-de;
 }
 
-enum { F_ZERO, F_FINITE, F_INF, F_NAN };
+/* Class of x + y, x and y finite and nonzero, and its sm and e (add_rn):
+ * infinite when e > 104, since 2^24 2^104 = 2^128 overflows. */
+MLQ_INLINE unsigned sum(uint32_t x, int32_t xe, uint32_t y, int32_t ye, uint32_t *d, int32_t *de)
+{
+    uint64_t r = add_rn(x, xe, y, ye);
+
+    *d = (uint32_t)r;
+    *de = (int32_t)(uint32_t)(r >> 32);
+    return SIG(*d) == 0 ? F_ZERO : *de > 104 ? F_INF : F_FINITE;
+}
+
+/* u (or U_NAN) for b = d g from the classes and values of d and g. */
+MLQ_INLINE uint32_t times_u(unsigned cd, uint32_t d, int32_t de, unsigned cg, uint32_t g,
+                            int32_t ge)
+{
+    if (cd == F_INF || cg == F_INF) {
+        if (cd == F_ZERO || cg == F_ZERO)
+            return U_NAN; /* 0 * inf */
+        return ((d ^ g) & SIGN) != 0 ? 0 : 65535u;
+    }
+    if (cd == F_ZERO || cg == F_ZERO)
+        return 0;
+    return product_u(d, de, g, ge);
+}
 
 /* Class of the float bits u, and its sm and e when finite and nonzero
  * (subnormals normalized). */
 static unsigned unpack(uint32_t u, uint32_t *sm, int32_t *e)
 {
-    uint32_t ex = (u >> 23) & 255u, f = u & 0x7FFFFFu;
+    uint32_t ex = EXP_FIELD(u), f = u & 0x7FFFFFu;
 
     *sm = u & SIGN;
     *e = 0;
@@ -208,28 +236,17 @@ static MLQ_NOINLINE uint32_t special_u(uint32_t xb, uint32_t yb, uint32_t gb)
         de = cx == F_ZERO ? ye : xe;
         cd = cx == F_ZERO ? cy : cx;
     } else {
-        uint64_t r = add_rn(x, xe, y, ye);
-
-        d = (uint32_t)r;
-        de = (int32_t)(uint32_t)(r >> 32);
-        cd = SIG(d) == 0 ? F_ZERO : de > 104 ? F_INF : F_FINITE;
+        cd = sum(x, xe, y, ye, &d, &de);
     }
-    if (cd == F_INF || cg == F_INF) {
-        if (cd == F_ZERO || cg == F_ZERO)
-            return U_NAN; /* 0 * inf */
-        return ((d ^ g) & SIGN) != 0 ? 0 : 65535u;
-    }
-    if (cd == F_ZERO || cg == F_ZERO)
-        return 0;
-    return product_u(d, de, g, ge);
+    return times_u(cd, d, de, cg, g, ge);
 }
 
 /* The fields of float bits u: sm, and e (normal floats). */
 #define NORMAL_SM(u) (((u) & 0x807FFFFFu) | 0x800000u)
-#define NORMAL_E(u) ((int32_t)(((u) << 1) >> 24) - 150)
+#define NORMAL_E(u) ((int32_t)EXP_FIELD(u) - 150)
 
 /* Exponent field in 1..254: a normal float. */
-#define IS_NORMAL(u) ((((u) << 1) >> 24) - 1u < 254u)
+#define IS_NORMAL(u) (EXP_FIELD(u) - 1u < 254u)
 
 static mlq_status quant_int(const float *o, const float *g, const float *x, uint16_t n,
                             mlq_q15_t *out)
@@ -241,16 +258,11 @@ static mlq_status quant_int(const float *o, const float *g, const float *x, uint
         uint32_t gb = MLQ_F32_BITS(g, j), u;
 
         if (IS_NORMAL(xb) && IS_NORMAL(yb) && IS_NORMAL(gb)) {
-            uint64_t r = add_rn(NORMAL_SM(xb), NORMAL_E(xb), NORMAL_SM(yb), NORMAL_E(yb));
-            uint32_t d = (uint32_t)r;
-            int32_t de = (int32_t)(uint32_t)(r >> 32);
+            uint32_t d;
+            int32_t de;
+            unsigned cd = sum(NORMAL_SM(xb), NORMAL_E(xb), NORMAL_SM(yb), NORMAL_E(yb), &d, &de);
 
-            if (SIG(d) == 0)
-                u = 0;
-            else if (de > 104) /* d is infinite */
-                u = ((d ^ gb) & SIGN) != 0 ? 0 : 65535u;
-            else
-                u = product_u(d, de, NORMAL_SM(gb), NORMAL_E(gb));
+            u = times_u(cd, d, de, F_FINITE, NORMAL_SM(gb), NORMAL_E(gb));
         } else if ((u = special_u(xb, yb, gb)) == U_NAN) {
             return MLQ_ERR_INPUT;
         }
@@ -258,7 +270,6 @@ static mlq_status quant_int(const float *o, const float *g, const float *x, uint
     }
     return MLQ_OK;
 }
-#define HAVE_QUANT_INT 1
 #endif
 
 #if !MLQ_QUANT_INT && defined(__GNUC__) && defined(__ARM_FP) && (__ARM_FP & 4) &&                  \
@@ -348,7 +359,7 @@ mlq_status mlq_quant_f32_to_q15(const mlq_quant *q, const float *x, uint16_t n_f
     if (((uintptr_t)out & 3u) == 0 && quant_vfp(q->offset, q->gain, x, n_features, out))
         return MLQ_OK;
 #endif
-#ifdef HAVE_QUANT_INT
+#if MLQ_QUANT_INT
     return quant_int(q->offset, q->gain, x, n_features, out);
 #else
     return quant_c(q->offset, q->gain, x, n_features, out);
