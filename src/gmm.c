@@ -27,9 +27,9 @@ static uint64_t half_square(uint32_t mag)
  * uncentered) and the row's offset o: u = floor(acc / 2^(e - 16)) + o for
  * e > 16 (o in Q16; shifts above 31 act as 31), (acc + o) 2^(16 - e)
  * otherwise (o at the row's scale), computed in int64 (|acc| < 2^46) and
- * saturated to int32 once; |u| <= 2^31.
+ * saturated to int32 once; |u| <= 2^31. One copy, out of line: three call
+ * sites, little gain from inlining.
  */
-/* One copy, out of line: three call sites, little gain from inlining. */
 static MLQ_NOINLINE uint64_t row_term(int64_t acc, uint32_t e, int32_t o)
 {
     int32_t u;

@@ -108,7 +108,7 @@ static inline uint32_t smlad(uint32_t x, uint32_t y, uint32_t acc)
  * so that a network with 8-bit activations links one.
  */
 MLQ_INLINE void dot2(const void *in, int in16, const int8_t *wa, const int8_t *wb,
-                            uint32_t n, uint32_t *pa, uint32_t *pb)
+                     uint32_t n, uint32_t *pa, uint32_t *pb)
 {
     const uint8_t *x = (const uint8_t *)in;
     uint32_t a = *pa, b = *pb, k = n >> 2, t = n & 3u;
@@ -236,7 +236,7 @@ static mlq_status check(const mlq_mlp_q15 *m, uint16_t n_features, const void *w
 /* The activation of one hidden accumulator, `out_bits` wide (mlq/mlp.h).
  * tanh_layer: 1 tanh, 0 ReLU, -1 ReLU in a ReLU-only loop (shift > 32). */
 MLQ_INLINE int32_t activate(int32_t acc, int32_t mul, uint32_t shift, uint32_t out_bits,
-                                   int tanh_layer)
+                            int tanh_layer)
 {
     int32_t r = requant(acc, mul, shift, tanh_layer >= 0), v;
 
@@ -265,7 +265,7 @@ MLQ_INLINE int32_t activate(int32_t acc, int32_t mul, uint32_t shift, uint32_t o
  * below with in16, out_bits and tanh_ok constant.
  */
 MLQ_INLINE uint32_t layer(const mlq_mlp_layer *L, const void *in, int in16, void *out,
-                                 uint32_t out_bits, int tanh_ok, int32_t *logits)
+                          uint32_t out_bits, int tanh_ok, int32_t *logits)
 {
     uint32_t n_in = L->n_in, n_out = L->n_out, row = (n_in + 3u) & ~3u, shift = L->shift, o;
     uint32_t best_o = 0;
@@ -333,8 +333,8 @@ MLP_LAYER_FN(layer_x_8_any, -1, 8u, 1)
  * (the generic entry); each specialized entry links only its loop.
  */
 MLQ_INLINE mlq_status run(const mlq_mlp_q15 *m, const mlq_q15_t *x, uint16_t n_features,
-                                 void *work, size_t work_size, uint32_t bits, int tanh_ok,
-                                 uint16_t *cls, int32_t *logits)
+                          void *work, size_t work_size, uint32_t bits, int tanh_ok,
+                          uint16_t *cls, int32_t *logits)
 {
     const void *in = x;
     const mlq_mlp_layer *L, *end;

@@ -94,7 +94,7 @@ static MLQ_NOINLINE int kernel_ok(const mlq_svm_q15 *m, uint16_t n_features)
 
 /* The checks every entry point makes; MLQ_OK when the model and buffers fit. */
 MLQ_INLINE mlq_status check(const mlq_svm_q15 *m, uint16_t n_features, const void *work,
-                       size_t work_size)
+                            size_t work_size)
 {
     if (n_features != m->n_features)
         return MLQ_ERR_SIZE;
@@ -343,9 +343,9 @@ MLQ_INLINE void kernel_pairs(const mlq_svm_q15 *m, const mlq_q15_t *k, const int
  * is when -1 - rho + w . x >= 0 (exact in int64, mlq/svm.h): the sign
  * bit of one sum, no 64-bit compare. With dec == NULL the bit is a vote
  * for j and its complement one for i (votes cleared by the caller);
- * otherwise each pair's w . x - rho is stored in dec (votes may be NULL). short_path (a
- * constant where this is inlined) selects the dot of short rows or
- * mlq_dot_q15, so that each path is one loop.
+ * otherwise each pair's w . x - rho is stored in dec (votes may be NULL).
+ * short_path (a constant where this is inlined) selects the dot of short
+ * rows or mlq_dot_q15, so that each path is one loop.
  */
 MLQ_INLINE void linear_pairs(const mlq_svm_q15 *m, const mlq_q15_t *x, int64_t *dec,
                              uint16_t *votes, int short_path)
