@@ -149,7 +149,7 @@ cxx-headers:
 # one, since ASan reserves address space); device rules on the objects;
 # headers as C++; the QEMU runner's own checks; then the device code on
 # emulated Cortex-M0/M3/M4F/M7 against `mlq predict --device`, and the two
-# application examples (ECG anomaly detection, wrist exercise MLP on M0),
+# application examples (shuttle anomaly detection, speaker-independent vowel MLP on M0),
 # which fail when the firmware differs from the device code.
 check:
 	$(MAKE) BUILD=build/gcc-san CC=gcc SAN=1 unit
@@ -158,7 +158,7 @@ check:
 	MLQ=build/gcc-san/mlq MLQ_PLAIN=build/mlq bash tests/cli.sh
 	bash examples/firmware/selftest.sh
 	bash examples/gmm_anomaly.sh
-	bash examples/mlp_wrist.sh
+	bash examples/mlp_vowel.sh
 	bash tests/device.sh
 
 # The main job: k-means on a bundled dataset, exported, run on an emulated
@@ -169,7 +169,7 @@ demo: all
 	@echo
 	@bash examples/gmm_anomaly.sh
 	@echo
-	@bash examples/mlp_wrist.sh
+	@bash examples/mlp_vowel.sh
 
 # Device benchmark in QEMU; writes bench/results.md.
 bench: all
