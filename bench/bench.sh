@@ -53,12 +53,14 @@ trap 'rm -f "$tmp"' EXIT
     echo
     echo "## Accuracy: host float model vs device fixed point (test rows)"
     echo
-    echo "Score differences are |host - device| of the model's continuous outputs where it has them"
-    echo "(GMM: log-likelihood in nats; SVM: pairwise decision values; MLP: output logits), median"
-    echo "and 99th percentile over the test rows."
+    echo "Score differences are the largest |host - device| of a row's scores (\`NAME_scores\`, in the"
+    echo "unit each model's header states: log-likelihoods in nats, logits, negative squared distances,"
+    echo "votes, average leaf probabilities), probability differences the same for \`NAME_proba\` where"
+    echo "the model defines probabilities; median and 99th percentile over the test rows. The last"
+    echo "column is the share of rows whose largest score is the model's prediction, host and device."
     echo
-    echo "| model | dataset | rows | agreement | host purity/acc. | device purity/acc. | reference (scikit-learn) | coefficients saturated | score diff median / p99 |"
-    echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    echo "| model | dataset | rows | agreement | host purity/acc. | device purity/acc. | reference (scikit-learn) | coefficients saturated | score diff median / p99 | proba diff median / p99 | argmax of scores = prediction (host / device) |"
+    echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 } >"$tmp"
 
 # seed_mean DATASET ALGO: mean host test accuracy of ALGO trained with seeds 0..9
@@ -74,6 +76,7 @@ seed_mean() {
 }
 
 perf=""
+outs=""
 seeded=""
 refrows=""
 for algo in $ALGOS; do
@@ -96,14 +99,17 @@ for algo in $ALGOS; do
             seeded="$seeded| $algo | $ds | $(pct "$mean") | $ref | $(awk -v a="$mean" -v r="${ref%\%}" 'BEGIN { d = sprintf("%+.2f", 100 * a - r); if (d == "-0.00") d = "+0.00"; print d }') |
 "
         fi
-        sd=-
-        [ -z "$(json_num median_score_diff "$cmp_json")" ] ||
-            sd="$(json_num median_score_diff "$cmp_json") / $(json_num p99_score_diff "$cmp_json")"
-        printf '| %s | %s | %s | %s | %s | %s | %s | %s of %s | %s |\n' "$algo" "$ds" \
+        sd="$(json_num median_score_diff "$cmp_json") / $(json_num p99_score_diff "$cmp_json")"
+        pd=-
+        [ -z "$(json_num median_proba_diff "$cmp_json")" ] ||
+            pd="$(json_num median_proba_diff "$cmp_json") / $(json_num p99_proba_diff "$cmp_json")"
+        printf '| %s | %s | %s | %s | %s | %s | %s | %s of %s | %s | %s | %s / %s |\n' "$algo" "$ds" \
             "$(json_num rows "$cmp_json")" "$(pct "$(json_num agreement "$cmp_json")")" \
             "$(pct "$(json_num "host_$metric" "$cmp_json")")" \
             "$(pct "$(json_num "device_$metric" "$cmp_json")")" "$ref" \
-            "$(json_num clipped "$cmp_json")" "$(json_num coefficients "$cmp_json")" "$sd" >>"$tmp"
+            "$(json_num clipped "$cmp_json")" "$(json_num coefficients "$cmp_json")" "$sd" "$pd" \
+            "$(pct "$(json_num host_argmax_agreement "$cmp_json")")" \
+            "$(pct "$(json_num device_argmax_agreement "$cmp_json")")" >>"$tmp"
         k=$(dataset_classes "$ds")
         d=$(head -n 1 "$P_TEST" | tr , '\n' | grep -cvx label)
         "$RUN" rows random --rows 8 --features "$d" --q15 --seed 1 --out "$P_DIR/bench_q15.rows"
@@ -127,6 +133,15 @@ for algo in $ALGOS; do
             if declare -F "bench_target_$algo" >/dev/null; then
                 target=$("bench_target_$algo" "$ds" "$b" "$k" "$d")
             fi
+            # NAME_scores and NAME_proba (float entries), each in its own firmware.
+            sc=$("$RUN" bench --board "$b" --header "$P_HEADER" --name "$P_NAME" --input "$P_ROWS" --entry scores)
+            pr="- | - | -"
+            if grep -q "_proba_q15(" "$P_HEADER"; then
+                pr=$("$RUN" bench --board "$b" --header "$P_HEADER" --name "$P_NAME" --input "$P_ROWS" --entry proba)
+                pr="$(field insn_per_inference "$pr") | $(field flash_bytes "$pr") | $(field stack_bytes "$pr")"
+            fi
+            outs="$outs| $algo | $ds | Cortex-$b | $(field insn_per_inference "$line") | $(field insn_per_inference "$sc") | $(field flash_bytes "$sc") | $(field stack_bytes "$sc") | $pr |
+"
             perf="$perf| $algo | $ds | $k x $d | Cortex-$b | $(field insn_per_inference "$line") | $target | $(field insn_per_inference "$q15") | $i16 | $(field empty_insn_per_call "$line") | $(field flash_bytes "$line") | $(field flash_bytes "$q15") | $(field ram_bytes "$line") | $(field stack_bytes "$line") | $(field stack_bytes "$q15") |
 "
         done
@@ -159,6 +174,16 @@ fi
     echo "| model | dataset | K x D | board | instructions, float entry | target | instructions, q15 entry | instructions, int16 entry | empty loop / call | flash bytes, float entry | flash bytes, q15 entry | RAM bytes | stack bytes, float entry | stack bytes, q15 entry |"
     echo "| --- | --- | --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     printf '%s' "$perf"
+    echo
+    echo "### Scores and probabilities"
+    echo
+    echo "\`NAME_scores(const float *x, int32_t *out)\` and \`NAME_proba(const float *x, uint16_t *out)\`"
+    echo "(where the model defines probabilities), each timed in its own firmware like the predict entry"
+    echo "(instructions per call, flash of the model and that entry, stack)."
+    echo
+    echo "| model | dataset | board | instructions, predict | instructions, scores | flash bytes, scores | stack bytes, scores | instructions, proba | flash bytes, proba | stack bytes, proba |"
+    echo "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    printf '%s' "$outs"
     if [ -n "$refrows" ]; then
         echo
         echo "### Float reference firmware"

@@ -60,6 +60,6 @@ line=$("$RUN" bench --board m0 --header "$D/vowel_mlp.h" --name vowel_mlp --inpu
 field() { printf '%s\n' "$line" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 echo "  Cortex-M0 (micro:bit, 16 KiB RAM): $(field insn_per_inference) instructions per inference," \
     "flash $(field flash_bytes) bytes, RAM $(field ram_bytes) bytes + stack $(field stack_bytes) bytes" \
-    "(scratch $(sed -n 's/^#define vowel_mlp_WORK_BYTES //p' "$D/vowel_mlp.h") bytes of it)"
+    "(scratch $(sed -n 's/^\/\* Scratch of one call.*(\([0-9]*\) bytes here).*/\1/p' "$D/vowel_mlp.h") bytes of it)"
 [ "$(field stack_overflow)" = 0 ] || { echo "  FAIL: stack overflow"; status=1; }
 exit "$status"

@@ -4,16 +4,26 @@
  *
  * One quantizer, two consumers: mlq_device_build turns a trained model into
  * the very structs the firmware gets (input quantization + the algorithm's
- * fixed-point model), mlq_device_predict runs the device kernels on them on
- * the host (`predict --device`, `compare`), and mlq_export_header prints
- * them as a header. What compare measures is what the firmware runs.
+ * fixed-point model), mlq_device_predict / _scores / _proba run the device
+ * kernels on them on the host (`predict --device`, `compare`), and
+ * mlq_export_header prints them as a header. What compare measures is what
+ * the firmware runs.
  *
  *   mlq_device dev;
- *   if (mlq_device_build(&model, &dev, &err) == 0) {
+ *   if (mlq_device_build(&model, 0, &dev, &err) == 0) {
  *       mlq_device_predict(&dev, raw_row, &cls);
  *       mlq_export_header(&dev, "iris_kmeans", "iris_kmeans.h", &err);
  *       mlq_device_free(&dev);
  *   }
+ *
+ * The header's contract, the same for every model (NAME = --name):
+ *   NAME_N_FEATURES, NAME_N_OUTPUTS (scores per input), NAME_N_CLASSES with
+ *   NAME_CLASS_NAMES[] and enum NAME_class (classifiers) or NAME_N_CLUSTERS
+ *   (clustering), NAME_SCORE_FRAC, NAME_WORK_BYTES, NAME_model and
+ *   NAME_check(); for each input form (float x, Q1.15 x with _q15, raw int16
+ *   with _i16): NAME_predict, NAME_scores and, where the model defines
+ *   probabilities, NAME_proba. Each returns the predicted id (>= 0) or a
+ *   negative mlq_status, and writes its outputs only when it succeeds.
  */
 #ifndef MLQ_EXPORT_H
 #define MLQ_EXPORT_H
@@ -21,34 +31,62 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "emit.h"
 #include "host.h"
 #include "model.h"
 #include "mlq/quant.h"
 
+/** What the header says about a model's device kernels (filled by device_build). */
+typedef struct mlq_kernels {
+    const char *header;  /* the library header that declares them, e.g. "mlq/svm.h" */
+    const char *type;    /* C type of NAME_model, e.g. "mlq_svm_q15" */
+    const char *check;   /* mlq_X_check */
+    const char *predict; /* mlq_X_predict_q15 (or a kernel-specific entry) */
+    const char *scores;  /* mlq_X_scores_q15 */
+    const char *proba;   /* mlq_X_proba_q15, or NULL when the model defines no probabilities */
+    char work[128];      /* C expression of the scratch bytes (an MLQ_X_WORK_BYTES(...)), or "0" */
+    char scores_are[160]; /* what a score is, one line for the header (no user text) */
+} mlq_kernels;
+
 /** A model quantized for the device, with host-owned arrays. */
 typedef struct mlq_device {
     const mlq_model *model;
-    mlq_quant quant;    /* views the arrays below */
+    mlq_quant quant;    /* views offset and gain */
+    mlq_quant_i16 quant_i16; /* views the raw_ arrays */
     float *offset;      /* [n_features] */
     float *gain;        /* [n_features] */
-    int16_t *raw_mul;   /* [n_features], NULL when the int16 path is unavailable */
+    int16_t *raw_center; /* [n_features], NULL when the int16 path is unavailable */
+    uint32_t *raw_mul;  /* [n_features] */
     int32_t *raw_add;   /* [n_features] */
     uint8_t *raw_shift; /* [n_features] */
     unsigned bits;      /* activation width asked for (--bits), 16 unless the algorithm allows 8 */
     unsigned bits_asked; /* --bits as given, 0 when not given (a model may keep its own default) */
-    size_t n_outputs;   /* classes or clusters the model predicts */
+    size_t n_outputs;   /* classes, clusters, or 2 (anomaly): the scores per input */
     size_t n_coef;      /* model coefficients quantized */
     size_t clipped;     /* of which saturated */
     size_t flash_bytes; /* constant data the header puts in flash (model + quant) */
+    size_t work_bytes;  /* scratch of every entry (mlq_X_work_size of the model) */
+    mlq_kernels kern;   /* what the header calls */
     void *impl;         /* the algorithm's device model */
+    void *work;         /* host scratch of work_bytes (aligned by malloc), for mlq_device_* */
 } mlq_device;
 
 /**
  * Quantize model m (which must outlive dev) for `bits`-wide activations (0
- * means the algorithm's default, 16). 0, or -1 with err and dev empty.
+ * means the algorithm's default, 16). 0, or -1 with err and dev empty: a
+ * model the device cannot represent (a constant out of a kernel's range, a
+ * non-finite value) is refused with "MODEL.json: field 'X': problem".
  */
 int mlq_device_build(const mlq_model *m, unsigned bits, mlq_device *dev, mlq_err *err);
 void mlq_device_free(mlq_device *dev);
+
+/**
+ * For device_build: refuse a model the device cannot represent, with
+ * "MODEL.json: field 'FIELD': what" (the training file's name for a model
+ * that was not loaded from a file). Returns -1.
+ */
+int mlq_device_refuse(const mlq_device *dev, mlq_err *err, const char *field, const char *fmt, ...)
+    MLQ_PRINTF(4, 5);
 
 /**
  * Predict one raw row exactly as the firmware does: each feature is rounded
@@ -57,10 +95,13 @@ void mlq_device_free(mlq_device *dev);
  */
 mlq_status mlq_device_predict(const mlq_device *dev, const double *x, int *out);
 
-/** The algorithm's device scores (see mlq_algo.device_scores) of one raw row, quantized as above. */
-mlq_status mlq_device_scores(const mlq_device *dev, const double *x, double *scores);
+/** The device scores of one raw row, quantized as above: [n_outputs] Q15.16. */
+mlq_status mlq_device_scores(const mlq_device *dev, const double *x, int32_t *scores);
 
-/* ---- the shared quantizer ---------------------------------------------- */
+/** The device probabilities of one raw row: [n_outputs] Q15, summing to 32768 (MLQ_ERR_MODEL when the model has none). */
+mlq_status mlq_device_proba(const mlq_device *dev, const double *x, uint16_t *proba);
+
+/* ---- the shared quantizer (export_quant.c) ------------------------------ */
 
 /** Q1.15 steps per standardized unit: 32768 / R. */
 double mlq_input_steps(const mlq_model *m);
@@ -75,32 +116,38 @@ int mlq_input_quant(const mlq_model *m, size_t j, float *offset, float *gain);
 
 /**
  * Round v to the nearest integer, halves away from zero, and saturate to
- * [lo, hi]; ++*clipped when it saturates (clipped may be NULL).
+ * [lo, hi]; ++*clipped when it saturates (clipped may be NULL). A NaN v
+ * gives lo and counts as saturated (callers refuse non-finite parameters
+ * before they get here).
  */
 int64_t mlq_quantize(double v, int64_t lo, int64_t hi, size_t *clipped);
 
 /** mlq_quantize into Q1.15: v in Q15 steps, saturated to int16. */
 int16_t mlq_quantize_q15(double v, size_t *clipped);
 
+/** Fill dev's input quantizer (float and int16 paths) from its model. 0 or -1 with err. */
+int mlq_quant_build(mlq_device *dev, mlq_err *err);
+/** Free what mlq_quant_build allocated. */
+void mlq_quant_free(mlq_device *dev);
+/** Write NAME_quant and NAME_quant_i16 and their arrays (with the feature names, escaped, in a comment). */
+void mlq_quant_emit(FILE *f, const mlq_device *dev, const char *name);
+
 /* ---- header writing ----------------------------------------------------- */
 
-/** Is name a C identifier (letters, digits, '_', not starting with a digit)? */
-int mlq_export_name_ok(const char *name);
+/**
+ * Can name be --name? A C identifier (a letter first, then letters, digits
+ * and '_', at most 64) that is not the library's own: not "mlq" and not
+ * starting with "mlq_" in any case. Returns NULL when it can, else why not.
+ */
+const char *mlq_export_name_problem(const char *name);
 
 /** Write the whole header for dev as NAME (atomic; nothing left on error). */
 int mlq_export_header(const mlq_device *dev, const char *name, const char *path, mlq_err *err);
 
-/**
- * `static const CTYPE NAME_SUFFIX[n] = {...};` with a shape comment, `cols`
- * values a line. int64_t values are written with INT64_C().
- */
-void mlq_emit_ints(FILE *f, const char *ctype, const char *name, const char *suffix,
-                   const char *shape, const int64_t *v, size_t n, size_t cols);
-
 /* Algorithm device sides (exporters/export_ALGO.c). */
-struct mlq_device;
 int mlq_kmeans_device_build(mlq_device *dev, mlq_err *err);
-mlq_status mlq_kmeans_device_predict(const mlq_device *dev, const mlq_q15_t *q, int *out);
+mlq_status mlq_kmeans_device_predict(const mlq_device *dev, const mlq_q15_t *q, uint16_t *out);
+mlq_status mlq_kmeans_device_scores(const mlq_device *dev, const mlq_q15_t *q, int32_t *out);
 void mlq_kmeans_device_free(mlq_device *dev);
 int mlq_kmeans_export_body(FILE *f, const mlq_device *dev, const char *name);
 void mlq_kmeans_info(FILE *f, const mlq_device *dev);

@@ -5,6 +5,7 @@
  * exact squared norm of each quantized centroid is precomputed so that the
  * kernel needs one product per feature and centroid (see mlq/kmeans.h).
  */
+#include <math.h>
 #include <stdlib.h>
 
 #include "algo.h"
@@ -33,6 +34,7 @@ int mlq_kmeans_device_build(mlq_device *dev, mlq_err *err)
         free(kd);
         return mlq_err_set(err, m->source, 0, "out of memory");
     }
+    dev->impl = kd;
     for (c = 0; c < kp->k; c++) {
         int64_t norm = 0;
 
@@ -46,24 +48,38 @@ int mlq_kmeans_device_build(mlq_device *dev, mlq_err *err)
     }
     kd->m.n_clusters = (uint16_t)kp->k;
     kd->m.n_features = (uint16_t)p;
+    /* |z|^2 = d R^2 / 2^30 for d in Q2.30 input steps; Q15.16 is 2^16 times that. */
+    kd->m.score_shift = (int8_t)(14 - 2 * (int)floor(log2(m->input_range) + 0.5));
     kd->m.centroids = kd->centroids;
     kd->m.norms = kd->norms;
-    dev->impl = kd;
+    if (mlq_kmeans_check(&kd->m) != MLQ_OK)
+        return mlq_device_refuse(dev, err, "kmeans", "the device model fails mlq_kmeans_check");
     dev->n_outputs = kp->k;
     dev->n_coef = kp->k * p;
     dev->flash_bytes += kp->k * row * sizeof(mlq_q15_t) + kp->k * sizeof(int64_t) + sizeof(mlq_kmeans_q15);
+    dev->work_bytes = mlq_kmeans_work_size(&kd->m);
+    dev->kern.header = "mlq/kmeans.h";
+    dev->kern.type = "mlq_kmeans_q15";
+    dev->kern.check = "mlq_kmeans_check";
+    dev->kern.predict = "mlq_kmeans_predict_q15";
+    dev->kern.scores = "mlq_kmeans_scores_q15";
+    snprintf(dev->kern.scores_are, sizeof dev->kern.scores_are,
+             "minus the squared distance to each centroid, in standardized units");
     return 0;
 }
 
-mlq_status mlq_kmeans_device_predict(const mlq_device *dev, const mlq_q15_t *q, int *out)
+mlq_status mlq_kmeans_device_predict(const mlq_device *dev, const mlq_q15_t *q, uint16_t *out)
 {
     const kmeans_device *kd = dev->impl;
-    uint16_t cluster;
-    mlq_status s = mlq_kmeans_predict_q15(&kd->m, q, kd->m.n_features, &cluster);
 
-    if (s == MLQ_OK)
-        *out = cluster;
-    return s;
+    return mlq_kmeans_predict_q15(&kd->m, q, kd->m.n_features, dev->work, dev->work_bytes, out);
+}
+
+mlq_status mlq_kmeans_device_scores(const mlq_device *dev, const mlq_q15_t *q, int32_t *out)
+{
+    const kmeans_device *kd = dev->impl;
+
+    return mlq_kmeans_scores_q15(&kd->m, q, kd->m.n_features, dev->work, dev->work_bytes, out);
 }
 
 void mlq_kmeans_device_free(mlq_device *dev)
@@ -87,12 +103,6 @@ int mlq_kmeans_export_body(FILE *f, const mlq_device *dev, const char *name)
 
     if (tmp == NULL)
         return -1;
-    fprintf(f, "#include \"mlq/kmeans.h\"\n\n"
-               "#if MLQ_KMEANS_FORMAT != %d\n"
-               "#error \"%s was exported for mlq k-means format %d: re-export it with this mlq\"\n"
-               "#endif\n\n"
-               "#define %s_N_CLUSTERS %zu\n\n",
-            MLQ_KMEANS_FORMAT, name, MLQ_KMEANS_FORMAT, name, k);
     for (i = 0; i < k * row; i++)
         tmp[i] = kd->centroids[i];
     if (row == p)
@@ -102,16 +112,9 @@ int mlq_kmeans_export_body(FILE *f, const mlq_device *dev, const char *name)
     mlq_emit_ints(f, "mlq_q15_t", name, "centroids", shape, tmp, k * row, row < 12 ? row : 12);
     snprintf(shape, sizeof shape, "[%zu] exact sum of squared centroid entries, Q2.30", k);
     mlq_emit_ints(f, "int64_t", name, "norms", shape, kd->norms, k, 4);
-    fprintf(f, "MLQ_MAYBE_UNUSED static const mlq_kmeans_q15 %s_model = {%zu, %zu, %s_centroids, %s_norms};\n\n"
-               "/** Nearest centroid of a Q1.15 input (see mlq/quant.h).\n"
-               " *  @return cluster id >= 0, or a negative mlq_status. */\n"
-               "static inline int %s_predict_q15(const mlq_q15_t *x)\n"
-               "{\n"
-               "    uint16_t cluster;\n"
-               "    mlq_status s = mlq_kmeans_predict_q15(&%s_model, x, %zu, &cluster);\n"
-               "    return s == MLQ_OK ? (int)cluster : (int)s;\n"
-               "}\n",
-            name, k, p, name, name, name, name, p);
+    fprintf(f, "MLQ_MAYBE_UNUSED static const mlq_kmeans_q15 %s_model = {%zu, %zu, %d, %s_centroids, "
+               "%s_norms};\n",
+            name, k, p, kd->m.score_shift, name, name);
     free(tmp);
     return 0;
 }

@@ -5,31 +5,52 @@
  *
  *  - Inputs of layer 0 are the Q1.15 input domain: one step is R / 32768
  *    standardized units.
- *  - Weights: int8 in [-127, 127], symmetric, one scale per output channel
+ *  - Weights: int8 in [-127, 127], symmetric, one step per output channel
  *    in hidden layers (max |w| of the row / 127, w taken on the integer
  *    inputs, see below) and one for the whole output layer, so that its
- *    accumulators compare directly in the argmax.
- *  - Biases: int32 in accumulator units (input step x weight step), bounded
- *    so that no accumulator can overflow (mlq/mlp.h).
+ *    accumulators compare directly in the argmax and become the logits
+ *    through one multiplier. (A step per class was measured: over 10
+ *    trainings it brings the 10-class digits logits closer on average,
+ *    but not their 99th-percentile probability error below 0.01, moves
+ *    the pipeline's seed-1 models by chance both ways, and would cost a
+ *    64-bit product per class in predict.)
+ *  - Biases: int32 in accumulator units (input step x weight step). A
+ *    unit's step is widened beyond max |w| / 127 where its bias needs it to
+ *    stay within the bound that keeps every accumulator exact (mlq/mlp.h):
+ *    such a bias outweighs every input the unit can see, so its weights
+ *    lose nothing that matters.
  *  - Activations (calibration): every ReLU unit has its own step, the
  *    largest activation of that unit on the training rows (recorded by the
- *    trainer) times a headroom, over 127 or 32767; larger values saturate.
- *    The headroom leaves room for rows beyond the training range: x 2 at 16
- *    bits (one bit of fifteen), x 1.25 at 8 bits, where resolution is
- *    dear (splitting the training rows in halves, one half's maximum of a
- *    unit exceeds the other's by less than 25% for about 9 units in 10).
- *    A unit never active on the training rows takes the layer's largest
- *    range. A tanh layer's pre-activation is requantized to Q3.12 and its
- *    output is Q1.15 (16 bits) or Q1.7 (8 bits).
+ *    trainer) times a headroom, over 32767 (16 bits) or 255 (8 bits: the
+ *    activations are unsigned, so a ReLU unit has every code of its byte);
+ *    larger values saturate. The headroom leaves room for rows beyond the
+ *    training range: x 2 at 16 bits (one bit of fifteen), x 1.5 at 8 bits
+ *    (170 codes up to the training maximum; on the test parts of the
+ *    bundled datasets, 10 trainings each, the test maximum of a unit
+ *    exceeds 1.5 x its training maximum for 0 to 2.3% of the units of
+ *    iris, wine and breast_cancer, against 3.1 to 5.5% at x 1.25; on
+ *    digits, whose test rows light pixels that no training row does, for
+ *    30% and 38%, which no affordable headroom changes). A unit never
+ *    active on the training rows takes the layer's largest range. A tanh
+ *    layer's pre-activation is requantized to Q3.12 and its output is
+ *    Q1.15 (16 bits) or Q1.7 plus 128 (8 bits: the next layer's biases
+ *    take -128 x the sum of their row's integer weights, exactly).
  *  - Per-unit steps cost nothing on the device: the next layer's weights
  *    are quantized on its integer inputs, w[o][j] x step of input j, so the
  *    step of each input is folded into the weights before their own
- *    (per-row) scale is chosen.
+ *    (per-row) step is chosen.
  *  - Requantization: each hidden unit's factor (accumulator step / output
  *    step) becomes an int32 multiplier and one shift per layer, the largest
- *    shift (<= 62) that keeps every multiplier below 2^31.
+ *    shift (<= 62) that keeps every multiplier below 2^31. A ReLU unit's
+ *    factor stays below 0.24 (its output step is coarsened if need be), so
+ *    that ReLU shifts are 33..62, the 32-bit path of the ReLU loops.
+ *  - Scores: the logit value of one output accumulator unit x 2^16 becomes
+ *    score_mul / 2^score_shift the same way.
  * Every quantization goes through mlq_quantize, so saturation is counted
- * and reported by export, compare and info.
+ * and reported by export, compare and info. A model the device cannot
+ * represent (a product of weights and steps beyond a double, a tanh
+ * requantization factor of 2^30 or more, an output step above 32768
+ * logits, a layer too wide) is refused with the model-file field to blame.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -48,12 +69,25 @@ typedef struct mlp_device {
     int8_t **w;            /* [L] [n_out][row] */
     int32_t **bias;        /* [L] [n_out] */
     int32_t **mul;         /* [L] [n_out], NULL for the last layer */
-    double out_scale;      /* value of one unit of the last layer's accumulators */
-    uint32_t *work;        /* scratch of the kernel */
-    int32_t *logits;       /* [n_classes] scratch of device_scores */
-    size_t work_bytes, n_layers;
-    int tanh;
+    size_t n_layers;
 } mlp_device;
+
+/* The model-file field a refusal blames: layer `layer`'s weights or biases. */
+typedef struct blame {
+    size_t layer;
+    int bias;
+} blame;
+
+/* The float steps of one layer while it is quantized (widths <= wmax). */
+typedef struct steps {
+    double *in;      /* [wmax] value of one step of each input */
+    double *out;     /* [wmax] value of one step of each output (hidden layers) */
+    double *acc;     /* [wmax] value of one accumulator unit of each output */
+    double *wf;      /* [wmax * wmax] weights on the integer inputs, w x input step */
+    blame *in_from;  /* [wmax] who made an input's step coarse (layer == SIZE_MAX: nobody) */
+    blame *out_from; /* [wmax] the same for the outputs */
+    blame *acc_from; /* [wmax] what sets each accumulator step */
+} steps;
 
 static void device_free(mlp_device *md)
 {
@@ -73,8 +107,6 @@ static void device_free(mlp_device *md)
     free(md->bias);
     free(md->mul);
     free(md->layers);
-    free(md->work);
-    free(md->logits);
     free(md);
 }
 
@@ -82,6 +114,17 @@ void mlq_mlp_device_free(mlq_device *dev)
 {
     device_free(dev->impl);
     dev->impl = NULL;
+}
+
+static void steps_free(steps *s)
+{
+    free(s->in);
+    free(s->out);
+    free(s->acc);
+    free(s->wf);
+    free(s->in_from);
+    free(s->out_from);
+    free(s->acc_from);
 }
 
 /* Position of weight j in a row of n entries: groups of four of a layer
@@ -95,189 +138,344 @@ static size_t weight_pos(size_t j, size_t n, int in16)
     return (j & ~(size_t)3) + perm[j & 3];
 }
 
-/* Largest shift in [1, 62] with round(mmax * 2^shift) < 2^31 (62 when mmax is 0). */
-static int shift_for(double mmax)
+/* Largest shift in [lo, 62] with round(mmax * 2^shift) < 2^31 (62 when mmax
+ * is 0); lo when even that does not fit (the caller refuses). */
+static int shift_for(double mmax, int lo)
 {
     int s;
 
-    for (s = 62; s > 1; s--)
+    for (s = 62; s > lo; s--)
         if (floor(ldexp(mmax, s) + 0.5) <= 2147483647.0)
             break;
     return s;
+}
+
+/* Refuse for a problem (what) found in layer l that `b` names the cause
+ * of, saying so when the cause is in an earlier layer. */
+static int refuse_at(const mlq_device *dev, mlq_err *err, blame b, size_t l, const char *what)
+{
+    char field[48];
+
+    snprintf(field, sizeof field, "mlp.layers[%zu].%s", b.layer, b.bias ? "bias" : "weights");
+    if (b.layer == l)
+        return mlq_device_refuse(dev, err, field, "%s", what);
+    return mlq_device_refuse(dev, err, field, "%s (layer %zu's input steps are that coarse because of "
+                             "these %s)", what, l, b.bias ? "biases" : "weights");
+}
+
+/*
+ * The accumulator step of each output o of layer l (s->acc, with what sets
+ * it in s->acc_from) and its weights on the integer inputs (s->wf): the
+ * larger of max |w x input step| / 127 and |bias| / blim. 0, or -1 with err
+ * when a product overflows.
+ */
+static int acc_steps(const mlq_device *dev, const mlp_params *mp, size_t l, double blim, steps *s,
+                     mlq_err *err)
+{
+    size_t n_in = mp->size[l], n_out = mp->size[l + 1], o, j;
+    char what[160];
+
+    for (o = 0; o < n_out; o++) {
+        double wmax = 0.0, bneed = fabs(mp->b[l][o]) / blim;
+        size_t jmax = 0;
+
+        for (j = 0; j < n_in; j++) {
+            double v = mp->w[l][o * n_in + j] * s->in[j];
+
+            if (!isfinite(v)) {
+                blame b = s->in_from[j].layer != SIZE_MAX ? s->in_from[j] : (blame){l, 0};
+
+                snprintf(what, sizeof what,
+                         "layer %zu unit %zu: weight %zu times its input's step (%g) is beyond a "
+                         "double", l, o, j, s->in[j]);
+                return refuse_at(dev, err, b, l, what);
+            }
+            s->wf[o * n_in + j] = v;
+            if (fabs(v) > wmax) {
+                wmax = fabs(v);
+                jmax = j;
+            }
+        }
+        s->acc[o] = fmax(wmax / 127.0, bneed);
+        if (bneed > wmax / 127.0)
+            s->acc_from[o] = (blame){l, 1};
+        else
+            s->acc_from[o] = s->in_from[jmax].layer != SIZE_MAX ? s->in_from[jmax] : (blame){l, 0};
+    }
+    return 0;
+}
+
+/*
+ * The output steps of hidden layer l (s->out, s->out_from), its
+ * multipliers and shift: ReLU units calibrated from act_max (amax, this
+ * layer's entries), tanh units Q3.12 in and Q1.15 / Q1.7 out. 0, or -1
+ * with err for a tanh factor that no multiplier holds.
+ */
+static int requant(mlq_device *dev, const mlp_params *mp, size_t l, const double *amax,
+                   steps *s, int32_t *mul, mlq_mlp_layer *ly, mlq_err *err)
+{
+    size_t n_out = mp->size[l + 1], o, worst = 0;
+    int tanh_act = mp->activation == MLP_TANH;
+    double qmax = dev->bits == 16 ? 32767.0 : 255.0, headroom = dev->bits == 16 ? 2.0 : 1.5;
+    double lmax = 0.0, mmax = 0.0, *factor = s->wf; /* the weights are quantized: reuse */
+    char what[200];
+
+    for (o = 0; o < n_out; o++)
+        lmax = fmax(lmax, amax[o]);
+    for (o = 0; o < n_out; o++) {
+        double target; /* the step the requantization maps to */
+
+        s->out_from[o] = (blame){SIZE_MAX, 0};
+        if (tanh_act) {
+            target = 1.0 / 4096.0;
+            s->out[o] = dev->bits == 16 ? 1.0 / 32768.0 : 1.0 / 128.0;
+        } else {
+            s->out[o] = (amax[o] > 0 ? amax[o] : lmax > 0 ? lmax : 1.0) * (headroom / qmax);
+            if (s->acc[o] == 0.0) /* no weight, no bias: the accumulator is always 0 */
+                s->acc[o] = s->out[o] / 8.0;
+            /* Keep the shift above 32 (the ReLU loops' 32-bit path): a
+             * coarser step for a unit whose calibrated one is below 4x its
+             * accumulator step (a unit that barely moves); the next layer
+             * then blames what made this step coarse. */
+            if (s->acc[o] / s->out[o] >= 0.24) {
+                s->out[o] = s->acc[o] / 0.24;
+                s->out_from[o] = s->acc_from[o];
+            }
+            target = s->out[o];
+        }
+        if (s->acc[o] == 0.0)
+            s->acc[o] = target / 8.0;
+        factor[o] = s->acc[o] / target;
+        if (factor[o] > mmax) {
+            mmax = factor[o];
+            worst = o;
+        }
+    }
+    ly->shift = (uint8_t)shift_for(mmax, 1);
+    if (floor(ldexp(mmax, ly->shift) + 0.5) > 2147483647.0) {
+        snprintf(what, sizeof what,
+                 "layer %zu unit %zu: one accumulator step is %g of the tanh argument, at or above "
+                 "the 2^18 that the requantization to Q3.12 can scale", l, worst, s->acc[worst]);
+        return refuse_at(dev, err, s->acc_from[worst], l, what);
+    }
+    for (o = 0; o < n_out; o++)
+        mul[o] = (int32_t)mlq_quantize(ldexp(factor[o], ly->shift), 0, INT32_MAX, &dev->clipped);
+    return 0;
+}
+
+/* The logit value of one output accumulator unit (scale) as score_mul /
+ * 2^score_shift in Q15.16. 0, or -1 with err when it is above 32768. */
+static int score_scale(const mlq_device *dev, mlp_device *md, double scale, blame from,
+                       mlq_err *err)
+{
+    double f = scale * 65536.0;
+    char what[160];
+    int s = shift_for(f, 0);
+
+    if (floor(ldexp(f, s) + 0.5) > 2147483647.0) {
+        snprintf(what, sizeof what,
+                 "one step of the output layer's accumulators is %g logits, above the 32768 that a "
+                 "Q15.16 score holds", scale);
+        return refuse_at(dev, err, from, md->n_layers - 1, what);
+    }
+    md->m.score_shift = (uint8_t)s;
+    md->m.score_mul = (int32_t)mlq_quantize(ldexp(f, s), 1, INT32_MAX, NULL);
+    return 0;
+}
+
+/* Quantize layer l into md (its steps in s, s->in set). 0 or -1 with err. */
+static int build_layer(mlq_device *dev, mlp_device *md, size_t l, const double *amax, steps *s,
+                       mlq_err *err)
+{
+    const mlp_params *mp = dev->model->params;
+    size_t n_in = mp->size[l], n_out = mp->size[l + 1], row = (n_in + 3) & ~(size_t)3, o, j;
+    int last = l + 1 == md->n_layers, in16 = l == 0 || dev->bits == 16;
+    /* 8-bit tanh inputs are stored as t + 128 (Q1.7): the bias takes -128 x the row's weights. */
+    int offset = !in16 && mp->activation == MLP_TANH;
+    /* |bias| + n_in x max|a| x 127 <= 2^31 - 1 (mlq/mlp.h), max|a| 32768 or 255, with room
+     * for that offset (at most 128 x 127 x n_in): blim bounds the bias before it. */
+    double blim = 2147483647.0 - (double)n_in * (in16 ? 32768.0 : offset ? 383.0 : 255.0) * 127.0;
+    mlq_mlp_layer *ly = &md->layers[l];
+
+    md->w[l] = mlq_calloc(n_out * row, sizeof **md->w);
+    md->bias[l] = mlq_calloc(n_out, sizeof **md->bias);
+    if (!last)
+        md->mul[l] = mlq_calloc(n_out, sizeof **md->mul);
+    if (md->w[l] == NULL || md->bias[l] == NULL || (!last && md->mul[l] == NULL))
+        return mlq_err_set(err, dev->model->source, 0, "out of memory");
+    if (acc_steps(dev, mp, l, blim, s, err) != 0)
+        return -1;
+    if (last) { /* one step for the whole layer */
+        size_t top = 0;
+
+        for (o = 1; o < n_out; o++)
+            if (s->acc[o] > s->acc[top])
+                top = o;
+        if (score_scale(dev, md, s->acc[top] > 0 ? s->acc[top] : 1.0 / 65536.0, s->acc_from[top],
+                        err) != 0)
+            return -1;
+        for (o = 0; o < n_out; o++)
+            s->acc[o] = s->acc[top] > 0 ? s->acc[top] : 1.0 / 65536.0;
+    }
+    for (o = 0; o < n_out; o++) { /* the zero-step case is settled below, with no weight to round */
+        double step = s->acc[o] > 0 ? s->acc[o] : 1.0;
+        int64_t sum = 0;
+
+        for (j = 0; j < n_in; j++) {
+            int8_t q = (int8_t)mlq_quantize(s->wf[o * n_in + j] / step, -127, 127, &dev->clipped);
+
+            md->w[l][o * row + weight_pos(j, n_in, in16)] = q;
+            sum += q;
+        }
+        md->bias[l][o] = (int32_t)(mlq_quantize(mp->b[l][o] / step, -(int64_t)blim, (int64_t)blim,
+                                                &dev->clipped) - (offset ? 128 * sum : 0));
+    }
+    if (!last && requant(dev, mp, l, amax, s, md->mul[l], ly, err) != 0)
+        return -1;
+    dev->n_coef += n_out * (n_in + 1) + (last ? 0 : n_out);
+    dev->flash_bytes += n_out * row + n_out * sizeof(int32_t) * (last ? 1 : 2);
+    ly->n_in = (uint16_t)n_in;
+    ly->n_out = (uint16_t)n_out;
+    ly->w = md->w[l];
+    ly->bias = md->bias[l];
+    ly->mul = md->mul[l];
+    return 0;
+}
+
+/* Refuse what the format cannot hold at all: 0, or -1 with err. */
+static int refuse_shape(const mlq_device *dev, const mlp_params *mp, mlq_err *err)
+{
+    size_t l, L = mp->n_layers;
+
+    if (L > 255)
+        return mlq_device_refuse(dev, err, "mlp.sizes", "%zu layers: the device holds at most 255", L);
+    if (mp->size[L] > 32767)
+        return mlq_device_refuse(dev, err, "mlp.sizes", "%zu classes: the device holds at most 32767",
+                                 mp->size[L]);
+    for (l = 0; l < L; l++)
+        if ((l == 0 || dev->bits == 16) && mp->size[l] > MLQ_MLP_MAX_IN16)
+            return mlq_device_refuse(dev, err, "mlp.sizes",
+                                     "layer %zu has %zu inputs: with 16-bit inputs the device "
+                                     "takes at most %u%s",
+                                     l, mp->size[l], MLQ_MLP_MAX_IN16,
+                                     l == 0 ? "" : " (export with --bits 8, or train a narrower layer)");
+    return 0;
+}
+
+/* The kernels the header calls: the ReLU entries of the model's width, or the generic ones. */
+static void set_kernels(mlq_device *dev, const mlp_device *md)
+{
+    static const char *const names[3][3] = {
+        {"mlq_mlp_predict_q15", "mlq_mlp_scores_q15", "mlq_mlp_proba_q15"},
+        {"mlq_mlp_relu16_predict_q15", "mlq_mlp_relu16_scores_q15", "mlq_mlp_relu16_proba_q15"},
+        {"mlq_mlp_relu8_predict_q15", "mlq_mlp_relu8_scores_q15", "mlq_mlp_relu8_proba_q15"}};
+    size_t k = md->m.act == MLQ_MLP_TANH ? 0 : md->m.bits == 16 ? 1 : 2;
+
+    dev->kern.header = "mlq/mlp.h";
+    dev->kern.type = "mlq_mlp_q15";
+    dev->kern.check = "mlq_mlp_check";
+    dev->kern.predict = names[k][0];
+    dev->kern.scores = names[k][1];
+    dev->kern.proba = names[k][2];
+    snprintf(dev->kern.work, sizeof dev->kern.work, "MLQ_MLP_WORK_BYTES(%u, %u, %u)",
+             (unsigned)md->m.max_width, (unsigned)md->m.bits, (unsigned)md->m.n_classes);
+    snprintf(dev->kern.scores_are, sizeof dev->kern.scores_are,
+             "the logits of the output layer (before the softmax of the probabilities)");
 }
 
 int mlq_mlp_device_build(mlq_device *dev, mlq_err *err)
 {
     const mlq_model *m = dev->model;
     const mlp_params *mp = m->params;
-    size_t L = mp->n_layers, l, o, j, maxw = 0, wmax = mlp_max_width(mp);
-    unsigned bits = dev->bits_asked != 0 ? dev->bits_asked : mp->bits;
-    double qmax = bits == 16 ? 32767.0 : 127.0, headroom = bits == 16 ? 2.0 : 1.25;
+    size_t L = mp->n_layers, l, j, maxw = 0, wmax = mlp_max_width(mp);
     const double *amax = mp->act_max;
-    double *s_in, *s_out, *wf, *sw;
     mlp_device *md;
+    steps s = {0};
 
-    if (L > 255)
-        return mlq_err_set(err, m->source, 0, "%zu layers: the device format holds at most 255", L);
-    for (l = 0; l < L; l++) {
-        if ((l == 0 || bits == 16) && mp->size[l] > MLQ_MLP_MAX_IN16)
-            return mlq_err_set(err, m->source, 0,
-                               "layer %zu has %zu inputs: with 16-bit inputs the device takes at "
-                               "most %u%s",
-                               l, mp->size[l], MLQ_MLP_MAX_IN16,
-                               l == 0 ? "" : " (export with --bits 8, or train a narrower layer)");
-        if (l + 1 < L && mp->size[l + 1] > maxw)
-            maxw = mp->size[l + 1];
-    }
+    dev->bits = dev->bits_asked != 0 ? dev->bits_asked : mp->bits;
+    if (refuse_shape(dev, mp, err) != 0)
+        return -1;
+    for (l = 0; l + 1 < L; l++)
+        maxw = mp->size[l + 1] > maxw ? mp->size[l + 1] : maxw;
     md = mlq_calloc(1, sizeof *md);
     if (md == NULL)
         return mlq_err_set(err, m->source, 0, "out of memory");
+    dev->impl = md; /* freed by the caller on failure */
     md->n_layers = L;
     md->layers = mlq_calloc(L, sizeof *md->layers);
     md->w = mlq_calloc(L, sizeof *md->w);
     md->bias = mlq_calloc(L, sizeof *md->bias);
     md->mul = mlq_calloc(L, sizeof *md->mul);
-    md->logits = mlq_calloc(mp->size[L], sizeof *md->logits);
-    s_in = mlq_calloc(wmax, sizeof *s_in);
-    s_out = mlq_calloc(wmax, sizeof *s_out);
-    sw = mlq_calloc(wmax, sizeof *sw);
-    wf = mlq_calloc(wmax * wmax, sizeof *wf);
-    if (md->layers == NULL || md->w == NULL || md->bias == NULL || md->mul == NULL ||
-        md->logits == NULL || s_in == NULL || s_out == NULL || sw == NULL || wf == NULL)
-        goto oom;
-    md->tanh = mp->activation == MLP_TANH && L > 1;
-    dev->bits = bits;
-    for (j = 0; j < mp->size[0]; j++)
-        s_in[j] = m->input_range / 32768.0;
-    for (l = 0; l < L; l++) {
-        size_t n_in = mp->size[l], n_out = mp->size[l + 1], row = (n_in + 3) & ~(size_t)3;
-        int last = l + 1 == L, in16 = l == 0 || bits == 16, shift = 0;
-        double amax_in = in16 ? 32768.0 : 128.0, blim = 2147483647.0 - (double)n_in * amax_in * 127.0;
-        double mmax = 0.0, sw_layer = 0.0, lmax = 0.0;
-
-        md->w[l] = mlq_calloc(n_out * row, sizeof **md->w);
-        md->bias[l] = mlq_calloc(n_out, sizeof **md->bias);
-        if (!last)
-            md->mul[l] = mlq_calloc(n_out, sizeof **md->mul);
-        if (md->w[l] == NULL || md->bias[l] == NULL || (!last && md->mul[l] == NULL))
-            goto oom;
-        /* Weights on the integer inputs: w[o][j] x input step j. Their
-         * steps: per output channel, or one for the output layer. */
-        for (o = 0; o < n_out; o++) {
-            sw[o] = 0.0;
-            for (j = 0; j < n_in; j++) {
-                wf[o * n_in + j] = mp->w[l][o * n_in + j] * s_in[j];
-                sw[o] = fmax(sw[o], fabs(wf[o * n_in + j]) / 127.0);
-            }
-            sw_layer = fmax(sw_layer, sw[o]);
-        }
-        for (o = 0; o < n_out; o++) {
-            double step = last ? sw_layer : sw[o];
-
-            if (!(step > 0))
-                step = last ? s_in[0] : 1.0; /* an all-zero row (or layer) */
-            sw[o] = step;
-            for (j = 0; j < n_in; j++)
-                md->w[l][o * row + weight_pos(j, n_in, in16)] = (int8_t)mlq_quantize(
-                    wf[o * n_in + j] / step, -127, 127, &dev->clipped);
-            md->bias[l][o] = (int32_t)mlq_quantize(mp->b[l][o] / step, -(int64_t)blim,
-                                                   (int64_t)blim, &dev->clipped);
-        }
-        dev->n_coef += n_out * (n_in + 1);
-        dev->flash_bytes += n_out * row + n_out * sizeof(int32_t);
-        if (last) {
-            md->out_scale = sw[0];
-        } else {
-            /* Output steps: per unit for ReLU, the largest activation seen on
-             * the training rows over qmax (a unit never active there takes
-             * the layer's); tanh: Q3.12 argument, Q1.15 or Q1.7 output. The
-             * requantization factor of unit o is sw[o] / (its target step). */
-            for (o = 0; o < n_out; o++)
-                lmax = fmax(lmax, amax[o]);
-            for (o = 0; o < n_out; o++) {
-                double target;
-
-                if (mp->activation == MLP_TANH) {
-                    target = 1.0 / 4096.0;
-                    s_out[o] = bits == 16 ? 1.0 / 32768.0 : 1.0 / 128.0;
-                } else {
-                    s_out[o] = (amax[o] > 0 ? amax[o] : lmax > 0 ? lmax : 1.0) * headroom / qmax;
-                    /* Keep the shift above 32 (the ReLU loops' 32-bit path): a
-                     * coarser step for a unit whose calibrated one is below 4x
-                     * its accumulator step (a unit that barely moves). */
-                    if (sw[o] / s_out[o] >= 0.24)
-                        s_out[o] = sw[o] / 0.24;
-                    target = s_out[o];
-                }
-                wf[o] = sw[o] / target;
-                mmax = fmax(mmax, wf[o]);
-            }
-            shift = shift_for(mmax);
-            for (o = 0; o < n_out; o++)
-                md->mul[l][o] = (int32_t)mlq_quantize(ldexp(wf[o], shift), 0, INT32_MAX, &dev->clipped);
-            dev->n_coef += n_out;
-            dev->flash_bytes += n_out * sizeof(int32_t);
-            amax += n_out;
-        }
-        md->layers[l].n_in = (uint16_t)n_in;
-        md->layers[l].n_out = (uint16_t)n_out;
-        md->layers[l].act = (uint8_t)(last ? MLQ_MLP_LINEAR
-                                           : mp->activation == MLP_TANH ? MLQ_MLP_TANH : MLQ_MLP_RELU);
-        md->layers[l].shift = (uint8_t)shift;
-        md->layers[l].w = md->w[l];
-        md->layers[l].bias = md->bias[l];
-        md->layers[l].mul = md->mul[l];
-        memcpy(s_in, s_out, n_out * sizeof *s_in);
+    s.in = mlq_calloc(wmax, sizeof *s.in);
+    s.out = mlq_calloc(wmax, sizeof *s.out);
+    s.acc = mlq_calloc(wmax, sizeof *s.acc);
+    s.wf = mlq_calloc(wmax * wmax, sizeof *s.wf);
+    s.in_from = mlq_calloc(wmax, sizeof *s.in_from);
+    s.out_from = mlq_calloc(wmax, sizeof *s.out_from);
+    s.acc_from = mlq_calloc(wmax, sizeof *s.acc_from);
+    if (md->layers == NULL || md->w == NULL || md->bias == NULL || md->mul == NULL || s.in == NULL ||
+        s.out == NULL || s.acc == NULL || s.wf == NULL || s.in_from == NULL || s.out_from == NULL ||
+        s.acc_from == NULL) {
+        steps_free(&s);
+        return mlq_err_set(err, m->source, 0, "out of memory");
     }
+    for (j = 0; j < mp->size[0]; j++) {
+        s.in[j] = m->input_range / 32768.0;
+        s.in_from[j] = (blame){SIZE_MAX, 0};
+    }
+    for (l = 0; l < L; l++) {
+        if (build_layer(dev, md, l, amax, &s, err) != 0) {
+            steps_free(&s);
+            return -1;
+        }
+        if (l + 1 < L) {
+            amax += mp->size[l + 1];
+            memcpy(s.in, s.out, mp->size[l + 1] * sizeof *s.in);
+            memcpy(s.in_from, s.out_from, mp->size[l + 1] * sizeof *s.in_from);
+        }
+    }
+    steps_free(&s);
     md->m.n_features = (uint16_t)mp->size[0];
     md->m.n_classes = (uint16_t)mp->size[L];
     md->m.max_width = (uint16_t)maxw;
     md->m.n_layers = (uint8_t)L;
-    md->m.bits = (uint8_t)bits;
+    md->m.bits = (uint8_t)dev->bits;
+    md->m.act = (uint8_t)(mp->activation == MLP_TANH && L > 1 ? MLQ_MLP_TANH : MLQ_MLP_RELU);
     md->m.layers = md->layers;
-    md->work_bytes = mlq_mlp_work_size(&md->m);
-    md->work = mlq_calloc(md->work_bytes / 4 + 1, sizeof *md->work);
-    if (md->work == NULL)
-        goto oom;
-    dev->flash_bytes += L * sizeof(mlq_mlp_layer) + sizeof(mlq_mlp_q15) + (md->tanh ? 770 : 0);
-    dev->impl = md;
+    if (mlq_mlp_check(&md->m) != MLQ_OK)
+        return mlq_device_refuse(dev, err, "mlp", "the device model fails mlq_mlp_check");
+    dev->flash_bytes += L * sizeof(mlq_mlp_layer) + sizeof(mlq_mlp_q15) +
+                        (md->m.act == MLQ_MLP_TANH ? 770 : 0);
     dev->n_outputs = mp->size[L];
-    free(s_in);
-    free(s_out);
-    free(sw);
-    free(wf);
+    dev->work_bytes = mlq_mlp_work_size(&md->m);
+    set_kernels(dev, md);
     return 0;
-oom:
-    device_free(md);
-    free(s_in);
-    free(s_out);
-    free(sw);
-    free(wf);
-    return mlq_err_set(err, m->source, 0, "out of memory");
 }
 
-mlq_status mlq_mlp_device_predict(const mlq_device *dev, const mlq_q15_t *q, int *out)
+const mlq_mlp_q15 *mlq_mlp_device_model(const mlq_device *dev)
 {
-    const mlp_device *md = dev->impl;
-    uint16_t cls;
-    mlq_status s = mlq_mlp_predict_q15(&md->m, q, md->m.n_features, md->work, md->work_bytes, &cls);
-
-    if (s == MLQ_OK)
-        *out = cls;
-    return s;
+    return &((const mlp_device *)dev->impl)->m;
 }
 
-mlq_status mlq_mlp_device_scores(const mlq_device *dev, const mlq_q15_t *q, double *scores)
+mlq_status mlq_mlp_device_predict(const mlq_device *dev, const mlq_q15_t *q, uint16_t *out)
 {
     const mlp_device *md = dev->impl;
-    mlq_status s = mlq_mlp_logits_q15(&md->m, q, md->m.n_features, md->work, md->work_bytes,
-                                      md->logits);
-    size_t k;
 
-    if (s == MLQ_OK)
-        for (k = 0; k < md->m.n_classes; k++)
-            scores[k] = (double)md->logits[k] * md->out_scale;
-    return s;
+    return mlq_mlp_predict_q15(&md->m, q, md->m.n_features, dev->work, dev->work_bytes, out);
+}
+
+mlq_status mlq_mlp_device_scores(const mlq_device *dev, const mlq_q15_t *q, int32_t *scores)
+{
+    const mlp_device *md = dev->impl;
+
+    return mlq_mlp_scores_q15(&md->m, q, md->m.n_features, dev->work, dev->work_bytes, scores);
+}
+
+mlq_status mlq_mlp_device_proba(const mlq_device *dev, const mlq_q15_t *q, uint16_t *proba)
+{
+    const mlp_device *md = dev->impl;
+
+    return mlq_mlp_proba_q15(&md->m, q, md->m.n_features, dev->work, dev->work_bytes, proba);
 }
 
 /* Accuracy on the training rows recorded by the trainer, or -1. */
@@ -289,17 +487,42 @@ static double training_metric(const mlq_model *m, const char *key)
                                                                             : -1.0;
 }
 
-static const char *act_macro(unsigned act)
+/* The arrays of layer l: weights, biases and (hidden layers) multipliers. */
+static void emit_layer(FILE *f, const mlp_device *md, size_t l, const char *name, int64_t *tmp)
 {
-    return act == MLQ_MLP_RELU ? "MLQ_MLP_RELU" : act == MLQ_MLP_TANH ? "MLQ_MLP_TANH" : "MLQ_MLP_LINEAR";
+    const mlq_mlp_layer *ly = &md->layers[l];
+    size_t n_in = ly->n_in, n_out = ly->n_out, row = (n_in + 3u) & ~3u, i;
+    int in16 = l == 0 || md->m.bits == 16;
+    char shape[200], suffix[32];
+
+    for (i = 0; i < n_out * row; i++)
+        tmp[i] = md->w[l][i];
+    snprintf(shape, sizeof shape, "[%zu][%zu] layer %zu weights, int8, %s%s", n_out, row, l,
+             row == n_in ? "" : "rows zero-padded, ",
+             in16 && n_in >= 4 ? "groups of 4 in the order 0, 2, 1, 3" : "natural order");
+    snprintf(suffix, sizeof suffix, "w%zu", l);
+    mlq_emit_ints(f, "int8_t", name, suffix, shape, tmp, n_out * row, row < 16 ? row : 16);
+    for (i = 0; i < n_out; i++)
+        tmp[i] = md->bias[l][i];
+    snprintf(shape, sizeof shape, "[%zu] layer %zu biases, accumulator units", n_out, l);
+    snprintf(suffix, sizeof suffix, "b%zu", l);
+    mlq_emit_ints(f, "int32_t", name, suffix, shape, tmp, n_out, 6);
+    if (md->mul[l] != NULL) {
+        for (i = 0; i < n_out; i++)
+            tmp[i] = md->mul[l][i];
+        snprintf(shape, sizeof shape, "[%zu] layer %zu requantization multipliers (/ 2^%u)", n_out,
+                 l, (unsigned)ly->shift);
+        snprintf(suffix, sizeof suffix, "m%zu", l);
+        mlq_emit_ints(f, "int32_t", name, suffix, shape, tmp, n_out, 6);
+    }
 }
 
 int mlq_mlp_export_body(FILE *f, const mlq_device *dev, const char *name)
 {
     const mlp_device *md = dev->impl;
     const mlq_model *m = dev->model;
-    size_t L = md->n_layers, l, i, nmax = 0, words = md->work_bytes / 4;
-    char key[32], shape[200], suffix[32];
+    size_t L = md->n_layers, l, nmax = 0;
+    char key[32];
     double host = training_metric(m, "host_accuracy"), quant;
     int64_t *tmp;
 
@@ -313,78 +536,37 @@ int mlq_mlp_export_body(FILE *f, const mlq_device *dev, const char *name)
     }
     if ((tmp = mlq_calloc(nmax + 1, sizeof *tmp)) == NULL)
         return -1;
-    fprintf(f, "#include \"mlq/mlp.h\"\n\n"
-               "#if MLQ_MLP_FORMAT != %d\n"
-               "#error \"%s was exported for mlq MLP format %d: re-export it with this mlq\"\n"
-               "#endif\n\n",
-            MLQ_MLP_FORMAT, name, MLQ_MLP_FORMAT);
-    fprintf(f, "/* Network: %zu", (size_t)md->m.n_features);
+    fprintf(f, "/* Network: %u", (unsigned)md->m.n_features);
     for (l = 0; l < L; l++)
         fprintf(f, "-%u", (unsigned)md->layers[l].n_out);
     fprintf(f, ", %s hidden layers, %u-bit activations, int8 weights.\n",
-            md->tanh ? "tanh" : "ReLU", dev->bits);
+            md->m.act == MLQ_MLP_TANH ? "tanh" : "ReLU", dev->bits);
     if (host >= 0 && quant >= 0)
         fprintf(f, " * Training rows: float accuracy %.2f%%, device accuracy %.2f%%. */\n", 100 * host,
                 100 * quant);
     else
         fputs(" */\n", f);
-    fprintf(f, "#define %s_N_CLASSES %zu\n"
-               "/* Scratch of mlq_mlp_predict_q15 (two ping-pong buffers of the widest hidden layer). */\n"
-               "#define %s_WORK_BYTES %zu\n\n",
-            name, (size_t)md->m.n_classes, name, md->work_bytes);
-    for (l = 0; l < L; l++) {
-        const mlq_mlp_layer *ly = &md->layers[l];
-        size_t n_in = ly->n_in, n_out = ly->n_out, row = (n_in + 3u) & ~3u;
-        int in16 = l == 0 || dev->bits == 16;
-
-        for (i = 0; i < n_out * row; i++)
-            tmp[i] = md->w[l][i];
-        snprintf(shape, sizeof shape, "[%zu][%zu] layer %zu weights, int8, %s%s", n_out, row, l,
-                 row == n_in ? "" : "rows zero-padded, ",
-                 in16 && n_in >= 4 ? "groups of 4 in the order 0, 2, 1, 3" : "natural order");
-        snprintf(suffix, sizeof suffix, "w%zu", l);
-        mlq_emit_ints(f, "int8_t", name, suffix, shape, tmp, n_out * row, row < 16 ? row : 16);
-        for (i = 0; i < n_out; i++)
-            tmp[i] = md->bias[l][i];
-        snprintf(shape, sizeof shape, "[%zu] layer %zu biases, accumulator units", n_out, l);
-        snprintf(suffix, sizeof suffix, "b%zu", l);
-        mlq_emit_ints(f, "int32_t", name, suffix, shape, tmp, n_out, 6);
-        if (md->mul[l] != NULL) {
-            for (i = 0; i < n_out; i++)
-                tmp[i] = md->mul[l][i];
-            snprintf(shape, sizeof shape, "[%zu] layer %zu requantization multipliers (/ 2^%u)",
-                     n_out, l, (unsigned)ly->shift);
-            snprintf(suffix, sizeof suffix, "m%zu", l);
-            mlq_emit_ints(f, "int32_t", name, suffix, shape, tmp, n_out, 6);
-        }
-    }
+    for (l = 0; l < L; l++)
+        emit_layer(f, md, l, name, tmp);
     fprintf(f, "static const mlq_mlp_layer %s_layers[%zu] = {\n", name, L);
     for (l = 0; l < L; l++) {
         const mlq_mlp_layer *ly = &md->layers[l];
 
-        fprintf(f, "    {%u, %u, %s, %u, %s_w%zu, %s_b%zu, ", (unsigned)ly->n_in, (unsigned)ly->n_out,
-                act_macro(ly->act), (unsigned)ly->shift, name, l, name, l);
+        fprintf(f, "    {%u, %u, %u, %s_w%zu, %s_b%zu, ", (unsigned)ly->n_in, (unsigned)ly->n_out,
+                (unsigned)ly->shift, name, l, name, l);
         if (ly->mul != NULL)
             fprintf(f, "%s_m%zu},\n", name, l);
         else
             fputs("NULL},\n", f);
     }
     fprintf(f, "};\n"
-               "MLQ_MAYBE_UNUSED static const mlq_mlp_q15 %s_model = {%u, %u, %u, %zu, %u, %s_layers};\n\n",
-            name, (unsigned)md->m.n_features, (unsigned)md->m.n_classes, (unsigned)md->m.max_width,
-            L, dev->bits, name);
-    fprintf(f, "/** Class of a Q1.15 input (see mlq/quant.h). Scratch: %zu bytes of stack.\n"
-               " *  @return class id >= 0, or a negative mlq_status. */\n"
-               "static inline int %s_predict_q15(const mlq_q15_t *x)\n"
-               "{\n"
-               "    uint32_t work[%zu];\n"
-               "    uint16_t cls;\n"
-               "    mlq_status s = mlq_mlp_%spredict_q15(&%s_model, x, %u, work, %s, &cls);\n"
-               "    return s == MLQ_OK ? (int)cls : (int)s;\n"
-               "}\n",
-            md->work_bytes, name, words > 0 ? words : 1,
-            md->tanh ? "" : dev->bits == 16 ? "relu16_" : "relu8_", name,
-            (unsigned)md->m.n_features, words > 0 ? "sizeof work" : "0");
+               "/* Scores: logit = round(acc x %ld / 2^%u) / 65536 of the last layer's accumulators. */\n"
+               "MLQ_MAYBE_UNUSED static const mlq_mlp_q15 %s_model = {%u, %u, %u, %zu, %u, %s, %u, "
+               "%ld, %s_layers};\n",
+            (long)md->m.score_mul, (unsigned)md->m.score_shift, name, (unsigned)md->m.n_features,
+            (unsigned)md->m.n_classes, (unsigned)md->m.max_width, L, dev->bits,
+            md->m.act == MLQ_MLP_TANH ? "MLQ_MLP_TANH" : "MLQ_MLP_RELU",
+            (unsigned)md->m.score_shift, (long)md->m.score_mul, name);
     free(tmp);
     if (host >= 0 && quant >= 0)
         fprintf(stderr, "mlq: note: training rows: float accuracy %.2f%%, device accuracy %.2f%% "
@@ -404,7 +586,7 @@ void mlq_mlp_info(FILE *f, const mlq_device *dev)
     fprintf(f, "network           %u", (unsigned)md->m.n_features);
     for (l = 0; l < md->n_layers; l++)
         fprintf(f, "-%u", (unsigned)md->layers[l].n_out);
-    fprintf(f, " (%s hidden layers, softmax output)\n", md->tanh ? "tanh" : "ReLU");
+    fprintf(f, " (%s hidden layers, softmax output)\n", md->m.act == MLQ_MLP_TANH ? "tanh" : "ReLU");
     fprintf(f, "device model      int8 weights, int32 biases, %u-bit activations; requantization "
                "shifts", dev->bits);
     for (l = 0; l + 1 < md->n_layers; l++)
@@ -421,5 +603,5 @@ void mlq_mlp_info(FILE *f, const mlq_device *dev)
     fprintf(f, "device RAM        0 bytes (model is const, in flash)\n");
     fprintf(f, "device stack      %zu bytes input buffer + %zu bytes scratch in NAME_predict + the "
                "kernel's frame (measured by make bench)\n",
-            (size_t)md->m.n_features * sizeof(mlq_q15_t), md->work_bytes);
+            (size_t)md->m.n_features * sizeof(mlq_q15_t), dev->work_bytes);
 }

@@ -7,9 +7,11 @@
  * host take the same branch for every training value. The float nodes carry
  * the key of the largest float the input quantizer maps to at most t, found
  * by bisection over the ordered float keys with the device quantizer itself,
- * so the float entry equals quantize-then-Q15 for every non-NaN input.
- * Forest leaves: pure leaves are their class id, impure leaf distributions
- * are stored once each (identical rows shared) after the class ids.
+ * so the float entries equal quantize-then-Q15 for every non-NaN input.
+ * Leaves: pure leaves are their class id, impure leaf distributions are
+ * stored once each (identical rows shared) after the class ids; a single
+ * tree also gets the class of every leaf id (leaf_class), the largest entry
+ * of its distribution, which is what the host model predicts too.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -20,17 +22,26 @@
 #include "mlq/tree.h"
 #include "tree_params.h"
 
+/* Leaf ids are int16 links (-link), so at most 32768. */
+#define MAX_LEAF_ID 32768
+/* A right link counts bytes of float nodes, and a float tree may hold up
+ * to two nodes per split (forwarding nodes): the split nodes of a left
+ * subtree must stay within 32767 / 16. */
+#define MAX_SKIP (32767 / (2 * sizeof(mlq_tree_node_f32)))
+
 typedef struct tree_device {
     mlq_tree_q15 mq;
     mlq_tree_f32 mf;
+    mlq_tree_f32 mf_cls;   /* mf without dist: a single tree's float predict */
     mlq_tree_node_q15 *nq; /* [n_nodes] */
     mlq_tree_node_f32 *nf; /* [n_fnodes] */
     int32_t *keys;         /* [n_nodes] float key threshold of each Q15 node */
-    uint32_t *roots;       /* [n_trees] */
-    uint32_t *froots;      /* [n_trees] roots in nf (forwarding nodes shift them) */
+    uint32_t *ends;        /* [n_trees] one past each tree's last node in nq */
+    uint32_t *fends;       /* [n_trees] the same in nf (forwarding nodes shift them) */
     uint8_t *dist;         /* [n_dist][k] */
-    uint32_t *votes;       /* [k] host scratch of the forest kernel */
-    size_t n_nodes, n_fnodes, n_dist, k;
+    uint16_t *leaf_class;  /* [k + n_dist] single tree only */
+    uint32_t *slot;        /* [n_slots] 1 + a row of dist by hash (open addressing), 0 empty */
+    size_t n_nodes, n_fnodes, n_dist, dist_cap, n_slots, k;
     unsigned fbits;
     int forest;
 } tree_device;
@@ -55,7 +66,7 @@ static float float_of_key(int64_t key)
 /* Q15 code of x by the device quantizer with one feature's constants. */
 static int32_t code_of(float offset, float gain, float x)
 {
-    mlq_quant q = {1, &offset, &gain, NULL, NULL, NULL};
+    mlq_quant q = {1, &offset, &gain};
     mlq_q15_t out = 0;
 
     mlq_quant_f32_to_q15(&q, &x, 1, &out);
@@ -87,41 +98,87 @@ static void tree_device_release(tree_device *td)
     free(td->nq);
     free(td->nf);
     free(td->keys);
-    free(td->roots);
-    free(td->froots);
+    free(td->ends);
+    free(td->fends);
     free(td->dist);
-    free(td->votes);
+    free(td->leaf_class);
+    free(td->slot);
     free(td);
 }
 
-/* Leaf id of leaf node i of tree tr (see mlq/tree.h); -1 on out of memory. */
-static long leaf_id(tree_device *td, const tree_one *tr, size_t i, size_t *cap)
+/* FNV-1a of a distribution's k entries (each 0..255). */
+static size_t row_hash(const uint8_t *row, size_t k)
 {
-    const int *v = tr->value + i * td->k;
-    size_t c, r;
+    uint32_t h = 2166136261u;
+    size_t c;
 
-    if (!td->forest)
-        return tr->cls[i];
-    for (c = 0; c < td->k; c++)
-        if (v[c] == MLQ_TREE_LEAF_SCALE)
-            return (long)c;
-    for (r = 0; r < td->n_dist; r++) {
-        for (c = 0; c < td->k && td->dist[r * td->k + c] == v[c]; c++) {
-        }
-        if (c == td->k)
-            return (long)(td->k + r);
-    }
-    if (td->n_dist == *cap) {
-        uint8_t *nd = mlq_realloc(td->dist, (*cap ? *cap * 2 : 16) * td->k, 1);
+    for (c = 0; c < k; c++)
+        h = (h ^ row[c]) * 16777619u;
+    return h;
+}
+
+/* The hash table's slot for `row`: the one that holds an equal row of
+ * dist, or the empty one where it goes. */
+static uint32_t *find_slot(const tree_device *td, const uint8_t *row)
+{
+    size_t i = row_hash(row, td->k) & (td->n_slots - 1);
+
+    while (td->slot[i] != 0 && memcmp(td->dist + (td->slot[i] - 1) * td->k, row, td->k) != 0)
+        i = (i + 1) & (td->n_slots - 1);
+    return &td->slot[i];
+}
+
+/* Room for one more distinct row: dist and a hash table at most half full. 0 or -1. */
+static int grow_dist(tree_device *td)
+{
+    size_t r;
+
+    if (td->n_dist == td->dist_cap) {
+        size_t cap = td->dist_cap ? td->dist_cap * 2 : 16;
+        uint8_t *nd = mlq_realloc(td->dist, cap * td->k, 1);
 
         if (nd == NULL)
             return -1;
         td->dist = nd;
-        *cap = *cap ? *cap * 2 : 16;
+        td->dist_cap = cap;
     }
+    if (2 * (td->n_dist + 1) > td->n_slots) {
+        size_t n = td->n_slots ? td->n_slots * 2 : 64;
+        uint32_t *ns = mlq_calloc(n, sizeof *ns);
+
+        if (ns == NULL)
+            return -1;
+        free(td->slot);
+        td->slot = ns;
+        td->n_slots = n;
+        for (r = 0; r < td->n_dist; r++)
+            *find_slot(td, td->dist + r * td->k) = (uint32_t)r + 1;
+    }
+    return 0;
+}
+
+/* Leaf id of leaf node i of tree tr (see mlq/tree.h): its class when pure,
+ * else k + its row of dist, identical rows shared. -1 on out of memory. */
+static long leaf_id(tree_device *td, const tree_one *tr, size_t i)
+{
+    const int *v = tr->value + i * td->k;
+    uint8_t *row;
+    uint32_t *slot;
+    size_t c;
+
     for (c = 0; c < td->k; c++)
-        td->dist[td->n_dist * td->k + c] = (uint8_t)v[c];
-    return (long)(td->k + td->n_dist++);
+        if (v[c] == MLQ_TREE_LEAF_SCALE)
+            return (long)c;
+    if (grow_dist(td) != 0)
+        return -1;
+    row = td->dist + td->n_dist * td->k; /* the candidate row, past the rows so far */
+    for (c = 0; c < td->k; c++)
+        row[c] = (uint8_t)v[c]; /* 0..255: params_load checked it */
+    slot = find_slot(td, row);
+    if (*slot != 0)
+        return (long)(td->k + *slot - 1);
+    *slot = (uint32_t)++td->n_dist;
+    return (long)(td->k + td->n_dist - 1);
 }
 
 /* Bits of a feature index in the float nodes' meta: 2^bits >= n_features. */
@@ -154,9 +211,9 @@ static int float_nodes(tree_device *td, size_t n_features, size_t n_trees)
         fidx[i] = j;
         j += (q->left <= 0 && td->keys[i] != INT32_MIN && (uint32_t)-q->left + 1u > lmax) ? 2u : 1u;
     }
-    td->n_fnodes = j;
+    fidx[td->n_nodes] = td->n_fnodes = j;
     for (t = 0; t < n_trees; t++)
-        td->froots[t] = (uint32_t)fidx[td->roots[t]];
+        td->fends[t] = (uint32_t)fidx[td->ends[t]];
     for (i = 0; i < td->n_nodes; i++) {
         const mlq_tree_node_q15 *q = &td->nq[i];
         mlq_tree_node_f32 *o = &td->nf[fidx[i]];
@@ -183,18 +240,140 @@ static int float_nodes(tree_device *td, size_t n_features, size_t n_trees)
     return 0;
 }
 
-static int same_roots(const tree_device *td)
+static int same_ends(const tree_device *td)
 {
-    return memcmp(td->roots, td->froots, td->mq.n_trees * sizeof *td->roots) == 0;
+    return memcmp(td->ends, td->fends, td->mq.n_trees * sizeof *td->ends) == 0;
+}
+
+/* Does the single tree's float predict get its own model without dist? */
+static int has_cls_model(const tree_device *td)
+{
+    return td->leaf_class != NULL && td->n_dist > 0;
+}
+
+/* -(leaf id) of leaf node ch of tree t in *link. 0, -1 on out of memory,
+ * -2 (err set) when the id is beyond the int16 links. */
+static int leaf_link(mlq_device *dev, tree_device *td, const tree_one *tr, size_t t, size_t ch,
+                     int16_t *link, mlq_err *err)
+{
+    char field[64];
+    long id = leaf_id(td, tr, ch);
+
+    if (id < 0)
+        return -1;
+    if (id > MAX_LEAF_ID) {
+        snprintf(field, sizeof field, "%s.trees[%zu].value", dev->model->algo->name, t);
+        mlq_device_refuse(dev, err, field, "node %zu: leaf id %ld (%zu classes + distinct impure "
+                          "leaf distributions) is more than the %d that the device's int16 links "
+                          "name", ch, id, td->k, MAX_LEAF_ID);
+        return -2;
+    }
+    *link = (int16_t)-id;
+    return 0;
+}
+
+/* Link from split node i of tree t to its left or right child in *link: a
+ * node offset or -(leaf id). 0, -1 on out of memory, -2 (err set) when the
+ * device cannot represent it. */
+static int child_link(mlq_device *dev, tree_device *td, const tree_one *tr, const size_t *map,
+                      size_t t, size_t i, int side, int16_t *link, mlq_err *err)
+{
+    size_t gi = map[i], ch = (size_t)(side ? tr->right[i] : tr->left[i]);
+    char field[64];
+
+    if (tr->feature[ch] < 0)
+        return leaf_link(dev, td, tr, t, ch, link, err);
+    if (map[ch] - gi > MAX_SKIP) {
+        snprintf(field, sizeof field, "%s.trees[%zu].%s", dev->model->algo->name, t,
+                 side ? "right" : "left");
+        mlq_device_refuse(dev, err, field, "node %zu: its left subtree has %zu split nodes, more "
+                          "than the %zu that the device's int16 links reach (limit --max-depth)",
+                          i, map[ch] - gi - 1, (size_t)MAX_SKIP - 1);
+        return -2;
+    }
+    *link = (int16_t)(map[ch] - gi);
+    return 0;
+}
+
+/* The Q15 nodes (and each node's float key) of every tree. 0, -1 on out of
+ * memory, -2 when refused (err set). */
+static int build_nodes(mlq_device *dev, tree_device *td, size_t max_nodes, mlq_err *err)
+{
+    const tree_params *tp = dev->model->params;
+    double steps = mlq_input_steps(dev->model);
+    size_t t, i, g = 0, *map = mlq_calloc(max_nodes, sizeof *map);
+    int rc = 0;
+
+    if (map == NULL)
+        return -1;
+    for (t = 0; t < tp->n_trees && rc == 0; t++) {
+        const tree_one *tr = &tp->trees[t];
+        size_t first = g;
+
+        for (i = 0; i < tr->n_nodes; i++)
+            if (tr->feature[i] >= 0)
+                map[i] = g++;
+        if (g == first) { /* the root is a leaf: one node, both links on it */
+            int16_t link = 0;
+
+            rc = leaf_link(dev, td, tr, t, 0, &link, err);
+            td->nq[g] = (mlq_tree_node_q15){INT16_MAX, 0, link, link};
+            td->keys[g++] = INT32_MIN;
+        }
+        td->ends[t] = (uint32_t)g;
+        for (i = 0; i < tr->n_nodes && rc == 0; i++) {
+            size_t f = (size_t)tr->feature[i];
+            int16_t links[2];
+            int32_t c;
+
+            if (tr->feature[i] < 0)
+                continue;
+            if ((rc = child_link(dev, td, tr, map, t, i, 0, &links[0], err)) != 0 ||
+                (rc = child_link(dev, td, tr, map, t, i, 1, &links[1], err)) != 0)
+                break;
+            /* thresholds are finite (params_load); beyond the input range they saturate */
+            c = (int32_t)mlq_quantize(floor(tr->threshold[i] * steps), INT16_MIN, INT16_MAX,
+                                      &dev->clipped);
+            td->nq[map[i]] = (mlq_tree_node_q15){(mlq_q15_t)c, (uint16_t)f, links[0], links[1]};
+            td->keys[map[i]] = mlq_tree_float_key(dev->offset[f], dev->gain[f], c);
+            dev->n_coef++;
+        }
+    }
+    free(map);
+    return rc;
+}
+
+/* leaf_class of a single tree: c for a pure leaf c, the class of each row. */
+static int build_leaf_class(tree_device *td)
+{
+    size_t n = td->k + td->n_dist, i, c;
+
+    td->leaf_class = mlq_calloc(n, sizeof *td->leaf_class);
+    if (td->leaf_class == NULL)
+        return -1;
+    for (i = 0; i < n; i++) {
+        size_t best = i;
+
+        if (i >= td->k) {
+            const uint8_t *d = td->dist + (i - td->k) * td->k;
+
+            for (best = 0, c = 1; c < td->k; c++)
+                if (d[c] > d[best])
+                    best = c;
+        }
+        td->leaf_class[i] = (uint16_t)best;
+    }
+    return 0;
 }
 
 int mlq_tree_device_build(mlq_device *dev, mlq_err *err)
 {
     const mlq_model *m = dev->model;
     const tree_params *tp = m->params;
-    double steps = mlq_input_steps(m);
-    size_t t, i, g = 0, dist_cap = 0, *map = NULL, max_nodes = 0;
+    const char *algo = m->algo->name;
+    size_t t, i, max_nodes = 0;
     tree_device *td = mlq_calloc(1, sizeof *td);
+    int rc;
 
     if (td == NULL)
         return mlq_err_set(err, m->source, 0, "out of memory");
@@ -212,106 +391,70 @@ int mlq_tree_device_build(mlq_device *dev, mlq_err *err)
     td->nq = mlq_calloc(td->n_nodes, sizeof *td->nq);
     td->nf = mlq_calloc(2 * td->n_nodes, sizeof *td->nf);
     td->keys = mlq_calloc(td->n_nodes, sizeof *td->keys);
-    td->roots = mlq_calloc(tp->n_trees, sizeof *td->roots);
-    td->froots = mlq_calloc(tp->n_trees, sizeof *td->froots);
-    td->votes = mlq_calloc(td->k, sizeof *td->votes);
-    map = mlq_calloc(max_nodes, sizeof *map);
-    if (td->nq == NULL || td->nf == NULL || td->keys == NULL || td->roots == NULL ||
-        td->froots == NULL || td->votes == NULL || map == NULL) {
-        free(map);
-        tree_device_release(td);
+    td->ends = mlq_calloc(tp->n_trees, sizeof *td->ends);
+    td->fends = mlq_calloc(tp->n_trees, sizeof *td->fends);
+    dev->impl = td; /* mlq_device_free releases it from here on */
+    if (td->nq == NULL || td->nf == NULL || td->keys == NULL || td->ends == NULL ||
+        td->fends == NULL)
         return mlq_err_set(err, m->source, 0, "out of memory");
-    }
-    for (t = 0; t < tp->n_trees; t++) {
-        const tree_one *tr = &tp->trees[t];
-        size_t first = g;
-
-        td->roots[t] = (uint32_t)g;
-        for (i = 0; i < tr->n_nodes; i++)
-            if (tr->feature[i] >= 0)
-                map[i] = g++;
-        if (g == first) { /* the root is a leaf: one node, both links on it */
-            long id = leaf_id(td, tr, 0, &dist_cap);
-
-            if (id < 0 || id > 32768)
-                goto fail_id;
-            td->nq[g] = (mlq_tree_node_q15){INT16_MAX, 0, (int16_t)-id, (int16_t)-id};
-            td->keys[g] = INT32_MIN;
-            g++;
-            continue;
-        }
-        for (i = 0; i < tr->n_nodes; i++) {
-            size_t gi, side, f = (size_t)tr->feature[i];
-            int16_t links[2];
-            int32_t c, key;
-
-            if (tr->feature[i] < 0)
-                continue;
-            gi = map[i];
-            for (side = 0; side < 2; side++) {
-                size_t ch = (size_t)(side ? tr->right[i] : tr->left[i]);
-
-                if (tr->feature[ch] >= 0) {
-                    if ((map[ch] - gi) * 2 * sizeof(mlq_tree_node_f32) > 32767) {
-                        free(map);
-                        tree_device_release(td);
-                        return mlq_err_set(err, m->source, 0,
-                                           "tree %zu node %zu: its left subtree has more than %zu split "
-                                           "nodes, too many for the device's int16 links (limit --max-depth)",
-                                           t, i, 32767 / (2 * sizeof(mlq_tree_node_f32)));
-                    }
-                    links[side] = (int16_t)(map[ch] - gi);
-                } else {
-                    long id = leaf_id(td, tr, ch, &dist_cap);
-
-                    if (id < 0 || id > 32768)
-                        goto fail_id;
-                    links[side] = (int16_t)-id;
-                }
-            }
-            c = (int32_t)mlq_quantize(floor(tr->threshold[i] * steps), INT16_MIN, INT16_MAX,
-                                      &dev->clipped);
-            key = mlq_tree_float_key(dev->offset[f], dev->gain[f], c);
-            td->nq[gi] = (mlq_tree_node_q15){(mlq_q15_t)c, (uint16_t)f, links[0], links[1]};
-            td->keys[gi] = key;
-            dev->n_coef++;
-        }
-    }
-    free(map);
-    if (float_nodes(td, m->n_features, tp->n_trees) != 0) {
-        tree_device_release(td);
+    if ((rc = build_nodes(dev, td, max_nodes, err)) != 0)
+        return rc == -2 ? -1 : mlq_err_set(err, m->source, 0, "out of memory");
+    if (float_nodes(td, m->n_features, tp->n_trees) != 0 || (!td->forest && build_leaf_class(td) != 0))
         return mlq_err_set(err, m->source, 0, "out of memory");
-    }
     td->mq = (mlq_tree_q15){(uint16_t)m->n_features, (uint16_t)td->k, (uint16_t)tp->n_trees,
-                            td->nq, td->roots, td->dist};
+                            (uint16_t)td->n_dist, td->nq, td->ends, td->dist, td->leaf_class};
     td->mf = (mlq_tree_f32){(uint16_t)m->n_features, (uint16_t)td->k, (uint16_t)tp->n_trees,
-                            (uint16_t)td->fbits, td->nf, td->froots, td->dist};
-    dev->impl = td;
+                            (uint16_t)td->n_dist, (uint16_t)td->fbits, td->nf, td->fends,
+                            td->dist, td->leaf_class};
+    td->mf_cls = td->mf;
+    td->mf_cls.dist = NULL;
+    if (mlq_tree_check(&td->mq) != MLQ_OK || mlq_tree_check_f32(&td->mf) != MLQ_OK ||
+        (has_cls_model(td) && mlq_tree_check_f32(&td->mf_cls) != MLQ_OK))
+        return mlq_device_refuse(dev, err, algo, "the device model fails mlq_tree_check");
     dev->n_outputs = td->k;
     dev->flash_bytes += td->n_nodes * sizeof(mlq_tree_node_q15) +
                         td->n_fnodes * sizeof(mlq_tree_node_f32) +
-                        tp->n_trees * sizeof(uint32_t) * (same_roots(td) ? 1 : 2) + td->n_dist * td->k +
-                        sizeof(mlq_tree_q15) + sizeof(mlq_tree_f32);
+                        tp->n_trees * sizeof(uint32_t) * (same_ends(td) ? 1 : 2) + td->n_dist * td->k +
+                        (td->leaf_class != NULL ? (td->k + td->n_dist) * sizeof(uint16_t) : 0) +
+                        sizeof(mlq_tree_q15) + sizeof(mlq_tree_f32) * (has_cls_model(td) ? 2 : 1);
+    dev->work_bytes = mlq_tree_work_size(&td->mq);
+    dev->kern.header = "mlq/tree.h";
+    dev->kern.type = "mlq_tree_q15";
+    dev->kern.check = "mlq_tree_check";
+    dev->kern.predict = td->forest ? "mlq_forest_predict_q15" : "mlq_tree_predict_q15";
+    dev->kern.scores = "mlq_tree_scores_q15";
+    dev->kern.proba = "mlq_tree_proba_q15";
+    snprintf(dev->kern.work, sizeof dev->kern.work, "MLQ_TREE_WORK_BYTES(%zu)", td->k);
+    snprintf(dev->kern.scores_are, sizeof dev->kern.scores_are, "%s",
+             td->forest ? "each class's leaf probability averaged over the trees (leaf class "
+                          "distributions in 255ths), 0 to 1"
+                        : "each class's probability in the leaf reached (its class distribution "
+                          "in 255ths), 0 to 1");
     return 0;
-fail_id:
-    free(map);
-    tree_device_release(td);
-    return mlq_err_set(err, m->source, 0,
-                       "more than 32768 leaf ids (classes + distinct leaf distributions): too many "
-                       "for the device's int16 links");
 }
 
-mlq_status mlq_tree_device_predict(const mlq_device *dev, const mlq_q15_t *q, int *out)
+mlq_status mlq_tree_device_predict(const mlq_device *dev, const mlq_q15_t *q, uint16_t *out)
 {
     const tree_device *td = dev->impl;
-    uint16_t cls;
-    mlq_status s = td->forest ? mlq_forest_predict_q15(&td->mq, q, td->mq.n_features, td->votes,
-                                                       (uint16_t)td->k, &cls)
-                              : mlq_tree_predict_q15(&td->mq, q, td->mq.n_features, &cls);
 
-    if (s == MLQ_OK)
-        *out = cls;
-    return s;
+    return td->forest ? mlq_forest_predict_q15(&td->mq, q, td->mq.n_features, dev->work,
+                                               dev->work_bytes, out)
+                      : mlq_tree_predict_q15(&td->mq, q, td->mq.n_features, dev->work,
+                                             dev->work_bytes, out);
+}
+
+mlq_status mlq_tree_device_scores(const mlq_device *dev, const mlq_q15_t *q, int32_t *scores)
+{
+    const tree_device *td = dev->impl;
+
+    return mlq_tree_scores_q15(&td->mq, q, td->mq.n_features, dev->work, dev->work_bytes, scores);
+}
+
+mlq_status mlq_tree_device_proba(const mlq_device *dev, const mlq_q15_t *q, uint16_t *proba)
+{
+    const tree_device *td = dev->impl;
+
+    return mlq_tree_proba_q15(&td->mq, q, td->mq.n_features, dev->work, dev->work_bytes, proba);
 }
 
 void mlq_tree_device_free(mlq_device *dev)
@@ -330,21 +473,27 @@ const mlq_tree_f32 *mlq_tree_device_f32(const mlq_device *dev)
     return &((const tree_device *)dev->impl)->mf;
 }
 
+/* ---- the header ------------------------------------------------------------ */
+
+/* "NAME_SUFFIX" or "NULL" as a struct member. */
+static void member(FILE *f, const char *name, const char *suffix, int present, const char *sep)
+{
+    if (present)
+        fprintf(f, "%s_%s%s", name, suffix, sep);
+    else
+        fprintf(f, "NULL%s", sep);
+}
+
 int mlq_tree_export_body(FILE *f, const mlq_device *dev, const char *name)
 {
     const tree_device *td = dev->impl;
-    size_t i, t, n = td->n_nodes, nt = td->mq.n_trees;
-    int64_t *tmp = mlq_calloc(nt > td->n_dist * td->k ? nt : td->n_dist * td->k, sizeof *tmp);
-    char shape[128];
+    size_t i, t, n = td->n_nodes, nt = td->mq.n_trees, n_ids = td->k + td->n_dist;
+    size_t n_tmp = nt > td->n_dist * td->k ? nt : td->n_dist * td->k;
+    int64_t *tmp = mlq_calloc(n_tmp > n_ids ? n_tmp : n_ids, sizeof *tmp);
+    char shape[160];
 
     if (tmp == NULL)
         return -1;
-    fprintf(f, "#include \"mlq/tree.h\"\n\n"
-               "#if MLQ_TREE_FORMAT != %d\n"
-               "#error \"%s was exported for mlq tree format %d: re-export it with this mlq\"\n"
-               "#endif\n\n"
-               "#define %s_N_CLASSES %zu\n#define %s_N_TREES %zu\n\n",
-            MLQ_TREE_FORMAT, name, MLQ_TREE_FORMAT, name, td->k, name, nt);
     fprintf(f, "/* [%zu] split nodes {threshold Q1.15 (left when x <= it), feature, left, right};\n"
                " * a link > 0 is the node that many entries on, <= 0 is leaf -link. */\n"
                "static const mlq_tree_node_q15 %s_nodes[%zu] MLQ_ALIGN4 = {\n",
@@ -356,32 +505,10 @@ int mlq_tree_export_body(FILE *f, const mlq_device *dev, const char *name)
                 (unsigned)q->feature, q->left, q->right, i % 4 == 3 || i + 1 == n ? "\n" : "");
     }
     fputs("};\n", f);
-    fprintf(f, "/* [%zu] the same trees for float input: {key, meta, right}; left when key(x) <= key,\n"
-               " * to the next node or, if meta >> %u is not 0, to leaf (meta >> %u) - 1; feature =\n"
-               " * meta & %u; right > 0 is the node that many bytes on, <= 0 leaf -right (mlq/tree.h). */\n"
-               "static const mlq_tree_node_f32 %s_fnodes[%zu] = {\n",
-            td->n_fnodes, td->fbits, td->fbits, (1u << td->fbits) - 1u, name, td->n_fnodes);
-    for (i = 0; i < td->n_fnodes; i++) {
-        const mlq_tree_node_f32 *q = &td->nf[i];
-
-        if (q->key == INT32_MIN)
-            fprintf(f, "%s{INT32_MIN, %u, %d},%s", i % 4 == 0 ? "    " : " ", (unsigned)q->meta,
-                    q->right, i % 4 == 3 || i + 1 == td->n_fnodes ? "\n" : "");
-        else
-            fprintf(f, "%s{%ld, %u, %d},%s", i % 4 == 0 ? "    " : " ", (long)q->key,
-                    (unsigned)q->meta, q->right, i % 4 == 3 || i + 1 == td->n_fnodes ? "\n" : "");
-    }
-    fputs("};\n", f);
     for (t = 0; t < nt; t++)
-        tmp[t] = td->roots[t];
-    snprintf(shape, sizeof shape, "[%zu] root node of each tree", nt);
-    mlq_emit_ints(f, "uint32_t", name, "roots", shape, tmp, nt, 12);
-    if (!same_roots(td)) {
-        for (t = 0; t < nt; t++)
-            tmp[t] = td->froots[t];
-        snprintf(shape, sizeof shape, "[%zu] root of each tree in %s_fnodes", nt, name);
-        mlq_emit_ints(f, "uint32_t", name, "froots", shape, tmp, nt, 12);
-    }
+        tmp[t] = td->ends[t];
+    snprintf(shape, sizeof shape, "[%zu] one past each tree's last node (the next tree's root)", nt);
+    mlq_emit_ints(f, "uint32_t", name, "ends", shape, tmp, nt, 12);
     if (td->n_dist > 0) {
         for (i = 0; i < td->n_dist * td->k; i++)
             tmp[i] = td->dist[i];
@@ -390,56 +517,98 @@ int mlq_tree_export_body(FILE *f, const mlq_device *dev, const char *name)
                  td->n_dist, td->k, td->k, MLQ_TREE_LEAF_SCALE);
         mlq_emit_ints(f, "uint8_t", name, "dist", shape, tmp, td->n_dist * td->k, td->k < 16 ? td->k : 16);
     }
+    if (td->leaf_class != NULL) {
+        for (i = 0; i < n_ids; i++)
+            tmp[i] = td->leaf_class[i];
+        snprintf(shape, sizeof shape, "[%zu] class of each leaf id (the largest entry of its "
+                 "distribution)", n_ids);
+        mlq_emit_ints(f, "uint16_t", name, "leaf_class", shape, tmp, n_ids, 12);
+    }
     free(tmp);
-    fprintf(f, "MLQ_MAYBE_UNUSED static const mlq_tree_q15 %s_model = {%u, %zu, %zu, %s_nodes, %s_roots, ",
-            name, (unsigned)td->mq.n_features, td->k, nt, name, name);
-    if (td->n_dist > 0)
-        fprintf(f, "%s_dist};\n", name);
-    else
-        fputs("NULL};\n", f);
-    fprintf(f, "MLQ_MAYBE_UNUSED static const mlq_tree_f32 %s_model_f32 = {%u, %zu, %zu, %u, %s_fnodes, %s_%s, ",
-            name, (unsigned)td->mq.n_features, td->k, nt, td->fbits, name, name,
-            same_roots(td) ? "roots" : "froots");
-    if (td->n_dist > 0)
-        fprintf(f, "%s_dist};\n\n", name);
-    else
-        fputs("NULL};\n\n", f);
-    fprintf(f, "/** Class of a Q1.15 input (see mlq/quant.h).\n"
-               " *  @return class id >= 0, or a negative mlq_status. */\n"
-               "static inline int %s_predict_q15(const mlq_q15_t *x)\n"
-               "{\n"
-               "    uint16_t cls;\n",
-            name);
-    if (td->forest)
-        fprintf(f, "    uint32_t votes[%zu];\n"
-                   "    mlq_status s = mlq_forest_predict_q15(&%s_model, x, %u, votes, %zu, &cls);\n",
-                td->k, name, (unsigned)td->mq.n_features, td->k);
-    else
-        fprintf(f, "    mlq_status s = mlq_tree_predict_q15(&%s_model, x, %u, &cls);\n", name,
-                (unsigned)td->mq.n_features);
-    fputs("    return s == MLQ_OK ? (int)cls : (int)s;\n}\n", f);
+    fprintf(f, "MLQ_MAYBE_UNUSED static const mlq_tree_q15 %s_model = {%u, %zu, %zu, %zu, "
+               "%s_nodes, %s_ends, ",
+            name, (unsigned)td->mq.n_features, td->k, nt, td->n_dist, name, name);
+    member(f, name, "dist", td->n_dist > 0, ", ");
+    member(f, name, "leaf_class", td->leaf_class != NULL, "};\n");
     return 0;
 }
 
-void mlq_tree_export_predict(FILE *f, const mlq_device *dev, const char *name)
+/* One float entry: NAME_<verb>(x[, out]) on `model` with `work`. */
+static void float_entry(FILE *f, const char *name, const char *verb, const char *out,
+                        const char *kernel, const char *model, int work)
+{
+    if (out == NULL) /* id word-aligned: Cortex-M0 addresses it in one instruction */
+        fprintf(f, "static inline int %s_%s(const float *x)\n{\n    uint16_t id MLQ_ALIGN4;\n", name, verb);
+    else
+        fprintf(f, "static inline int %s_%s(const float *x, %s *out)\n{\n", name, verb, out);
+    if (work)
+        fprintf(f, "    mlq_work_t work[MLQ_WORK_ELEMS(%s_WORK_BYTES)];\n", name);
+    fprintf(f, "    mlq_status s = %s(&%s_%s, x, %s_N_FEATURES, %s, %s);\n\n", kernel, name, model,
+            name, work ? "work, sizeof work" : "NULL, 0", out == NULL ? "&id" : "out");
+    if (out == NULL)
+        fputs("    return s == MLQ_OK ? (int)id : (int)s;\n}\n\n", f);
+    else
+        fprintf(f, "    return s == MLQ_OK ? (int)mlq_%s_argmax(out, %s_N_OUTPUTS) : (int)s;\n}\n\n",
+                strcmp(verb, "scores") == 0 ? "score" : "proba", name);
+}
+
+void mlq_tree_export_float(FILE *f, const mlq_device *dev, const char *name)
 {
     const tree_device *td = dev->impl;
+    size_t i, t, nt = td->mq.n_trees;
+    int64_t *tmp;
+    char shape[128];
 
-    fprintf(f, "/** Predict from float features in the training CSV's units and column order.\n"
-               " *  Reads only the features on the path; integer comparisons only (mlq/tree.h).\n"
-               " *  @return class id >= 0, or a negative mlq_status (NaN on the path). */\n"
-               "static inline int %s_predict(const float *x)\n"
-               "{\n"
-               "    uint16_t cls;\n",
+    fprintf(f, "/* [%zu] the same trees for float input: {key, meta, right}; left when key(x) <= key,\n"
+               " * to the next node or, if meta >> %u is not 0, to leaf (meta >> %u) - 1; feature =\n"
+               " * meta & %u; right > 0 is the node that many bytes on, <= 0 leaf -right (mlq/tree.h). */\n"
+               "static const mlq_tree_node_f32 %s_fnodes[%zu] = {\n",
+            td->n_fnodes, td->fbits, td->fbits, (1u << td->fbits) - 1u, name, td->n_fnodes);
+    for (i = 0; i < td->n_fnodes; i++) {
+        const mlq_tree_node_f32 *q = &td->nf[i];
+        const char *pre = i % 4 == 0 ? "    " : " ", *post = i % 4 == 3 || i + 1 == td->n_fnodes ? "\n" : "";
+
+        if (q->key == INT32_MIN)
+            fprintf(f, "%s{INT32_MIN, %u, %d},%s", pre, (unsigned)q->meta, q->right, post);
+        else
+            fprintf(f, "%s{%ld, %u, %d},%s", pre, (long)q->key, (unsigned)q->meta, q->right, post);
+    }
+    fputs("};\n", f);
+    if (!same_ends(td) && (tmp = mlq_calloc(nt, sizeof *tmp)) != NULL) {
+        for (t = 0; t < nt; t++)
+            tmp[t] = td->fends[t];
+        snprintf(shape, sizeof shape, "[%zu] one past each tree's last node in %s_fnodes", nt, name);
+        mlq_emit_ints(f, "uint32_t", name, "fends", shape, tmp, nt, 12);
+        free(tmp);
+    }
+    fprintf(f, "MLQ_MAYBE_UNUSED static const mlq_tree_f32 %s_model_f32 = {%u, %zu, %zu, %zu, %u, "
+               "%s_fnodes, %s_%s, ",
+            name, (unsigned)td->mq.n_features, td->k, nt, td->n_dist, td->fbits, name, name,
+            same_ends(td) ? "ends" : "fends");
+    member(f, name, "dist", td->n_dist > 0, ", ");
+    member(f, name, "leaf_class", td->leaf_class != NULL, "};\n");
+    if (has_cls_model(td))
+        fprintf(f, "/* %s_predict's model: the float nodes and leaf classes without the leaf\n"
+                   " * distributions, so that firmware calling only %s_predict does not carry them. */\n"
+                   "MLQ_MAYBE_UNUSED static const mlq_tree_f32 %s_classes_f32 = {%u, %zu, %zu, %zu, "
+                   "%u, %s_fnodes, %s_%s, NULL, %s_leaf_class};\n",
+                name, name, name, (unsigned)td->mq.n_features, td->k, nt, td->n_dist, td->fbits,
+                name, name, same_ends(td) ? "ends" : "fends", name);
+    fprintf(f, "\n/** The float entries' model(s), checked by %s_check(). */\n"
+               "static inline int %s_check_f32(void)\n{\n", name, name);
+    if (has_cls_model(td))
+        fprintf(f, "    if (mlq_tree_check_f32(&%s_classes_f32) != MLQ_OK)\n        return (int)MLQ_ERR_MODEL;\n",
+                name);
+    fprintf(f, "    return (int)mlq_tree_check_f32(&%s_model_f32);\n}\n\n"
+               "/* Only the features on the paths are read; integer comparisons only (mlq/tree.h). */\n",
             name);
     if (td->forest)
-        fprintf(f, "    uint32_t votes[%zu];\n"
-                   "    mlq_status s = mlq_forest_predict_f32(&%s_model_f32, x, %u, votes, %zu, &cls);\n",
-                td->k, name, (unsigned)td->mq.n_features, td->k);
+        float_entry(f, name, "predict", NULL, "mlq_forest_predict_f32", "model_f32", 1);
     else
-        fprintf(f, "    mlq_status s = mlq_tree_predict_f32(&%s_model_f32, x, %u, &cls);\n", name,
-                (unsigned)td->mq.n_features);
-    fputs("    return s == MLQ_OK ? (int)cls : (int)s;\n}\n\n", f);
+        float_entry(f, name, "predict", NULL, "mlq_tree_predict_f32",
+                    has_cls_model(td) ? "classes_f32" : "model_f32", 0);
+    float_entry(f, name, "scores", "int32_t", "mlq_tree_scores_f32", "model_f32", 1);
+    float_entry(f, name, "proba", "uint16_t", "mlq_tree_proba_f32", "model_f32", 1);
 }
 
 void mlq_tree_info(FILE *f, const mlq_device *dev)
@@ -458,18 +627,17 @@ void mlq_tree_info(FILE *f, const mlq_device *dev)
     fprintf(f, "trees             %zu\n", tp->n_trees);
     fprintf(f, "nodes             %zu (%zu splits, %zu leaves), depth %zu\n", nodes, nodes - leaves,
             leaves, depth);
-    fprintf(f, "device model      %zu split nodes: %zu bytes (Q15 form), %zu bytes (float form)",
+    fprintf(f, "device model      %zu split nodes: %zu bytes (Q15 form), %zu bytes (float form)\n",
             td->n_nodes, td->n_nodes * sizeof(mlq_tree_node_q15),
             td->n_fnodes * sizeof(mlq_tree_node_f32));
-    if (td->forest)
-        fprintf(f, "; %zu distinct impure leaf distributions x %zu classes (uint8)", td->n_dist, td->k);
+    fprintf(f, "leaves            %zu distinct impure leaf distributions x %zu classes (uint8)", td->n_dist,
+            td->k);
+    if (td->leaf_class != NULL)
+        fprintf(f, "; %zu leaf classes (uint16)", td->k + td->n_dist);
     fputc('\n', f);
     fprintf(f, "device RAM        0 bytes (model is const, in flash)\n");
-    if (td->forest)
-        fprintf(f, "device stack      %zu bytes of votes in NAME_predict + the kernel's frame, "
-                   "no recursion (make bench measures it; about %zu bytes on Cortex-M4F)\n",
-                td->k * sizeof(uint32_t), td->k * sizeof(uint32_t) + 40);
-    else
-        fprintf(f, "device stack      the kernel's frame only, no recursion and no input buffer "
-                   "(make bench measures it; about 16 bytes on Cortex-M4F)\n");
+    fprintf(f, "device stack      %zu bytes of class sums in %s + the kernel's frame, no recursion "
+               "(make bench measures it)\n",
+            td->k * sizeof(uint32_t),
+            td->forest ? "every entry" : "NAME_scores and NAME_proba (NAME_predict needs none)");
 }

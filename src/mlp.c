@@ -2,6 +2,7 @@
 #include "mlq/mlp.h"
 
 #include "mlq/fixed.h"
+#include "mlq/score.h"
 
 /* [385] tanh(i / 64) for i = 0..384 in Q1.15, rounded, 1.0 saturated to 32767. */
 static const uint16_t tanh_tab[385] = {
@@ -55,17 +56,81 @@ mlq_q15_t mlq_mlp_tanh_q15(mlq_q15_t u)
     return u < 0 ? (mlq_q15_t)(-(int32_t)v) : (mlq_q15_t)v;
 }
 
+/* Bytes of one ping-pong buffer (MLQ_MLP_WORK_BYTES). */
+static size_t half_bytes(const mlq_mlp_q15 *m)
+{
+    return MLQ_MLP_WORK_BYTES(m->max_width, m->bits, m->n_classes) / 2u;
+}
+
 size_t mlq_mlp_work_size(const mlq_mlp_q15 *model)
 {
     MLQ_ASSERT(model != NULL);
-    return MLQ_MLP_WORK_BYTES(model->max_width, model->bits);
+    return MLQ_MLP_WORK_BYTES(model->max_width, model->bits, model->n_classes);
+}
+
+/* Do L's weights and biases keep every partial sum within int32 for inputs
+ * of magnitude at most max_in (mlq_mlp_predict_q15), and are its
+ * multipliers, if any, non-negative? */
+static int layer_ok(const mlq_mlp_layer *L, uint32_t max_in)
+{
+    uint32_t row = ((uint32_t)L->n_in + 3u) & ~3u, o, j;
+    int64_t lim = (int64_t)INT32_MAX - (int64_t)L->n_in * max_in * 127;
+    const int8_t *w = L->w;
+
+    for (o = 0; o < L->n_out; o++, w += row) {
+        int64_t b = L->bias[o];
+
+        if (b > lim || b < -lim || (L->mul != NULL && L->mul[o] < 0))
+            return 0;
+        for (j = 0; j < L->n_in; j++) /* the padding is never summed against an input */
+            if (w[j] == INT8_MIN)
+                return 0;
+    }
+    return 1;
+}
+
+mlq_status mlq_mlp_check(const mlq_mlp_q15 *model)
+{
+    const mlq_mlp_q15 *m = model;
+    uint32_t l, prev, last, low;
+
+    MLQ_ASSERT(model != NULL);
+    if (m->n_layers == 0 || m->layers == NULL || (m->bits != 8u && m->bits != 16u) ||
+        (m->act != MLQ_MLP_RELU && m->act != MLQ_MLP_TANH) || m->n_classes == 0 ||
+        m->n_classes > 32767u || m->n_features == 0 || m->score_mul < 1 || m->score_shift > 62u)
+        return MLQ_ERR_MODEL;
+#if SIZE_MAX < 0xFFFFFu
+    /* 16-bit size_t (AVR): the scratch size must not wrap. */
+    if (8u * (((uint32_t)m->max_width * (m->bits / 8u) + 3u) / 4u) > SIZE_MAX ||
+        8u * (uint32_t)m->n_classes > SIZE_MAX)
+        return MLQ_ERR_MODEL;
+#endif
+    low = m->act == MLQ_MLP_RELU ? 33u : 1u;
+    prev = m->n_features;
+    last = m->n_layers - 1u;
+    for (l = 0; l <= last; l++) {
+        const mlq_mlp_layer *L = &m->layers[l];
+        int in16 = l == 0 || m->bits == 16u;
+
+        if (L->n_in != prev || L->n_out == 0 || L->w == NULL || L->bias == NULL ||
+            (in16 && L->n_in > MLQ_MLP_MAX_IN16))
+            return MLQ_ERR_MODEL;
+        if (l == last ? L->n_out != m->n_classes || L->mul != NULL || L->shift != 0u
+                      : L->mul == NULL || L->shift < low || L->shift > 62u || L->n_out > m->max_width)
+            return MLQ_ERR_MODEL;
+        if (!layer_ok(L, in16 ? 32768u : 255u))
+            return MLQ_ERR_MODEL;
+        prev = L->n_out;
+    }
+    return MLQ_OK;
 }
 
 #if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
 /* Cortex-M4/M7: SXTB16 unpacks two int8 weights (bytes 0 and 2, or with
- * ROR 8 bytes 1 and 3) into two int16 halves; SMLAD adds both products of
- * two halfword pairs to the accumulator. Word loads at any address are
- * legal on ARMv7E-M (inputs need no alignment). */
+ * ROR 8 bytes 1 and 3) into two int16 halves, UXTB16 two uint8 inputs the
+ * same way; SMLAD adds both products of two halfword pairs to the
+ * accumulator. Word loads at any address are legal on ARMv7E-M (inputs
+ * need no alignment). */
 static inline uint32_t ld32(const void *p)
 {
     uint32_t v;
@@ -90,6 +155,22 @@ static inline uint32_t sxtb16_ror8(uint32_t v)
     return r;
 }
 
+static inline uint32_t uxtb16(uint32_t v)
+{
+    uint32_t r;
+
+    __asm__("uxtb16 %0, %1" : "=r"(r) : "r"(v));
+    return r;
+}
+
+static inline uint32_t uxtb16_ror8(uint32_t v)
+{
+    uint32_t r;
+
+    __asm__("uxtb16 %0, %1, ror #8" : "=r"(r) : "r"(v));
+    return r;
+}
+
 static inline uint32_t smlad(uint32_t x, uint32_t y, uint32_t acc)
 {
     uint32_t r;
@@ -103,9 +184,10 @@ static inline uint32_t smlad(uint32_t x, uint32_t y, uint32_t acc)
 /*
  * Two rows against the inputs, added to *pa and *pb modulo 2^32: 16-bit
  * inputs (in16; weight groups of four in the order j, j+2, j+1, j+3, the
- * last n % 4 weights in natural order) or 8-bit inputs (natural order; n
- * a multiple of four: the zero-padded row). One loop serves both widths,
- * so that a network with 8-bit activations links one.
+ * last n % 4 weights in natural order) or 8-bit unsigned inputs (natural
+ * order; n a multiple of four: the zero-padded row). One loop serves both widths,
+ * so that a network with 8-bit activations links one. Every product is of
+ * an int32_t and an int8_t, so none is computed in a 16-bit int.
  */
 MLQ_INLINE void dot2(const void *in, int in16, const int8_t *wa, const int8_t *wb,
                      uint32_t n, uint32_t *pa, uint32_t *pb)
@@ -121,11 +203,11 @@ MLQ_INLINE void dot2(const void *in, int in16, const int8_t *wa, const int8_t *w
             xa = ld32(x);
             xb = ld32(x + 4);
             x += 8;
-        } else { /* (x0, x2) and (x1, x3) against the same bytes of the weights */
+        } else { /* (x0, x2) and (x1, x3), unsigned, against the same bytes of the weights */
             uint32_t xv = ld32(x);
 
-            xa = sxtb16(xv);
-            xb = sxtb16_ror8(xv);
+            xa = uxtb16(xv);
+            xb = uxtb16_ror8(xv);
             x += 4;
         }
         a = smlad(xa, sxtb16(u), a);
@@ -148,7 +230,7 @@ MLQ_INLINE void dot2(const void *in, int in16, const int8_t *wa, const int8_t *w
             x3 = p[3];
             x += 8;
         } else {
-            const int8_t *p = (const int8_t *)x;
+            const uint8_t *p = x;
 
             x0 = p[0];
             x1 = p[1];
@@ -174,8 +256,8 @@ MLQ_INLINE void dot2(const void *in, int in16, const int8_t *wa, const int8_t *w
 }
 
 /* round(acc * mul / 2^shift), ties upward, for shift in 1..32: the 64-bit
- * product rounded and saturated to int32. Out of line: exporters choose
- * larger shifts unless a layer's scale needs otherwise. */
+ * product rounded and saturated to int32. Out of line: only tanh models
+ * use shifts this small. */
 static MLQ_NOINLINE int32_t requant_wide(int32_t acc, int32_t mul, uint32_t shift)
 {
     int64_t r = ((((int64_t)acc * mul) >> (shift - 1u)) + 1) >> 1;
@@ -186,7 +268,7 @@ static MLQ_NOINLINE int32_t requant_wide(int32_t acc, int32_t mul, uint32_t shif
 /* round(acc * mul / 2^shift), ties upward, shift in 1..62 (see mlq/mlp.h):
  * above 32, the high word of the exact product and a rounding shift in 32
  * bits (|result| <= 2^30). `wide` is 0 in the ReLU loops, whose shifts
- * check() keeps above 32. */
+ * mlq_mlp_check keeps above 32. */
 MLQ_INLINE int32_t requant(int32_t acc, int32_t mul, uint32_t shift, int wide)
 {
     if (!wide || shift > 32u) {
@@ -197,44 +279,10 @@ MLQ_INLINE int32_t requant(int32_t acc, int32_t mul, uint32_t shift, int wide)
     return requant_wide(acc, mul, shift);
 }
 
-/* The checks every entry point makes before any work. The ReLU-only
- * entries (tanh_ok 0) take shifts 33..62, the others 1..62. */
-static mlq_status check(const mlq_mlp_q15 *m, uint16_t n_features, const void *work,
-                        size_t work_size, int tanh_ok)
-{
-    uint32_t l, prev = n_features, last, low = tanh_ok ? 1u : 33u;
-    size_t need;
-
-    if (n_features != m->n_features)
-        return MLQ_ERR_SIZE;
-    if (m->n_layers == 0 || m->layers == NULL || (m->bits != 8u && m->bits != 16u))
-        return MLQ_ERR_MODEL;
-    last = m->n_layers - 1u;
-    for (l = 0; l <= last; l++) {
-        const mlq_mlp_layer *L = &m->layers[l];
-
-        if (L->n_in != prev || L->n_out == 0 || L->w == NULL || L->bias == NULL)
-            return MLQ_ERR_MODEL;
-        if ((l == 0 || m->bits == 16u) && L->n_in > MLQ_MLP_MAX_IN16)
-            return MLQ_ERR_MODEL;
-        if (l == last) {
-            if (L->act != MLQ_MLP_LINEAR || L->n_out != m->n_classes)
-                return MLQ_ERR_MODEL;
-        } else if (L->mul == NULL || L->shift < low || L->shift > 62u ||
-                   L->n_out > m->max_width ||
-                   !(L->act == MLQ_MLP_RELU || (tanh_ok && L->act == MLQ_MLP_TANH))) {
-            return MLQ_ERR_MODEL;
-        }
-        prev = L->n_out;
-    }
-    need = mlq_mlp_work_size(m);
-    if (work_size < need || (need != 0 && (work == NULL || ((uintptr_t)work & 3u) != 0)))
-        return MLQ_ERR_BUFFER;
-    return MLQ_OK;
-}
-
-/* The activation of one hidden accumulator, `out_bits` wide (mlq/mlp.h).
- * tanh_layer: 1 tanh, 0 ReLU, -1 ReLU in a ReLU-only loop (shift > 32). */
+/* The activation of one hidden accumulator, `out_bits` wide (mlq/mlp.h):
+ * 16 bits: tanh in Q1.15, ReLU in [0, 32767]; 8 bits (unsigned): tanh in
+ * Q1.7 plus 128, ReLU in [0, 255]. tanh_layer: 1 tanh, 0 ReLU, -1 ReLU in
+ * a ReLU-only loop (shift > 32). */
 MLQ_INLINE int32_t activate(int32_t acc, int32_t mul, uint32_t shift, uint32_t out_bits,
                             int tanh_layer)
 {
@@ -242,9 +290,9 @@ MLQ_INLINE int32_t activate(int32_t acc, int32_t mul, uint32_t shift, uint32_t o
 
     if (tanh_layer > 0) {
         v = mlq_mlp_tanh_q15((mlq_q15_t)(r < -32768 ? -32768 : r > 32767 ? 32767 : r));
-        if (out_bits == 8u) {
-            v = (v + 128) >> 8;
-            v = v > 127 ? 127 : v;
+        if (out_bits == 8u) { /* ((v + 128) >> 8, at most 127) + 128; v >= -32767 */
+            v = (v + 32896) >> 8;
+            v = v > 255 ? 255 : v;
         }
         return v;
     }
@@ -252,26 +300,26 @@ MLQ_INLINE int32_t activate(int32_t acc, int32_t mul, uint32_t shift, uint32_t o
         return 0;
     if (out_bits == 16u)
         return r > 32767 ? 32767 : r;
-    return r > 127 ? 127 : r;
+    return r > 255 ? 255 : r;
 }
 
 /*
  * One layer: acc_o = bias_o + w[o] . in for every output o, two rows at a
  * time (sharing every input load; an odd last row is paired with itself).
  * A hidden layer (mul not NULL) stores activation(requant(acc_o))
- * `out_bits` wide into out; the output layer writes acc_o to logits (when
- * not NULL) and returns the index of the largest (ties: the lowest). in16
- * says whether the inputs are 16-bit. Inlined into the layer functions
- * below with in16, out_bits and tanh_ok constant.
+ * `out_bits` wide into out; the output layer returns the index of the
+ * largest acc_o (ties: the lowest) and, with `store`, writes them into out
+ * as int32_t. in16 says whether the inputs are 16-bit, tanh_layer as for
+ * activate(). Inlined into the layer functions below with in16, out_bits,
+ * store and (for the ReLU loops) tanh_layer constant.
  */
 MLQ_INLINE uint32_t layer(const mlq_mlp_layer *L, const void *in, int in16, void *out,
-                          uint32_t out_bits, int tanh_ok, int32_t *logits)
+                          uint32_t out_bits, int tanh_layer, int store)
 {
     uint32_t n_in = L->n_in, n_out = L->n_out, row = (n_in + 3u) & ~3u, shift = L->shift, o;
     uint32_t best_o = 0;
     const int8_t *w = L->w;
     const int32_t *bias = L->bias, *mul = L->mul;
-    int tanh_layer = !tanh_ok ? -1 : L->act == MLQ_MLP_TANH;
     int32_t best = 0;
 
     /* 8-bit outputs: zeros up to the padded row that the next layer reads
@@ -290,14 +338,14 @@ MLQ_INLINE uint32_t layer(const mlq_mlp_layer *L, const void *in, int in16, void
                 ((int16_t *)out)[o] = (int16_t)va;
                 ((int16_t *)out)[o + two] = (int16_t)vb;
             } else {
-                ((int8_t *)out)[o] = (int8_t)va;
-                ((int8_t *)out)[o + two] = (int8_t)vb;
+                ((uint8_t *)out)[o] = (uint8_t)va;
+                ((uint8_t *)out)[o + two] = (uint8_t)vb;
             }
             continue;
         }
-        if (logits != NULL) {
-            logits[o] = (int32_t)a;
-            logits[o + two] = (int32_t)b;
+        if (store) {
+            ((int32_t *)out)[o] = (int32_t)a;
+            ((int32_t *)out)[o + two] = (int32_t)b;
         }
         if (o == 0 || (int32_t)a > best) { /* strict: ties keep the lower index */
             best = (int32_t)a;
@@ -312,87 +360,137 @@ MLQ_INLINE uint32_t layer(const mlq_mlp_layer *L, const void *in, int in16, void
 }
 
 /* The layer loops a firmware links: by input width (in16 -1: either, said
- * at run time), output width and whether tanh is possible. Out of line, so
- * that each exists once; the 8-bit networks run all their layers (16-bit
- * inputs first, then 8-bit) through one loop. */
-#define MLP_LAYER_FN(fname, in16, out_bits, tanh_ok)                                           \
-    static MLQ_NOINLINE uint32_t fname(const mlq_mlp_layer *L, const void *in, int in16_now,     \
-                                       void *out, int32_t *logits)                               \
-    {                                                                                            \
-        return layer(L, in, (in16) < 0 ? in16_now : (in16), out, out_bits, tanh_ok, logits);    \
+ * at run time by in16_now), output width, whether tanh is possible (said
+ * at run time by tanh_now) and whether the logits are stored (the _acc
+ * loops of the scores and proba entries). Out of line, so that each exists
+ * once; the 8-bit networks run all their layers (16-bit inputs first,
+ * then 8-bit) through one loop. A firmware that calls only the predict
+ * entry links no store (which would cost registers in the loop). */
+#define MLP_RELU_FN(fname, in16, out_bits, store)                                               \
+    static MLQ_NOINLINE uint32_t fname(const mlq_mlp_layer *L, const void *in, int in16_now,      \
+                                       void *out)                                                 \
+    {                                                                                             \
+        return layer(L, in, (in16) < 0 ? in16_now : (in16), out, out_bits, -1, store);           \
     }
-MLP_LAYER_FN(layer_16_16_relu, 1, 16u, 0)
-MLP_LAYER_FN(layer_x_8_relu, -1, 8u, 0)
-MLP_LAYER_FN(layer_16_16_any, 1, 16u, 1)
-MLP_LAYER_FN(layer_x_8_any, -1, 8u, 1)
+#define MLP_ANY_FN(fname, in16, out_bits, store)                                                \
+    static MLQ_NOINLINE uint32_t fname(const mlq_mlp_layer *L, const void *in, int in16_now,      \
+                                       int tanh_now, void *out)                                   \
+    {                                                                                             \
+        return layer(L, in, (in16) < 0 ? in16_now : (in16), out, out_bits, tanh_now, store);    \
+    }
+MLP_RELU_FN(layer_16_16_relu, 1, 16u, 0)
+MLP_RELU_FN(layer_x_8_relu, -1, 8u, 0)
+MLP_ANY_FN(layer_16_16_any, 1, 16u, 0)
+MLP_ANY_FN(layer_x_8_any, -1, 8u, 0)
+MLP_RELU_FN(layer_16_16_relu_acc, 1, 16u, 1)
+MLP_RELU_FN(layer_x_8_relu_acc, -1, 8u, 1)
+MLP_ANY_FN(layer_16_16_any_acc, 1, 16u, 1)
+MLP_ANY_FN(layer_x_8_any_acc, -1, 8u, 1)
+
+/* The checks every entry makes per call (mlq/mlp.h): relu_bits is 16 or 8
+ * for the ReLU entries, 0 for the generic ones. */
+static mlq_status gate(const mlq_mlp_q15 *m, uint16_t n_features, const void *work,
+                       size_t work_size, uint32_t relu_bits)
+{
+    if (n_features != m->n_features)
+        return MLQ_ERR_SIZE;
+    if (relu_bits != 0u && (m->bits != relu_bits || m->act != MLQ_MLP_RELU))
+        return MLQ_ERR_MODEL;
+    if (work == NULL || !MLQ_WORK_ALIGNED(work) || work_size < mlq_mlp_work_size(m))
+        return MLQ_ERR_BUFFER;
+    return MLQ_OK;
+}
 
 /*
- * The network. Hidden layers write their activations into the two halves
- * of work in turn; the last layer's accumulators go to logits (when not
- * NULL) and into the argmax. `bits` is 8, 16, or 0 for the model's own
- * (the generic entry); each specialized entry links only its loop.
+ * The network on x. Hidden layers write their activations into the two
+ * halves of work in turn, the last layer (with store) its accumulators as
+ * int32_t; returns the argmax of those and sets *logits to where they are.
+ * relu_bits as for gate(): each ReLU entry links only its loop, the
+ * generic entries the two loops that take tanh.
  */
-MLQ_INLINE mlq_status run(const mlq_mlp_q15 *m, const mlq_q15_t *x, uint16_t n_features,
-                          void *work, size_t work_size, uint32_t bits, int tanh_ok,
-                          uint16_t *cls, int32_t *logits)
+MLQ_INLINE uint16_t run(const mlq_mlp_q15 *m, const mlq_q15_t *x, uint8_t *work,
+                        uint32_t relu_bits, int store, int32_t **logits)
 {
     const void *in = x;
-    const mlq_mlp_layer *L, *end;
-    uint8_t *out = (uint8_t *)work, *other;
-    uint32_t best = 0;
-    mlq_status s = check(m, n_features, work, work_size, tanh_ok);
+    const mlq_mlp_layer *L = m->layers, *end = L + m->n_layers;
+    uint8_t *out = work, *other = work + half_bytes(m);
+    uint32_t best = 0, bits = relu_bits != 0u ? relu_bits : m->bits;
+    int tanh_now = relu_bits == 0u && m->act == MLQ_MLP_TANH;
 
-    if (s != MLQ_OK)
-        return s;
-    if (bits == 0u)
-        bits = m->bits;
-    else if (m->bits != bits)
-        return MLQ_ERR_MODEL;
-    other = out + mlq_mlp_work_size(m) / 2u;
-    for (L = m->layers, end = L + m->n_layers; L < end; L++) {
+    for (; L < end; L++) {
         uint8_t *done = out;
+        int in16 = bits == 16u || in == (const void *)x;
 
-        if (bits == 16u)
-            best = tanh_ok ? layer_16_16_any(L, in, 1, out, logits)
-                           : layer_16_16_relu(L, in, 1, out, logits);
+        if (relu_bits == 16u)
+            best = store ? layer_16_16_relu_acc(L, in, 1, out) : layer_16_16_relu(L, in, 1, out);
+        else if (relu_bits == 8u)
+            best = store ? layer_x_8_relu_acc(L, in, in16, out) : layer_x_8_relu(L, in, in16, out);
+        else if (bits == 16u)
+            best = store ? layer_16_16_any_acc(L, in, 1, tanh_now, out)
+                         : layer_16_16_any(L, in, 1, tanh_now, out);
         else
-            best = tanh_ok ? layer_x_8_any(L, in, in == x, out, logits)
-                           : layer_x_8_relu(L, in, in == x, out, logits);
+            best = store ? layer_x_8_any_acc(L, in, in16, tanh_now, out)
+                         : layer_x_8_any(L, in, in16, tanh_now, out);
         in = done;
         out = other;
         other = done;
     }
-    if (cls != NULL)
-        *cls = (uint16_t)best;
+    *logits = (int32_t *)(void *)other; /* the last layer's output */
+    return (uint16_t)best;
+}
+
+/* Exact accumulators acc[n_classes] -> Q15.16 logits s (mlq/mlp.h; s may
+ * be acc), with the winner kept on top. */
+static void to_scores(const mlq_mlp_q15 *m, const int32_t *acc, int32_t *s, uint16_t best)
+{
+    uint32_t c, n = m->n_classes, shift = m->score_shift;
+    int64_t half = shift > 0u ? (int64_t)1 << (shift - 1u) : 0;
+
+    for (c = 0; c < n; c++) /* |acc * mul| < 2^62: no overflow */
+        s[c] = mlq_sat_q31(((int64_t)acc[c] * m->score_mul + half) >> shift);
+    mlq_score_keep_winner(s, (uint16_t)n, best);
+}
+
+/* What an entry gives besides the status. */
+enum { OUT_CLASS, OUT_SCORES, OUT_PROBA };
+
+/* One entry: the per-call checks, the network, then the class, the scores
+ * or the probabilities into out (written only on MLQ_OK). */
+MLQ_INLINE mlq_status entry(const mlq_mlp_q15 *m, const mlq_q15_t *x, uint16_t n_features,
+                            void *work, size_t work_size, uint32_t relu_bits, int kind, void *out)
+{
+    int32_t *logits;
+    uint16_t best;
+    mlq_status s = gate(m, n_features, work, work_size, relu_bits);
+
+    if (s != MLQ_OK)
+        return s;
+    best = run(m, x, (uint8_t *)work, relu_bits, kind != OUT_CLASS, &logits);
+    if (kind == OUT_CLASS) {
+        *(uint16_t *)out = best;
+    } else if (kind == OUT_SCORES) {
+        to_scores(m, logits, (int32_t *)out, best);
+    } else {
+        to_scores(m, logits, logits, best);
+        mlq_proba_softmax(logits, m->n_classes, best, (uint16_t *)out);
+    }
     return MLQ_OK;
 }
 
-mlq_status mlq_mlp_predict_q15(const mlq_mlp_q15 *model, const mlq_q15_t *x, uint16_t n_features,
-                               void *work, size_t work_size, uint16_t *cls)
-{
-    MLQ_ASSERT(model != NULL && x != NULL && cls != NULL);
-    return run(model, x, n_features, work, work_size, 0u, 1, cls, NULL);
-}
-
-mlq_status mlq_mlp_relu16_predict_q15(const mlq_mlp_q15 *model, const mlq_q15_t *x,
-                                      uint16_t n_features, void *work, size_t work_size,
-                                      uint16_t *cls)
-{
-    MLQ_ASSERT(model != NULL && x != NULL && cls != NULL);
-    return run(model, x, n_features, work, work_size, 16u, 0, cls, NULL);
-}
-
-mlq_status mlq_mlp_relu8_predict_q15(const mlq_mlp_q15 *model, const mlq_q15_t *x,
-                                     uint16_t n_features, void *work, size_t work_size,
-                                     uint16_t *cls)
-{
-    MLQ_ASSERT(model != NULL && x != NULL && cls != NULL);
-    return run(model, x, n_features, work, work_size, 8u, 0, cls, NULL);
-}
-
-mlq_status mlq_mlp_logits_q15(const mlq_mlp_q15 *model, const mlq_q15_t *x, uint16_t n_features,
-                              void *work, size_t work_size, int32_t *logits)
-{
-    MLQ_ASSERT(model != NULL && x != NULL && logits != NULL);
-    return run(model, x, n_features, work, work_size, 0u, 1, NULL, logits);
-}
+/* The nine entries: {generic, relu16, relu8} x {predict, scores, proba}. */
+#define MLP_ENTRY(fname, out_type, relu_bits, kind)                                               \
+    mlq_status fname(const mlq_mlp_q15 *model, const mlq_q15_t *x, uint16_t n_features,          \
+                     void *work, size_t work_size, out_type *out)                                 \
+    {                                                                                             \
+        MLQ_ASSERT(model != NULL && x != NULL && out != NULL);                                    \
+        return entry(model, x, n_features, work, work_size, relu_bits, kind, out);                \
+    }
+MLP_ENTRY(mlq_mlp_predict_q15, uint16_t, 0u, OUT_CLASS)
+MLP_ENTRY(mlq_mlp_scores_q15, int32_t, 0u, OUT_SCORES)
+MLP_ENTRY(mlq_mlp_proba_q15, uint16_t, 0u, OUT_PROBA)
+MLP_ENTRY(mlq_mlp_relu16_predict_q15, uint16_t, 16u, OUT_CLASS)
+MLP_ENTRY(mlq_mlp_relu16_scores_q15, int32_t, 16u, OUT_SCORES)
+MLP_ENTRY(mlq_mlp_relu16_proba_q15, uint16_t, 16u, OUT_PROBA)
+MLP_ENTRY(mlq_mlp_relu8_predict_q15, uint16_t, 8u, OUT_CLASS)
+MLP_ENTRY(mlq_mlp_relu8_scores_q15, int32_t, 8u, OUT_SCORES)
+MLP_ENTRY(mlq_mlp_relu8_proba_q15, uint16_t, 8u, OUT_PROBA)

@@ -366,7 +366,7 @@ mlq_status mlq_quant_f32_to_q15(const mlq_quant *q, const float *x, uint16_t n_f
 #endif
 }
 
-mlq_status mlq_quant_i16_to_q15(const mlq_quant *q, const int16_t *x, uint16_t n_features,
+mlq_status mlq_quant_i16_to_q15(const mlq_quant_i16 *q, const int16_t *x, uint16_t n_features,
                                 mlq_q15_t *out)
 {
     uint16_t j;
@@ -374,12 +374,25 @@ mlq_status mlq_quant_i16_to_q15(const mlq_quant *q, const int16_t *x, uint16_t n
     MLQ_ASSERT(q != NULL && x != NULL && out != NULL);
     if (n_features != q->n_features)
         return MLQ_ERR_SIZE;
-    if (q->raw_mul == NULL)
+    if (q->center == NULL)
         return MLQ_ERR_MODEL;
     for (j = 0; j < n_features; j++) {
-        int32_t s = (int32_t)x[j] * q->raw_mul[j] + q->raw_add[j];
+        int32_t d = (int32_t)x[j] - q->center[j]; /* |d| <= 65535 */
+        int32_t m = (int32_t)q->mul[j];
+        int32_t v;
 
-        out[j] = mlq_sat_q15(s >> q->raw_shift[j]);
+        if (m <= 0xFFFF) {
+            /* d = 256 h + l: d m + a in two products of at most 2^24 */
+            int32_t l = (int32_t)((uint32_t)d & 0xFFu);
+
+            v = (d >> 8) * m + ((l * m + q->add[j]) >> 8);
+            v >>= q->shift[j] - 8u;
+        } else {
+            /* a coarse feature: beyond |d| = 128 every value saturates */
+            d = d < -256 ? -256 : d > 255 ? 255 : d;
+            v = (d * m + q->add[j]) >> q->shift[j];
+        }
+        out[j] = mlq_sat_q15(v);
     }
     return MLQ_OK;
 }

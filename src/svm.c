@@ -2,6 +2,7 @@
 #include "mlq/svm.h"
 
 #include "mlq/fixed.h"
+#include "mlq/score.h"
 
 /* The low word of u >> s for s in 1..31, from the 32-bit halves (a
  * variable 64-bit shift is a library call on Cortex-M0). */
@@ -50,67 +51,32 @@ mlq_q15_t mlq_svm_exp2_q15(uint32_t u)
     return exp2_q15(u);
 }
 
-/*
- * A kernel model's arrays, and the constants its arithmetic rests on
- * (mlq/svm.h). RBF: k_pre and k_shift 0..31, k_limit >= 1, a left shift
- * only where the distances below the limit stay within 32 bits, and
- * floor(L 2^pre mul / 2^32) < 2^32 for the largest distance L = k_limit - 1
- * that reaches the multiply. POLY: the ranges listed there. Out of line, so
- * that the linear model's checks stay small.
- */
-static MLQ_NOINLINE int kernel_ok(const mlq_svm_q15 *m, uint16_t n_features)
+/* Rows of n features hold n rounded up to even (zero pad). */
+static inline uint32_t row_of(uint32_t n)
 {
-    uint32_t c;
-
-    if (m->kernel > MLQ_SVM_POLY || m->sv == NULL || m->coef == NULL || m->sv_start == NULL ||
-        m->sv_start[0] != 0 || m->sv_start[m->n_classes] != m->n_sv)
-        return 0;
-    for (c = 0; c < m->n_classes; c++)
-        if (m->sv_start[c] > m->sv_start[c + 1])
-            return 0;
-    if (m->kernel == MLQ_SVM_RBF) {
-        uint64_t top;
-
-        if (m->sv_norm == NULL || m->k_limit < 1 || (unsigned)m->k_pre > 31u || m->k_shift > 31u)
-            return 0;
-        top = (uint64_t)(m->k_limit - 1);
-        if (m->k_pre > 0 && top >> (32 - m->k_pre) != 0)
-            return 0;
-        top <<= m->k_pre;
-        return (top >> 32) * m->k_mul + (((top & 0xFFFFFFFFu) * m->k_mul) >> 32) <= 0xFFFFFFFFu;
-    }
-    /* POLY: ranges as unsigned differences, one compare each. */
-    if ((unsigned)(m->degree - 1) > 14u || (m->degree > 1 && m->pow_shift == NULL) ||
-        m->k_mul > (uint32_t)INT32_MAX || (unsigned)(m->k_pre - 1) > 30u ||
-        ((unsigned)n_features >> (unsigned)m->k_pre) > 1u || (unsigned)(m->k_shift - 32) > 31u ||
-        (uint32_t)m->k_add + 0x3FFFFFFFu > 0x7FFFFFFEu ||
-        (uint64_t)m->k_limit - 1u >= (uint64_t)1 << 30)
-        return 0;
-    for (c = 0; c + 1u < m->degree; c++)
-        if ((unsigned)(m->pow_shift[c] - 1) > 30u)
-            return 0;
-    return 1;
+    return (n + 1u) & ~(uint32_t)1;
 }
 
-/* The checks every entry point makes; MLQ_OK when the model and buffers fit. */
-MLQ_INLINE mlq_status check(const mlq_svm_q15 *m, uint16_t n_features, const void *work,
-                            size_t work_size)
+/* Pairs of n classes (n <= 65535: fits 32 bits). */
+static inline uint32_t pairs_of(uint32_t n)
 {
+    return n * (n - 1u) / 2u;
+}
+
+/* What every entry checks per call, for a model of this kernel. */
+MLQ_INLINE mlq_status call_ok(const mlq_svm_q15 *m, unsigned kernel, uint16_t n_features,
+                              const void *work, size_t work_size)
+{
+    if (m->kernel != kernel)
+        return MLQ_ERR_MODEL;
     if (n_features != m->n_features)
         return MLQ_ERR_SIZE;
-    if (m->n_classes < 2 || m->rho == NULL ||
-        (m->kernel == MLQ_SVM_LINEAR ? m->w == NULL : !kernel_ok(m, n_features)))
-        return MLQ_ERR_MODEL;
-    if (work_size < mlq_svm_work_size(m) || ((uintptr_t)work & 3u) != 0)
+    if (work_size < MLQ_SVM_WORK_BYTES(kernel, m->n_sv, m->n_classes) || !MLQ_WORK_ALIGNED(work))
         return MLQ_ERR_BUFFER;
     return MLQ_OK;
 }
 
-size_t mlq_svm_work_size(const mlq_svm_q15 *model)
-{
-    MLQ_ASSERT(model != NULL);
-    return MLQ_SVM_WORK_BYTES(model->kernel, model->n_sv, model->n_classes);
-}
+/* ---- kernel values ---------------------------------------------------------- */
 
 /*
  * x . s for the kernel loops. Rows of 3 or 4 features (two words with the
@@ -188,7 +154,7 @@ static inline mlq_q15_t rbf_k(int64_t d2, int64_t limit, unsigned pre, uint32_t 
  * each computed once per prediction and shared by every pair. */
 static void rbf_values(const mlq_svm_q15 *m, const mlq_q15_t *x, mlq_q15_t *k)
 {
-    uint32_t n = m->n_features, row = (n + 1u) & ~1u, s, n_sv = m->n_sv, mul = m->k_mul;
+    uint32_t n = m->n_features, row = row_of(n), s, n_sv = m->n_sv, mul = m->k_mul;
     const mlq_q15_t *sv = m->sv;
     const int64_t *norm = m->sv_norm;
     int64_t xx = mlq_dot_q15(x, x, n), limit = m->k_limit;
@@ -238,7 +204,7 @@ static inline int32_t pow_step(int32_t p, int32_t t, unsigned s)
  */
 static void poly_values(const mlq_svm_q15 *m, const mlq_q15_t *x, int32_t *k)
 {
-    uint32_t n = m->n_features, row = (n + 1u) & ~1u, s, n_sv = m->n_sv, d = m->degree;
+    uint32_t n = m->n_features, row = row_of(n), s, n_sv = m->n_sv, d = m->degree;
     const mlq_q15_t *sv = m->sv;
     const uint8_t *sh = m->pow_shift;
     unsigned pre = (unsigned)m->k_pre, hs = m->k_shift - 32u;
@@ -295,7 +261,7 @@ static MLQ_NOINLINE int64_t dot_q31_q15(const int32_t *k, const mlq_q15_t *c, ui
     int32_t hi_sum = 0;
 
     for (s = 0; s < n; s++) {
-        int32_t h = (k[s] >> 16) * c[s]; /* |h| <= 2^30 */
+        int32_t h = (k[s] >> 16) * (int32_t)c[s]; /* |h| <= 2^30 */
         int32_t l = (int32_t)((uint32_t)k[s] & 0xFFFFu) * c[s]; /* |l| < 2^31 */
         uint32_t t = lo_sum + ((uint32_t)h << 16);
 
@@ -307,14 +273,64 @@ static MLQ_NOINLINE int64_t dot_q31_q15(const int32_t *k, const mlq_q15_t *c, ui
 #endif
 }
 
+/* ---- pairs, votes and scores ------------------------------------------------- */
+
+/*
+ * Pair p's decision value d = sum - rho (exact int64, |d| < 2^63) in
+ * Q15.16: d / 2^s rounded half up (d 2^-s for s < 0), saturated to int32.
+ * For s >= 64 it is 0, and s below -31 saturates every d but 0 as -31 does.
+ */
+static int32_t dec_q16(int64_t d, int s)
+{
+    if (s >= 64)
+        return 0;
+    if (s > 0) {
+        d = ((d >> (s - 1)) + 1) >> 1;
+    } else if (s < 0) {
+        int64_t lim;
+
+        if (s < -31)
+            s = -31;
+        lim = (int64_t)1 << (31 + s); /* |d| 2^-s >= 2^31 from here */
+        if (d >= lim)
+            return INT32_MAX;
+        if (d < -lim)
+            return INT32_MIN;
+        d *= (int64_t)1 << -s;
+    }
+    return d > INT32_MAX ? INT32_MAX : d < INT32_MIN ? INT32_MIN : (int32_t)d;
+}
+
+/*
+ * The outcome of pair p = (i, j) whose sum is `sum`: its decision value
+ * into dec[p] (dec != NULL), or a vote for i when sum > rho, else for j,
+ * and with margin != NULL i's and j's signed decision values (mlq/svm.h,
+ * mlq_svm_scores_q15) added to their margins.
+ */
+MLQ_INLINE void tally(const mlq_svm_q15 *m, uint32_t p, uint32_t i, uint32_t j, int64_t sum,
+                      uint16_t *votes, int64_t *margin, int64_t *dec)
+{
+    if (dec != NULL) {
+        dec[p] = sum - m->rho[p];
+        return;
+    }
+    votes[sum > m->rho[p] ? i : j]++;
+    if (margin != NULL) {
+        int32_t t = dec_q16(sum - m->rho[p], m->dec_shift[p]);
+
+        margin[i] += t;
+        margin[j] -= t;
+    }
+}
+
 /*
  * The pairs of a kernel model: class i's SVs carry their coefficient for
  * class j in coefficient row j - 1, class j's SVs theirs for class i in row
- * i. Each pair's sum is compared with rho (a vote, when votes != NULL) or
- * stored minus rho (when dec != NULL). k is int16 (k32 NULL) or int32.
+ * i. k is int16 (k32 NULL) or int32. Inlined where votes, margin and dec
+ * are known, so that each entry gets its own loop.
  */
 MLQ_INLINE void kernel_pairs(const mlq_svm_q15 *m, const mlq_q15_t *k, const int32_t *k32,
-                             int64_t *dec, uint16_t *votes)
+                             uint16_t *votes, int64_t *margin, int64_t *dec)
 {
     uint32_t nc = m->n_classes, n_sv = m->n_sv, i, j, p = 0;
     const uint16_t *start = m->sv_start;
@@ -329,47 +345,35 @@ MLQ_INLINE void kernel_pairs(const mlq_svm_q15 *m, const mlq_q15_t *k, const int
             int64_t sum = k32 == NULL ? mlq_dot_q15(k + si, ci, ni) + mlq_dot_q15(k + sj, cj, nj)
                                       : dot_q31_q15(k32 + si, ci, ni) + dot_q31_q15(k32 + sj, cj, nj);
 
-            if (dec != NULL)
-                dec[p] = sum - m->rho[p];
-            if (votes != NULL)
-                votes[sum > m->rho[p] ? i : j]++;
+            tally(m, p, i, j, sum, votes, margin, dec);
         }
     }
 }
 
 /*
- * The pairs of a linear model, one weight row each, in the order (0,1),
+ * The votes of a linear model, one weight row per pair, in the order (0,1),
  * (0,2), ..., (1,2), ... Pair (i, j) votes for i when w . x > rho, that
  * is when -1 - rho + w . x >= 0 (exact in int64, mlq/svm.h): the sign
- * bit of one sum, no 64-bit compare. With dec == NULL the bit is a vote
- * for j and its complement one for i (votes cleared by the caller);
- * otherwise each pair's w . x - rho is stored in dec (votes may be NULL).
- * short_path (a constant where this is inlined) selects the dot of short
- * rows or mlq_dot_q15, so that each path is one loop.
+ * bit of one sum, no 64-bit compare; the bit is a vote for j and its
+ * complement one for i (votes cleared by the caller). short_path (a
+ * constant where this is inlined) selects the dot of short rows or
+ * mlq_dot_q15, so that each path is one loop.
  */
-MLQ_INLINE void linear_pairs(const mlq_svm_q15 *m, const mlq_q15_t *x, int64_t *dec,
-                             uint16_t *votes, int short_path)
+MLQ_INLINE void linear_votes(const mlq_svm_q15 *m, const mlq_q15_t *x, uint16_t *votes,
+                             int short_path)
 {
-    uint32_t n = m->n_features, step = short_path ? 4u : (n + 1u) & ~1u;
+    uint32_t n = m->n_features, step = short_path ? 4u : row_of(n);
     const mlq_q15_t *w = m->w;
-    const int64_t *rho = m->rho, *rho_end = rho + MLQ_SVM_PAIRS(m->n_classes);
-    uint16_t *vi = votes, *vj = votes, *end = votes;
+    const int64_t *rho = m->rho, *rho_end = rho + pairs_of(m->n_classes);
+    uint16_t *vi = votes, *vj = votes + 1, *end = votes + m->n_classes;
     short_x v = {0};
 
-    if (dec == NULL) { /* votes != NULL then */
-        vj = votes + 1;
-        end = votes + m->n_classes;
-    }
     if (short_path)
         v = short_load(x, n);
     for (; rho != rho_end; rho++, w += step) {
         int64_t acc = short_path ? short_dot(v, w, -1 - *rho) : -1 - *rho + mlq_dot_q15(x, w, n);
         uint32_t j_wins = (uint32_t)((uint64_t)acc >> 32) >> 31;
 
-        if (dec != NULL) {
-            *dec++ = acc + 1;
-            continue;
-        }
         *vj = (uint16_t)(*vj + j_wins);
         *vi = (uint16_t)(*vi + 1u - j_wins);
         if (++vj == end) {
@@ -379,14 +383,31 @@ MLQ_INLINE void linear_pairs(const mlq_svm_q15 *m, const mlq_q15_t *x, int64_t *
     }
 }
 
-/* Clear n vote counters. Through a volatile pointer so that the compiler
- * does not turn the loop into a call of memset (freestanding: no libc). */
-static void clear_votes(uint16_t *votes, uint32_t n)
+/* The pairs of a linear model one by one, as kernel_pairs (scores, decision). */
+static void linear_pairs(const mlq_svm_q15 *m, const mlq_q15_t *x, uint16_t *votes,
+                         int64_t *margin, int64_t *dec)
+{
+    uint32_t nc = m->n_classes, n = m->n_features, row = row_of(n), i, j, p = 0;
+    const mlq_q15_t *w = m->w;
+
+    for (i = 0; i < nc; i++)
+        for (j = i + 1u; j < nc; j++, p++, w += row)
+            tally(m, p, i, j, mlq_dot_q15(x, w, n), votes, margin, dec);
+}
+
+/* Clear n vote counters and, with margin != NULL, n margins. Through
+ * volatile pointers so that the compiler does not turn the loops into
+ * calls of memset (freestanding: no libc). */
+static void clear(uint16_t *votes, int64_t *margin, uint32_t n)
 {
     volatile uint16_t *v = votes;
+    volatile int64_t *g = margin;
+    uint32_t c;
 
-    while (n-- > 0)
-        v[n] = 0;
+    for (c = 0; c < n; c++)
+        v[c] = 0;
+    for (c = 0; g != NULL && c < n; c++)
+        g[c] = 0;
 }
 
 /* The id that voted class c reports. */
@@ -396,51 +417,105 @@ static inline uint16_t class_id(const mlq_svm_q15 *m, uint32_t c)
 }
 
 /* The class with the most votes; ties keep the lower class. */
-static uint16_t winner(const mlq_svm_q15 *m, const uint16_t *votes)
+static uint32_t top_class(const uint16_t *votes, uint32_t n_classes)
 {
     uint32_t c, best = 0;
 
-    for (c = 1; c < m->n_classes; c++)
+    for (c = 1; c < n_classes; c++)
         if (votes[c] > votes[best])
             best = c;
-    return class_id(m, best);
+    return best;
+}
+
+/* Scores from votes and margins (mlq_svm_scores_q15). */
+static void vote_scores(const mlq_svm_q15 *m, const uint16_t *votes, const int64_t *margin,
+                        int32_t *scores)
+{
+    uint32_t c, nc = m->n_classes;
+
+    for (c = 0; c < m->n_outputs; c++)
+        scores[c] = -32768; /* ids not voted among */
+    for (c = 0; c < nc; c++) {
+        int64_t g = margin[c];
+        int32_t mc = g > 32767 ? 32767 : g < -32767 ? -32767 : (int32_t)g;
+
+        scores[class_id(m, c)] = (int32_t)((uint32_t)votes[c] << 16) + mc; /* votes <= 32766 */
+    }
+    mlq_score_keep_winner(scores, m->n_outputs, class_id(m, top_class(votes, nc)));
+}
+
+/* ---- entries -------------------------------------------------------------- */
+
+/*
+ * Scratch (MLQ_SVM_WORK_BYTES): [n_classes] int64 margins, the kernel
+ * values ([n_sv] int16 for RBF, int32 for POLY, none for LINEAR), then
+ * [n_classes] uint16 votes. mlq_work_t alignment makes every part aligned.
+ */
+static inline int64_t *margins_of(void *work)
+{
+    return (int64_t *)work;
+}
+
+static inline void *values_of(const mlq_svm_q15 *m, void *work)
+{
+    return margins_of(work) + m->n_classes;
+}
+
+MLQ_INLINE uint16_t *votes_of(const mlq_svm_q15 *m, unsigned kernel, void *work)
+{
+    void *k = values_of(m, work);
+
+    return kernel == MLQ_SVM_RBF    ? (uint16_t *)k + m->n_sv
+           : kernel == MLQ_SVM_POLY ? (uint16_t *)(void *)((int32_t *)k + m->n_sv)
+                                    : (uint16_t *)k;
+}
+
+/*
+ * One kernel model's pass over x (kernel a constant where this is
+ * inlined): the kernel values, then the pairs. With margin != NULL the
+ * margins too (scores); with dec != NULL only the decision values.
+ * Returns the winning voted class (when dec is NULL).
+ */
+MLQ_INLINE uint32_t kernel_run(const mlq_svm_q15 *m, unsigned kernel, const mlq_q15_t *x,
+                               void *work, int64_t *margin, int64_t *dec)
+{
+    void *k = values_of(m, work);
+    uint16_t *votes = votes_of(m, kernel, work);
+
+    if (kernel == MLQ_SVM_RBF)
+        rbf_values(m, x, (mlq_q15_t *)k);
+    else
+        poly_values(m, x, (int32_t *)k);
+    if (dec == NULL)
+        clear(votes, margin, m->n_classes);
+    if (kernel == MLQ_SVM_RBF)
+        kernel_pairs(m, (const mlq_q15_t *)k, NULL, votes, margin, dec);
+    else
+        kernel_pairs(m, NULL, (const int32_t *)k, votes, margin, dec);
+    return dec == NULL ? top_class(votes, m->n_classes) : 0;
 }
 
 mlq_status mlq_svm_rbf_predict_q15(const mlq_svm_q15 *model, const mlq_q15_t *x,
                                    uint16_t n_features, void *work, size_t work_size, uint16_t *cls)
 {
-    mlq_q15_t *k = (mlq_q15_t *)work;
-    uint16_t *votes = (uint16_t *)work + model->n_sv;
     mlq_status s;
 
     MLQ_ASSERT(model != NULL && x != NULL && work != NULL && cls != NULL);
-    if (model->kernel != MLQ_SVM_RBF)
-        return MLQ_ERR_MODEL;
-    if ((s = check(model, n_features, work, work_size)) != MLQ_OK)
+    if ((s = call_ok(model, MLQ_SVM_RBF, n_features, work, work_size)) != MLQ_OK)
         return s;
-    rbf_values(model, x, k);
-    clear_votes(votes, model->n_classes);
-    kernel_pairs(model, k, NULL, NULL, votes);
-    *cls = winner(model, votes);
+    *cls = class_id(model, kernel_run(model, MLQ_SVM_RBF, x, work, NULL, NULL));
     return MLQ_OK;
 }
 
 mlq_status mlq_svm_poly_predict_q15(const mlq_svm_q15 *model, const mlq_q15_t *x,
                                     uint16_t n_features, void *work, size_t work_size, uint16_t *cls)
 {
-    int32_t *k = (int32_t *)work;
-    uint16_t *votes = (uint16_t *)(k + model->n_sv);
     mlq_status s;
 
     MLQ_ASSERT(model != NULL && x != NULL && work != NULL && cls != NULL);
-    if (model->kernel != MLQ_SVM_POLY)
-        return MLQ_ERR_MODEL;
-    if ((s = check(model, n_features, work, work_size)) != MLQ_OK)
+    if ((s = call_ok(model, MLQ_SVM_POLY, n_features, work, work_size)) != MLQ_OK)
         return s;
-    poly_values(model, x, k);
-    clear_votes(votes, model->n_classes);
-    kernel_pairs(model, NULL, k, NULL, votes);
-    *cls = winner(model, votes);
+    *cls = class_id(model, kernel_run(model, MLQ_SVM_POLY, x, work, NULL, NULL));
     return MLQ_OK;
 }
 
@@ -448,60 +523,87 @@ mlq_status mlq_svm_linear_predict_q15(const mlq_svm_q15 *model, const mlq_q15_t 
                                       uint16_t n_features, void *work, size_t work_size,
                                       uint16_t *cls)
 {
-    uint16_t *votes = (uint16_t *)work;
+    uint16_t *votes;
     mlq_status s;
 
     MLQ_ASSERT(model != NULL && x != NULL && work != NULL && cls != NULL);
-    if (model->kernel != MLQ_SVM_LINEAR)
-        return MLQ_ERR_MODEL;
-    if ((s = check(model, n_features, work, work_size)) != MLQ_OK)
+    if ((s = call_ok(model, MLQ_SVM_LINEAR, n_features, work, work_size)) != MLQ_OK)
         return s;
+    votes = votes_of(model, MLQ_SVM_LINEAR, work);
     if (model->n_classes == 2) { /* one pair, no votes to count: the sign of its sum */
         *cls = class_id(model, (uint32_t)((uint64_t)(-1 - model->rho[0] +
                                                       mlq_dot_q15(x, model->w, n_features)) >> 63));
         return MLQ_OK;
     }
-    clear_votes(votes, model->n_classes);
+    clear(votes, NULL, model->n_classes);
     if (short_rows(x, model->w, n_features))
-        linear_pairs(model, x, NULL, votes, 1);
+        linear_votes(model, x, votes, 1);
     else
-        linear_pairs(model, x, NULL, votes, 0);
-    *cls = winner(model, votes);
+        linear_votes(model, x, votes, 0);
+    *cls = class_id(model, top_class(votes, model->n_classes));
     return MLQ_OK;
 }
 
-mlq_status mlq_svm_predict_q15(const mlq_svm_q15 *model, const mlq_q15_t *x, uint16_t n_features,
-                               void *work, size_t work_size, uint16_t *cls)
+/* The scores entry of one kernel (a constant where this is inlined). */
+MLQ_INLINE mlq_status scores_entry(const mlq_svm_q15 *m, unsigned kernel, const mlq_q15_t *x,
+                             uint16_t n_features, void *work, size_t work_size, int32_t *out)
 {
-    MLQ_ASSERT(model != NULL);
-    switch (model->kernel) {
-    case MLQ_SVM_LINEAR:
-        return mlq_svm_linear_predict_q15(model, x, n_features, work, work_size, cls);
-    case MLQ_SVM_RBF:
-        return mlq_svm_rbf_predict_q15(model, x, n_features, work, work_size, cls);
-    case MLQ_SVM_POLY:
-        return mlq_svm_poly_predict_q15(model, x, n_features, work, work_size, cls);
-    default:
-        return MLQ_ERR_MODEL;
+    int64_t *margin;
+    uint16_t *votes;
+    mlq_status s;
+
+    MLQ_ASSERT(m != NULL && x != NULL && work != NULL && out != NULL);
+    if ((s = call_ok(m, kernel, n_features, work, work_size)) != MLQ_OK)
+        return s;
+    margin = margins_of(work);
+    votes = votes_of(m, kernel, work);
+    if (kernel == MLQ_SVM_LINEAR) {
+        clear(votes, margin, m->n_classes);
+        linear_pairs(m, x, votes, margin, NULL);
+    } else {
+        kernel_run(m, kernel, x, work, margin, NULL);
     }
+    vote_scores(m, votes, margin, out);
+    return MLQ_OK;
+}
+
+mlq_status mlq_svm_rbf_scores_q15(const mlq_svm_q15 *model, const mlq_q15_t *x,
+                                  uint16_t n_features, void *work, size_t work_size,
+                                  int32_t *scores)
+{
+    return scores_entry(model, MLQ_SVM_RBF, x, n_features, work, work_size, scores);
+}
+
+mlq_status mlq_svm_poly_scores_q15(const mlq_svm_q15 *model, const mlq_q15_t *x,
+                                   uint16_t n_features, void *work, size_t work_size,
+                                   int32_t *scores)
+{
+    return scores_entry(model, MLQ_SVM_POLY, x, n_features, work, work_size, scores);
+}
+
+mlq_status mlq_svm_linear_scores_q15(const mlq_svm_q15 *model, const mlq_q15_t *x,
+                                     uint16_t n_features, void *work, size_t work_size,
+                                     int32_t *scores)
+{
+    return scores_entry(model, MLQ_SVM_LINEAR, x, n_features, work, work_size, scores);
 }
 
 mlq_status mlq_svm_decision_q15(const mlq_svm_q15 *model, const mlq_q15_t *x, uint16_t n_features,
                                 void *work, size_t work_size, int64_t *dec)
 {
+    unsigned kernel = model->kernel;
     mlq_status s;
 
     MLQ_ASSERT(model != NULL && x != NULL && work != NULL && dec != NULL);
-    if ((s = check(model, n_features, work, work_size)) != MLQ_OK)
+    if (kernel > MLQ_SVM_POLY)
+        return MLQ_ERR_MODEL;
+    if ((s = call_ok(model, kernel, n_features, work, work_size)) != MLQ_OK)
         return s;
-    if (model->kernel == MLQ_SVM_LINEAR) {
-        linear_pairs(model, x, dec, NULL, 0);
-    } else if (model->kernel == MLQ_SVM_RBF) {
-        rbf_values(model, x, (mlq_q15_t *)work);
-        kernel_pairs(model, (const mlq_q15_t *)work, NULL, dec, NULL);
-    } else {
-        poly_values(model, x, (int32_t *)work);
-        kernel_pairs(model, NULL, (const int32_t *)work, dec, NULL);
-    }
+    if (kernel == MLQ_SVM_LINEAR)
+        linear_pairs(model, x, NULL, NULL, dec);
+    else if (kernel == MLQ_SVM_RBF)
+        kernel_run(model, MLQ_SVM_RBF, x, work, NULL, dec);
+    else
+        kernel_run(model, MLQ_SVM_POLY, x, work, NULL, dec);
     return MLQ_OK;
 }

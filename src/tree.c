@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "mlq/tree.h"
 
+#include "mlq/score.h"
+
 /* A float whose bits without the sign are above those of infinity is NaN. */
 #define F32_INF_BITS 0x7f800000u
 
@@ -17,6 +19,14 @@ MLQ_INLINE uint32_t descend_q15(const mlq_tree_node_q15 *n, const mlq_q15_t *x)
     }
 }
 
+/* The feature index bits of a float node's meta: 2^fbits - 1 for fbits <=
+ * 16, shifted in uint32_t (where int has 16 bits, 1u << 16 would be
+ * undefined, and so would 0xffffu >> 16 for fbits 0). */
+MLQ_INLINE uint32_t feature_mask(uint32_t fbits)
+{
+    return ((uint32_t)1 << fbits) - 1u;
+}
+
 /* Leaf id reached from node n of a float tree, or UINT32_MAX when a
  * feature on the path is NaN. The left child is the next node unless meta
  * names a leaf; right links count bytes (mlq/tree.h). A float is NaN when
@@ -24,7 +34,7 @@ MLQ_INLINE uint32_t descend_q15(const mlq_tree_node_q15 *n, const mlq_q15_t *x)
  * F32_INF_BITS << 1. */
 MLQ_INLINE uint32_t descend_f32(const mlq_tree_node_f32 *n, const float *x, uint32_t fbits)
 {
-    uint32_t fmask = 0xffffu >> (16u - fbits);
+    uint32_t fmask = feature_mask(fbits);
 
     for (;;) {
         uint32_t meta = n->meta;
@@ -51,6 +61,8 @@ MLQ_INLINE uint32_t descend_f32(const mlq_tree_node_f32 *n, const float *x, uint
     }
 }
 
+/* ---- class sums ---------------------------------------------------------- */
+
 /* votes = 0, through a volatile pointer so that the compiler does not turn
  * the loop into a call of memset (freestanding: no libc). */
 static void clear_votes(uint32_t *votes, uint32_t n_classes)
@@ -75,7 +87,7 @@ MLQ_INLINE void add_leaf(uint32_t *votes, uint32_t leaf, uint32_t n_classes, con
     }
 }
 
-/* Class with the largest vote, lowest index on ties. */
+/* Class with the largest sum, lowest index on ties. */
 static uint16_t argmax(const uint32_t *votes, uint32_t n_classes)
 {
     uint32_t c, best = 0, best_v = votes[0];
@@ -89,91 +101,331 @@ static uint16_t argmax(const uint32_t *votes, uint32_t n_classes)
     return (uint16_t)best;
 }
 
-mlq_status mlq_tree_predict_q15(const mlq_tree_q15 *model, const mlq_q15_t *x,
-                                uint16_t n_features, uint16_t *cls)
+/*
+ * The per-call checks (MLQ_ERR_SIZE; MLQ_ERR_BUFFER unless work holds
+ * n_classes uint32_t aligned as mlq_work_t, a NULL work of enough bytes
+ * being the caller's bug; MLQ_ERR_MODEL for a predict-only model without
+ * dist), then the class sums of a Q15 input in work and their largest
+ * (lowest class on ties) in *winner. Tree t + 1 starts at ends[t]. The
+ * statements are in the order that lets GCC keep the descent loop's entry
+ * at its top on Cortex-M4 (two instructions per tree otherwise).
+ */
+MLQ_INLINE mlq_status sums_q15(const mlq_tree_q15 *model, const mlq_q15_t *x, uint16_t n_features,
+                               void *work, size_t work_size, uint16_t *winner)
 {
-    MLQ_ASSERT(model != NULL && x != NULL && cls != NULL);
+    const mlq_tree_node_q15 *nodes;
+    const uint32_t *end, *last;
+    const uint8_t *dist;
+    uint32_t *votes = work, k, start = 0;
+
     if (n_features != model->n_features)
         return MLQ_ERR_SIZE;
-    if (model->n_trees == 0)
+    k = model->n_classes;
+    if (work_size / sizeof(uint32_t) < k || !MLQ_WORK_ALIGNED(work))
+        return MLQ_ERR_BUFFER;
+    if (model->dist == NULL && model->n_dist > 0)
         return MLQ_ERR_MODEL;
-    *cls = (uint16_t)descend_q15(model->nodes + model->roots[0], x);
+    nodes = model->nodes;
+    dist = model->dist;
+    end = model->ends;
+    last = end + model->n_trees;
+    clear_votes(votes, k);
+    do {
+        add_leaf(votes, descend_q15(nodes + start, x), k, dist);
+        start = *end++;
+    } while (end != last);
+    *winner = argmax(votes, k);
     return MLQ_OK;
 }
 
-mlq_status mlq_tree_predict_f32(const mlq_tree_f32 *model, const float *x, uint16_t n_features,
-                                uint16_t *cls)
+/* The same for float input, plus MLQ_ERR_INPUT when a feature on a path is NaN. */
+MLQ_INLINE mlq_status sums_f32(const mlq_tree_f32 *model, const float *x, uint16_t n_features,
+                               void *work, size_t work_size, uint16_t *winner)
 {
-    uint32_t leaf;
+    const mlq_tree_node_f32 *nodes;
+    const uint32_t *end, *last;
+    const uint8_t *dist;
+    uint32_t *votes = work, k, fbits, leaf, start = 0;
 
-    MLQ_ASSERT(model != NULL && x != NULL && cls != NULL);
     if (n_features != model->n_features)
         return MLQ_ERR_SIZE;
-    if (model->n_trees == 0 || model->feature_bits > 16)
+    k = model->n_classes;
+    if (work_size / sizeof(uint32_t) < k || !MLQ_WORK_ALIGNED(work))
+        return MLQ_ERR_BUFFER;
+    fbits = model->feature_bits;
+    if (model->dist == NULL && model->n_dist > 0)
         return MLQ_ERR_MODEL;
-    leaf = descend_f32(model->nodes + model->roots[0], x, model->feature_bits);
-    if (leaf == UINT32_MAX)
-        return MLQ_ERR_INPUT;
-    *cls = (uint16_t)leaf;
+    nodes = model->nodes;
+    dist = model->dist;
+    end = model->ends;
+    last = end + model->n_trees;
+    clear_votes(votes, k);
+    do {
+        leaf = descend_f32(nodes + start, x, fbits);
+        if (leaf == UINT32_MAX)
+            return MLQ_ERR_INPUT;
+        add_leaf(votes, leaf, k, dist);
+        start = *end++;
+    } while (end != last);
+    *winner = argmax(votes, k);
+    return MLQ_OK;
+}
+
+/* v / d in Q15.16 for v <= d < 2^24: floor((v 2^16 + floor(d / 2)) / d),
+ * in two exact 32-bit steps (v 2^8 = q d + r, then (r 2^8 + d / 2) / d). */
+MLQ_INLINE int32_t ratio_q16(uint32_t v, uint32_t d)
+{
+    uint32_t q = (v << 8) / d, r = (v << 8) - q * d;
+
+    return (int32_t)((q << 8) + ((r << 8) + (d >> 1)) / d);
+}
+
+/* Scores of the class sums in work (mlq_tree_scores_q15). */
+static void write_scores(const uint32_t *votes, uint32_t n_classes, uint32_t n_trees,
+                         uint16_t winner, int32_t *scores)
+{
+    uint32_t c, d = (uint32_t)MLQ_TREE_LEAF_SCALE * n_trees;
+
+    for (c = 0; c < n_classes; c++)
+        scores[c] = ratio_q16(votes[c], d);
+    mlq_score_keep_winner(scores, (uint16_t)n_classes, winner);
+}
+
+/* ---- entries ------------------------------------------------------------- */
+
+mlq_status mlq_tree_predict_q15(const mlq_tree_q15 *model, const mlq_q15_t *x,
+                                uint16_t n_features, void *work, size_t work_size, uint16_t *cls)
+{
+    const uint16_t *leaf_class;
+
+    MLQ_ASSERT(model != NULL && x != NULL && cls != NULL);
+    (void)work;
+    (void)work_size;
+    if (n_features != model->n_features)
+        return MLQ_ERR_SIZE;
+    leaf_class = model->leaf_class;
+    if (leaf_class == NULL)
+        return MLQ_ERR_MODEL;
+    *cls = leaf_class[descend_q15(model->nodes, x)];
     return MLQ_OK;
 }
 
 mlq_status mlq_forest_predict_q15(const mlq_tree_q15 *model, const mlq_q15_t *x,
-                                  uint16_t n_features, uint32_t *votes, uint16_t n_votes,
+                                  uint16_t n_features, void *work, size_t work_size,
                                   uint16_t *cls)
 {
-    const mlq_tree_node_q15 *nodes;
-    const uint32_t *root, *end;
-    const uint8_t *dist;
-    uint32_t k;
+    MLQ_ASSERT(model != NULL && x != NULL && cls != NULL);
+    return sums_q15(model, x, n_features, work, work_size, cls);
+}
 
-    MLQ_ASSERT(model != NULL && x != NULL && votes != NULL && cls != NULL);
+mlq_status mlq_tree_scores_q15(const mlq_tree_q15 *model, const mlq_q15_t *x,
+                               uint16_t n_features, void *work, size_t work_size,
+                               int32_t *scores)
+{
+    uint16_t winner;
+    mlq_status s;
+
+    MLQ_ASSERT(model != NULL && x != NULL && scores != NULL);
+    s = sums_q15(model, x, n_features, work, work_size, &winner);
+    if (s == MLQ_OK)
+        write_scores(work, model->n_classes, model->n_trees, winner, scores);
+    return s;
+}
+
+mlq_status mlq_tree_proba_q15(const mlq_tree_q15 *model, const mlq_q15_t *x,
+                              uint16_t n_features, void *work, size_t work_size,
+                              uint16_t *proba)
+{
+    uint16_t winner;
+    mlq_status s;
+
+    MLQ_ASSERT(model != NULL && x != NULL && proba != NULL);
+    s = sums_q15(model, x, n_features, work, work_size, &winner);
+    if (s == MLQ_OK)
+        mlq_proba_from_weights(work, model->n_classes, winner, proba);
+    return s;
+}
+
+mlq_status mlq_tree_predict_f32(const mlq_tree_f32 *model, const float *x, uint16_t n_features,
+                                void *work, size_t work_size, uint16_t *cls)
+{
+    const uint16_t *leaf_class;
+    uint32_t leaf;
+
+    MLQ_ASSERT(model != NULL && x != NULL && cls != NULL);
+    (void)work;
+    (void)work_size;
     if (n_features != model->n_features)
         return MLQ_ERR_SIZE;
-    k = model->n_classes;
-    if (n_votes < k)
-        return MLQ_ERR_BUFFER;
-    if (model->n_trees == 0 || k == 0)
+    leaf_class = model->leaf_class;
+    if (leaf_class == NULL)
         return MLQ_ERR_MODEL;
-    nodes = model->nodes;
-    dist = model->dist;
-    root = model->roots;
-    end = root + model->n_trees;
-    clear_votes(votes, k);
-    while (root != end)
-        add_leaf(votes, descend_q15(nodes + *root++, x), k, dist);
-    *cls = argmax(votes, k);
+    leaf = descend_f32(model->nodes, x, model->feature_bits);
+    if (leaf == UINT32_MAX)
+        return MLQ_ERR_INPUT;
+    *cls = leaf_class[leaf];
     return MLQ_OK;
 }
 
 mlq_status mlq_forest_predict_f32(const mlq_tree_f32 *model, const float *x, uint16_t n_features,
-                                  uint32_t *votes, uint16_t n_votes, uint16_t *cls)
+                                  void *work, size_t work_size, uint16_t *cls)
 {
-    const mlq_tree_node_f32 *nodes;
-    const uint32_t *root, *end;
-    const uint8_t *dist;
-    uint32_t k, leaf, fbits;
+    MLQ_ASSERT(model != NULL && x != NULL && cls != NULL);
+    return sums_f32(model, x, n_features, work, work_size, cls);
+}
 
-    MLQ_ASSERT(model != NULL && x != NULL && votes != NULL && cls != NULL);
-    if (n_features != model->n_features)
-        return MLQ_ERR_SIZE;
-    k = model->n_classes;
-    if (n_votes < k)
-        return MLQ_ERR_BUFFER;
-    fbits = model->feature_bits;
-    if (model->n_trees == 0 || k == 0 || fbits > 16)
+mlq_status mlq_tree_scores_f32(const mlq_tree_f32 *model, const float *x, uint16_t n_features,
+                               void *work, size_t work_size, int32_t *scores)
+{
+    uint16_t winner;
+    mlq_status s;
+
+    MLQ_ASSERT(model != NULL && x != NULL && scores != NULL);
+    s = sums_f32(model, x, n_features, work, work_size, &winner);
+    if (s == MLQ_OK)
+        write_scores(work, model->n_classes, model->n_trees, winner, scores);
+    return s;
+}
+
+mlq_status mlq_tree_proba_f32(const mlq_tree_f32 *model, const float *x, uint16_t n_features,
+                              void *work, size_t work_size, uint16_t *proba)
+{
+    uint16_t winner;
+    mlq_status s;
+
+    MLQ_ASSERT(model != NULL && x != NULL && proba != NULL);
+    s = sums_f32(model, x, n_features, work, work_size, &winner);
+    if (s == MLQ_OK)
+        mlq_proba_from_weights(work, model->n_classes, winner, proba);
+    return s;
+}
+
+size_t mlq_tree_work_size(const mlq_tree_q15 *model)
+{
+    MLQ_ASSERT(model != NULL);
+    return MLQ_TREE_WORK_BYTES(model->n_classes);
+}
+
+/* ---- validation ------------------------------------------------------------ */
+
+/* The fields both node forms share. */
+typedef struct tree_shape {
+    uint32_t n_features, n_classes, n_trees, n_dist;
+    const void *nodes;
+    const uint32_t *ends;
+    const uint8_t *dist;
+    const uint16_t *leaf_class;
+} tree_shape;
+
+/* Is leaf id `id` below n_classes + n_dist? */
+MLQ_INLINE bool leaf_ok(const tree_shape *t, uint32_t id)
+{
+    return id < t->n_classes + t->n_dist;
+}
+
+/* Counts, arrays, tree ranges, dist rows and leaf classes. */
+static mlq_status check_shape(const tree_shape *t)
+{
+    uint32_t i, c;
+
+    if (t->n_features == 0 || t->n_classes == 0 || t->n_trees == 0 || t->nodes == NULL ||
+        t->ends == NULL || (t->n_dist > 0 && t->dist == NULL && t->leaf_class == NULL))
         return MLQ_ERR_MODEL;
-    nodes = model->nodes;
-    dist = model->dist;
-    root = model->roots;
-    end = root + model->n_trees;
-    clear_votes(votes, k);
-    while (root != end) {
-        leaf = descend_f32(nodes + *root++, x, fbits);
-        if (leaf == UINT32_MAX)
-            return MLQ_ERR_INPUT;
-        add_leaf(votes, leaf, k, dist);
+    for (i = 0; i < t->n_trees; i++)
+        if (t->ends[i] <= (i > 0 ? t->ends[i - 1] : 0u))
+            return MLQ_ERR_MODEL;
+    for (i = 0; t->dist != NULL && i < t->n_dist; i++) {
+        const uint8_t *d = t->dist + i * t->n_classes;
+        uint32_t sum = 0;
+
+        for (c = 0; c < t->n_classes; c++)
+            sum += d[c];
+        if (sum != MLQ_TREE_LEAF_SCALE)
+            return MLQ_ERR_MODEL;
     }
-    *cls = argmax(votes, k);
+    if (t->leaf_class == NULL)
+        return MLQ_OK;
+    if (t->n_trees != 1)
+        return MLQ_ERR_MODEL;
+    for (i = 0; i < t->n_classes + t->n_dist; i++) {
+        uint32_t cls = t->leaf_class[i], want = i, best = 0;
+
+        if (i >= t->n_classes && t->dist == NULL) { /* predict-only: a class */
+            want = cls < t->n_classes ? cls : UINT32_MAX;
+        } else if (i >= t->n_classes) { /* the largest entry of the row, lowest on ties */
+            const uint8_t *d = t->dist + (i - t->n_classes) * t->n_classes;
+
+            for (c = 1; c < t->n_classes; c++)
+                if (d[c] > d[best])
+                    best = c;
+            want = best;
+        }
+        if (cls != want)
+            return MLQ_ERR_MODEL;
+    }
+    return MLQ_OK;
+}
+
+/* Is a link > 0 from node i of a tree ending at `end` inside the tree, or
+ * a link <= 0 a leaf id below n_classes + n_dist? */
+MLQ_INLINE bool link_ok(const tree_shape *t, int32_t link, uint32_t i, uint32_t end)
+{
+    return link > 0 ? (uint32_t)link < end - i : leaf_ok(t, (uint32_t)-link);
+}
+
+mlq_status mlq_tree_check(const mlq_tree_q15 *model)
+{
+    tree_shape t;
+    uint32_t tr, i = 0;
+
+    MLQ_ASSERT(model != NULL);
+    t = (tree_shape){model->n_features, model->n_classes, model->n_trees, model->n_dist,
+                     model->nodes, model->ends, model->dist, model->leaf_class};
+    if (check_shape(&t) != MLQ_OK)
+        return MLQ_ERR_MODEL;
+    for (tr = 0; tr < t.n_trees; tr++) {
+        for (; i < t.ends[tr]; i++) {
+            const mlq_tree_node_q15 *n = &model->nodes[i];
+
+            if (n->feature >= t.n_features || !link_ok(&t, n->left, i, t.ends[tr]) ||
+                !link_ok(&t, n->right, i, t.ends[tr]))
+                return MLQ_ERR_MODEL;
+        }
+    }
+    return MLQ_OK;
+}
+
+mlq_status mlq_tree_check_f32(const mlq_tree_f32 *model)
+{
+    tree_shape t;
+    uint32_t tr, i = 0, fbits, fmask;
+
+    MLQ_ASSERT(model != NULL);
+    t = (tree_shape){model->n_features, model->n_classes, model->n_trees, model->n_dist,
+                     model->nodes, model->ends, model->dist, model->leaf_class};
+    fbits = model->feature_bits;
+    if (fbits > 16 || check_shape(&t) != MLQ_OK)
+        return MLQ_ERR_MODEL;
+    fmask = feature_mask(fbits);
+    for (tr = 0; tr < t.n_trees; tr++) {
+        uint32_t end = t.ends[tr];
+
+        for (; i < end; i++) {
+            const mlq_tree_node_f32 *n = &model->nodes[i];
+            uint32_t lcode = (uint32_t)n->meta >> fbits, node = sizeof(mlq_tree_node_f32);
+            int32_t right = n->right;
+
+            if (((uint32_t)n->meta & fmask) >= t.n_features)
+                return MLQ_ERR_MODEL;
+            /* left: a leaf, or the next node (never taken past a forwarding node) */
+            if (lcode != 0 ? !leaf_ok(&t, lcode - 1u) : n->key != INT32_MIN && i + 1u >= end)
+                return MLQ_ERR_MODEL;
+            /* right: whole nodes further on in bytes, or a leaf */
+            if (right > 0 && (uint32_t)right % node != 0)
+                return MLQ_ERR_MODEL;
+            if (!link_ok(&t, right > 0 ? right / (int32_t)node : right, i, end))
+                return MLQ_ERR_MODEL;
+        }
+    }
     return MLQ_OK;
 }

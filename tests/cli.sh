@@ -128,7 +128,13 @@ expect 2 "--tol: -1 is out of range: must be >= 0 and <= 1" "$O" -- "$MLQ" train
 expect 2 "--seed: 'x' is not a whole number in \[0, 4294967295\]" "$O" -- "$MLQ" train kmeans --k 2 --seed x --data "$T/plain.csv" --out "$O"
 expect 2 "train: unknown option '--depth' (see 'mlq help train')" "$O" -- "$MLQ" train kmeans --k 2 --depth 3 --data "$T/plain.csv" --out "$O"
 expect 2 "train: --data and --out are required" - -- "$MLQ" train kmeans --k 2
-expect 2 "export: --name '1x' is not a C identifier (letters, digits and '_', at most 64)" "$T/x.h" -- "$MLQ" export "$T/plain.json" --name 1x --out "$T/x.h"
+expect 2 "export: --name '1x' is not a C identifier starting with a letter" "$T/x.h" -- "$MLQ" export "$T/plain.json" --name 1x --out "$T/x.h"
+expect 2 "export: --name '_x' is not a C identifier starting with a letter" "$T/x.h" -- "$MLQ" export "$T/plain.json" --name _x --out "$T/x.h"
+expect 2 "export: --name 'a-b' is not a C identifier (letters, digits and '_')" "$T/x.h" -- "$MLQ" export "$T/plain.json" --name a-b --out "$T/x.h"
+for n in mlq mlq_iris MLQ_IRIS Mlq; do
+    expect 2 "export: --name '$n' collides with mlq's own names (mlq, mlq_\*, MLQ_\*)" "$T/x.h" -- "$MLQ" export "$T/plain.json" --name "$n" --out "$T/x.h"
+done
+expect 2 "$T/plain.json: --proba: this kmeans model defines no probabilities" - -- "$MLQ" predict "$T/plain.json" "$T/plain.csv" --proba
 expect 2 "export: --bits 8: a kmeans model offers --bits 16" "$T/x.h" -- "$MLQ" export "$T/plain.json" --name x --bits 8 --out "$T/x.h"
 expect 2 "compare: --bits 12: a kmeans model offers --bits 16" - -- "$MLQ" compare "$T/plain.json" "$T/plain.csv" --bits 12
 expect 2 "help: unknown command 'fly' (try 'mlq help')" - -- "$MLQ" help fly
@@ -176,8 +182,15 @@ int main(void)
     const float x[iris_km_N_FEATURES] = {5.1f, 3.5f, 1.4f, 0.2f};
     const int16_t raw[iris_km_N_FEATURES] = {5, 3, 1, 0};
     const mlq_q15_t q[iris_km_N_FEATURES] = {0, 0, 0, 0};
+    const float bad[iris_km_N_FEATURES] = {5.1f, 0.0f / 0.0f, 1.4f, 0.2f};
+    int32_t s[iris_km_N_OUTPUTS] = {7, 7, 7};
     int a = iris_km_predict(x), b = iris_km_predict_q15(q), c = iris_km_predict_i16(raw);
-    return a < 0 || b < 0 || a >= iris_km_N_CLUSTERS || c < 0;
+    int d = iris_km_scores(x, s), e = iris_km_scores_q15(q, s), f = iris_km_scores_i16(raw, s);
+    /* a NaN feature: MLQ_ERR_INPUT, and the scores of the last call stay */
+    int32_t keep = s[1];
+    int g = iris_km_scores(bad, s);
+    return a < 0 || b < 0 || a >= iris_km_N_CLUSTERS || c < 0 || d != a || e != b || f != c ||
+           g != MLQ_ERR_INPUT || s[1] != keep || iris_km_check() != MLQ_OK;
 }
 EOF
 if gcc -std=c99 -pedantic -Wall -Wextra -Wconversion -Wshadow -Werror -I"$ROOT/include" -I"$T" \
@@ -186,12 +199,34 @@ if g++ -std=c++11 -pedantic -Wall -Wextra -Werror -I"$ROOT/include" -I"$T" -x c+
         -x none -c -o "$T/use_cxx.o"; then ok; else bad "header as C++11"; fi
 
 # A header exported for another model format refuses to compile, with a message.
-sed 's/MLQ_KMEANS_FORMAT != 1/MLQ_KMEANS_FORMAT != 2/' "$T/iris_km.h" >"$T/old_km.h"
+sed 's/MLQ_FORMAT != 4/MLQ_FORMAT != 3/' "$T/iris_km.h" >"$T/old_km.h"
 if printf '#include "old_km.h"\n' | gcc -std=c99 -I"$ROOT/include" -I"$T" -x c -fsyntax-only - 2>"$T/stderr"; then
     bad "a header of another format compiled"
 else
     grep -q 're-export it with this mlq' "$T/stderr" && ok || bad "format #error message: $(cat "$T/stderr")"
 fi
+
+# A header of the previous format (each model's own check) stops too.
+sed 's/^#if !defined(MLQ_FORMAT) || MLQ_FORMAT != 4$/#if MLQ_KMEANS_FORMAT != 1/' "$T/iris_km.h" >"$T/v1_km.h"
+if printf '#include "v1_km.h"\n' | gcc -std=c99 -I"$ROOT/include" -I"$T" -x c -fsyntax-only - 2>"$T/stderr"; then
+    bad "a header of format 1 compiled"
+else
+    grep -q 're-export it with this mlq' "$T/stderr" && ok || bad "format 1 #error message: $(cat "$T/stderr")"
+fi
+
+# ---- predict's outputs ------------------------------------------------------
+"$MLQ" predict "$T/iris.json" "$T/te.csv" --scores >"$T/sc.txt"
+awk 'NF != 4 { exit 1 }' "$T/sc.txt" && ok || bad "predict --scores: the cluster and 3 scores per row"
+# The largest score is the predicted cluster, on the host and the device.
+for dev in "" --device; do
+    # shellcheck disable=SC2086
+    "$MLQ" predict "$T/iris.json" "$T/te.csv" --scores $dev |
+        awk '{ b = 2; for (i = 3; i <= NF; i++) if ($i + 0 > $b + 0) b = i; if (b - 2 != $1) exit 1 }' &&
+        ok || bad "predict --scores $dev: argmax is not the prediction"
+done
+"$MLQ" predict "$T/iris.json" "$T/te.csv" --device --scores |
+    awk '{ for (i = 2; i <= NF; i++) if ($i !~ /^-?[0-9]+$/) exit 1 }' &&
+    ok || bad "predict --device --scores prints the device's integers"
 
 # ---- the Arduino sketch folder builds with no include flags ---------------
 A=$("$ROOT/examples/arduino/pack.sh" "$T/iris_km.h" iris_km "$T/arduino")
@@ -199,6 +234,108 @@ if (cd "$A" && for f in *.c; do arm-none-eabi-gcc -mcpu=cortex-m0 -mthumb -std=c
     printf '#include "model.h"\nint f(const float *x);\nint f(const float *x) { return MODEL_PREDICT(x) + MODEL_N_FEATURES; }\n' >"$T/sketch.cpp" &&
     arm-none-eabi-g++ -mcpu=cortex-m0 -mthumb -std=gnu++11 -Wall -Wextra -Werror -I"$A" -c "$T/sketch.cpp" -o "$T/sketch.o"); then ok
 else bad "Arduino sketch folder does not compile"; fi
+
+# ---- user text never reaches the header unescaped ----------------------------
+# Feature names, class names and the training file's name are the user's:
+# a comment closer with a constructor behind it, quotes, backslashes,
+# trigraphs, UTF-8, and a directory path that must not leak. The header
+# compiles as C99 and C++11, the program runs (the constructor would trap),
+# and the class names read back byte for byte.
+mkdir -p "$T/secret dir"
+E="$T/secret dir/ev\\il ??=.csv"
+{
+    printf '%s\n' 'x */ __attribute__((constructor)) static void f(void){ __builtin_trap(); } /*,"q""uote",back\slash,tri??/,temp'$'\xc3\xa9''rature,label'
+    for i in 0 1 2 3 4 5 6 7 8 9; do
+        printf '%d,%d,%d,%d,%d,%s\n' "$i" "$((i % 3))" "$((i * 2))" "$((i % 5))" "$((9 - i))" '"Iris ""setosa"""'
+        printf '%d,%d,%d,%d,%d,%s\n' "$((i + 20))" "$((i % 3))" "$((i * 2))" "$((i % 5))" "$((9 - i))" 'x */ y'
+        printf '%d,%d,%d,%d,%d,%s\n' "$((i + 40))" "$((i % 3))" "$((i * 2))" "$((i % 5))" "$((9 - i))" 'c\d??='
+    done
+} >"$E"
+if "$MLQ" train tree --data "$E" --out "$T/evil.json" --quiet &&
+    "$MLQ" export "$T/evil.json" --name evil --out "$T/evil.h" 2>/dev/null; then ok
+else bad "train and export with hostile names"; fi
+grep -q "secret" "$T/evil.h" && bad "the header names the training file's directory" || ok
+grep -qF ' from ev/il ? ?=.csv (30 rows) seed=1 */' "$T/evil.h" && ok ||
+    bad "the header's first line: $(head -n 1 "$T/evil.h")"
+cat >"$T/use_evil.c" <<'EOF'
+#include <string.h>
+#include "evil.h"
+int main(void)
+{
+    const float x[evil_N_FEATURES] = {0, 0, 0, 0, 0};
+    int id = evil_predict(x);
+    return id < 0 || evil_N_CLASSES != 3 ||
+           strcmp(evil_CLASS_NAMES[evil_CLASS_Iris__setosa_], "Iris \"setosa\"") != 0 ||
+           strcmp(evil_CLASS_NAMES[evil_CLASS_x____y], "x */ y") != 0 ||
+           strcmp(evil_CLASS_NAMES[evil_CLASS_c_d___], "c\\d?\?=") != 0;
+}
+EOF
+if gcc -std=c99 -pedantic -Wall -Wextra -Wconversion -Wshadow -Werror -I"$ROOT/include" -I"$T" \
+        "$T/use_evil.c" "$ROOT"/src/*.c -o "$T/use_evil" && "$T/use_evil"; then ok; else bad "hostile names: header as C99"; fi
+if g++ -std=c++11 -pedantic -Wall -Wextra -Werror -I"$ROOT/include" -I"$T" -x c++ "$T/use_evil.c" \
+        -x none -c -o "$T/use_evil_cxx.o"; then ok; else bad "hostile names: header as C++11"; fi
+# Through a model file: a newline and #include in a feature name, a macro in a class name.
+/usr/bin/python3 - "$T/evil.json" "$T/evil2.json" <<'EOF'
+import json, sys
+m = json.load(open(sys.argv[1]))
+m["feature_names"][0] = 'a\n#include "/etc/passwd"\n'
+m["class_names"][1] = "b\n#define evil_N_CLASSES 99\n"
+json.dump(m, open(sys.argv[2], "w"))
+EOF
+"$MLQ" export "$T/evil2.json" --name evil --out "$T/evil2.h" 2>/dev/null && ok || bad "export of the edited model file"
+grep -q '^#include "/etc' "$T/evil2.h" && bad "a feature name started an #include line" || ok
+[ "$(grep -c '^#define evil_N_CLASSES' "$T/evil2.h")" = 1 ] && ok || bad "a class name defined a macro"
+cp "$T/evil2.h" "$T/evil.h"
+if gcc -std=c99 -pedantic -Wall -Wextra -Werror -I"$ROOT/include" -I"$T" "$T/use_evil.c" "$ROOT"/src/*.c \
+        -o "$T/use_evil2" 2>/dev/null; then bad "an edited class name still matches"; else ok; fi
+"$MLQ" info "$T/evil.json" | grep -qF "classes           3 (label column 'label'): 0=Iris \"setosa\" 1=c\\d??= 2=x */ y" &&
+    ok || bad "info lists the classes: $("$MLQ" info "$T/evil.json" | grep '^classes')"
+# predict prints the class names, or their ids with --ids, as the firmware does.
+[ "$("$MLQ" predict "$T/evil.json" "$E" | sort -u | tr '\n' '|')" = 'Iris "setosa"|c\d??=|x */ y|' ] &&
+    ok || bad "predict prints class names: $("$MLQ" predict "$T/evil.json" "$E" | sort -u | tr '\n' '|')"
+[ "$("$MLQ" predict "$T/evil.json" "$E" --ids | sort -u | tr '\n' ' ')" = "0 1 2 " ] && ok || bad "predict --ids"
+
+# ---- the exporter refuses what the device cannot represent ------------------
+# One line "mlq: MODEL.json: field 'X': ...", exit 1, no header; the model
+# file is untouched.
+"$MLQ" train svm --kernel poly --data "$T/tr.csv" --out "$T/rp.json" --quiet
+"$MLQ" train svm --kernel linear --data "$T/tr.csv" --out "$T/rl.json" --quiet
+"$MLQ" train mlp --hidden 8 --epochs 20 --data "$T/tr.csv" --out "$T/rm.json" --quiet
+"$MLQ" train gmm --per-class --components 1 --covariance diag --data "$T/tr.csv" --out "$T/rg.json" --quiet
+"$MLQ" train gmm --components 1 --anomaly-percentile 2 --data "$T/tr.csv" --out "$T/ra.json" --quiet
+/usr/bin/python3 - "$T" <<'PYEOF'
+import json, sys
+t = sys.argv[1]
+def edit(src, dst, f):
+    m = json.load(open(f"{t}/{src}"))
+    f(m)
+    json.dump(m, open(f"{t}/{dst}", "w"))
+def fill(rows, v):
+    for r in rows:
+        for i in range(len(r)):
+            r[i] = v
+edit("rp.json", "r_gamma.json", lambda m: m["svm"].__setitem__("gamma", 1e12))
+edit("rp.json", "r_coef0.json", lambda m: m["svm"].__setitem__("coef0", 1e300))
+edit("rl.json", "r_sv.json", lambda m: fill(m["svm"]["support_vectors"], 1e308))
+edit("rm.json", "r_w.json", lambda m: m["mlp"]["layers"][0]["weights"][0].__setitem__(0, 1e308))
+edit("rg.json", "r_prior.json", lambda m: m["gmm"]["log_prior"].__setitem__(0, -40000))
+edit("ra.json", "r_thr.json", lambda m: m["gmm"].__setitem__("threshold", 1e20))
+PYEOF
+refuse() { # refuse FILE FIELD: export fails naming the field, leaves no header, keeps the model
+    local sum
+    sum=$(cksum <"$T/$1")
+    expect 1 "$T/$1: field '$2': *" "$T/r.h" -- "$MLQ" export "$T/$1" --name r --out "$T/r.h"
+    [ "$(cksum <"$T/$1")" = "$sum" ] && ok || bad "export changed $1"
+}
+refuse r_gamma.json svm.gamma
+refuse r_coef0.json svm.coef0
+refuse r_sv.json svm.support_vectors
+refuse r_w.json 'mlp.layers\[0\].weights'
+refuse r_prior.json gmm.log_prior
+refuse r_thr.json gmm.threshold
+# compare and predict --device build the same device model: they refuse too.
+expect 1 "$T/r_gamma.json: field 'svm.gamma': *" - -- "$MLQ" compare "$T/r_gamma.json" "$T/te.csv"
+expect 1 "$T/r_thr.json: field 'gmm.threshold': *" - -- "$MLQ" predict "$T/r_thr.json" "$T/te.csv" --device
 
 # ---- Gaussian mixtures (gmm) ------------------------------------------------
 G=$T/gmm.json
@@ -251,7 +388,8 @@ for k in '"host_accuracy": ' '"device_accuracy": ' '"max_score_diff": ' '"median
 done
 [ "$("$MLQ" predict "$T/ga.json" "$T/te.csv" --device | sort -u | tr '\n' ' ')" = "0 1 " ] && ok || bad "gmm anomaly predict prints 0 and 1"
 "$MLQ" compare "$T/ga.json" "$T/te.csv" | grep -q '^false alarm host' && ok || bad "gmm anomaly compare shows false alarms"
-# The exported header (with NAME_score) compiles as C99 and C++11 and runs.
+# The exported header compiles as C99 and C++11 and runs: an anomaly model's
+# scores are {ll - threshold, threshold - ll}.
 "$MLQ" export "$T/ga.json" --name iris_gmm --out "$T/iris_gmm.h" 2>/dev/null
 cat >"$T/use_gmm.c" <<'CEOF'
 #include "iris_gmm.h"
@@ -259,17 +397,18 @@ int main(void)
 {
     const float x[iris_gmm_N_FEATURES] = {5.1f, 3.5f, 1.4f, 0.2f};
     const float far[iris_gmm_N_FEATURES] = {50.0f, -3.5f, 14.0f, 9.0f};
-    int64_t ll = 0, ll_far = 0;
+    int32_t s[2], t[2];
     int a = iris_gmm_predict(x), b = iris_gmm_predict(far);
-    return a != 0 || b != 1 || iris_gmm_score(x, &ll) != MLQ_OK || iris_gmm_score(far, &ll_far) != MLQ_OK ||
-           !(ll > ll_far);
+    return a != 0 || b != 1 || iris_gmm_scores(x, s) != 0 || iris_gmm_scores(far, t) != 1 ||
+           s[0] != -s[1] || t[0] != -t[1] || !(s[0] > 0 && t[0] < 0) || iris_gmm_N_OUTPUTS != 2 ||
+           iris_gmm_check() != MLQ_OK;
 }
 CEOF
 if gcc -std=c99 -pedantic -Wall -Wextra -Wconversion -Wshadow -Werror -I"$ROOT/include" -I"$T" \
         "$T/use_gmm.c" "$ROOT"/src/*.c -o "$T/use_gmm" && "$T/use_gmm"; then ok; else bad "gmm header as C99"; fi
 if g++ -std=c++11 -pedantic -Wall -Wextra -Werror -I"$ROOT/include" -I"$T" -x c++ "$T/use_gmm.c" \
         -x none -c -o "$T/use_gmm_cxx.o"; then ok; else bad "gmm header as C++11"; fi
-sed 's/MLQ_GMM_FORMAT != 3/MLQ_GMM_FORMAT != 4/' "$T/iris_gmm.h" >"$T/old_gmm.h"
+sed 's/MLQ_FORMAT != 4/MLQ_FORMAT != 3/' "$T/iris_gmm.h" >"$T/old_gmm.h"
 if printf '#include "old_gmm.h"\n' | gcc -std=c99 -I"$ROOT/include" -I"$T" -x c -fsyntax-only - 2>"$T/stderr"; then
     bad "a gmm header of another format compiled"
 else

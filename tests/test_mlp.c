@@ -1,36 +1,29 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * MLP: the fixed-point tanh against double over every input; the device
- * kernel bit for bit against a direct integer reference written from
- * mlq/mlp.h (natural-order weights, int64 sums, exact floor division) on
- * random networks of every shape class (tail lengths 0..3, one to three
- * hidden layers, 8- and 16-bit activations, ReLU and tanh, every shift
- * range) and at the extremes (INT16_MIN/MAX inputs, weights +-127, biases at
- * their bound, 512 16-bit inputs); every error code with output canaries;
- * the trainer (learns separable data, deterministic for a seed, Adam and
- * SGD, early stopping, divergence stops with no model); the exporter (host
- * vs device agreement and logits, saturation of extreme inputs, both
- * activation widths); the model file's round trip and validation.
+ * MLP device kernel: the fixed-point tanh against double over every input;
+ * every entry (predict, scores, proba; generic, relu16, relu8) bit for bit
+ * against a direct integer reference written from mlq/mlp.h (natural-order
+ * weights, int64 sums, exact floor division, the documented score scale and
+ * winner rule) on random networks of every shape class (tail lengths 0..3,
+ * one to three hidden layers, 8- and 16-bit activations, ReLU and tanh,
+ * every shift range, identity, random and saturating score scales) and at
+ * the extremes (INT16_MIN/MAX inputs, weights +-127, biases at their bound,
+ * 512 16-bit inputs); mlq_mlp_check on every constraint; every error code
+ * of every entry with output canaries. The trainer and the exporter are in
+ * test_mlp_train.c.
  */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <cjson/cJSON.h>
 #include <math.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "algo.h"
-#include "csv.h"
-#include "export.h"
-#include "mlp_params.h"
 #include "mlq/mlp.h"
-#include "model.h"
+#include "mlq/score.h"
 #include "test_rng.h"
 
 static int32_t next_in(int32_t lo, int32_t hi)
@@ -61,7 +54,9 @@ static void test_tanh_within_bound_over_every_input(void **state)
             assert_int_equal(mlq_mlp_tanh_q15((mlq_q15_t)-u), -got);
     }
     assert_true(worst <= 1.6);
+    assert_true(worst >= 1.4); /* the documented 1.52 is the real figure */
     assert_int_equal(mlq_mlp_tanh_q15(0), 0);
+    assert_int_equal(mlq_mlp_tanh_q15(4096), 24956); /* round(32768 tanh 1) */
     assert_int_equal(mlq_mlp_tanh_q15(INT16_MAX), 32767);
     assert_int_equal(mlq_mlp_tanh_q15(INT16_MIN), -32767);
 }
@@ -79,6 +74,8 @@ typedef struct ref_net {
     int32_t bias[MAXL][MAXW];
     int32_t mul[MAXL][MAXW];
     uint8_t shift[MAXL];
+    int32_t score_mul;
+    uint8_t score_shift;
     /* the device model built from it */
     int8_t wd[MAXL][MAXW * 16] MLQ_ALIGN4;
     mlq_mlp_layer layers[MAXL];
@@ -107,7 +104,7 @@ static void ref_build(ref_net *r)
 
     for (l = 0; l < r->n_layers; l++) {
         size_t n_in = r->size[l], n_out = r->size[l + 1], row = row_of(n_in);
-        int in16 = l == 0 || r->bits == 16;
+        int in16 = l == 0 || r->bits == 16, last = l + 1 == r->n_layers;
 
         /* Padding weights are documented as zero; non-zero ones must not
          * matter either (16-bit inputs never read them, 8-bit inputs meet
@@ -123,12 +120,11 @@ static void ref_build(ref_net *r)
             }
         r->layers[l].n_in = (uint16_t)n_in;
         r->layers[l].n_out = (uint16_t)n_out;
-        r->layers[l].act = (uint8_t)(l + 1 == r->n_layers ? MLQ_MLP_LINEAR : r->act);
-        r->layers[l].shift = l + 1 == r->n_layers ? 0 : r->shift[l];
+        r->layers[l].shift = last ? 0 : r->shift[l];
         r->layers[l].w = r->wd[l];
         r->layers[l].bias = r->bias[l];
-        r->layers[l].mul = l + 1 == r->n_layers ? NULL : r->mul[l];
-        if (l + 1 < r->n_layers && n_out > maxw)
+        r->layers[l].mul = last ? NULL : r->mul[l];
+        if (!last && n_out > maxw)
             maxw = n_out;
     }
     r->m.n_features = (uint16_t)r->size[0];
@@ -136,11 +132,14 @@ static void ref_build(ref_net *r)
     r->m.max_width = (uint16_t)maxw;
     r->m.n_layers = (uint8_t)r->n_layers;
     r->m.bits = (uint8_t)r->bits;
+    r->m.act = (uint8_t)r->act;
+    r->m.score_shift = r->score_shift;
+    r->m.score_mul = r->score_mul;
     r->m.layers = r->layers;
 }
 
-/* Logits and class of x by the documented arithmetic. */
-static int ref_predict(const ref_net *r, const mlq_q15_t *x, int64_t *logits)
+/* Exact logits and class of x by the documented arithmetic. */
+static uint16_t ref_logits(const ref_net *r, const mlq_q15_t *x, int64_t *logits)
 {
     int64_t a[MAXW], b[MAXW];
     size_t l, o, j, best = 0;
@@ -161,17 +160,18 @@ static int ref_predict(const ref_net *r, const mlq_q15_t *x, int64_t *logits)
                 continue;
             }
             v = floor_div_pow2(acc * r->mul[l][o] + ((int64_t)1 << (r->shift[l] - 1)), r->shift[l]);
-            if (r->act == MLQ_MLP_RELU) {
-                int64_t top = r->bits == 16 ? 32767 : 127;
+            if (r->act == MLQ_MLP_RELU) { /* 8-bit activations are unsigned */
+                int64_t top = r->bits == 16 ? 32767 : 255;
 
                 v = v < 0 ? 0 : v > top ? top : v;
             } else {
                 v = mlq_mlp_tanh_q15((mlq_q15_t)(v < -32768 ? -32768 : v > 32767 ? 32767 : v));
-                if (r->bits == 8) {
+                if (r->bits == 8) { /* Q1.7, then offset by 128 */
                     v = floor_div_pow2(v + 128, 8);
-                    v = v > 127 ? 127 : v;
+                    v = (v > 127 ? 127 : v) + 128;
                 }
             }
+            assert_true(v >= (r->bits == 8 ? 0 : -32767) && v <= (r->bits == 8 ? 255 : 32767));
             b[o] = v;
         }
         memcpy(a, b, n_out * sizeof *a);
@@ -179,12 +179,38 @@ static int ref_predict(const ref_net *r, const mlq_q15_t *x, int64_t *logits)
     for (o = 1; o < r->size[r->n_layers]; o++)
         if (logits[o] > logits[best])
             best = o;
-    return (int)best;
+    return (uint16_t)best;
 }
 
-/* A random valid network; `extreme` puts weights at +-127 and biases at their bound. */
+/* The scores of exact logits: round(acc * score_mul / 2^score_shift) half
+ * up, saturated to int32; then no lower index may reach the winner's score
+ * and no higher one exceed it (mlq/score.h). */
+static void ref_scores(const ref_net *r, const int64_t *logits, uint16_t best, int32_t *s)
+{
+    size_t k, n = r->size[r->n_layers];
+
+    for (k = 0; k < n; k++) {
+        int64_t v = logits[k] * r->score_mul;
+
+        if (r->score_shift > 0)
+            v = floor_div_pow2(v + ((int64_t)1 << (r->score_shift - 1)), r->score_shift);
+        s[k] = v > INT32_MAX ? INT32_MAX : v < INT32_MIN ? INT32_MIN : (int32_t)v;
+    }
+    if (best > 0 && s[best] == INT32_MIN)
+        s[best] = INT32_MIN + 1;
+    for (k = 0; k < n; k++) {
+        if (k < best && s[k] >= s[best])
+            s[k] = s[best] - 1;
+        if (k > best && s[k] > s[best])
+            s[k] = s[best];
+    }
+}
+
+/* A random valid network; `extreme` puts weights at +-127, biases at their
+ * bound and shifts anywhere in their range. score_kind: 0 identity (the
+ * scores are the exact accumulators), 1 random, 2 saturating. */
 static void ref_random(ref_net *r, size_t n_layers, const size_t *size, unsigned bits, int act,
-                       int extreme)
+                       int extreme, int score_kind)
 {
     size_t l, i;
 
@@ -196,7 +222,8 @@ static void ref_random(ref_net *r, size_t n_layers, const size_t *size, unsigned
     for (l = 0; l < n_layers; l++) {
         size_t n_in = size[l], n_out = size[l + 1];
         int in16 = l == 0 || bits == 16;
-        int64_t blim = 2147483647 - (int64_t)n_in * (in16 ? 32768 : 128) * 127;
+        int64_t blim = INT32_MAX - (int64_t)n_in * (in16 ? 32768 : 255) * 127;
+        int32_t lo = act == MLQ_MLP_RELU ? 33 : 1;
 
         for (i = 0; i < n_in * n_out; i++)
             r->wn[l][i] = (int8_t)(extreme ? ((next_u32() & 1) ? 127 : -127) : next_in(-127, 127));
@@ -205,43 +232,66 @@ static void ref_random(ref_net *r, size_t n_layers, const size_t *size, unsigned
                                     : (int32_t)(next_in(-1000000, 1000000) % (blim + 1));
             r->mul[l][i] = (int32_t)(next_u32() >> 1);
         }
-        /* Shifts near where the outputs land in range, and the slow path (<= 32) too. */
-        r->shift[l] = (uint8_t)(extreme ? next_in(1, 62) : next_in(in16 ? 40 : 32, in16 ? 52 : 44));
+        /* Shifts near where the outputs land in range, and the 64-bit path
+         * of tanh models (<= 32) too. */
+        r->shift[l] = (uint8_t)(extreme ? next_in(lo, 62)
+                                        : next_in(in16 ? 40 : lo == 1 ? 30 : 33, in16 ? 52 : 44));
     }
+    r->score_mul = score_kind == 0 ? 1 : score_kind == 1 ? (int32_t)(next_u32() >> 1) | 1 : INT32_MAX;
+    r->score_shift = (uint8_t)(score_kind == 1 ? next_in(0, 62) : 0);
     ref_build(r);
 }
 
+/* Every entry on x against the reference, with exactly the scratch the
+ * model asks for (so that ASan sees any write beyond it), painted first:
+ * the kernel must read nothing it did not write. */
 static void check_net(const ref_net *r, const mlq_q15_t *x)
 {
-    static uint32_t work[MLQ_MLP_WORK_WORDS(MAXW, 16)];
-    int64_t want[MAXW];
-    int32_t got[MAXW];
-    uint16_t cls = UINT16_MAX;
-    int expect = ref_predict(r, x, want);
-    size_t k;
+    size_t need = mlq_mlp_work_size(&r->m), n = r->m.n_classes, k, e;
+    void *work = malloc(need);
+    int64_t logits[MAXW];
+    int32_t want[MAXW], got[MAXW];
+    uint16_t wantp[MAXW], gotp[MAXW], cls;
+    uint16_t best = ref_logits(r, x, logits);
+    uint32_t sum = 0;
 
-    memset(work, 0xa5, sizeof work); /* the kernel reads nothing it did not write */
-    assert_int_equal(mlq_mlp_logits_q15(&r->m, x, r->m.n_features, work, sizeof work, got), MLQ_OK);
-    for (k = 0; k < r->m.n_classes; k++)
-        assert_true(got[k] == want[k]);
-    memset(work, 0x5a, sizeof work);
-    assert_int_equal(mlq_mlp_predict_q15(&r->m, x, r->m.n_features, work, sizeof work, &cls), MLQ_OK);
-    assert_int_equal(cls, expect);
-    if (r->act == MLQ_MLP_RELU || r->n_layers == 1) {
-        /* The ReLU entries take shifts 33..62 only. */
-        size_t l;
-        int wide = 0;
-        mlq_status s;
+    assert_non_null(work);
+    assert_int_equal(need, MLQ_MLP_WORK_BYTES(r->m.max_width, r->bits, n));
+    assert_int_equal(mlq_mlp_check(&r->m), MLQ_OK);
+    ref_scores(r, logits, best, want);
+    mlq_proba_softmax(want, (uint16_t)n, best, wantp);
+    for (e = 0; e < 3; e++) { /* generic, relu16, relu8 */
+        mlq_status (*pred)(const mlq_mlp_q15 *, const mlq_q15_t *, uint16_t, void *, size_t, uint16_t *);
+        mlq_status (*sc)(const mlq_mlp_q15 *, const mlq_q15_t *, uint16_t, void *, size_t, int32_t *);
+        mlq_status (*pr)(const mlq_mlp_q15 *, const mlq_q15_t *, uint16_t, void *, size_t, uint16_t *);
+        int ok = e == 0 || (r->act == MLQ_MLP_RELU && r->bits == (e == 1 ? 16u : 8u));
+        mlq_status want_s = ok ? MLQ_OK : MLQ_ERR_MODEL;
 
-        for (l = 0; l + 1 < r->n_layers; l++)
-            wide |= r->shift[l] <= 32;
+        pred = e == 0 ? mlq_mlp_predict_q15 : e == 1 ? mlq_mlp_relu16_predict_q15 : mlq_mlp_relu8_predict_q15;
+        sc = e == 0 ? mlq_mlp_scores_q15 : e == 1 ? mlq_mlp_relu16_scores_q15 : mlq_mlp_relu8_scores_q15;
+        pr = e == 0 ? mlq_mlp_proba_q15 : e == 1 ? mlq_mlp_relu16_proba_q15 : mlq_mlp_relu8_proba_q15;
         cls = UINT16_MAX;
-        memset(work, 0xa5, sizeof work);
-        s = r->bits == 16 ? mlq_mlp_relu16_predict_q15(&r->m, x, r->m.n_features, work, sizeof work, &cls)
-                          : mlq_mlp_relu8_predict_q15(&r->m, x, r->m.n_features, work, sizeof work, &cls);
-        assert_int_equal(s, wide ? MLQ_ERR_MODEL : MLQ_OK);
-        assert_int_equal(cls, wide ? UINT16_MAX : expect);
+        memset(work, 0xa5, need);
+        assert_int_equal(pred(&r->m, x, r->m.n_features, work, need, &cls), want_s);
+        assert_int_equal(cls, ok ? best : UINT16_MAX);
+        memset(work, 0x5a, need);
+        memset(got, 0x77, sizeof got);
+        assert_int_equal(sc(&r->m, x, r->m.n_features, work, need, got), want_s);
+        for (k = 0; k < n; k++)
+            assert_int_equal(got[k], ok ? want[k] : 0x77777777);
+        memset(work, 0xc3, need);
+        memset(gotp, 0x77, sizeof gotp);
+        assert_int_equal(pr(&r->m, x, r->m.n_features, work, need, gotp), want_s);
+        for (k = 0; k < n; k++)
+            assert_int_equal(gotp[k], ok ? wantp[k] : 0x7777);
     }
+    /* The promises of mlq/score.h, on the device's own outputs. */
+    assert_int_equal(mlq_score_argmax(want, (uint16_t)n), best);
+    assert_int_equal(mlq_proba_argmax(wantp, (uint16_t)n), best);
+    for (k = 0; k < n; k++)
+        sum += wantp[k];
+    assert_int_equal(sum, MLQ_PROBA_ONE);
+    free(work);
 }
 
 static void test_kernel_matches_reference_on_random_networks(void **state)
@@ -261,12 +311,12 @@ static void test_kernel_matches_reference_on_random_networks(void **state)
         for (l = 1; l < n_layers; l++)
             size[l] = (size_t)next_in(1, 11);
         size[n_layers] = (size_t)next_in(1, 7);
-        ref_random(&r, n_layers, size, bits, act, t % 10 == 9);
+        ref_random(&r, n_layers, size, bits, act, t % 10 == 9, (int)((t / 12) % 3));
         for (i = 0; i < 8; i++) {
             size_t j;
 
             for (j = 0; j < size[0]; j++)
-                x[j] = (mlq_q15_t)(i == 0 ? INT16_MIN : i == 1 ? INT16_MAX : next_in(INT16_MIN, INT16_MAX));
+                x[j] = (mlq_q15_t)(i == 0 ? INT16_MIN : i == 1 ? INT16_MAX : next_q15());
             check_net(&r, x);
         }
         /* An input at an odd halfword address (not word-aligned). */
@@ -283,8 +333,8 @@ static void test_extremes_do_not_overflow(void **state)
     int s;
 
     (void)state;
-    for (s = 0; s < 4; s++) {
-        ref_random(&r, 2, size, s & 1 ? 8u : 16u, MLQ_MLP_RELU, 1);
+    for (s = 0; s < 8; s++) {
+        ref_random(&r, 2, size, s & 1 ? 8u : 16u, MLQ_MLP_RELU, 1, s & 4 ? 2 : 0);
         for (j = 0; j < size[0]; j++)
             x[j] = (mlq_q15_t)(s & 2 ? INT16_MIN : (j & 1) ? INT16_MAX : INT16_MIN);
         check_net(&r, x);
@@ -295,358 +345,353 @@ static void test_extremes_do_not_overflow(void **state)
     }
 }
 
-/* ---- error codes ------------------------------------------------------------ */
-
-static void test_every_error_code_leaves_the_output_alone(void **state)
+/* Saturated scores: every logit beyond +-32768 keeps the winner on top,
+ * the lower indexes one unit below it. */
+static void test_saturated_scores_keep_the_winner(void **state)
 {
     static ref_net r;
-    static const size_t size[4] = {5, 6, 4, 3};
-    uint32_t work[MLQ_MLP_WORK_WORDS(6, 16) + 1];
-    const mlq_q15_t x[6] = {1, 2, 3, 4, 5, 6};
-    uint16_t cls = UINT16_MAX;
-    int32_t logits[3] = {7, 7, 7};
-    mlq_mlp_q15 bad;
-    mlq_mlp_layer bl[3];
+    static const size_t size[2] = {1, 4};
+    const mlq_q15_t x[1] = {INT16_MAX};
+    mlq_work_t work[MLQ_WORK_ELEMS(MLQ_MLP_WORK_BYTES(0, 16, 4))];
+    int32_t s[4];
+    uint16_t p[4];
 
     (void)state;
-    ref_random(&r, 3, size, 16, MLQ_MLP_RELU, 0);
-    assert_int_equal(mlq_mlp_work_size(&r.m), MLQ_MLP_WORK_BYTES(6, 16));
-    assert_int_equal(MLQ_MLP_WORK_BYTES(6, 16), 24);
-    assert_int_equal(MLQ_MLP_WORK_BYTES(5, 8), 16);
-    assert_int_equal(mlq_mlp_predict_q15(&r.m, x, 4, work, sizeof work, &cls), MLQ_ERR_SIZE);
-    assert_int_equal(mlq_mlp_predict_q15(&r.m, x, 5, work, 23, &cls), MLQ_ERR_BUFFER);
-    assert_int_equal(mlq_mlp_predict_q15(&r.m, x, 5, (uint8_t *)work + 2, 24, &cls), MLQ_ERR_BUFFER);
-    assert_int_equal(mlq_mlp_predict_q15(&r.m, x, 5, NULL, 24, &cls), MLQ_ERR_BUFFER);
-    assert_int_equal(mlq_mlp_relu8_predict_q15(&r.m, x, 5, work, sizeof work, &cls), MLQ_ERR_MODEL);
-    assert_int_equal(mlq_mlp_logits_q15(&r.m, x, 4, work, sizeof work, logits), MLQ_ERR_SIZE);
-    /* One broken field at a time. */
+    ref_random(&r, 1, size, 16, MLQ_MLP_RELU, 0, 2); /* score_mul INT32_MAX, shift 0 */
+    r.bias[0][0] = 1000;
+    r.bias[0][1] = 2000; /* the winner */
+    r.bias[0][2] = 2000;
+    r.bias[0][3] = -1000;
+    memset(r.wn[0], 0, sizeof r.wn[0]);
+    ref_build(&r);
+    assert_int_equal(mlq_mlp_scores_q15(&r.m, x, 1, work, sizeof work, s), MLQ_OK);
+    assert_int_equal(mlq_score_argmax(s, 4), 1);
+    assert_int_equal(s[0], INT32_MAX - 1);
+    assert_int_equal(s[1], INT32_MAX);
+    assert_int_equal(s[2], INT32_MAX);
+    assert_int_equal(s[3], INT32_MIN);
+    assert_int_equal(mlq_mlp_proba_q15(&r.m, x, 1, work, sizeof work, p), MLQ_OK);
+    assert_int_equal(p[0] + p[1] + p[2] + p[3], 32768);
+    assert_true(p[1] > p[2] && p[3] == 0);
+    /* 1.5 logits per unit, exactly: 98304 / 2^0 = 3145728 / 2^5 in Q15.16. */
+    r.score_mul = 3145728;
+    r.score_shift = 5;
+    ref_build(&r);
+    assert_int_equal(mlq_mlp_scores_q15(&r.m, x, 1, work, sizeof work, s), MLQ_OK);
+    assert_int_equal(mlq_score_argmax(s, 4), 1);
+    assert_int_equal(s[0], 98304000);
+    assert_int_equal(s[1], 196608000);
+    assert_int_equal(s[2], 196608000);
+    assert_int_equal(s[3], -98304000);
+    /* Rounding half up: 0.5 -> 1, 1.5 -> 2, -0.5 -> 0, -1.5 -> -1. */
+    r.score_mul = 1;
+    r.score_shift = 1;
+    r.bias[0][0] = 1;
+    r.bias[0][1] = 3;
+    r.bias[0][2] = -1;
+    r.bias[0][3] = -3;
+    ref_build(&r);
+    assert_int_equal(mlq_mlp_scores_q15(&r.m, x, 1, work, sizeof work, s), MLQ_OK);
+    assert_int_equal(mlq_score_argmax(s, 4), 1);
+    assert_int_equal(s[0], 1);
+    assert_int_equal(s[1], 2);
+    assert_int_equal(s[2], 0);
+    assert_int_equal(s[3], -1);
+    /* Rounding ties two logits (2 and 3 units at 1/4): the winner stays on top. */
+    r.score_shift = 2;
+    r.bias[0][0] = 3; /* 0.75 -> 1 */
+    r.bias[0][1] = 4; /* 1 */
+    ref_build(&r);
+    assert_int_equal(mlq_mlp_scores_q15(&r.m, x, 1, work, sizeof work, s), MLQ_OK);
+    assert_int_equal(mlq_score_argmax(s, 4), 1);
+    assert_int_equal(s[0], 0);
+    assert_int_equal(s[1], 1);
+}
+
+/* 8-bit activations are unsigned: a ReLU unit's codes go up to 255 (200,
+ * 255 from 300, 0 from -5, 128 from the tie 127.5), tanh's are Q1.7 + 128
+ * (0, 128, 225, 255), and the next layer multiplies those codes as they
+ * are; at its bound an 8-bit layer's sum reaches +-INT32_MAX exactly. */
+static void test_8bit_activations_are_unsigned_codes(void **state)
+{
+    static ref_net r;
+    static const size_t size[3] = {1, 4, 3};
+    static mlq_work_t work[MLQ_WORK_ELEMS(MLQ_MLP_WORK_BYTES(4, 8, 3))];
+    const mlq_q15_t x[1] = {0};
+    /* r = round(acc / 8): multiplier 2^30, shift 33. */
+    static const int32_t relu_bias[4] = {1600, 2400, -40, 1020};
+    static const int32_t tanh_bias[4] = {0, 262136, -320000, 32768};
+    static const int8_t relu_w[3][4] = {{1, 0, 0, 0}, {0, 1, 0, 1}, {-127, 127, 127, -127}};
+    static const int32_t relu_b[3] = {0, -180, 0};
+    static const int8_t tanh_w[3][4] = {{1, 0, 0, 0}, {0, 0, 0, 1}, {0, 1, 1, 0}};
+    static const int32_t tanh_b[3] = {0, -100, -127};
+    int32_t s[3];
+    uint16_t cls, p[3];
+    size_t o, j, e;
+    int64_t lim;
+
+    (void)state;
+    for (e = 0; e < 2; e++) {
+        int tanh_act = e == 1;
+
+        ref_random(&r, 2, size, 8, tanh_act ? MLQ_MLP_TANH : MLQ_MLP_RELU, 0, 0);
+        for (o = 0; o < 4; o++) {
+            r.wn[0][o] = 0;
+            r.bias[0][o] = tanh_act ? tanh_bias[o] : relu_bias[o];
+            r.mul[0][o] = 1 << 30;
+        }
+        r.shift[0] = 33;
+        for (o = 0; o < 3; o++) {
+            for (j = 0; j < 4; j++)
+                r.wn[1][o * 4 + j] = tanh_act ? tanh_w[o][j] : relu_w[o][j];
+            r.bias[1][o] = tanh_act ? tanh_b[o] : relu_b[o];
+        }
+        r.score_mul = 65536;
+        ref_build(&r);
+        check_net(&r, x);
+        cls = UINT16_MAX;
+        assert_int_equal(mlq_mlp_predict_q15(&r.m, x, 1, work, sizeof work, &cls), MLQ_OK);
+        assert_int_equal(mlq_mlp_scores_q15(&r.m, x, 1, work, sizeof work, s), MLQ_OK);
+        if (!tanh_act) { /* codes 200, 255, 0, 128 */
+            assert_int_equal(cls, 1);
+            assert_int_equal(s[0], 200 * 65536);
+            assert_int_equal(s[1], (255 + 128 - 180) * 65536);
+            assert_int_equal(s[2], 127 * (-200 + 255 + 0 - 128) * 65536);
+            cls = UINT16_MAX;
+            assert_int_equal(mlq_mlp_relu8_predict_q15(&r.m, x, 1, work, sizeof work, &cls),
+                             MLQ_OK);
+            assert_int_equal(cls, 1);
+        } else { /* codes 128, 255, 0 (-32768 saturated) and 225 ((24956 + 128) >> 8 = 97, + 128) */
+            assert_int_equal(cls, 0);  /* 128 ties class 2's 255 + 0 - 127: the lower index */
+            assert_int_equal(s[0], 128 * 65536);
+            assert_int_equal(s[1], (225 - 100) * 65536);
+            assert_int_equal(s[2], 128 * 65536);
+            assert_int_equal(mlq_mlp_relu8_predict_q15(&r.m, x, 1, work, sizeof work, &cls),
+                             MLQ_ERR_MODEL);
+        }
+        assert_int_equal(mlq_mlp_proba_q15(&r.m, x, 1, work, sizeof work, p), MLQ_OK);
+        assert_int_equal(p[0] + p[1] + p[2], 32768);
+    }
+    /* Every ReLU code 255 (bias 2400, r = 300), every weight +127 or -127
+     * and the bias at its bound: the sums are +-INT32_MAX, exact. */
+    ref_random(&r, 2, size, 8, MLQ_MLP_RELU, 0, 0);
+    lim = INT32_MAX - (int64_t)4 * 255 * 127;
+    for (o = 0; o < 4; o++) {
+        r.wn[0][o] = 0;
+        r.bias[0][o] = 2400;
+        r.mul[0][o] = 1 << 30;
+    }
+    r.shift[0] = 33;
+    for (j = 0; j < 4; j++) {
+        r.wn[1][j] = 127;
+        r.wn[1][4 + j] = -127;
+        r.wn[1][8 + j] = (int8_t)(j & 1 ? 127 : -127);
+    }
+    r.bias[1][0] = (int32_t)lim;
+    r.bias[1][1] = (int32_t)-lim;
+    r.bias[1][2] = 7;
+    r.score_mul = 1;
+    r.score_shift = 0;
+    ref_build(&r);
+    check_net(&r, x);
+    assert_int_equal(mlq_mlp_relu8_scores_q15(&r.m, x, 1, work, sizeof work, s), MLQ_OK);
+    assert_int_equal(s[0], INT32_MAX);
+    assert_int_equal(s[1], -INT32_MAX);
+    assert_int_equal(s[2], 7);
+}
+
+/* ---- mlq_mlp_check and the per-call errors ---------------------------------- */
+
+static void test_check_refuses_every_broken_constraint(void **state)
+{
+    static ref_net r, t;
+    static const size_t size[4] = {5, 6, 4, 3};
+    mlq_mlp_q15 bad;
+    mlq_mlp_layer bl[3];
+    int8_t wbad[6 * 8];
+    int32_t bbad[6], mbad[6];
+    int64_t lim = INT32_MAX - (int64_t)5 * 32768 * 127;
+
+    (void)state;
+    ref_random(&r, 3, size, 16, MLQ_MLP_RELU, 0, 1);
+    assert_int_equal(mlq_mlp_check(&r.m), MLQ_OK);
 #define BROKEN(stmt)                                                                           \
     do {                                                                                       \
         bad = r.m;                                                                             \
         memcpy(bl, r.layers, sizeof bl);                                                       \
         bad.layers = bl;                                                                       \
         stmt;                                                                                  \
-        assert_int_equal(mlq_mlp_predict_q15(&bad, x, 5, work, sizeof work, &cls), MLQ_ERR_MODEL); \
-        assert_int_equal(mlq_mlp_logits_q15(&bad, x, 5, work, sizeof work, logits), MLQ_ERR_MODEL); \
+        assert_int_equal(mlq_mlp_check(&bad), MLQ_ERR_MODEL);                                  \
     } while (0)
     BROKEN(bad.n_layers = 0);
     BROKEN(bad.layers = NULL);
     BROKEN(bad.bits = 12);
+    BROKEN(bad.act = 0);
+    BROKEN(bad.act = 7);
+    BROKEN(bad.n_classes = 0);
+    BROKEN(bad.n_classes = 4);
+    BROKEN(bad.n_features = 0);
+    BROKEN(bad.score_mul = 0);
+    BROKEN(bad.score_mul = -5);
+    BROKEN(bad.score_shift = 63);
+    BROKEN(bad.max_width = 5);
     BROKEN(bl[1].n_in = 5);
     BROKEN(bl[0].n_out = 0);
     BROKEN(bl[1].w = NULL);
     BROKEN(bl[1].bias = NULL);
     BROKEN(bl[1].mul = NULL);
-    BROKEN(bl[0].shift = 0);
+    BROKEN(bl[2].mul = r.mul[0]);
+    BROKEN(bl[2].shift = 40);
+    BROKEN(bl[0].shift = 32); /* ReLU models: 33..62 */
     BROKEN(bl[0].shift = 63);
-    BROKEN(bl[0].act = 7);
-    BROKEN(bl[2].act = MLQ_MLP_RELU);
-    BROKEN(bad.n_classes = 4);
-    BROKEN(bad.max_width = 4);
-#undef BROKEN
-    /* tanh layers are refused by the ReLU entries. */
+    BROKEN(bad.act = MLQ_MLP_TANH; bl[1].shift = 0);
+    /* The same constraints hold at their edges. */
     bad = r.m;
     memcpy(bl, r.layers, sizeof bl);
     bad.layers = bl;
-    bl[0].act = MLQ_MLP_TANH;
-    assert_int_equal(mlq_mlp_relu16_predict_q15(&bad, x, 5, work, sizeof work, &cls), MLQ_ERR_MODEL);
-    assert_int_equal(mlq_mlp_predict_q15(&bad, x, 5, work, sizeof work, &cls), MLQ_OK);
-    cls = UINT16_MAX;
-    /* More than MLQ_MLP_MAX_IN16 16-bit inputs. */
+    bl[0].shift = 62;
+    bl[1].shift = 33;
+    bad.score_shift = 62;
+    bad.score_mul = 1;
+    bad.max_width = 600;
+    assert_int_equal(mlq_mlp_check(&bad), MLQ_OK);
+    bad.act = MLQ_MLP_TANH;
+    bl[0].shift = 1;
+    assert_int_equal(mlq_mlp_check(&bad), MLQ_OK);
+    /* A weight of -128, a negative multiplier, a bias one beyond its bound. */
+    memcpy(wbad, r.wd[0], sizeof wbad);
+    memcpy(bbad, r.bias[0], sizeof bbad);
+    memcpy(mbad, r.mul[0], sizeof mbad);
+    BROKEN(wbad[8 + 4] = INT8_MIN; bl[0].w = wbad);
+    BROKEN(mbad[5] = -1; bl[0].mul = mbad);
+    bbad[2] = (int32_t)lim;
+    bad = r.m;
+    memcpy(bl, r.layers, sizeof bl);
+    bad.layers = bl;
+    bl[0].bias = bbad;
+    assert_int_equal(mlq_mlp_check(&bad), MLQ_OK);
+    bbad[2] = (int32_t)-lim;
+    assert_int_equal(mlq_mlp_check(&bad), MLQ_OK);
+    BROKEN(bbad[2] = (int32_t)(lim + 1); bl[0].bias = bbad);
+    BROKEN(bbad[2] = (int32_t)(-lim - 1); bl[0].bias = bbad);
+    memcpy(wbad, r.wd[0], sizeof wbad);
+    wbad[7] = INT8_MIN; /* padding of row 0 (5 inputs, row 8): never summed */
+    bad = r.m;
+    memcpy(bl, r.layers, sizeof bl);
+    bad.layers = bl;
+    bl[0].w = wbad;
+    assert_int_equal(mlq_mlp_check(&bad), MLQ_OK);
+#undef BROKEN
+    /* A layer with 8-bit inputs (codes up to 255): its bias bound. */
     {
-        static ref_net big;
-        static mlq_q15_t xx[MLQ_MLP_MAX_IN16 + 1];
-        size_t sz[2] = {MLQ_MLP_MAX_IN16 + 1, 2};
+        int32_t b8[4];
+        int64_t lim8 = INT32_MAX - (int64_t)6 * 255 * 127;
 
-        ref_random(&big, 1, sz, 16, MLQ_MLP_RELU, 0);
-        assert_int_equal(mlq_mlp_predict_q15(&big.m, xx, (uint16_t)sz[0], work, sizeof work, &cls),
-                         MLQ_ERR_MODEL);
+        ref_random(&t, 3, size, 8, MLQ_MLP_RELU, 0, 1);
+        memcpy(b8, t.bias[1], sizeof b8);
+        t.layers[1].bias = b8;
+        b8[3] = (int32_t)lim8;
+        assert_int_equal(mlq_mlp_check(&t.m), MLQ_OK);
+        b8[3] = (int32_t)-lim8;
+        assert_int_equal(mlq_mlp_check(&t.m), MLQ_OK);
+        b8[3] = (int32_t)(lim8 + 1);
+        assert_int_equal(mlq_mlp_check(&t.m), MLQ_ERR_MODEL);
+        b8[3] = (int32_t)(-lim8 - 1);
+        assert_int_equal(mlq_mlp_check(&t.m), MLQ_ERR_MODEL);
+        t.m.bits = 16; /* as 16-bit inputs the same bias is far beyond */
+        b8[3] = (int32_t)lim8;
+        assert_int_equal(mlq_mlp_check(&t.m), MLQ_ERR_MODEL);
     }
-    assert_int_equal(cls, UINT16_MAX);
-    assert_int_equal(logits[0], 7);
-    assert_int_equal(logits[2], 7);
-}
+    /* More than MLQ_MLP_MAX_IN16 16-bit inputs; as 8-bit inputs of a
+     * hidden layer they are fine. */
+    {
+        size_t sz[3] = {MLQ_MLP_MAX_IN16 + 1, 2, 2}, sz8[3] = {3, MLQ_MLP_MAX_IN16 + 1, 2};
 
-/* ---- trainer, exporter, model file ----------------------------------------- */
-
-static char dir[] = "/tmp/mlq_test_mlp_XXXXXX";
-
-/* Fill m for dataset d (as the CLI does) and train it with the hyperparameters hyper_text. */
-static int train_model(const mlq_dataset *d, const char *hyper_text, unsigned long seed,
-                       mlq_model *m, mlq_err *err)
-{
-    cJSON *hyper = cJSON_Parse(hyper_text);
-
-    assert_non_null(hyper);
-    return mlq_model_train(m, &mlq_algo_mlp, d, hyper, seed, 0, NULL, err);
-}
-
-#define HYPER(extra)                                                                           \
-    "{\"hidden\": \"16\", \"activation\": \"relu\", \"optimizer\": \"adam\", \"lr\": 0.01, "     \
-    "\"momentum\": 0.9, \"batch\": 16, \"epochs\": 100, \"l2\": 0.0001, \"validation\": 0, "    \
-    "\"patience\": 10, \"bits\": \"16\"" extra "}"
-
-/* The default test hyperparameters with up to three keys replaced (NULL ends the list). */
-static char *hyper_with(const char *k1, const char *v1, const char *k2, const char *v2,
-                        const char *k3, const char *v3)
-{
-    cJSON *h = cJSON_Parse(HYPER(""));
-    char *text;
-
-    if (k1 != NULL)
-        cJSON_ReplaceItemInObject(h, k1, cJSON_Parse(v1));
-    if (k2 != NULL)
-        cJSON_ReplaceItemInObject(h, k2, cJSON_Parse(v2));
-    if (k3 != NULL)
-        cJSON_ReplaceItemInObject(h, k3, cJSON_Parse(v3));
-    text = cJSON_PrintUnformatted(h);
-    cJSON_Delete(h);
-    return text;
-}
-
-static double host_accuracy(const mlq_model *m, const mlq_dataset *d)
-{
-    double z[64];
-    size_t i, hits = 0;
-
-    for (i = 0; i < d->n_rows; i++) {
-        mlq_model_standardize(m, d->x + i * d->n_features, z);
-        hits += m->algo->predict(m, z) == d->y[i];
+        ref_random(&t, 1, sz, 16, MLQ_MLP_RELU, 0, 0);
+        assert_int_equal(mlq_mlp_check(&t.m), MLQ_ERR_MODEL);
+        ref_random(&t, 2, sz8, 8, MLQ_MLP_RELU, 0, 0);
+        assert_int_equal(mlq_mlp_check(&t.m), MLQ_OK);
+        t.m.bits = 16;
+        assert_int_equal(mlq_mlp_check(&t.m), MLQ_ERR_MODEL);
     }
-    return (double)hits / (double)d->n_rows;
 }
 
-static void read_iris(mlq_dataset *d)
+/* Entry e: e / 3 predict, scores, proba; e % 3 generic, relu16, relu8. */
+static mlq_status call_entry(size_t e, const mlq_mlp_q15 *m, const mlq_q15_t *x, uint16_t n,
+                             void *work, size_t work_size, void *out)
 {
-    mlq_err err = {{0}};
-
-    assert_int_equal(mlq_csv_read("data/iris.csv", NULL, MLQ_LABEL_REQUIRED, NULL, 0, d, &err), 0);
+    switch (e) {
+    case 0: return mlq_mlp_predict_q15(m, x, n, work, work_size, out);
+    case 1: return mlq_mlp_relu16_predict_q15(m, x, n, work, work_size, out);
+    case 2: return mlq_mlp_relu8_predict_q15(m, x, n, work, work_size, out);
+    case 3: return mlq_mlp_scores_q15(m, x, n, work, work_size, out);
+    case 4: return mlq_mlp_relu16_scores_q15(m, x, n, work, work_size, out);
+    case 5: return mlq_mlp_relu8_scores_q15(m, x, n, work, work_size, out);
+    case 6: return mlq_mlp_proba_q15(m, x, n, work, work_size, out);
+    case 7: return mlq_mlp_relu16_proba_q15(m, x, n, work, work_size, out);
+    default: return mlq_mlp_relu8_proba_q15(m, x, n, work, work_size, out);
+    }
 }
 
-static void test_trainer_learns_separable_data_and_is_deterministic(void **state)
+/* The status of entry e, with its output canary intact unless it succeeds. */
+static mlq_status try_entry(size_t e, const mlq_mlp_q15 *m, const mlq_q15_t *x, uint16_t n,
+                            void *work, size_t work_size)
 {
-    mlq_dataset d = {0};
-    mlq_model a, b, c;
-    mlq_err err = {{0}};
-    char *sgd = hyper_with("optimizer", "\"sgd\"", NULL, NULL, NULL, NULL);
-    char *tanh_h = hyper_with("activation", "\"tanh\"", NULL, NULL, NULL, NULL);
-    const mlp_params *pa, *pb;
-    size_t l;
+    int32_t out[4] = {0x77777777, 0x77777777, 0x77777777, 0x77777777};
+    mlq_status s = call_entry(e, m, x, n, work, work_size, out);
+
+    if (s != MLQ_OK) {
+        assert_int_equal(out[0], 0x77777777);
+        assert_int_equal(out[1], 0x77777777);
+    }
+    assert_int_equal(out[3], 0x77777777); /* 3 outputs: never beyond them */
+    return s;
+}
+
+static void test_every_error_code_leaves_the_output_alone(void **state)
+{
+    static ref_net r16, r8, rt;
+    static const size_t size[4] = {5, 6, 4, 3};
+    static mlq_work_t work[MLQ_WORK_ELEMS(MLQ_MLP_WORK_BYTES(6, 16, 3)) + 2];
+    const mlq_q15_t x[6] = {1, 2, 3, 4, 5, 6};
+    uint8_t *w8 = (uint8_t *)work;
+    size_t need, e;
 
     (void)state;
-    read_iris(&d);
-    assert_int_equal(train_model(&d, HYPER(""), 3, &a, &err), 0);
-    assert_int_equal(train_model(&d, HYPER(""), 3, &b, &err), 0);
-    pa = a.params;
-    pb = b.params;
-    for (l = 0; l < pa->n_layers; l++) { /* the same seed gives the same network, bit for bit */
-        assert_memory_equal(pa->w[l], pb->w[l], pa->size[l] * pa->size[l + 1] * sizeof(double));
-        assert_memory_equal(pa->b[l], pb->b[l], pa->size[l + 1] * sizeof(double));
+    ref_random(&r16, 3, size, 16, MLQ_MLP_RELU, 0, 1);
+    ref_random(&r8, 3, size, 8, MLQ_MLP_RELU, 0, 1);
+    ref_random(&rt, 3, size, 16, MLQ_MLP_TANH, 0, 1);
+    need = mlq_mlp_work_size(&r16.m);
+    assert_int_equal(need, MLQ_MLP_WORK_BYTES(6, 16, 3));
+    /* Two buffers, each the larger of the activations (to a word) and the logits. */
+    assert_int_equal(MLQ_MLP_WORK_BYTES(6, 16, 3), 2 * 12);
+    assert_int_equal(MLQ_MLP_WORK_BYTES(5, 8, 3), 2 * 12);
+    assert_int_equal(MLQ_MLP_WORK_BYTES(5, 8, 1), 2 * 8);
+    assert_int_equal(MLQ_MLP_WORK_BYTES(7, 16, 2), 2 * 16);
+    assert_int_equal(MLQ_MLP_WORK_BYTES(0, 16, 10), 2 * 40);
+    assert_int_equal(mlq_mlp_work_size(&r8.m), MLQ_MLP_WORK_BYTES(6, 8, 3));
+    for (e = 0; e < 9; e++) {
+        int relu = e % 3 != 0;
+
+        /* One unit too few, no scratch, scratch not aligned as mlq_work_t. */
+        assert_int_equal(try_entry(e, &r16.m, x, 4, work, sizeof work), MLQ_ERR_SIZE);
+        assert_int_equal(try_entry(e, &r16.m, x, 6, NULL, 0), MLQ_ERR_SIZE); /* sizes first */
+        assert_int_equal(try_entry(e, &r16.m, x, 5, work, need - 1),
+                         e % 3 == 2 ? MLQ_ERR_MODEL : MLQ_ERR_BUFFER);
+        assert_int_equal(try_entry(e, &r8.m, x, 5, work, mlq_mlp_work_size(&r8.m) - 1),
+                         e % 3 == 1 ? MLQ_ERR_MODEL : MLQ_ERR_BUFFER);
+        assert_int_equal(try_entry(e, &rt.m, x, 5, NULL, need), relu ? MLQ_ERR_MODEL : MLQ_ERR_BUFFER);
+        assert_int_equal(try_entry(e, &rt.m, x, 5, w8 + 1, need), relu ? MLQ_ERR_MODEL : MLQ_ERR_BUFFER);
+        if (MLQ_WORK_ALIGN > 2)
+            assert_int_equal(try_entry(e, &r16.m, x, 5, w8 + MLQ_WORK_ALIGN / 2, need),
+                             e % 3 == 2 ? MLQ_ERR_MODEL : MLQ_ERR_BUFFER);
+        /* Exactly the scratch asked for, at any address aligned as mlq_work_t. */
+        assert_int_equal(try_entry(e, &r16.m, x, 5, w8 + MLQ_WORK_ALIGN, need),
+                         e % 3 == 2 ? MLQ_ERR_MODEL : MLQ_OK);
+        assert_int_equal(try_entry(e, &r8.m, x, 5, work, mlq_mlp_work_size(&r8.m)),
+                         e % 3 == 1 ? MLQ_ERR_MODEL : MLQ_OK);
+        assert_int_equal(try_entry(e, &rt.m, x, 5, work, need), relu ? MLQ_ERR_MODEL : MLQ_OK);
     }
-    /* Iris is nearly separable: a 4-16-3 network fits at least 95% of it,
-     * with any of the optimizers and activations. */
-    assert_true(host_accuracy(&a, &d) >= 0.95);
-    assert_int_equal(train_model(&d, sgd, 3, &c, &err), 0);
-    assert_true(host_accuracy(&c, &d) >= 0.95);
-    mlq_model_free(&c);
-    assert_int_equal(train_model(&d, tanh_h, 3, &c, &err), 0);
-    assert_true(host_accuracy(&c, &d) >= 0.95);
-    for (l = 0; l < 16; l++) /* tanh stays in (-1, 1), unit by unit */
-        assert_true(((const mlp_params *)c.params)->act_max[l] <= 1.0);
-    mlq_model_free(&c);
-    /* Another seed, another network. */
-    assert_int_equal(train_model(&d, HYPER(""), 4, &c, &err), 0);
-    assert_true(memcmp(((const mlp_params *)c.params)->w[0], pa->w[0], 4 * 16 * sizeof(double)) != 0);
-    mlq_model_free(&a);
-    mlq_model_free(&b);
-    mlq_model_free(&c);
-    mlq_dataset_free(&d);
-    free(sgd);
-    free(tanh_h);
-}
-
-static void test_early_stopping_and_divergence(void **state)
-{
-    mlq_dataset d = {0};
-    mlq_model m;
-    mlq_err err = {{0}};
-    char *early = hyper_with("validation", "0.2", "patience", "2", "epochs", "100000");
-    char *huge = hyper_with("lr", "10", "optimizer", "\"sgd\"", NULL, NULL);
-    const cJSON *it;
-
-    (void)state;
-    read_iris(&d);
-    assert_int_equal(train_model(&d, early, 1, &m, &err), 0);
-    it = cJSON_GetObjectItemCaseSensitive(m.training, "epochs");
-    assert_true(it != NULL && it->valuedouble < 100000); /* stopped early */
-    it = cJSON_GetObjectItemCaseSensitive(m.training, "validation_rows");
-    assert_true(it != NULL && it->valuedouble == 30); /* 20% of 150, stratified */
-    mlq_model_free(&m);
-    /* A learning rate of 10 with SGD explodes: an error, and no parameters. */
-    assert_int_equal(train_model(&d, huge, 1, &m, &err), -1);
-    assert_non_null(strstr(err.msg, "training diverged at epoch"));
-    assert_non_null(strstr(err.msg, "lower --lr (now 10)"));
-    assert_null(m.params);
-    mlq_model_free(&m);
-    mlq_dataset_free(&d);
-    free(early);
-    free(huge);
-}
-
-static void test_device_agrees_with_host_and_saturates(void **state)
-{
-    mlq_dataset d = {0};
-    mlq_model m;
-    mlq_err err = {{0}};
-    mlq_device dev;
-    unsigned bits;
-    size_t i, k;
-
-    (void)state;
-    read_iris(&d);
-    assert_int_equal(train_model(&d, HYPER(""), 1, &m, &err), 0);
-    for (bits = 8; bits <= 16; bits += 8) {
-        size_t agree = 0;
-        double worst = 0.0, span = 0.0;
-
-        assert_int_equal(mlq_device_build(&m, bits, &dev, &err), 0);
-        assert_int_equal(dev.bits, bits);
-        assert_int_equal(dev.clipped, 0);
-        for (i = 0; i < d.n_rows; i++) {
-            double z[4], hs[3], ds[3];
-            int c;
-
-            assert_int_equal(mlq_device_predict(&dev, d.x + i * 4, &c), MLQ_OK);
-            mlq_model_standardize(&m, d.x + i * 4, z);
-            agree += c == m.algo->predict(&m, z);
-            m.algo->host_scores(&m, z, hs);
-            assert_int_equal(mlq_device_scores(&dev, d.x + i * 4, ds), MLQ_OK);
-            for (k = 0; k < 3; k++) {
-                worst = fmax(worst, fabs(hs[k] - ds[k]));
-                span = fmax(span, fabs(hs[k]));
-            }
-        }
-        /* The stated tolerance: at least 97% of rows agree, logits within 5% of their range. */
-        assert_true(agree >= d.n_rows * 97 / 100);
-        assert_true(worst <= 0.05 * span);
-        /* Inputs far outside the training range saturate: a class, never a wrap. */
-        for (i = 0; i < 64; i++) {
-            double x[4];
-            int c = -1;
-
-            for (k = 0; k < 4; k++)
-                x[k] = ((i >> k) & 1 ? 1 : -1) * (i & 16 ? 1e30 : 1e6);
-            assert_int_equal(mlq_device_predict(&dev, x, &c), MLQ_OK);
-            assert_true(c >= 0 && c < 3);
-        }
-        mlq_device_free(&dev);
-    }
-    /* Without --bits the model's own width is used. */
-    ((mlp_params *)m.params)->bits = 8;
-    assert_int_equal(mlq_device_build(&m, 0, &dev, &err), 0);
-    assert_int_equal(dev.bits, 8);
-    mlq_device_free(&dev);
-    mlq_model_free(&m);
-    mlq_dataset_free(&d);
-}
-
-static void write_json(const char *path, cJSON *root)
-{
-    char *text = cJSON_Print(root);
-    FILE *f = fopen(path, "w");
-
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    free(text);
-}
-
-static void test_model_file_round_trip_and_validation(void **state)
-{
-    static const struct {
-        const char *key, *value, *want;
-    } cases[] = {
-        {"activation", "\"sigmoid\"", "field 'mlp.activation' must be \"relu\" or \"tanh\""},
-        {"activation", NULL, "missing field 'mlp.activation'"},
-        {"bits", "12", "field 'mlp.bits' must be 8 or 16"},
-        {"bits", "32", "field 'mlp.bits' must be an integer in [8, 16], not 32"},
-        {"sizes", "[4]", "field 'mlp.sizes' must be an array of 2..256 layer widths"},
-        {"sizes", "[4, 0, 3]", "field 'mlp.sizes' entry 1 must be an integer in [1, 65535]"},
-        {"sizes", "[5, 8, 3]", "field 'mlp.sizes' must start with the 4 features and end with the 3 classes"},
-        {"sizes", "[4, 9, 3]", "field 'mlp.layers[0].weights' has 16 rows, expected 9"},
-        {"layers", "[]", "field 'mlp.layers' must be an array of 2 layers"},
-        {"layers", NULL, "missing field 'mlp.layers'"},
-        {"act_max", "[1, 1, 1, -1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]",
-         "field 'mlp.act_max' entry 3 must be >= 0"},
-        {"act_max", "[1, 2]", "field 'mlp.act_max' has 2 entries, expected 16"}, /* one per unit */
-    };
-    mlq_dataset d = {0};
-    mlq_model m, back;
-    mlq_err err = {{0}};
-    char good[300], path[300], want[600];
-    size_t i, l;
-
-    (void)state;
-    read_iris(&d);
-    snprintf(good, sizeof good, "%s/good.json", dir);
-    snprintf(path, sizeof path, "%s/bad.json", dir);
-    assert_int_equal(train_model(&d, HYPER(""), 1, &m, &err), 0);
-    cJSON_AddNumberToObject(m.training, "host_accuracy", host_accuracy(&m, &d));
-    assert_int_equal(mlq_model_save(good, &m, &err), 0);
-    assert_int_equal(mlq_model_load(good, &back, &err), 0);
-    /* The file keeps at least 15 significant digits (cJSON's printing). */
-    for (l = 0; l < 2; l++) {
-        const mlp_params *p = m.params, *q = back.params;
-
-        for (i = 0; i < p->size[l] * p->size[l + 1]; i++)
-            assert_true(fabs(p->w[l][i] - q->w[l][i]) <= 1e-14 * fabs(p->w[l][i]));
-        for (i = 0; i < p->size[l + 1]; i++)
-            assert_true(fabs(p->b[l][i] - q->b[l][i]) <= 1e-14 * fabs(p->b[l][i]));
-    }
-    for (i = 0; i < 16; i++) /* one calibrated range per hidden unit */
-        assert_true(fabs(((mlp_params *)back.params)->act_max[i] - ((mlp_params *)m.params)->act_max[i]) <=
-                    1e-14 * ((mlp_params *)m.params)->act_max[i]);
-    mlq_model_free(&back);
-    /* A layer's weights with a NaN never reach the file. */
-    ((mlp_params *)m.params)->w[1][3] = (double)NAN;
-    assert_int_equal(mlq_model_save(path, &m, &err), -1);
-    assert_int_equal(access(path, F_OK), -1);
-    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        FILE *f = fopen(good, "r");
-        char buf[1 << 16];
-        size_t n = fread(buf, 1, sizeof buf - 1, f);
-        cJSON *root, *obj;
-
-        fclose(f);
-        buf[n] = '\0';
-        root = cJSON_Parse(buf);
-        obj = cJSON_GetObjectItemCaseSensitive(root, "mlp");
-        cJSON_DeleteItemFromObjectCaseSensitive(obj, cases[i].key);
-        if (cases[i].value != NULL)
-            cJSON_AddItemToObject(obj, cases[i].key, cJSON_Parse(cases[i].value));
-        write_json(path, root);
-        cJSON_Delete(root);
-        assert_int_equal(mlq_model_load(path, &back, &err), -1);
-        snprintf(want, sizeof want, "%s: %s", path, cases[i].want);
-        assert_string_equal(err.msg, want);
-    }
-    mlq_model_free(&m);
-    mlq_dataset_free(&d);
-}
-
-static int setup(void **state)
-{
-    (void)state;
-    return mkdtemp(dir) == NULL ? -1 : 0;
-}
-
-static int teardown(void **state)
-{
-    char cmd[300];
-
-    (void)state;
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    return system(cmd) == 0 ? 0 : -1;
 }
 
 int main(void)
@@ -655,11 +700,10 @@ int main(void)
         cmocka_unit_test(test_tanh_within_bound_over_every_input),
         cmocka_unit_test(test_kernel_matches_reference_on_random_networks),
         cmocka_unit_test(test_extremes_do_not_overflow),
+        cmocka_unit_test(test_saturated_scores_keep_the_winner),
+        cmocka_unit_test(test_8bit_activations_are_unsigned_codes),
+        cmocka_unit_test(test_check_refuses_every_broken_constraint),
         cmocka_unit_test(test_every_error_code_leaves_the_output_alone),
-        cmocka_unit_test(test_trainer_learns_separable_data_and_is_deterministic),
-        cmocka_unit_test(test_early_stopping_and_divergence),
-        cmocka_unit_test(test_device_agrees_with_host_and_saturates),
-        cmocka_unit_test(test_model_file_round_trip_and_validation),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, NULL, NULL);
 }

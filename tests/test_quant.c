@@ -3,7 +3,9 @@
  * Input quantization: the float path against a double reference over the
  * whole output range, exact halves, saturation, NaN, random bit patterns
  * and values a few ulps from every kind of rounding boundary, and the int16
- * path against the float path for every int16 input of real features.
+ * path against the float path for all 65536 int16 inputs of every feature
+ * of the bundled integer datasets and of ADC-like features with large
+ * offsets and small spreads.
  *
  * The Makefile builds this file twice: against the library as it is
  * (float arithmetic on the host), and as test_quant_int, with src/quant.c
@@ -24,7 +26,6 @@
 #include "csv.h"
 #include "algo.h"
 #include "export.h"
-#include "kmeans_params.h"
 #include "model.h"
 #include "mlq/quant.h"
 #include "test_rng.h"
@@ -52,7 +53,7 @@ static void one_feature(float g, float *o)
 static void test_f32_matches_reference_over_whole_range(void **state)
 {
     float offset[1], gain[1] = {1.0f};
-    const mlq_quant q = {1, offset, gain, NULL, NULL, NULL};
+    const mlq_quant q = {1, offset, gain};
     long mismatches = 0;
     int32_t i;
 
@@ -73,7 +74,7 @@ static void test_f32_matches_reference_over_whole_range(void **state)
 static void test_f32_rounds_to_nearest_ties_up_and_saturates(void **state)
 {
     float offset[1], gain[1] = {1.0f};
-    const mlq_quant q = {1, offset, gain, NULL, NULL, NULL};
+    const mlq_quant q = {1, offset, gain};
     static const float x[] = {0.5f, -0.5f, 1.5f, -1.5f, 2.4f, -2.6f, 0.25f, -0.25f,
                               32766.5f, -32767.5f, 32767.5f, -32768.5f, -40000.0f, 1e30f};
     static const mlq_q15_t want[] = {1, 0, 2, -1, 2, -3, 0, 0,
@@ -105,7 +106,7 @@ static void test_f32_saturates_and_rejects_nan_at_any_position(void **state)
         one_feature(gain[j], &offset[j]);
     }
     for (n = 1; n <= N; n++) {
-        const mlq_quant q = {(uint16_t)n, offset, gain, NULL, NULL, NULL};
+        const mlq_quant q = {(uint16_t)n, offset, gain};
 
         for (j = 0; j < n; j++)
             x[j] = j % 3 == 0 ? INFINITY : j % 3 == 1 ? -1e30f : 0.01f * (float)j;
@@ -161,7 +162,7 @@ static float nudge(float x, int k)
 /* One feature against ref_q15; returns 1 on a mismatch. */
 static int differs(float x, float o, float g)
 {
-    const mlq_quant q = {1, &o, &g, NULL, NULL, NULL};
+    const mlq_quant q = {1, &o, &g};
     mlq_q15_t out = 0;
     long want = ref_q15(x, o, g);
     mlq_status s = mlq_quant_f32_to_q15(&q, &x, 1, &out);
@@ -218,42 +219,76 @@ static void test_wrong_length_is_rejected(void **state)
 {
     static const float offset[2] = {0.0f, 0.0f};
     static const float gain[2] = {2.0f, 2.0f};
-    static const int16_t mul[2] = {1, 1};
+    static const int16_t center[2] = {0, 0};
+    static const uint32_t mul[2] = {32768, 32768};
     static const int32_t add[2] = {0, 0};
-    static const uint8_t shift[2] = {0, 0};
-    const mlq_quant q = {2, offset, gain, mul, add, shift};
-    const mlq_quant no_raw = {2, offset, gain, NULL, NULL, NULL};
+    static const uint8_t shift[2] = {15, 15};
+    const mlq_quant q = {2, offset, gain};
+    const mlq_quant_i16 qi = {2, center, mul, add, shift};
+    const mlq_quant_i16 no_raw = {2, NULL, NULL, NULL, NULL};
     const float x[3] = {1, 2, 3};
     const int16_t xi[3] = {1, 2, 3};
     mlq_q15_t out[3] = {7, 7, 7};
 
     (void)state;
     assert_int_equal(mlq_quant_f32_to_q15(&q, x, 3, out), MLQ_ERR_SIZE);
-    assert_int_equal(mlq_quant_i16_to_q15(&q, xi, 1, out), MLQ_ERR_SIZE);
+    assert_int_equal(mlq_quant_i16_to_q15(&qi, xi, 1, out), MLQ_ERR_SIZE);
     assert_int_equal(mlq_quant_i16_to_q15(&no_raw, xi, 2, out), MLQ_ERR_MODEL);
     assert_int_equal(out[0], 7); /* canary: nothing written on a size error */
     assert_int_equal(out[2], 7);
+    assert_int_equal(mlq_quant_i16_to_q15(&qi, xi, 2, out), MLQ_OK); /* q = x: gain 1 */
+    assert_int_equal(out[0], 1);
+    assert_int_equal(out[1], 2);
 }
 
 /*
- * The int16 path of a real model: train-free, just the scaling of each
- * bundled integer dataset, and every int16 input value of each feature
- * within the training range +- 4 sd. Must agree with the float path to one
- * Q15 step.
+ * The input quantizer the exporter builds for one feature of mean `mean`,
+ * scale `scale` and input range r; 0, or -1 when it has no int16 path.
+ * Then every int16 input, compared with the float path: the largest
+ * |int16 path - float path| in Q15 steps.
  */
-static void check_raw_path(const char *path, int want_raw, long *worst_out)
+static long worst_int16_step(double mean, double scale, double r, int *has_raw)
+{
+    char name[] = "x", src[] = "adc.csv", *names[1];
+    mlq_model m = {0};
+    mlq_device dev = {0};
+    mlq_err err = {{0}};
+    long worst = 0, v;
+
+    names[0] = name;
+    m.n_features = 1;
+    m.feature_names = names;
+    m.source = src;
+    m.mean = &mean;
+    m.scale = &scale;
+    m.input_range = r;
+    dev.model = &m;
+    assert_int_equal(mlq_quant_build(&dev, &err), 0);
+    *has_raw = dev.raw_center != NULL;
+    for (v = INT16_MIN; *has_raw && v <= INT16_MAX; v++) {
+        int16_t xi = (int16_t)v;
+        float xf = (float)v;
+        mlq_q15_t qi, qf;
+
+        assert_int_equal(mlq_quant_i16_to_q15(&dev.quant_i16, &xi, 1, &qi), MLQ_OK);
+        assert_int_equal(mlq_quant_f32_to_q15(&dev.quant, &xf, 1, &qf), MLQ_OK);
+        if (labs((long)qi - qf) > worst)
+            worst = labs((long)qi - qf);
+    }
+    mlq_quant_free(&dev);
+    return worst;
+}
+
+/* Every feature of a bundled integer dataset, with the scaling mlq train learns. */
+static void check_dataset(const char *path)
 {
     mlq_dataset d = {0};
     mlq_model m = {0};
-    mlq_device dev;
     mlq_err err = {{0}};
-    double *z, *c;
-    kmeans_params kp;
+    double *z;
     size_t j;
-    long worst = 0;
 
     assert_int_equal(mlq_csv_read(path, NULL, MLQ_LABEL_OPTIONAL, NULL, 0, &d, &err), 0);
-    m.algo = &mlq_algo_kmeans;
     m.n_features = d.n_features;
     m.feature_names = d.feature_names;
     m.source = d.path;
@@ -261,51 +296,66 @@ static void check_raw_path(const char *path, int want_raw, long *worst_out)
     m.scale = calloc(d.n_features, sizeof *m.scale);
     z = calloc(d.n_rows * d.n_features, sizeof *z);
     assert_non_null(m.mean);
+    assert_non_null(m.scale);
     assert_non_null(z);
     assert_true(mlq_model_fit_scaling(&m, &d, z, NULL, &err) >= 0);
-    free(z);
-    /* A one-cluster model, so that mlq_device_build has parameters. */
-    c = calloc(d.n_features, sizeof *c);
-    kp.k = 1;
-    kp.centroids = c;
-    m.params = &kp;
-    assert_int_equal(mlq_device_build(&m, 0, &dev, &err), 0);
-    assert_int_equal(dev.raw_mul != NULL, want_raw);
-    for (j = 0; want_raw && j < d.n_features; j++) {
-        double lo = m.mean[j] - 4 * m.scale[j], hi = m.mean[j] + 4 * m.scale[j];
-        long v;
-        const mlq_quant one = {1, dev.offset + j, dev.gain + j, dev.raw_mul + j, dev.raw_add + j,
-                               dev.raw_shift + j};
+    for (j = 0; j < d.n_features; j++) {
+        int has_raw;
+        long worst = worst_int16_step(m.mean[j], m.scale[j], m.input_range, &has_raw);
 
-        for (v = (long)floor(lo); v <= (long)ceil(hi); v++) {
-            int16_t xi = (int16_t)v;
-            float xf = (float)v;
-            mlq_q15_t qi, qf;
-
-            assert_int_equal(mlq_quant_i16_to_q15(&one, &xi, 1, &qi), MLQ_OK);
-            assert_int_equal(mlq_quant_f32_to_q15(&one, &xf, 1, &qf), MLQ_OK);
-            if (labs((long)qi - qf) > worst)
-                worst = labs((long)qi - qf);
-        }
+        assert_true(has_raw);
+        if (worst > 1)
+            print_error("%s feature %zu: %ld steps\n", path, j, worst);
+        assert_true(worst <= 1);
     }
-    mlq_device_free(&dev);
-    free(c);
+    free(z);
     free(m.mean);
     free(m.scale);
     mlq_dataset_free(&d);
-    *worst_out = worst;
 }
 
-static void test_int16_path_within_one_step_of_float_path(void **state)
+static void test_int16_path_within_one_step_on_bundled_integer_data(void **state)
 {
-    long worst = 99;
+    (void)state;
+    check_dataset("data/digits.csv");  /* pixels 0..16 */
+    check_dataset("data/shuttle.csv"); /* sensor readings from -11042 to 12588 */
+}
+
+static void test_int16_path_within_one_step_for_any_offset_and_spread(void **state)
+{
+    /* ADC-like features (mean, sd, R): large offsets with small spreads
+     * (coarse raw units, up to 2^21 steps per unit), full-range spreads
+     * (raw units finer than a step), and everything between. */
+    static const double cases[][3] = {
+        {2000, 5, 4},       {30000, 3, 8},     {-30000, 3, 8},     {2047.5, 0.7, 16},
+        {0, 12000, 4},      {-5, 30000, 2},    {100, 0.02, 1},     {32767, 1, 4},
+        {-32768, 0.5, 2},   {512, 128, 8},     {0.5, 9.3, 4},      {1e4, 0.013, 1},
+    };
+    size_t i;
 
     (void)state;
-    check_raw_path("data/digits.csv", 1, &worst);
-    assert_true(worst <= 1);
-    /* wine's nonflavanoid_phenols has sd 0.12: one raw unit would be more
-     * than 32767 Q15 steps, so the exporter leaves the int16 path out. */
-    check_raw_path("data/wine.csv", 0, &worst);
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int has_raw;
+        long worst = worst_int16_step(cases[i][0], cases[i][1], cases[i][2], &has_raw);
+
+        assert_true(has_raw);
+        if (worst > 1)
+            print_error("mean %g sd %g R %g: %ld steps\n", cases[i][0], cases[i][1], cases[i][2], worst);
+        assert_true(worst <= 1);
+    }
+}
+
+static void test_int16_path_left_out_where_it_cannot_work(void **state)
+{
+    int has_raw = 1;
+
+    (void)state;
+    /* a mean outside int16 */
+    worst_int16_step(40000.0, 10.0, 4, &has_raw);
+    assert_false(has_raw);
+    /* one raw unit is 2^23 Q15 steps: 32768 / (0.001 * 4) */
+    worst_int16_step(10.0, 0.001, 4, &has_raw);
+    assert_false(has_raw);
 }
 
 int main(void)
@@ -317,7 +367,9 @@ int main(void)
         cmocka_unit_test(test_f32_matches_reference_for_random_bits),
         cmocka_unit_test(test_f32_matches_reference_at_rounding_boundaries),
         cmocka_unit_test(test_wrong_length_is_rejected),
-        cmocka_unit_test(test_int16_path_within_one_step_of_float_path),
+        cmocka_unit_test(test_int16_path_within_one_step_on_bundled_integer_data),
+        cmocka_unit_test(test_int16_path_within_one_step_for_any_offset_and_spread),
+        cmocka_unit_test(test_int16_path_left_out_where_it_cannot_work),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -63,29 +63,36 @@ typedef struct mlq_algo {
     void (*params_free)(void *params);
     /* Float reference: class or cluster id of one standardized row. */
     int (*predict)(const mlq_model *m, const double *z);
-    /* Device side (exporters/): build the quantized model, run it, write it. */
+    /* Outputs of a model: classes, clusters, or 2 (anomaly: 0 normal, 1 anomaly). */
+    size_t (*n_outputs)(const mlq_model *m);
+    /* Float reference scores of one standardized row: n_outputs values of
+     * the quantity whose Q15.16 the device's scores are (mlq/score.h), so
+     * that compare reports |host - device| in its units; the lowest index
+     * of the largest is predict's id. */
+    void (*host_scores)(const mlq_model *m, const double *z, double *scores);
+    /* Float reference probabilities (n_outputs, sum 1): 0, or -1 when the
+     * model defines none (NULL: the algorithm never does). */
+    int (*host_proba)(const mlq_model *m, const double *z, double *proba);
+    /* Device side (exporters/): build the quantized model (setting n_outputs,
+     * work_bytes and kern), run it on a Q1.15 row with dev->work as the
+     * scratch, write it. device_proba is NULL when the algorithm never has
+     * probabilities; dev->kern.proba says whether this model has. */
     int (*device_build)(struct mlq_device *dev, mlq_err *err);
-    mlq_status (*device_predict)(const struct mlq_device *dev, const mlq_q15_t *q, int *out);
+    mlq_status (*device_predict)(const struct mlq_device *dev, const mlq_q15_t *q, uint16_t *out);
+    mlq_status (*device_scores)(const struct mlq_device *dev, const mlq_q15_t *q, int32_t *out);
+    mlq_status (*device_proba)(const struct mlq_device *dev, const mlq_q15_t *q, uint16_t *out);
     void (*device_free)(struct mlq_device *dev);
-    /* Header body: includes, model arrays, model struct, NAME_predict_q15(). */
+    /* Header body: the model's arrays and `MLQ_MAYBE_UNUSED static const
+     * TYPE NAME_model = {...};` (export.c writes everything else). */
     int (*export_body)(FILE *f, const struct mlq_device *dev, const char *name);
+    /* Optional (NULL: the generic entries, which quantize every feature
+     * and call the _q15 entries): writes NAME_predict, NAME_scores (and
+     * NAME_proba where the model has them) on float input itself, e.g. to
+     * read only the features a tree visits. They must give the same
+     * results as the generic entries for every input without NaN. */
+    void (*export_float)(FILE *f, const struct mlq_device *dev, const char *name);
     /* `mlq info`: algorithm-specific lines, including flash and stack estimates. */
     void (*info)(FILE *f, const struct mlq_device *dev);
-    /* Optional (NULL when the model has none): continuous outputs that
-     * compare checks host vs device, e.g. log-likelihoods or decision
-     * values, n_scores of them per row, in the same units on both sides. */
-    const char *score_name;
-    size_t (*n_scores)(const mlq_model *m);
-    void (*host_scores)(const mlq_model *m, const double *z, double *scores);
-    mlq_status (*device_scores)(const struct mlq_device *dev, const mlq_q15_t *q, double *scores);
-    /* Optional: more header text after the generic entry points (which
-     * define NAME_quant), e.g. entry points of its own that quantize. */
-    int (*export_tail)(FILE *f, const struct mlq_device *dev, const char *name);
-    /* Optional (NULL: the generic entry, which quantizes all features and
-     * calls NAME_predict_q15): writes NAME_predict(const float *x) itself,
-     * e.g. to read only the features a tree visits. It must give the same
-     * result as the generic entry for every input without NaN. */
-    void (*export_predict)(FILE *f, const struct mlq_device *dev, const char *name);
 } mlq_algo;
 
 /** The task of model m. */

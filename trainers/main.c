@@ -16,6 +16,7 @@
 #include "csv.h"
 #include "export.h"
 #include "metrics.h"
+#include "mlq/score.h"
 #include "model.h"
 
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
@@ -46,28 +47,35 @@ static const struct command_help {
      "it is a terminal; --quiet silences it.\n"},
     {"export", "mlq export MODEL.json --name NAME --out NAME.h [--bits 8|16]",
      "Quantize MODEL.json and write a self-contained C header: const model arrays\n"
-     "(flash), NAME_predict(const float *x), NAME_predict_q15(const mlq_q15_t *x) and\n"
-     "NAME_predict_i16(const int16_t *raw). NAME must be a C identifier. Reports how\n"
-     "many coefficients saturated. --bits chooses the activation width where a model\n"
-     "offers a choice (k-means: 16 only); predict --device and compare take it too.\n"},
-    {"predict", "mlq predict MODEL.json DATA.csv [--device [--bits N]]",
-     "Print one predicted label per line: the class name for classifiers, the\n"
-     "cluster id for clustering, 1 (anomaly) or 0 for anomaly detection. --device\n"
-     "runs the fixed-point device code (the same quantizer and kernels as the\n"
-     "firmware) instead of the float model. DATA.csv needs no label column.\n"},
+     "(flash), the class names, and for float, Q1.15 (_q15) and raw int16 (_i16)\n"
+     "input NAME_predict, NAME_scores (one Q15.16 score per output) and, where the\n"
+     "model defines probabilities, NAME_proba (Q15, summing to 32768). NAME must be a\n"
+     "C identifier that starts with a letter and is not mlq's own (mlq, mlq_*, MLQ_*).\n"
+     "Reports how many coefficients saturated; a model the device cannot represent is\n"
+     "refused. --bits chooses the activation width where a model offers a choice\n"
+     "(k-means: 16 only); predict --device and compare take it too.\n"},
+    {"predict", "mlq predict MODEL.json DATA.csv [--device [--bits N]] [--ids] [--scores] [--proba]",
+     "Print one line per row: the predicted class name for classifiers (its id with\n"
+     "--ids), the cluster id for clustering, 1 (anomaly) or 0 for anomaly detection.\n"
+     "--scores adds the model's scores (one per output; the header's NAME_scores),\n"
+     "--proba its probabilities where it defines them. --device runs the fixed-point\n"
+     "device code (the same quantizer and kernels as the firmware) instead of the\n"
+     "float model and prints the integers the firmware gets: scores in Q15.16\n"
+     "(value x 65536), probabilities in Q15 (x 32768). DATA.csv needs no label column.\n"},
     {"compare", "mlq compare MODEL.json TEST.csv [--json] [--bits N]",
      "Run the float model and the fixed-point device code on the same rows; report\n"
      "agreement (share of rows with the same prediction), host vs device accuracy\n"
      "(classifiers), purity (clustering) or detection and false alarm rates (anomaly\n"
-     "detection; label 0 is normal) when TEST.csv has labels, the largest host vs\n"
-     "device difference of the model's scores where it has them, and the confusion\n"
-     "matrix of the device predictions. --json prints one JSON object: rows,\n"
-     "agreement, host_accuracy/device_accuracy or host_purity/device_purity (or\n"
+     "detection; label 0 is normal) when TEST.csv has labels, the largest, median and\n"
+     "99th-percentile host vs device difference of the scores and probabilities, and\n"
+     "the confusion matrix of the device predictions. --json prints one JSON object:\n"
+     "rows, agreement, host_accuracy/device_accuracy or host_purity/device_purity (or\n"
      "host_detection/device_detection, host_false_alarm/device_false_alarm),\n"
-     "max_score_diff, coefficients, clipped, flash_bytes.\n"},
+     "max/median/p99_score_diff, max/median/p99_proba_diff, coefficients, clipped,\n"
+     "flash_bytes.\n"},
     {"info", "mlq info MODEL.json",
-     "Print the model's parameters, training report, and device flash/RAM/stack\n"
-     "estimates (make bench measures them on emulated boards).\n"},
+     "Print the model's classes, parameters, training report, and device\n"
+     "flash/RAM/stack estimates (make bench measures them on emulated boards).\n"},
     {"split", "mlq split DATA.csv --train TRAIN.csv --test TEST.csv [--test-size 0.3] [--seed N] [--label COL]",
      "Split DATA.csv into a training and a test file, stratified by class when the\n"
      "file has labels (each class gives round(test-size x its rows) to the test\n"
@@ -536,9 +544,8 @@ static int cmd_export(int argc, char **argv)
         return fail(EXIT_USAGE, &err);
     if (n_pos != 1 || name == NULL || out == NULL)
         USAGE("export: usage: mlq export MODEL.json --name NAME --out NAME.h");
-    if (!mlq_export_name_ok(name))
-        USAGE("export: --name '%s' is not a C identifier (letters, digits and '_', at most 64)",
-              name);
+    if (mlq_export_name_problem(name) != NULL)
+        USAGE("export: --name '%s' %s", name, mlq_export_name_problem(name));
     if (mlq_model_load(pos[0], &m, &err) != 0)
         return fail(EXIT_INPUT, &err);
     if ((rc = device_open(&m, bits, "export", &dev, &err)) == EXIT_OK) {
@@ -547,7 +554,7 @@ static int cmd_export(int argc, char **argv)
             rc = EXIT_OK;
             fprintf(stderr, "mlq: wrote %s: %zu coefficients, %zu saturated, %zu bytes of flash%s\n",
                     out, dev.n_coef, dev.clipped, dev.flash_bytes,
-                    dev.raw_mul == NULL ? "; no int16 input path" : "");
+                    dev.raw_center == NULL ? "; no int16 input path" : "");
         }
         mlq_device_free(&dev);
     }
@@ -555,44 +562,111 @@ static int cmd_export(int argc, char **argv)
     return rc == EXIT_OK ? rc : fail(rc, &err);
 }
 
+/* One row of `predict`: the prediction, then its scores and probabilities
+ * as asked, host floats or the device's integers. 0, or -1 with err. */
+static int print_row(const mlq_model *m, const mlq_device *dev, const mlq_dataset *d, size_t i,
+                     int ids, int scores, int proba, double *z, double *hv, int32_t *sv,
+                     uint16_t *pv, mlq_err *err)
+{
+    const double *x = d->x + i * d->n_features;
+    size_t k = m->algo->n_outputs(m), j;
+    mlq_status st = MLQ_OK;
+    int pred;
+
+    mlq_model_standardize(m, x, z);
+    if (dev != NULL)
+        st = mlq_device_predict(dev, x, &pred);
+    else
+        pred = m->algo->predict(m, z);
+    if (st != MLQ_OK)
+        return mlq_err_set(err, d->path, d->line[i], "device predict failed: %s", mlq_status_str(st));
+    if (mlq_model_task(m) == MLQ_TASK_CLASSIFY && !ids)
+        fputs(m->class_names[pred], stdout);
+    else
+        printf("%d", pred); /* class or cluster id, or 1 = anomaly / 0 = normal */
+    if (scores && dev != NULL) {
+        if ((st = mlq_device_scores(dev, x, sv)) != MLQ_OK)
+            return mlq_err_set(err, d->path, d->line[i], "device scores failed: %s",
+                               mlq_status_str(st));
+        for (j = 0; j < k; j++)
+            printf(" %ld", (long)sv[j]);
+    } else if (scores) {
+        m->algo->host_scores(m, z, hv);
+        for (j = 0; j < k; j++)
+            printf(" %.6g", hv[j]);
+    }
+    if (proba && dev != NULL) {
+        if ((st = mlq_device_proba(dev, x, pv)) != MLQ_OK)
+            return mlq_err_set(err, d->path, d->line[i], "device proba failed: %s",
+                               mlq_status_str(st));
+        for (j = 0; j < k; j++)
+            printf(" %u", (unsigned)pv[j]);
+    } else if (proba) {
+        m->algo->host_proba(m, z, hv);
+        for (j = 0; j < k; j++)
+            printf(" %.6f", hv[j]);
+    }
+    putchar('\n');
+    return 0;
+}
+
+/* Does model m define probabilities? */
+static int has_proba(const mlq_model *m)
+{
+    double *z = mlq_calloc(m->n_features, sizeof *z), *p = mlq_calloc(m->algo->n_outputs(m), sizeof *p);
+    int ok = z != NULL && p != NULL && m->algo->host_proba != NULL && m->algo->host_proba(m, z, p) == 0;
+
+    free(z);
+    free(p);
+    return ok;
+}
+
 static int cmd_predict(int argc, char **argv)
 {
     const char *pos[2], *bits = NULL;
-    int device = 0, rc = EXIT_INPUT, *pred = NULL;
-    size_t n_pos, i;
+    int device = 0, ids = 0, scores = 0, proba = 0, rc = EXIT_INPUT;
+    size_t n_pos, i, k;
     mlq_err err = {{0}};
     mlq_model m = {0};
     mlq_device dev = {0};
     mlq_dataset d = {0};
-    const opt_slot slots[] = {{"device", 0, NULL, &device}, {"bits", 1, &bits, NULL}};
+    double *z = NULL, *hv = NULL;
+    int32_t *sv = NULL;
+    uint16_t *pv = NULL;
+    const opt_slot slots[] = {{"device", 0, NULL, &device}, {"bits", 1, &bits, NULL},
+                              {"ids", 0, NULL, &ids},       {"scores", 0, NULL, &scores},
+                              {"proba", 0, NULL, &proba}};
 
-    if (parse_args(argc, argv, slots, 2, NULL, NULL, pos, 2, &n_pos, "predict", &err) != 0)
+    if (parse_args(argc, argv, slots, sizeof slots / sizeof slots[0], NULL, NULL, pos, 2, &n_pos,
+                   "predict", &err) != 0)
         return fail(EXIT_USAGE, &err);
     if (n_pos != 2)
-        USAGE("predict: usage: mlq predict MODEL.json DATA.csv [--device [--bits N]]");
+        USAGE("predict: usage: mlq predict MODEL.json DATA.csv [--device [--bits N]] [--ids] "
+              "[--scores] [--proba]");
     if (mlq_model_load(pos[0], &m, &err) != 0)
         return fail(EXIT_INPUT, &err);
+    if (proba && !has_proba(&m)) {
+        mlq_err_set(&err, pos[0], 0, "--proba: this %s model defines no probabilities", m.algo->name);
+        rc = EXIT_USAGE;
+        goto done;
+    }
     if (device && (rc = device_open(&m, bits, "predict", &dev, &err)) != EXIT_OK)
         goto done;
     rc = EXIT_INPUT;
     if (read_for_model(&m, pos[1], &d, &err) != 0)
         goto done;
-    pred = mlq_calloc(d.n_rows, sizeof *pred);
-    if (pred == NULL) {
+    k = m.algo->n_outputs(&m);
+    z = mlq_calloc(m.n_features, sizeof *z);
+    hv = mlq_calloc(k, sizeof *hv);
+    sv = mlq_calloc(k, sizeof *sv);
+    pv = mlq_calloc(k, sizeof *pv);
+    if (z == NULL || hv == NULL || sv == NULL || pv == NULL) {
         mlq_err_set(&err, pos[1], 0, "out of memory");
         goto done;
     }
-    if (device ? predict_device(&dev, &d, pred, &err) != 0 : predict_host(&m, &d, pred) != 0) {
-        if (!device)
-            mlq_err_set(&err, pos[1], 0, "out of memory");
-        goto done;
-    }
-    for (i = 0; i < d.n_rows; i++) {
-        if (mlq_model_task(&m) == MLQ_TASK_CLASSIFY)
-            puts(m.class_names[pred[i]]);
-        else
-            printf("%d\n", pred[i]); /* cluster id, or 1 = anomaly / 0 = normal */
-    }
+    for (i = 0; i < d.n_rows; i++)
+        if (print_row(&m, device ? &dev : NULL, &d, i, ids, scores, proba, z, hv, sv, pv, &err) != 0)
+            goto done;
     if (fflush(stdout) != 0 || ferror(stdout)) {
         mlq_err_set(&err, "<stdout>", 0, "write failed");
         goto done;
@@ -601,51 +675,82 @@ static int cmd_predict(int argc, char **argv)
 done:
     if (rc != EXIT_OK)
         fail(rc, &err);
-    free(pred);
+    free(z);
+    free(hv);
+    free(sv);
+    free(pv);
     mlq_device_free(&dev);
     mlq_dataset_free(&d);
     mlq_model_free(&m);
     return rc;
 }
 
-/* |host - device| of the algorithm's scores, worst entry per row; -1 when
- * memory is short. diff[] gets one value per row. */
-static int score_diffs(const mlq_model *m, const mlq_device *dev, const mlq_dataset *d,
-                       double *diff, mlq_err *err)
+/* Host vs device outputs of every row: the largest |host - device| of the
+ * scores (device / 2^16) and, with pdiff, of the probabilities (device /
+ * 32768), one value per row; and the rows where each side's largest score
+ * (the lowest index on ties) is its prediction. 0, or -1 with err. */
+typedef struct output_diffs {
+    double *sdiff, *pdiff;          /* [rows]; pdiff NULL when the model has no probabilities */
+    size_t host_argmax, dev_argmax; /* rows whose argmax of scores is the prediction */
+} output_diffs;
+
+static size_t argmax_d(const double *v, size_t n)
 {
-    size_t k = m->algo->n_scores(m), i, j;
-    double *hs = mlq_calloc(k, sizeof *hs), *ds = mlq_calloc(k, sizeof *ds);
-    double *z = mlq_calloc(m->n_features, sizeof *z);
+    size_t j, best = 0;
+
+    for (j = 1; j < n; j++)
+        if (v[j] > v[best])
+            best = j;
+    return best;
+}
+
+static int diff_outputs(const mlq_model *m, const mlq_device *dev, const mlq_dataset *d,
+                        const int *host, const int *devp, output_diffs *o, mlq_err *err)
+{
+    size_t k = m->algo->n_outputs(m), i, j;
+    double *hs = mlq_calloc(k, sizeof *hs), *z = mlq_calloc(m->n_features, sizeof *z);
+    int32_t *ds = mlq_calloc(k, sizeof *ds);
+    uint16_t *dp = mlq_calloc(k, sizeof *dp);
     int rc = 0;
 
-    if (hs == NULL || ds == NULL || z == NULL)
+    if (hs == NULL || z == NULL || ds == NULL || dp == NULL)
         rc = mlq_err_set(err, d->path, 0, "out of memory");
     for (i = 0; rc == 0 && i < d->n_rows; i++) {
-        mlq_status st = mlq_device_scores(dev, d->x + i * d->n_features, ds);
+        const double *x = d->x + i * d->n_features;
+        mlq_status st = mlq_device_scores(dev, x, ds);
 
+        if (st == MLQ_OK && o->pdiff != NULL)
+            st = mlq_device_proba(dev, x, dp);
         if (st != MLQ_OK) {
             rc = mlq_err_set(err, d->path, d->line[i], "device scores failed: %s",
                              mlq_status_str(st));
             break;
         }
-        mlq_model_standardize(m, d->x + i * d->n_features, z);
+        mlq_model_standardize(m, x, z);
         m->algo->host_scores(m, z, hs);
-        diff[i] = 0.0;
+        o->host_argmax += argmax_d(hs, k) == (size_t)host[i];
+        o->dev_argmax += mlq_score_argmax(ds, (uint16_t)k) == devp[i];
+        o->sdiff[i] = 0.0;
+        for (j = 0; j < k; j++) {
+            /* The device's Q15.16 saturates: compare within its range. */
+            double h = hs[j] < -32768.0 ? -32768.0 : hs[j] > INT32_MAX / 65536.0 ? INT32_MAX / 65536.0 : hs[j];
+
+            if (fabs(h - ds[j] / 65536.0) > o->sdiff[i])
+                o->sdiff[i] = fabs(h - ds[j] / 65536.0);
+        }
+        if (o->pdiff == NULL)
+            continue;
+        m->algo->host_proba(m, z, hs);
+        o->pdiff[i] = 0.0;
         for (j = 0; j < k; j++)
-            if (fabs(hs[j] - ds[j]) > diff[i])
-                diff[i] = fabs(hs[j] - ds[j]);
+            if (fabs(hs[j] - dp[j] / 32768.0) > o->pdiff[i])
+                o->pdiff[i] = fabs(hs[j] - dp[j] / 32768.0);
     }
     free(hs);
-    free(ds);
     free(z);
+    free(ds);
+    free(dp);
     return rc;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
 }
 
 /* Share of rows whose prediction is 1 among rows whose label is (or is not) 0. */
@@ -662,6 +767,19 @@ static double flag_rate(const int *y, const int *pred, size_t n, int normal)
     return rows > 0 ? (double)hit / (double)rows : 0.0;
 }
 
+/* "max X, median Y, 99th percentile Z" of v[n] (sorted in place), as text or JSON fields. */
+static void print_stats(const char *what, double *v, size_t n, int json)
+{
+    double p99 = mlq_percentile(v, n, 99.0), med = mlq_percentile(v, n, 50.0), max = v[n - 1];
+
+    if (json)
+        printf(", \"max_%s_diff\": %.6g, \"median_%s_diff\": %.6g, \"p99_%s_diff\": %.6g", what,
+               max, what, med, what, p99);
+    else
+        printf("%-11s |host - device| max %.4g, median %.4g, 99th percentile %.4g\n", what, max,
+               med, p99);
+}
+
 static int cmd_compare(int argc, char **argv)
 {
     const char *pos[2], *bits = NULL;
@@ -671,7 +789,8 @@ static int cmd_compare(int argc, char **argv)
     mlq_model m = {0};
     mlq_device dev = {0};
     mlq_dataset d = {0};
-    double agree, h = 0, dv = 0, *diff = NULL;
+    double agree, h = 0, dv = 0;
+    output_diffs od = {NULL, NULL, 0, 0};
     mlq_task task;
     const char *metric;
     const opt_slot slots[] = {{"json", 0, NULL, &json}, {"bits", 1, &bits, NULL}};
@@ -690,13 +809,16 @@ static int cmd_compare(int argc, char **argv)
     task = mlq_model_task(&m);
     host = mlq_calloc(d.n_rows, sizeof *host);
     devp = mlq_calloc(d.n_rows, sizeof *devp);
-    diff = mlq_calloc(d.n_rows, sizeof *diff);
-    if (host == NULL || devp == NULL || diff == NULL || predict_host(&m, &d, host) != 0) {
+    od.sdiff = mlq_calloc(d.n_rows, sizeof *od.sdiff);
+    if (dev.kern.proba != NULL)
+        od.pdiff = mlq_calloc(d.n_rows, sizeof *od.pdiff);
+    if (host == NULL || devp == NULL || od.sdiff == NULL ||
+        (dev.kern.proba != NULL && od.pdiff == NULL) || predict_host(&m, &d, host) != 0) {
         mlq_err_set(&err, pos[1], 0, "out of memory");
         goto done;
     }
     if (predict_device(&dev, &d, devp, &err) != 0 ||
-        (m.algo->n_scores != NULL && score_diffs(&m, &dev, &d, diff, &err) != 0))
+        diff_outputs(&m, &dev, &d, host, devp, &od, &err) != 0)
         goto done;
     agree = mlq_agreement(host, devp, d.n_rows);
     n_out = dev.n_outputs;
@@ -713,8 +835,6 @@ static int cmd_compare(int argc, char **argv)
             dv = mlq_agreement(d.y, devp, d.n_rows);
         }
     }
-    if (m.algo->n_scores != NULL)
-        qsort(diff, d.n_rows, sizeof *diff, cmp_double);
     if (json) {
         printf("{\"model\": \"%s\", \"algorithm\": \"%s\", \"rows\": %zu, \"agreement\": %.6f", pos[0],
                m.algo->name, d.n_rows, agree);
@@ -723,11 +843,12 @@ static int cmd_compare(int argc, char **argv)
         if (d.y != NULL && task == MLQ_TASK_ANOMALY)
             printf(", \"host_false_alarm\": %.6f, \"device_false_alarm\": %.6f",
                    flag_rate(d.y, host, d.n_rows, 1), flag_rate(d.y, devp, d.n_rows, 1));
-        if (m.algo->n_scores != NULL)
-            printf(", \"score\": \"%s\", \"max_score_diff\": %.6g, \"median_score_diff\": %.6g"
-                   ", \"p99_score_diff\": %.6g",
-                   m.algo->score_name, diff[d.n_rows - 1], diff[d.n_rows / 2],
-                   diff[(size_t)floor(0.99 * (double)(d.n_rows - 1))]);
+        printf(", \"scores\": \"%s\"", dev.kern.scores_are);
+        print_stats("score", od.sdiff, d.n_rows, 1);
+        if (od.pdiff != NULL)
+            print_stats("proba", od.pdiff, d.n_rows, 1);
+        printf(", \"host_argmax_agreement\": %.6f, \"device_argmax_agreement\": %.6f",
+               (double)od.host_argmax / (double)d.n_rows, (double)od.dev_argmax / (double)d.n_rows);
         printf(", \"coefficients\": %zu, \"clipped\": %zu, \"flash_bytes\": %zu}\n", dev.n_coef,
                dev.clipped, dev.flash_bytes);
     } else {
@@ -743,10 +864,11 @@ static int cmd_compare(int argc, char **argv)
                    100.0 * flag_rate(d.y, devp, d.n_rows, 1));
         else if (d.y != NULL)
             printf("%-11s host %.2f%%, device %.2f%%\n", metric, 100.0 * h, 100.0 * dv);
-        if (m.algo->n_scores != NULL)
-            printf("%-11s |host - device| max %.4g, median %.4g, 99th percentile %.4g\n", "scores",
-                   diff[d.n_rows - 1], diff[d.n_rows / 2],
-                   diff[(size_t)floor(0.99 * (double)(d.n_rows - 1))]);
+        print_stats("scores", od.sdiff, d.n_rows, 0);
+        if (od.pdiff != NULL)
+            print_stats("proba", od.pdiff, d.n_rows, 0);
+        printf("argmax      of the scores == the prediction on %zu (host) and %zu (device) of %zu rows\n",
+               od.host_argmax, od.dev_argmax, d.n_rows);
         printf("quantized   %zu coefficients, %zu saturated; %zu bytes of flash\n", dev.n_coef,
                dev.clipped, dev.flash_bytes);
         if (d.y != NULL && task != MLQ_TASK_ANOMALY && print_confusion(&m, &d, devp, n_out) != 0) {
@@ -760,7 +882,8 @@ done:
         fail(rc, &err);
     free(host);
     free(devp);
-    free(diff);
+    free(od.sdiff);
+    free(od.pdiff);
     mlq_device_free(&dev);
     mlq_dataset_free(&d);
     mlq_model_free(&m);
@@ -792,8 +915,14 @@ static int cmd_info(int argc, char **argv)
     printf("algorithm         %s\n", m.algo->name);
     printf("trained on        %s (%zu rows), seed %lu\n", m.source, m.train_rows, m.seed);
     printf("features          %zu\n", m.n_features);
-    if (m.n_classes > 0)
-        printf("classes           %zu (label column '%s')\n", m.n_classes, m.label_name);
+    if (m.n_classes > 0) {
+        size_t c;
+
+        printf("classes           %zu (label column '%s'):", m.n_classes, m.label_name);
+        for (c = 0; c < m.n_classes; c++)
+            printf(" %zu=%s", c, m.class_names[c]);
+        putchar('\n');
+    }
     printf("hyperparameters   %s\n", hyper ? hyper : "?");
     printf("training          %s\n", training ? training : "?");
     printf("input range       %g standard deviations = full Q1.15 scale\n", m.input_range);

@@ -19,6 +19,24 @@ double mlq_agreement(const int *a, const int *b, size_t n)
     return (double)same / (double)n;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
+double mlq_percentile(double *v, size_t n, double pct)
+{
+    double pos = pct / 100.0 * (double)(n - 1), frac;
+    size_t lo;
+
+    qsort(v, n, sizeof *v, cmp_double);
+    lo = (size_t)floor(pos);
+    frac = pos - (double)lo;
+    return lo + 1 < n ? v[lo] + frac * (v[lo + 1] - v[lo]) : v[n - 1];
+}
+
 size_t mlq_confusion(const int *truth, const int *pred, size_t n, size_t n_true, size_t n_pred,
                      size_t *counts)
 {

@@ -29,6 +29,12 @@ double mlq_purity(const int *truth, const int *cluster, size_t n, size_t n_class
                   size_t n_clusters);
 
 /**
+ * The pct-th percentile (0..100) of v[n], n >= 1, by linear interpolation
+ * between order statistics (numpy's default). Sorts v in place.
+ */
+double mlq_percentile(double *v, size_t n, double pct);
+
+/**
  * Stratified random split: each class contributes round(test_frac * count)
  * rows to the test part (when labels are NULL, the whole set is one class).
  * Indices come out in increasing order. Deterministic for a seed (GSL

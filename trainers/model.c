@@ -111,6 +111,7 @@ void mlq_model_free(mlq_model *m)
     if (m->algo != NULL && m->params != NULL)
         m->algo->params_free(m->params);
     free(m->source);
+    free(m->path);
     mlq_strings_free(m->feature_names, m->n_features);
     mlq_strings_free(m->class_names, m->n_classes);
     free(m->label_name);
@@ -518,6 +519,8 @@ int mlq_model_load(const char *path, mlq_model *m, mlq_err *err)
     }
     cJSON_Delete(root);
     free(text);
+    if (rc == 0 && (m->path = mlq_strdup(path)) == NULL)
+        rc = mlq_err_set(err, path, 0, "out of memory");
     if (rc != 0)
         mlq_model_free(m);
     return rc;

@@ -26,7 +26,7 @@
 #include "host.h"
 
 #define MLQ_MODEL_VERSION 1
-#define MLQ_VERSION_STRING "0.1.0"
+#define MLQ_VERSION_STRING "0.2.0"
 
 struct mlq_algo;
 struct cJSON;
@@ -35,6 +35,8 @@ struct cJSON;
 typedef struct mlq_model {
     const struct mlq_algo *algo;
     char *source;          /* training CSV path as given */
+    char *path;            /* the model file it was loaded from, or NULL (freshly trained):
+                              the file that exporter errors name */
     size_t train_rows;
     unsigned long seed;
     size_t n_features;

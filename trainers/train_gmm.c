@@ -45,6 +45,7 @@
 #include "export_gmm.h"
 #include "gmm_params.h"
 #include "kmeans_train.h"
+#include "metrics.h"
 
 #define LOG_2PI 1.8378770664093454836
 
@@ -499,25 +500,6 @@ static int fit_group(mlq_model *m, gmm_params *gp, size_t g, const double *x, si
     return rc == 0 ? 0 : -1;
 }
 
-/* Linear interpolation between order statistics (numpy's default percentile). */
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
-}
-
-static double percentile(double *v, size_t n, double pct)
-{
-    double pos = pct / 100.0 * (double)(n - 1), frac;
-    size_t lo;
-
-    qsort(v, n, sizeof *v, cmp_double);
-    lo = (size_t)floor(pos);
-    frac = pos - (double)lo;
-    return lo + 1 < n ? v[lo] + frac * (v[lo + 1] - v[lo]) : v[n - 1];
-}
-
 static int all_finite(const double *v, size_t n)
 {
     size_t i;
@@ -624,7 +606,7 @@ static int gmm_train(mlq_model *m, const mlq_dataset *d, const double *z, bool p
         for (i = 0; i < n; i++)
             if (d->y == NULL || d->y[i] == 0)
                 rows[n_g++] = gmm_group_ll(gp, 0, z + i * p);
-        gp->threshold = percentile(rows, n_g, pct);
+        gp->threshold = mlq_percentile(rows, n_g, pct);
         if (!isfinite(gp->threshold))
             rc = mlq_err_set(err, d->path, 0, "the anomaly threshold is not finite");
         else if (cJSON_AddNumberToObject(m->training, "threshold", gp->threshold) == NULL ||
@@ -758,27 +740,48 @@ static int gmm_predict(const mlq_model *m, const double *z)
     return (int)best_i;
 }
 
-static size_t gmm_n_scores(const mlq_model *m)
+/* Outputs: components (clustering), classes, or normal / anomaly. */
+static size_t gmm_n_outputs(const mlq_model *m)
 {
-    (void)m;
-    return 1;
+    const gmm_params *gp = m->params;
+
+    return gp->task == MLQ_TASK_CLASSIFY  ? gp->n_groups
+           : gp->task == MLQ_TASK_ANOMALY ? 2
+                                          : gp->n_components;
 }
 
+/* The device's scores in float (mlq/gmm.h): each component's log-density
+ * (clustering), each class's log-likelihood plus log prior, or
+ * {ll - threshold, threshold - ll} (anomaly). */
 static void gmm_host_scores(const mlq_model *m, const double *z, double *scores)
 {
     const gmm_params *gp = m->params;
-    double buf[64] = {0}, *v = gp->n_groups <= 64 ? buf : mlq_calloc(gp->n_groups, sizeof *v);
-    size_t g;
+    size_t n = gmm_n_outputs(m), i;
 
-    if (v == NULL) {
-        scores[0] = -HUGE_VAL; /* out of memory: no finite score */
+    if (gp->task == MLQ_TASK_ANOMALY) {
+        scores[0] = gmm_group_ll(gp, 0, z) - gp->threshold;
+        scores[1] = -scores[0];
         return;
     }
-    for (g = 0; g < gp->n_groups; g++)
-        v[g] = gmm_group_ll(gp, g, z);
-    scores[0] = log_sum_exp(v, gp->n_groups);
-    if (v != buf)
-        free(v);
+    for (i = 0; i < n; i++)
+        scores[i] = gp->task == MLQ_TASK_CLUSTER ? gmm_component_ll(gp, i, z) : gmm_group_ll(gp, i, z);
+}
+
+/* Responsibilities (clustering) or class posteriors: the softmax of the
+ * scores. An anomaly model has no probabilities. */
+static int gmm_host_proba(const mlq_model *m, const double *z, double *proba)
+{
+    const gmm_params *gp = m->params;
+    size_t n = gmm_n_outputs(m), i;
+    double lse;
+
+    if (gp->task == MLQ_TASK_ANOMALY)
+        return -1;
+    gmm_host_scores(m, z, proba);
+    lse = log_sum_exp(proba, n);
+    for (i = 0; i < n; i++)
+        proba[i] = isfinite(lse) ? exp(proba[i] - lse) : (i == 0 ? 1.0 : 0.0);
+    return 0;
 }
 
 static const mlq_opt gmm_opts[] = {
@@ -812,14 +815,14 @@ const mlq_algo mlq_algo_gmm = {
     .params_load = gmm_params_load,
     .params_free = gmm_params_free_void,
     .predict = gmm_predict,
+    .n_outputs = gmm_n_outputs,
+    .host_scores = gmm_host_scores,
+    .host_proba = gmm_host_proba,
     .device_build = mlq_gmm_device_build,
     .device_predict = mlq_gmm_device_predict,
+    .device_scores = mlq_gmm_device_scores,
+    .device_proba = mlq_gmm_device_proba,
     .device_free = mlq_gmm_device_free,
     .export_body = mlq_gmm_export_body,
-    .export_tail = mlq_gmm_export_tail,
     .info = mlq_gmm_info,
-    .score_name = "log-likelihood (nats)",
-    .n_scores = gmm_n_scores,
-    .host_scores = gmm_host_scores,
-    .device_scores = mlq_gmm_device_scores,
 };

@@ -398,6 +398,21 @@ static int kmeans_predict(const mlq_model *m, const double *z)
     return (int)nearest(kp->centroids, kp->k, m->n_features, z, NULL);
 }
 
+static size_t kmeans_n_outputs(const mlq_model *m)
+{
+    return ((const kmeans_params *)m->params)->k;
+}
+
+/* -|z - c_k|^2 per cluster, the device's scores in float. */
+static void kmeans_host_scores(const mlq_model *m, const double *z, double *scores)
+{
+    const kmeans_params *kp = m->params;
+    size_t k;
+
+    for (k = 0; k < kp->k; k++)
+        scores[k] = -dist2(z, kp->centroids + k * m->n_features, m->n_features);
+}
+
 static const mlq_opt kmeans_opts[] = {
     {"k", MLQ_OPT_INT, NULL, 1, 65535, false, NULL, "number of clusters (required)"},
     {"n-init", MLQ_OPT_INT, "10", 1, 10000, false, NULL,
@@ -425,8 +440,11 @@ const mlq_algo mlq_algo_kmeans = {
     .params_load = kmeans_params_load,
     .params_free = kmeans_params_free,
     .predict = kmeans_predict,
+    .n_outputs = kmeans_n_outputs,
+    .host_scores = kmeans_host_scores,
     .device_build = mlq_kmeans_device_build,
     .device_predict = mlq_kmeans_device_predict,
+    .device_scores = mlq_kmeans_device_scores,
     .device_free = mlq_kmeans_device_free,
     .export_body = mlq_kmeans_export_body,
     .info = mlq_kmeans_info,

@@ -197,13 +197,14 @@ static int mlp_predict(const mlq_model *m, const double *z)
     return cls;
 }
 
-static size_t mlp_n_scores(const mlq_model *m)
+static size_t mlp_n_outputs(const mlq_model *m)
 {
     const mlp_params *mp = m->params;
 
     return mp->size[mp->n_layers];
 }
 
+/* The float network's logits: the quantity whose Q15.16 the device's scores are. */
 static void mlp_host_scores(const mlq_model *m, const double *z, double *scores)
 {
     const mlp_params *mp = m->params;
@@ -217,6 +218,26 @@ static void mlp_host_scores(const mlq_model *m, const double *z, double *scores)
     }
     mlp_forward_row(mp, z, scores, buf);
     free(buf);
+}
+
+/* The softmax of the logits, the probabilities the network was trained for. */
+static int mlp_host_proba(const mlq_model *m, const double *z, double *proba)
+{
+    const mlp_params *mp = m->params;
+    size_t k, n = mp->size[mp->n_layers];
+    double top, sum = 0.0;
+
+    mlp_host_scores(m, z, proba);
+    top = proba[0];
+    for (k = 1; k < n; k++)
+        top = fmax(top, proba[k]);
+    for (k = 0; k < n; k++) {
+        proba[k] = exp(proba[k] - top);
+        sum += proba[k];
+    }
+    for (k = 0; k < n; k++)
+        proba[k] /= sum;
+    return 0;
 }
 
 /* ---- training workspace ------------------------------------------------ */
@@ -954,13 +975,14 @@ const mlq_algo mlq_algo_mlp = {
     .params_load = mlp_params_load,
     .params_free = mlp_params_free,
     .predict = mlp_predict,
+    .n_outputs = mlp_n_outputs,
+    .host_scores = mlp_host_scores,
+    .host_proba = mlp_host_proba,
     .device_build = mlq_mlp_device_build,
     .device_predict = mlq_mlp_device_predict,
+    .device_scores = mlq_mlp_device_scores,
+    .device_proba = mlq_mlp_device_proba,
     .device_free = mlq_mlp_device_free,
     .export_body = mlq_mlp_export_body,
     .info = mlq_mlp_info,
-    .score_name = "output-layer logits",
-    .n_scores = mlp_n_scores,
-    .host_scores = mlp_host_scores,
-    .device_scores = mlq_mlp_device_scores,
 };

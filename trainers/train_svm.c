@@ -130,26 +130,63 @@ static int svm_predict(const mlq_model *m, const double *z)
     return cls;
 }
 
-static size_t svm_n_scores(const mlq_model *m)
+/* One score per class id (the model file's classes, voted among or not). */
+static size_t svm_n_outputs(const mlq_model *m)
 {
-    const svm_params *sp = m->params;
-
-    return n_pairs_of(sp->n_used);
+    return m->n_classes;
 }
 
+/* A pair's decision value as the device's scores take it: saturated to
+ * the Q15.16 range (mlq_svm_scores_q15). */
+static double dec_term(double f)
+{
+    return f > 2147483647.0 / 65536.0 ? 2147483647.0 / 65536.0 : f < -32768.0 ? -32768.0 : f;
+}
+
+/*
+ * The device's scores in float (mlq_svm_scores_q15): class c's votes plus
+ * its summed signed decision values, clamped to 32767 / 65536 either way;
+ * -0.5 for a class that is not voted among. Then, as
+ * mlq_score_keep_winner does, the vote winner is put back on top where a
+ * vote tie is broken by margin the other way, so that the argmax (the
+ * lowest index on ties) is the prediction. Only a higher class can tie the
+ * winner in votes; a lower one has fewer, and a margin within half a vote
+ * keeps it below.
+ */
 static void svm_host_scores(const mlq_model *m, const double *z, double *scores)
 {
     const svm_params *sp = m->params;
-    double *kv = malloc((sp->n_sv + 1) * sizeof *kv);
-    size_t q;
+    size_t nu = sp->n_used, np = n_pairs_of(nu), i, j, q = 0, best, c;
+    double *kv = malloc((sp->n_sv + np + nu) * sizeof *kv), *dec, *margin, top;
+    size_t *votes = malloc(nu * sizeof *votes);
+    const double lim = 32767.0 / 65536.0;
 
-    if (kv == NULL) { /* the caller has no error path here: NaN shows in compare */
-        for (q = 0; q < n_pairs_of(sp->n_used); q++)
-            scores[q] = (double)NAN;
+    for (c = 0; c < m->n_classes; c++)
+        scores[c] = kv != NULL && votes != NULL ? -0.5 : (double)NAN; /* no error path here */
+    if (kv == NULL || votes == NULL) {
+        free(kv);
+        free(votes);
         return;
     }
-    decisions(sp, m->n_features, z, kv, scores);
+    dec = kv + sp->n_sv;
+    margin = dec + np;
+    decisions(sp, m->n_features, z, kv, dec);
+    best = vote(sp, dec, votes);
+    memset(margin, 0, nu * sizeof *margin);
+    for (i = 0; i < nu; i++) {
+        for (j = i + 1; j < nu; j++, q++) {
+            margin[i] += dec_term(dec[q]);
+            margin[j] -= dec_term(dec[q]);
+        }
+    }
+    for (c = 0; c < nu; c++)
+        scores[sp->classes[c]] = (double)votes[c] + fmax(-lim, fmin(lim, margin[c]));
+    top = scores[sp->classes[best]];
+    for (c = (size_t)sp->classes[best] + 1; c < m->n_classes; c++)
+        if (scores[c] > top)
+            scores[c] = top;
     free(kv);
+    free(votes);
 }
 
 /* ---- training -------------------------------------------------------------- */
@@ -572,8 +609,9 @@ const mlq_algo mlq_algo_svm = {
     .device_free = mlq_svm_device_free,
     .export_body = mlq_svm_export_body,
     .info = mlq_svm_info,
-    .score_name = "decision values (one per class pair)",
-    .n_scores = svm_n_scores,
+    .n_outputs = svm_n_outputs,
     .host_scores = svm_host_scores,
+    .host_proba = NULL,   /* no Platt scaling is trained: no probabilities */
     .device_scores = mlq_svm_device_scores,
+    .device_proba = NULL,
 };

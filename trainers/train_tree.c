@@ -31,9 +31,11 @@
  * split, drawn without replacement (more when none of them can split, as
  * the common reference does). Leaf class distributions are rounded to
  * integers summing to MLQ_TREE_LEAF_SCALE (largest remainders, lower class
- * first on equal remainders); the forest's class is the largest sum of its
- * trees' leaf distributions, lowest class on ties, with the very integers
- * the device adds. Deterministic for a seed (GSL mt19937).
+ * first on equal remainders); the model's class is the largest sum of its
+ * trees' leaf distributions (a single tree: the largest entry of its leaf's
+ * distribution), lowest class on ties, and its scores and probabilities
+ * are the sums / (MLQ_TREE_LEAF_SCALE x trees), with the very integers the
+ * device adds. Deterministic for a seed (GSL mt19937).
  */
 #include <cjson/cJSON.h>
 #include <gsl/gsl_randist.h>
@@ -196,7 +198,7 @@ static int tree_ws_init(tree_ws *w, const mlq_model *m, const mlq_dataset *d, ml
     for (j = 0; j < p; j++) {
         float off, gain, xf;
         mlq_q15_t q;
-        mlq_quant qj = {1, NULL, NULL, NULL, NULL, NULL};
+        mlq_quant qj = {1, NULL, NULL};
 
         if (mlq_input_quant(m, j, &off, &gain) != 0)
             return mlq_err_set(err, d->path, 0, "feature '%s': scale %g cannot be represented in float",
@@ -830,40 +832,61 @@ static size_t leaf_of(const tree_one *tr, const double *z)
     return i;
 }
 
+/* sums[c] = the trees' leaf distributions added for z: the very integers
+ * the device adds (mlq/tree.h), exact in double (below 2^24). */
+static void leaf_sums(const tree_params *tp, const double *z, double *sums)
+{
+    size_t k = tp->n_classes, t, c;
+
+    for (c = 0; c < k; c++)
+        sums[c] = 0.0;
+    for (t = 0; t < tp->n_trees; t++) {
+        const tree_one *tr = &tp->trees[t];
+        const int *v = tr->value + leaf_of(tr, z) * k;
+
+        for (c = 0; c < k; c++)
+            sums[c] += v[c];
+    }
+}
+
+/* The class of the largest leaf distribution sum, the lowest on ties (a
+ * single tree: the largest entry of its leaf's distribution, which the
+ * device's leaf_class holds). */
 static int tree_predict(const mlq_model *m, const double *z)
 {
     const tree_params *tp = m->params;
+    double buf[256], *sums = buf;
+    size_t c, best = 0;
 
-    return tp->trees[0].cls[leaf_of(&tp->trees[0], z)];
+    if (tp->n_classes > 256 && (sums = mlq_calloc(tp->n_classes, sizeof *sums)) == NULL)
+        return 0; /* out of memory: class 0 (trainer and compare report it elsewhere) */
+    leaf_sums(tp, z, sums);
+    for (c = 1; c < tp->n_classes; c++)
+        if (sums[c] > sums[best]) /* strict: ties keep the lower class, as on the device */
+            best = c;
+    if (sums != buf)
+        free(sums);
+    return (int)best;
 }
 
-static int forest_predict(const mlq_model *m, const double *z)
+/* Scores and probabilities alike: each class's average leaf probability,
+ * sum / (MLQ_TREE_LEAF_SCALE x trees), summing to 1; the division keeps
+ * the order of the sums, so the largest is tree_predict's class. */
+static void tree_host_scores(const mlq_model *m, const double *z, double *scores)
 {
     const tree_params *tp = m->params;
-    size_t k = tp->n_classes, t, c, best = 0;
-    long sums[256], *s = sums, best_s;
+    double total = (double)MLQ_TREE_LEAF_SCALE * (double)tp->n_trees;
+    size_t c;
 
-    if (k > 256 && (s = mlq_calloc(k, sizeof *s)) == NULL)
-        return 0; /* out of memory: class 0 (trainer and compare report it elsewhere) */
-    for (c = 0; c < k; c++)
-        s[c] = 0;
-    for (t = 0; t < tp->n_trees; t++) {
-        const tree_one *tr = &tp->trees[t];
-        size_t leaf = leaf_of(tr, z);
+    leaf_sums(tp, z, scores);
+    for (c = 0; c < tp->n_classes; c++)
+        scores[c] /= total;
+}
 
-        for (c = 0; c < k; c++)
-            s[c] += tr->value[leaf * k + c];
-    }
-    best_s = s[0];
-    for (c = 1; c < k; c++) {
-        if (s[c] > best_s) { /* strict: ties keep the lower class, as on the device */
-            best_s = s[c];
-            best = c;
-        }
-    }
-    if (s != sums)
-        free(s);
-    return (int)best;
+static int tree_host_proba(const mlq_model *m, const double *z, double *proba)
+{
+    tree_host_scores(m, z, proba);
+    return 0;
 }
 
 /* ---- the two algorithms --------------------------------------------------------------------- */
@@ -894,9 +917,14 @@ static const mlq_opt forest_opts[] = {
     COMMON_OPTS("sqrt"),
 };
 
+static size_t tree_n_outputs(const mlq_model *m)
+{
+    return m->n_classes;
+}
+
 const mlq_algo mlq_algo_tree = {
     .name = "tree",
-    .summary = "decision tree (CART); predict = the class of the leaf reached",
+    .summary = "decision tree (CART); predict = the largest class of the leaf reached",
     .task = tree_task,
     .bits = "16",
     .opts = tree_opts,
@@ -911,7 +939,12 @@ const mlq_algo mlq_algo_tree = {
     .device_free = mlq_tree_device_free,
     .export_body = mlq_tree_export_body,
     .info = mlq_tree_info,
-    .export_predict = mlq_tree_export_predict,
+    .n_outputs = tree_n_outputs,
+    .host_scores = tree_host_scores,
+    .host_proba = tree_host_proba,
+    .device_scores = mlq_tree_device_scores,
+    .device_proba = mlq_tree_device_proba,
+    .export_float = mlq_tree_export_float,
 };
 
 const mlq_algo mlq_algo_forest = {
@@ -925,11 +958,16 @@ const mlq_algo mlq_algo_forest = {
     .params_save = tree_params_save,
     .params_load = tree_params_load,
     .params_free = tree_params_free,
-    .predict = forest_predict,
+    .predict = tree_predict,
     .device_build = mlq_tree_device_build,
     .device_predict = mlq_tree_device_predict,
     .device_free = mlq_tree_device_free,
     .export_body = mlq_tree_export_body,
     .info = mlq_tree_info,
-    .export_predict = mlq_tree_export_predict,
+    .n_outputs = tree_n_outputs,
+    .host_scores = tree_host_scores,
+    .host_proba = tree_host_proba,
+    .device_scores = mlq_tree_device_scores,
+    .device_proba = mlq_tree_device_proba,
+    .export_float = mlq_tree_export_float,
 };

@@ -15,8 +15,10 @@ typedef struct tree_one {
     int *feature;      /* [n_nodes] split feature, -1 at leaves */
     double *threshold; /* [n_nodes] standardized units (z); 0 at leaves */
     int *left, *right; /* [n_nodes] child node indices (> own index), -1 at leaves */
-    int *cls;          /* [n_nodes] leaf class: argmax of the weighted class distribution
-                          (lowest class on ties); -1 at split nodes */
+    int *cls;          /* [n_nodes] leaf class as trained: argmax of the weighted class
+                          distribution (lowest class on ties); -1 at split nodes. The model
+                          predicts the largest entry of `value` (lowest on ties), the same
+                          class unless rounding to 255ths ties it with a lower one */
     int *value;        /* [n_nodes][n_classes] leaf class distribution in units of
                           1/MLQ_TREE_LEAF_SCALE, each leaf row summing to it; 0 at split nodes */
 } tree_one;

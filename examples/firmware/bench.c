@@ -12,7 +12,8 @@
  * ROWS is a rows file (rowsfile.h); up to MLQ_BENCH_MAX_ROWS rows are read
  * into RAM before anything is timed. Float rows time NAME_predict, Q15 rows
  * NAME_predict_q15, raw int16 rows NAME_predict_i16 (one per build, see
- * MLQ_BENCH_Q15 below). Output: one line
+ * MLQ_BENCH_Q15 below); -DMLQ_BENCH_SCORES or -DMLQ_BENCH_PROBA times
+ * NAME_scores or NAME_proba instead. Output: one line
  *
  *   mlq-bench rows=R reps=N calls=C systick_hz=F model_ticks=T empty_ticks=E
  *             insn_per_inference=X.Y empty_insn_per_call=X.Y stack_bytes=S
@@ -101,14 +102,28 @@ __attribute__((noipa)) static int predict_empty(const void *x)
 /* Baseline build: identical code, the model is never referenced. */
 #define predict_model predict_empty
 #else
+/*
+ * The entry timed: NAME_predict, or with MLQ_BENCH_SCORES NAME_scores and
+ * with MLQ_BENCH_PROBA NAME_proba (their outputs into a static array), on
+ * the input form chosen above.
+ */
+#if defined(MLQ_BENCH_SCORES)
+static int32_t bench_out[MODEL_N_OUTPUTS];
+#define BENCH_CALL(kind, x) MODEL_SCORES##kind(x, bench_out)
+#elif defined(MLQ_BENCH_PROBA)
+static uint16_t bench_out[MODEL_N_OUTPUTS];
+#define BENCH_CALL(kind, x) MODEL_PROBA##kind(x, bench_out)
+#else
+#define BENCH_CALL(kind, x) MODEL_PREDICT##kind(x)
+#endif
 __attribute__((noipa)) static int predict_model(const void *x)
 {
 #if defined(MLQ_BENCH_Q15)
-    return MODEL_PREDICT_Q15((const int16_t *)x);
+    return BENCH_CALL(_Q15, (const int16_t *)x);
 #elif defined(MLQ_BENCH_I16)
-    return MODEL_PREDICT_I16((const int16_t *)x);
+    return BENCH_CALL(_I16, (const int16_t *)x);
 #else
-    return MODEL_PREDICT((const float *)x);
+    return BENCH_CALL(, (const float *)x);
 #endif
 }
 #endif

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * predict.c -- firmware that runs one exported model over rows read from a
- * host file and prints one prediction per line.
+ * host file and prints one line per row, as `mlq predict` does.
  *
  *   built by ./run with -DMLQ_MODEL=NAME -DMLQ_MODEL_HEADER="H"
  *   qemu-system-arm ... -semihosting-config enable=on,target=native,arg=fw,arg=ROWS
@@ -10,9 +10,14 @@
  * QEMU's working directory.
  *
  * Float rows go to NAME_predict, Q15 rows to NAME_predict_q15, raw int16
- * rows to NAME_predict_i16 (see rowsfile.h). Each line of stdout is the int the model returned, so model
- * errors show as negative numbers. Exit status 0 on success, 2 on an I/O or
- * format error (with one line on stderr).
+ * rows to NAME_predict_i16 (see rowsfile.h), and likewise to NAME_scores
+ * and NAME_proba. Each line is the prediction (the class name when the
+ * model has classes, -DMLQ_MODEL_HAS_CLASSES, unless -DMLQ_PRINT_IDS; else
+ * the id), then with -DMLQ_PRINT_SCORES the scores and with
+ * -DMLQ_PRINT_PROBA the probabilities, as integers: `mlq predict --device`
+ * with the same options prints the same line. A model error prints the
+ * negative status alone. Exit status 0 on success, 2 on an I/O or format
+ * error (with one line on stderr).
  *
  * The same file compiles for the host (./run predict --board host), which
  * gives the reference answers of the same device code.
@@ -32,6 +37,49 @@ static int fail(const char *path, const char *what)
     fflush(stdout);
     fprintf(stderr, "predict: %s: %s\n", path, what);
     return 2;
+}
+
+/* Print one row's answers; kind 0 float, 1 Q15, 2 raw int16. */
+static void answer(const void *x, int kind)
+{
+#if defined(MLQ_PRINT_SCORES) || defined(MLQ_PRINT_PROBA)
+    int j;
+#endif
+    int y;
+#ifdef MLQ_PRINT_SCORES
+    int32_t s[MODEL_N_OUTPUTS];
+#endif
+#ifdef MLQ_PRINT_PROBA
+    uint16_t p[MODEL_N_OUTPUTS];
+#endif
+
+    y = kind == 0 ? MODEL_PREDICT((const float *)x)
+        : kind == 1 ? MODEL_PREDICT_Q15((const int16_t *)x)
+                    : MODEL_PREDICT_I16((const int16_t *)x);
+    if (y < 0) {
+        printf("%d\n", y);
+        return;
+    }
+#if defined(MLQ_MODEL_HAS_CLASSES) && !defined(MLQ_PRINT_IDS)
+    fputs(MODEL_CLASS_NAMES[y], stdout);
+#else
+    printf("%d", y);
+#endif
+#ifdef MLQ_PRINT_SCORES
+    y = kind == 0 ? MODEL_SCORES((const float *)x, s)
+        : kind == 1 ? MODEL_SCORES_Q15((const int16_t *)x, s)
+                    : MODEL_SCORES_I16((const int16_t *)x, s);
+    for (j = 0; j < MODEL_N_OUTPUTS; j++)
+        printf(" %ld", y < 0 ? (long)y : (long)s[j]);
+#endif
+#ifdef MLQ_PRINT_PROBA
+    y = kind == 0 ? MODEL_PROBA((const float *)x, p)
+        : kind == 1 ? MODEL_PROBA_Q15((const int16_t *)x, p)
+                    : MODEL_PROBA_I16((const int16_t *)x, p);
+    for (j = 0; j < MODEL_N_OUTPUTS; j++)
+        printf(" %ld", y < 0 ? (long)y : (long)p[j]);
+#endif
+    putchar('\n');
 }
 
 int main(int argc, char **argv)
@@ -66,17 +114,15 @@ int main(int argc, char **argv)
         return 2;
     }
     for (i = 0; i < h.n_rows; i++) {
-        int y;
         if (h.q15 || h.i16) {
             if (fread(row.q15, sizeof row.q15[0], MODEL_N_FEATURES, f) != (size_t)MODEL_N_FEATURES)
                 break;
-            y = h.q15 ? MODEL_PREDICT_Q15(row.q15) : MODEL_PREDICT_I16(row.q15);
+            answer(row.q15, h.q15 ? 1 : 2);
         } else {
             if (fread(row.f32, sizeof row.f32[0], MODEL_N_FEATURES, f) != (size_t)MODEL_N_FEATURES)
                 break;
-            y = MODEL_PREDICT(row.f32);
+            answer(row.f32, 0);
         }
-        printf("%d\n", y);
     }
     fclose(f);
     if (i != h.n_rows) {

@@ -13,6 +13,7 @@
 #include "types.h"
 #include "fixed.h"
 #include "quant.h"
+#include "score.h"
 #include "gmm.h"
 #include "kmeans.h"
 #include "tree.h"
@@ -21,7 +22,7 @@
 
 /** Version of the device library; exported headers record the mlq version that wrote them. */
 #define MLQ_VERSION_MAJOR 0
-#define MLQ_VERSION_MINOR 1
+#define MLQ_VERSION_MINOR 2
 #define MLQ_VERSION_PATCH 0
 
 #endif /* MLQ_MLQ_H */

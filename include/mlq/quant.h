@@ -29,9 +29,11 @@
  *    operations, floor and saturation are done in integer arithmetic
  *    (src/quant.c), so no soft-float routine is linked.
  *  - raw int16 sensor values (mlq_quant_i16_to_q15), e.g. ADC counts, for
- *    firmware with no float at all: q = sat((x * mul + add) >> shift) with
- *    per-feature integers chosen at export. Within one step (1/32768 of R)
- *    of the float path; exact integer arithmetic, no float.
+ *    firmware with no float at all: with d = x - c (c the training mean
+ *    rounded to the raw unit), q = sat(floor((d * m + a) / 2^s)), per-feature
+ *    integers chosen at export. Within one step (1/32768 of R) of the float
+ *    path for every int16 input, whatever the feature's offset and spread;
+ *    exact integer arithmetic, no float.
  */
 #ifndef MLQ_QUANT_H
 #define MLQ_QUANT_H
@@ -42,15 +44,23 @@
 extern "C" {
 #endif
 
-/** Per-feature input quantization constants; exporters emit it `const` (flash). */
+/** The float input path's per-feature constants; exporters emit it `const` (flash). */
 typedef struct mlq_quant {
     uint16_t n_features;
     const float *offset;      /* [n_features] o_j = m_j - 32768.5 / g_j, raw units */
     const float *gain;        /* [n_features] g_j = 32768 / (s_j * R), Q15 steps per raw unit */
-    const int16_t *raw_mul;   /* [n_features] integer path multiplier, or NULL */
-    const int32_t *raw_add;   /* [n_features] integer path offset incl. rounding */
-    const uint8_t *raw_shift; /* [n_features] integer path right shift, 0..30 */
 } mlq_quant;
+
+/** The int16 input path's per-feature constants (a separate struct, so that
+ *  firmware that uses one path carries only its own arrays). */
+typedef struct mlq_quant_i16 {
+    uint16_t n_features;
+    const int16_t *center;    /* [n_features] c_j, the mean in raw units, or NULL: no int16 path */
+    const uint32_t *mul;      /* [n_features] g_j 2^s_j rounded: in [2^15, 2^16) (s_j >= 8), or
+                                 in [2^21, 2^22) for a coarse feature (g_j >= 256) */
+    const int32_t *add;       /* [n_features] ((c_j - o_j) g_j - 32768) 2^s_j rounded */
+    const uint8_t *shift;     /* [n_features] s_j, 0..30 */
+} mlq_quant_i16;
 
 /**
  * Quantize one float feature vector into the model's Q1.15 input domain.
@@ -75,21 +85,35 @@ mlq_status mlq_quant_f32_to_q15(const mlq_quant *q, const float *x, uint16_t n_f
  * Quantize one vector of raw int16 sensor values (the same units as the
  * training CSV, e.g. ADC counts) into the model's Q1.15 input domain,
  * with integer arithmetic only.
- * @param[in]  q           quantization constants of the model
+ * @param[in]  q           int16 path constants of the model
  * @param[in]  x           [n_features] raw values
  * @param[in]  n_features  must equal q->n_features
  * @param[out] out         [n_features] Q1.15 inputs; unspecified on error
  * @return MLQ_OK; MLQ_ERR_SIZE on a length mismatch; MLQ_ERR_MODEL when the
- *         model has no integer path (raw_mul NULL: some feature's gain is
- *         above 32767 steps per raw unit, i.e. its raw units are too coarse
- *         for int16 input, so the exporter left the path out)
+ *         model has no integer path (center NULL: a feature's mean is
+ *         outside int16, or one raw unit is more than 2^22 Q15 steps; the
+ *         exporter says so)
  *
- * Scaling and overflow: |x * mul| <= 32768 * 32767 < 2^30 and the exporter
- * keeps |add| < 2^30, so the int32 sum is exact; the arithmetic right shift
- * floors (add carries +2^(shift-1) so the result rounds to nearest, ties
- * up), then the value saturates to [-32768, 32767].
+ * The value is q = floor((x - o_j) g_j) - 32768 with the float path's own
+ * offset o_j and gain g_j (mlq_quant), computed as floor((d m_j + a_j) / 2^s_j) with d = x - c_j
+ * (c_j, m_j = mul[j], a_j = add[j] and s_j = shift[j] chosen at export from
+ * o_j and g_j). m_j and a_j are
+ * rounded to integers, so before the floor the result is within 0.51 of
+ * that value for every x whose q does not saturate, and the float path's
+ * two roundings move it by far less than a step: the int16 path is within
+ * one Q15 step of the float path for every int16 input (tests/test_quant.c
+ * checks all 65536 inputs of every feature of the bundled integer data and
+ * of ADC-like features with large offsets and small spreads).
+ *
+ * Scaling and overflow: |d| <= 65535 in int32. A feature with m_j < 2^16
+ * (then s_j >= 8) splits d = 256 h + l (h = d >> 8, l = d & 255): h m_j
+ * and l m_j are below 2^24 and |a_j| < 2^30, so floor((h m_j + floor((l m_j
+ * + a_j) / 2^8)) / 2^(s_j - 8)), which equals the floor above, is exact in
+ * int32. A coarse feature (m_j >= 2^21, g_j >= 256, where any |d| > 128
+ * saturates) clamps d to [-256, 255] first, so |d m_j| < 2^30. The
+ * arithmetic right shifts floor; the result saturates to [-32768, 32767].
  */
-mlq_status mlq_quant_i16_to_q15(const mlq_quant *q, const int16_t *x, uint16_t n_features,
+mlq_status mlq_quant_i16_to_q15(const mlq_quant_i16 *q, const int16_t *x, uint16_t n_features,
                                 mlq_q15_t *out);
 
 #ifdef __cplusplus

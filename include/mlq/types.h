@@ -33,6 +33,14 @@ typedef int16_t mlq_q15_t;
 /** Q1.31 fixed point: value = raw / 2^31, range [-1, 1 - 2^-31]. */
 typedef int32_t mlq_q31_t;
 
+/*
+ * MLQ_FORMAT is the device format of every model struct and of the
+ * exported header's contract (entry points, scratch, scores). Each
+ * exported header stops with #error when it was written for another
+ * format; re-export it with this mlq.
+ */
+#define MLQ_FORMAT 4
+
 /** Result of every fallible device call: MLQ_OK (0) or a negative error. */
 typedef enum mlq_status {
     MLQ_OK = 0,
@@ -44,6 +52,55 @@ typedef enum mlq_status {
 
 /** One-line English description of a status code (never NULL). */
 const char *mlq_status_str(mlq_status status);
+
+/*
+ * Scratch. A kernel that needs scratch takes (void *work, size_t work_size)
+ * and says how much through mlq_X_work_size(model) and MLQ_X_WORK_BYTES(...).
+ * Declare it as an array of mlq_work_t: the union makes the array aligned
+ * for the widest type any kernel stores there, by the language itself, on
+ * every target (8 bytes on Arm and RISC-V, 1 on AVR, whose int64_t is
+ * 1-aligned):
+ *
+ *   static mlq_work_t work[MLQ_WORK_ELEMS(MLQ_GMM_WORK_BYTES(8, 9))];
+ *   mlq_gmm_predict_q15(&model, q, 9, work, sizeof work, &id);
+ *
+ * Kernels reject (MLQ_ERR_BUFFER) scratch that is too small or not aligned
+ * as mlq_work_t is (MLQ_WORK_ALIGN), never by assuming that a uint32_t
+ * array is word-aligned.
+ */
+typedef union mlq_work {
+    int64_t i64;
+    uint64_t u64;
+    int32_t i32;
+    uint32_t u32;
+    void *ptr;
+} mlq_work_t;
+
+/** Elements of mlq_work_t that hold `bytes` bytes of scratch (0 for 0). */
+#define MLQ_WORK_ELEMS(bytes) (((size_t)(bytes) + sizeof(mlq_work_t) - 1u) / sizeof(mlq_work_t))
+
+/** The alignment of mlq_work_t, in bytes, as the compiler lays it out. */
+typedef struct mlq_work_align {
+    char c;
+    mlq_work_t w;
+} mlq_work_align;
+#define MLQ_WORK_ALIGN offsetof(mlq_work_align, w)
+
+/** Is p aligned as mlq_work_t is? */
+#define MLQ_WORK_ALIGNED(p) (((uintptr_t)(const void *)(p) % MLQ_WORK_ALIGN) == 0u)
+
+/*
+ * Scores. Every model's mlq_X_scores_q15 writes one int32_t score per
+ * output (class, cluster, or normal / anomaly) in Q15.16 (value = score /
+ * 2^MLQ_SCORE_FRAC) of a quantity each model's header names (a
+ * log-likelihood, a logit, a negative squared distance, votes), and the
+ * index of the largest score, the lowest on ties, is what
+ * mlq_X_predict_q15 returns (mlq/score.h).
+ */
+#define MLQ_SCORE_FRAC 16
+
+/** Probabilities (mlq_X_proba_q15) are uint16_t in Q15: they sum to exactly this. */
+#define MLQ_PROBA_ONE 32768u
 
 /*
  * MLQ_ASSERT checks programming errors (NULL pointers) in debug builds.

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: MIT */
+#include "emit.h"
+
+#include <string.h>
+
+void mlq_emit_text(FILE *f, const char *s, mlq_text_as as)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    int prev = 0;
+
+    for (; *p != '\0'; p++) {
+        int c = *p;
+
+        if (as == MLQ_TEXT_STRING) {
+            if (c == '"' || c == '\\' || c == '?')
+                fprintf(f, "\\%c", c);
+            else if (c < 0x20 || c > 0x7E)
+                fprintf(f, "\\%03o", (unsigned)c);
+            else
+                fputc(c, f);
+            continue;
+        }
+        if (c < 0x20 || c > 0x7E)
+            c = '.';
+        else if (c == '\\')
+            c = '/';
+        /* The text may follow and precede the writer's own '*' or '/'. */
+        if ((prev == '*' && c == '/') || (prev == '/' && c == '*') || (prev == '?' && c == '?') ||
+            (prev == 0 && (c == '*' || c == '/')))
+            fputc(' ', f);
+        fputc(c, f);
+        prev = c;
+    }
+    if (as == MLQ_TEXT_COMMENT && (prev == '*' || prev == '/'))
+        fputc(' ', f);
+}
+
+void mlq_text_ident(char *buf, size_t size, const char *s)
+{
+    size_t i;
+
+    for (i = 0; s[i] != '\0' && i + 1 < size; i++) {
+        unsigned char c = (unsigned char)s[i];
+        int keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+
+        buf[i] = keep ? (char)c : '_';
+    }
+    if (i == 0)
+        buf[i++] = '_';
+    buf[i] = '\0';
+}
+
+const char *mlq_base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+
+    return slash != NULL ? slash + 1 : path;
+}
+
+void mlq_emit_ints(FILE *f, const char *ctype, const char *name, const char *suffix,
+                   const char *shape, const int64_t *v, size_t n, size_t cols)
+{
+    int wide = strcmp(ctype, "int64_t") == 0;
+    size_t i;
+
+    fprintf(f, "static const %s %s_%s[%zu] MLQ_ALIGN4 = { /* %s */\n", ctype, name, suffix, n,
+            shape);
+    for (i = 0; i < n; i++) {
+        if (i % cols == 0)
+            fputs("   ", f);
+        if (wide)
+            fprintf(f, " INT64_C(%lld),", (long long)v[i]);
+        else
+            fprintf(f, " %lld,", (long long)v[i]);
+        if (i % cols == cols - 1 || i + 1 == n)
+            fputc('\n', f);
+    }
+    fputs("};\n", f);
+}
+
+/* A float literal that reads back as exactly v, in C and C++ ("1.0f", not "1f"). */
+static void emit_float(FILE *f, float v)
+{
+    char buf[64];
+
+    snprintf(buf, sizeof buf, "%.9g", (double)v);
+    if (strpbrk(buf, ".e") == NULL)
+        strcat(buf, ".0");
+    fprintf(f, " %sf,", buf);
+}
+
+void mlq_emit_floats(FILE *f, const char *name, const char *suffix, const char *shape,
+                     const float *v, size_t n)
+{
+    size_t i;
+
+    fprintf(f, "static const float %s_%s[%zu] = { /* %s */\n", name, suffix, n, shape);
+    for (i = 0; i < n; i++) {
+        if (i % 6 == 0)
+            fputs("   ", f);
+        emit_float(f, v[i]);
+        if (i % 6 == 5 || i + 1 == n)
+            fputc('\n', f);
+    }
+    fputs("};\n", f);
+}

@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The SVM model as a whole: mlq_svm_check, everything the kernels of
+ * src/svm.c rest on, validated once (the exporter does; firmware may at
+ * start-up), so that each call checks only its sizes; the scratch size;
+ * the entries that dispatch on the model's kernel.
+ */
+#include "mlq/svm.h"
+
+#include "mlq/fixed.h"
+
+/* Rows of n features hold n rounded up to even (zero pad). */
+static uint32_t row_of(uint32_t n)
+{
+    return (n + 1u) & ~(uint32_t)1;
+}
+
+/* The padding of each of n_rows rows of n features is 0. */
+static int pads_zero(const mlq_q15_t *a, uint32_t n_rows, uint32_t n)
+{
+    uint32_t r, row = row_of(n);
+
+    for (r = 0; row != n && r < n_rows; r++)
+        if (a[r * row + n] != 0)
+            return 0;
+    return 1;
+}
+
+/* Support vectors, their classes and coefficients (kernel models). */
+static int svs_ok(const mlq_svm_q15 *m)
+{
+    uint32_t c;
+
+    if (m->sv == NULL || m->coef == NULL || m->sv_start == NULL || m->sv_start[0] != 0 ||
+        m->sv_start[m->n_classes] != m->n_sv || !pads_zero(m->sv, m->n_sv, m->n_features))
+        return 0;
+    for (c = 0; c < m->n_classes; c++)
+        if (m->sv_start[c] > m->sv_start[c + 1u])
+            return 0;
+    return 1;
+}
+
+/* RBF (mlq_svm_predict_q15): exact norms; k_pre and k_shift 0..31,
+ * k_limit >= 1, a left shift only where the distances below the limit stay
+ * within 32 bits, and floor(L 2^pre mul / 2^32) < 2^32 for the largest
+ * distance L = k_limit - 1 that reaches the multiply. */
+static int rbf_ok(const mlq_svm_q15 *m)
+{
+    uint32_t s, n = m->n_features, row = row_of(n);
+    uint64_t top;
+
+    if (m->sv_norm == NULL || m->k_limit < 1 || m->k_pre < 0 || m->k_pre > 31 || m->k_shift > 31u)
+        return 0;
+    top = (uint64_t)(m->k_limit - 1);
+    if (m->k_pre > 0 && top >> (32 - m->k_pre) != 0)
+        return 0;
+    top <<= m->k_pre;
+    /* (top >> 32) < 2^32, so each product fits 64 bits. */
+    if ((top >> 32) * m->k_mul + (((top & 0xFFFFFFFFu) * m->k_mul) >> 32) > 0xFFFFFFFFu)
+        return 0;
+    for (s = 0; s < m->n_sv; s++)
+        if (mlq_dot_q15(m->sv + s * row, m->sv + s * row, n) != m->sv_norm[s])
+            return 0;
+    return 1;
+}
+
+/* POLY (mlq_svm_predict_q15): the ranges listed there. */
+static int poly_ok(const mlq_svm_q15 *m)
+{
+    uint32_t c;
+
+    if (m->degree < 1u || m->degree > 15u || (m->degree > 1u && m->pow_shift == NULL) ||
+        m->k_mul > (uint32_t)INT32_MAX || m->k_pre < 1 || m->k_pre > 31 ||
+        ((uint32_t)m->n_features >> m->k_pre) > 1u || m->k_shift < 32u || m->k_shift > 63u ||
+        m->k_add <= -((int32_t)1 << 30) || m->k_add >= ((int32_t)1 << 30) || m->k_limit < 1 ||
+        m->k_limit > ((int64_t)1 << 30))
+        return 0;
+    for (c = 0; c + 1u < m->degree; c++)
+        if (m->pow_shift[c] < 1u || m->pow_shift[c] > 31u)
+            return 0;
+    return 1;
+}
+
+mlq_status mlq_svm_check(const mlq_svm_q15 *model)
+{
+    const mlq_svm_q15 *m = model;
+    uint32_t c, np;
+    int ok;
+
+    MLQ_ASSERT(model != NULL);
+    if (m->n_classes < 2u || m->n_outputs < m->n_classes || m->n_outputs > 32767u ||
+        m->n_features == 0 || m->rho == NULL || m->dec_shift == NULL)
+        return MLQ_ERR_MODEL;
+    for (c = 0; m->class_ids != NULL && c < m->n_classes; c++)
+        if (m->class_ids[c] >= m->n_outputs || (c > 0 && m->class_ids[c] <= m->class_ids[c - 1u]))
+            return MLQ_ERR_MODEL;
+    np = (uint32_t)m->n_classes * (m->n_classes - 1u) / 2u;
+    for (c = 0; c < np; c++) /* sum - rho fits int64: |sum| < 2^62 (mlq_svm_predict_q15) */
+        if (m->rho[c] > ((int64_t)1 << 62) || m->rho[c] < -((int64_t)1 << 62))
+            return MLQ_ERR_MODEL;
+    if (m->kernel == MLQ_SVM_LINEAR)
+        ok = m->w != NULL && m->n_sv == 0 && pads_zero(m->w, np, m->n_features);
+    else if (m->kernel == MLQ_SVM_RBF)
+        ok = svs_ok(m) && rbf_ok(m);
+    else if (m->kernel == MLQ_SVM_POLY)
+        ok = svs_ok(m) && poly_ok(m);
+    else
+        ok = 0;
+    return ok ? MLQ_OK : MLQ_ERR_MODEL;
+}
+
+size_t mlq_svm_work_size(const mlq_svm_q15 *model)
+{
+    MLQ_ASSERT(model != NULL);
+    return MLQ_SVM_WORK_BYTES(model->kernel, model->n_sv, model->n_classes);
+}
+
+mlq_status mlq_svm_predict_q15(const mlq_svm_q15 *model, const mlq_q15_t *x, uint16_t n_features,
+                               void *work, size_t work_size, uint16_t *cls)
+{
+    MLQ_ASSERT(model != NULL);
+    switch (model->kernel) {
+    case MLQ_SVM_LINEAR:
+        return mlq_svm_linear_predict_q15(model, x, n_features, work, work_size, cls);
+    case MLQ_SVM_RBF:
+        return mlq_svm_rbf_predict_q15(model, x, n_features, work, work_size, cls);
+    case MLQ_SVM_POLY:
+        return mlq_svm_poly_predict_q15(model, x, n_features, work, work_size, cls);
+    default:
+        return MLQ_ERR_MODEL;
+    }
+}
+
+mlq_status mlq_svm_scores_q15(const mlq_svm_q15 *model, const mlq_q15_t *x, uint16_t n_features,
+                              void *work, size_t work_size, int32_t *scores)
+{
+    MLQ_ASSERT(model != NULL);
+    switch (model->kernel) {
+    case MLQ_SVM_LINEAR:
+        return mlq_svm_linear_scores_q15(model, x, n_features, work, work_size, scores);
+    case MLQ_SVM_RBF:
+        return mlq_svm_rbf_scores_q15(model, x, n_features, work, work_size, scores);
+    case MLQ_SVM_POLY:
+        return mlq_svm_poly_scores_q15(model, x, n_features, work, work_size, scores);
+    default:
+        return MLQ_ERR_MODEL;
+    }
+}
