@@ -16,7 +16,7 @@
 #define INV_LN2_Q10 1477u
 
 /* [44] exp(-j/64) for j = 1..44, UQ0.32 (j = 0 is 1.0, handled in code). */
-static const uint32_t exp_tab[44] = {
+static const uint32_t exp_tab[44] MLQ_FLASH = {
     0xFC07F560u, 0xF81FAB54u, 0xF446E358u, 0xF07D5FDEu, 0xECC2E44Fu,
     0xE9173501u, 0xE57A173Au, 0xE1EB5127u, 0xDE6AA9DDu, 0xDAF7E950u,
     0xD792D853u, 0xD43B4096u, 0xD0F0EC9Fu, 0xCDB3A7C8u, 0xCA833E3Cu,
@@ -29,7 +29,7 @@ static const uint32_t exp_tab[44] = {
 };
 
 /* [32] ln(1 + j/32) for j = 0..31, UQ0.32. */
-static const uint32_t log_tab[32] = {
+static const uint32_t log_tab[32] MLQ_FLASH = {
     0x00000000u, 0x07E0A6C4u, 0x0F851860u, 0x16F0D28Bu, 0x1E27076Eu,
     0x252AA5F0u, 0x2BFE60E1u, 0x32A4B53Au, 0x391FEF8Fu, 0x3F7230DBu,
     0x459D72AFu, 0x4BA38AECu, 0x51862F08u, 0x5746F6FDu, 0x5CE75FDBu,
@@ -40,7 +40,7 @@ static const uint32_t log_tab[32] = {
 };
 
 /* [32] 1 / (1 + j/32) for j = 0..31, Q15 (at most 32768). */
-static const uint16_t inv_tab[32] = {
+static const uint16_t inv_tab[32] MLQ_FLASH = {
     32768u, 31775u, 30840u, 29959u, 29127u, 28340u, 27594u, 26887u,
     26214u, 25575u, 24966u, 24385u, 23831u, 23302u, 22795u, 22310u,
     21845u, 21400u, 20972u, 20560u, 20165u, 19784u, 19418u, 19065u,
@@ -93,7 +93,7 @@ mlq_q31_t mlq_exp_q31(int32_t x)
         /* m == 0 only when r == 0, i.e. exp(-r) = 1: the largest UQ0.64. */
         v = (m == 0u) ? UINT64_MAX : 0u - ((uint64_t)m << 26);
     } else {
-        uint32_t e = exp_tab[j - 1u];
+        uint32_t e = MLQ_RD_U32(&exp_tab[j - 1u]);
         v = ((uint64_t)e << 32) - (((uint64_t)e * m) >> 6);
     }
 
@@ -126,7 +126,7 @@ int32_t mlq_log_q16(uint32_t x, unsigned frac_bits)
     /* 1 + u = (1 + j/32) * (1 + w), w = d / (1 + j/32) in [0, 2^-5). */
     j = u >> 26;
     d = u & 0x03FFFFFFu;              /* Q31, < 2^26 */
-    w = (d >> 9) * inv_tab[j];        /* Q22 * Q15 = Q37, < 2^32 */
+    w = (d >> 9) * MLQ_RD_U16(&inv_tab[j]); /* Q22 * Q15 = Q37, < 2^32 */
     w21 = w >> 16;                    /* Q21, < 2^16 */
     w2 = w21 * w21;                   /* w^2, Q42, < 2^32 */
     w3 = (w2 >> 16) * w21;            /* w^3, Q47, < 2^32 */
@@ -134,7 +134,7 @@ int32_t mlq_log_q16(uint32_t x, unsigned frac_bits)
     /* ln(1 + u) = ln(1 + j/32) + w - w^2/2 + w^3/3 in UQ0.32 (< ln 2); the
      * terms are added before the one subtraction so nothing wraps. 21846
      * ~ 2^16/3. */
-    f = log_tab[j] + ((w + 16u) >> 5) + (((w3 >> 15) * 21846u) >> 16);
+    f = MLQ_RD_U32(&log_tab[j]) + ((w + 16u) >> 5) + (((w3 >> 15) * 21846u) >> 16);
     f -= (w2 + 1024u) >> 11;
 
     /* Sum in Q26: |e * ln2| <= 31 * 46516320 < 2^31 - 2^26. */
@@ -370,12 +370,22 @@ int64_t mlq_dot_q15(const mlq_q15_t *a, const mlq_q15_t *b, uint32_t n)
     return acc;
 }
 
+#if defined(__AVR__)
+int64_t mlq_dot_flash_q15(const mlq_q15_t *a, const mlq_q15_t *b, uint32_t n)
+{
+    int64_t acc = 0;
+
+    for (; n > 0; n--)
+        acc += (int32_t)*a++ * MLQ_RD_I16(b++);
+    return acc;
+}
+#endif
 
 /*
  * s(i / 4) in Q16, i = 0..37, rounded: round(65536 ln(1 + e^(-i/4))). The
  * table is decreasing; s(0) = ln 2 is its largest value (MLQ_SOFTPLUS_MAX_Q16).
  */
-static const uint16_t sp_tab[38] = {
+static const uint16_t sp_tab[38] MLQ_FLASH = {
     45426, 37745, 31069, 25354, 20530, 16510, 13200, 10500, 8318, 6567, 5170, 4061, 3184, 2493,
     1950, 1523, 1189, 928, 724, 565, 440, 343, 267, 208, 162, 126, 98, 77, 60, 47, 36, 28, 22,
     17, 13, 10, 8, 6};
@@ -397,9 +407,9 @@ int32_t mlq_softplus_neg_q16(uint64_t t)
         return 0;
     i = (uint32_t)t >> 14;
     th = (uint32_t)t & 0x3FFFu;
-    f0 = sp_tab[i];
-    f1 = sp_tab[i + 1u];
-    f2 = sp_tab[i + 2u];
+    f0 = MLQ_RD_U16(&sp_tab[i]);
+    f1 = MLQ_RD_U16(&sp_tab[i + 1u]);
+    f2 = MLQ_RD_U16(&sp_tab[i + 2u]);
     r = (int32_t)((th * (16384u - th)) >> 14);
     return f0 - ((2 * (int32_t)th * (f0 - f1) + r * (f0 - 2 * f1 + f2) + 16384) >> 15);
 }

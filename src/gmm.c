@@ -88,7 +88,8 @@ typedef struct gmm_eval gmm_eval;
 typedef int64_t (*gmm_ll_fn)(const gmm_eval *ev, uint32_t c, int64_t floor);
 
 struct gmm_eval {
-    const mlq_gmm_q15 *m;
+    const mlq_gmm_q15 *m; /* the model struct as MLQ_MODEL_IN_RAM gives it (on AVR a copy on the
+                             entry's stack); its arrays stay in flash */
     const mlq_q15_t *x;
     int64_t *w;    /* scratch, [G*K]: each l_c of a group, then the outputs' values;
                       then [G*K] int32 for gmm_proba */
@@ -115,15 +116,15 @@ static int64_t ll_diag(const gmm_eval *ev, uint32_t c, int64_t floor)
     const mlq_q15_t *a = m->factor + c * ev->len;
     const uint8_t *e = m->exponent + c * d;
     const int32_t *b = m->offset + c * d;
-    int64_t cst = m->constant[c];
+    int64_t cst = MLQ_RD_I32(&m->constant[c]);
     uint64_t maha = 0, lim;
 
     if (prune_limit(cst, floor, &lim))
         return LL_PRUNED;
     for (j = 0; j < d; j++) {
         /* |A q| <= 2^30 and |b| < 2^30: exact in int32. */
-        int32_t y = (int32_t)a[j] * x[j] - b[j];
-        uint32_t u = (y < 0) ? 0u - (uint32_t)y : (uint32_t)y, ej = e[j];
+        int32_t y = (int32_t)MLQ_RD_I16(&a[j]) * x[j] - MLQ_RD_I32(&b[j]);
+        uint32_t u = (y < 0) ? 0u - (uint32_t)y : (uint32_t)y, ej = MLQ_RD_U8(&e[j]);
 
         if (ej > 16u) {
             uint32_t n = ej - 16u; /* 1..31 */
@@ -142,7 +143,9 @@ static int64_t ll_diag(const gmm_eval *ev, uint32_t c, int64_t floor)
 }
 
 #if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
-static inline uint32_t load_pair(const mlq_q15_t *p) /* any address (ARMv7E-M) */
+/* Two Q15 values at any address (ARMv7E-M, where flash reads like RAM, so
+ * this serves the factor rows as well). */
+static inline uint32_t load_pair(const mlq_q15_t *p)
 {
     uint32_t w;
 
@@ -161,7 +164,7 @@ static int64_t ll_full(const gmm_eval *ev, uint32_t c, int64_t floor)
     const mlq_q15_t *a = m->factor + c * ev->len;
     const uint8_t *e = m->exponent + c * d;
     const int32_t *o = m->offset + c * d;
-    int64_t cst = m->constant[c];
+    int64_t cst = MLQ_RD_I32(&m->constant[c]);
     uint64_t maha = 0, lim;
 
     if (prune_limit(cst, floor, &lim))
@@ -183,7 +186,8 @@ static int64_t ll_full(const gmm_eval *ev, uint32_t c, int64_t floor)
             a1 += 2;
             xp += 2;
         } while (a != end);
-        maha += row_term(y0, e[i], o[i]) + row_term(y1, e[i + 1u], o[i + 1u]);
+        maha += row_term(y0, MLQ_RD_U8(&e[i]), MLQ_RD_I32(&o[i])) +
+                row_term(y1, MLQ_RD_U8(&e[i + 1u]), MLQ_RD_I32(&o[i + 1u]));
         if (maha > lim)
             return LL_PRUNED;
         a = a1;
@@ -193,8 +197,8 @@ static int64_t ll_full(const gmm_eval *ev, uint32_t c, int64_t floor)
         uint32_t j;
 
         for (j = 0; j <= i; j++)
-            y0 += (int32_t)a[j] * x[j]; /* each product within 2^30 */
-        maha += row_term(y0, e[i], o[i]);
+            y0 += (int32_t)MLQ_RD_I16(&a[j]) * x[j]; /* each product within 2^30 */
+        maha += row_term(y0, MLQ_RD_U8(&e[i]), MLQ_RD_I32(&o[i]));
     }
 #else
     for (i = 0; i < d; i++) {
@@ -202,8 +206,8 @@ static int64_t ll_full(const gmm_eval *ev, uint32_t c, int64_t floor)
         uint32_t j;
 
         for (j = 0; j <= i; j++)
-            y += (int32_t)a[j] * x[j]; /* each product within 2^30 */
-        maha += row_term(y, e[i], o[i]);
+            y += (int32_t)MLQ_RD_I16(&a[j]) * x[j]; /* each product within 2^30 */
+        maha += row_term(y, MLQ_RD_U8(&e[i]), MLQ_RD_I32(&o[i]));
         if (maha > lim)
             return LL_PRUNED;
         a += (i + 2u) & ~(uint32_t)1; /* not ~1u: 16 bits where int is */
@@ -253,12 +257,13 @@ static uint32_t factor_len(uint32_t d, int full)
     return full ? (d + 1u) / 2u * ((d + 2u) & ~(uint32_t)1) : d + (d & 1u);
 }
 
-mlq_status mlq_gmm_check(const mlq_gmm_q15 *model)
+mlq_status mlq_gmm_check(const mlq_gmm_q15 *gmm)
 {
+    MLQ_MODEL_IN_RAM(mlq_gmm_q15, model, gmm);
     uint32_t d, n, c, i, len;
     int full;
 
-    MLQ_ASSERT(model != NULL);
+    MLQ_ASSERT(gmm != NULL);
     d = model->n_features;
     n = (uint32_t)model->n_groups * model->n_components;
     full = model->covariance == MLQ_GMM_FULL;
@@ -280,28 +285,36 @@ mlq_status mlq_gmm_check(const mlq_gmm_q15 *model)
         const int32_t *b = model->offset + c * d;
 
         for (i = 0; i < d; i++) {
-            if (e[i] < EXP_MIN || e[i] > EXP_MAX)
+            uint32_t ei = MLQ_RD_U8(&e[i]);
+
+            if (ei < EXP_MIN || ei > EXP_MAX)
                 return MLQ_ERR_MODEL;
             if (full) {
-                if ((i & 1u) == 0u && a[i + 1u] != 0) /* row i's zero pad */
+                if ((i & 1u) == 0u && MLQ_RD_I16(&a[i + 1u]) != 0) /* row i's zero pad */
                     return MLQ_ERR_MODEL;
                 a += (i + 2u) & ~(uint32_t)1;
-            } else if (b[i] >= DIAG_OFFSET_LIMIT || b[i] <= -DIAG_OFFSET_LIMIT) {
-                return MLQ_ERR_MODEL;
+            } else {
+                int32_t bi = MLQ_RD_I32(&b[i]);
+
+                if (bi >= DIAG_OFFSET_LIMIT || bi <= -DIAG_OFFSET_LIMIT)
+                    return MLQ_ERR_MODEL;
             }
         }
     }
     return MLQ_OK;
 }
 
-size_t mlq_gmm_work_size(const mlq_gmm_q15 *model)
+size_t mlq_gmm_work_size(const mlq_gmm_q15 *gmm)
 {
-    MLQ_ASSERT(model != NULL);
+    MLQ_MODEL_IN_RAM(mlq_gmm_q15, model, gmm);
+
+    MLQ_ASSERT(gmm != NULL);
     return MLQ_GMM_WORK_BYTES((uint32_t)model->n_groups * model->n_components, model->n_features);
 }
 
 /* The per-call checks of every entry (n_features, covariance type,
- * scratch); fills ev. */
+ * scratch); fills ev. m is the entry's MLQ_MODEL_IN_RAM view of the model,
+ * which lives as long as the entry's call. */
 static mlq_status gmm_begin(const mlq_gmm_q15 *m, const mlq_q15_t *x, uint16_t n_features,
                             uint32_t covariance, gmm_ll_fn ll, void *work, size_t work_size,
                             gmm_eval *ev)
@@ -448,10 +461,11 @@ static int64_t gmm_loglik(const gmm_eval *ev)
     return acc;
 }
 
-mlq_status mlq_gmm_full_predict_q15(const mlq_gmm_q15 *model, const mlq_q15_t *x,
+mlq_status mlq_gmm_full_predict_q15(const mlq_gmm_q15 *gmm, const mlq_q15_t *x,
                                     uint16_t n_features, void *work, size_t work_size,
                                     uint16_t *out)
 {
+    MLQ_MODEL_IN_RAM(mlq_gmm_q15, model, gmm);
     gmm_eval ev;
     mlq_status s = gmm_begin(model, x, n_features, MLQ_GMM_FULL, ll_full, work, work_size, &ev);
 
@@ -461,10 +475,11 @@ mlq_status mlq_gmm_full_predict_q15(const mlq_gmm_q15 *model, const mlq_q15_t *x
     return s;
 }
 
-mlq_status mlq_gmm_diag_predict_q15(const mlq_gmm_q15 *model, const mlq_q15_t *x,
+mlq_status mlq_gmm_diag_predict_q15(const mlq_gmm_q15 *gmm, const mlq_q15_t *x,
                                     uint16_t n_features, void *work, size_t work_size,
                                     uint16_t *out)
 {
+    MLQ_MODEL_IN_RAM(mlq_gmm_q15, model, gmm);
     gmm_eval ev;
     mlq_status s = gmm_begin(model, x, n_features, MLQ_GMM_DIAG, ll_diag, work, work_size, &ev);
 
@@ -474,10 +489,11 @@ mlq_status mlq_gmm_diag_predict_q15(const mlq_gmm_q15 *model, const mlq_q15_t *x
     return s;
 }
 
-mlq_status mlq_gmm_full_scores_q15(const mlq_gmm_q15 *model, const mlq_q15_t *x,
+mlq_status mlq_gmm_full_scores_q15(const mlq_gmm_q15 *gmm, const mlq_q15_t *x,
                                    uint16_t n_features, void *work, size_t work_size,
                                    int32_t *scores)
 {
+    MLQ_MODEL_IN_RAM(mlq_gmm_q15, model, gmm);
     gmm_eval ev;
     mlq_status s = gmm_begin(model, x, n_features, MLQ_GMM_FULL, ll_full, work, work_size, &ev);
 
@@ -487,10 +503,11 @@ mlq_status mlq_gmm_full_scores_q15(const mlq_gmm_q15 *model, const mlq_q15_t *x,
     return s;
 }
 
-mlq_status mlq_gmm_diag_scores_q15(const mlq_gmm_q15 *model, const mlq_q15_t *x,
+mlq_status mlq_gmm_diag_scores_q15(const mlq_gmm_q15 *gmm, const mlq_q15_t *x,
                                    uint16_t n_features, void *work, size_t work_size,
                                    int32_t *scores)
 {
+    MLQ_MODEL_IN_RAM(mlq_gmm_q15, model, gmm);
     gmm_eval ev;
     mlq_status s = gmm_begin(model, x, n_features, MLQ_GMM_DIAG, ll_diag, work, work_size, &ev);
 
@@ -500,10 +517,11 @@ mlq_status mlq_gmm_diag_scores_q15(const mlq_gmm_q15 *model, const mlq_q15_t *x,
     return s;
 }
 
-mlq_status mlq_gmm_full_proba_q15(const mlq_gmm_q15 *model, const mlq_q15_t *x,
+mlq_status mlq_gmm_full_proba_q15(const mlq_gmm_q15 *gmm, const mlq_q15_t *x,
                                   uint16_t n_features, void *work, size_t work_size,
                                   uint16_t *proba)
 {
+    MLQ_MODEL_IN_RAM(mlq_gmm_q15, model, gmm);
     gmm_eval ev;
     mlq_status s = gmm_begin(model, x, n_features, MLQ_GMM_FULL, ll_full, work, work_size, &ev);
 
@@ -515,10 +533,11 @@ mlq_status mlq_gmm_full_proba_q15(const mlq_gmm_q15 *model, const mlq_q15_t *x,
     return s;
 }
 
-mlq_status mlq_gmm_diag_proba_q15(const mlq_gmm_q15 *model, const mlq_q15_t *x,
+mlq_status mlq_gmm_diag_proba_q15(const mlq_gmm_q15 *gmm, const mlq_q15_t *x,
                                   uint16_t n_features, void *work, size_t work_size,
                                   uint16_t *proba)
 {
+    MLQ_MODEL_IN_RAM(mlq_gmm_q15, model, gmm);
     gmm_eval ev;
     mlq_status s = gmm_begin(model, x, n_features, MLQ_GMM_DIAG, ll_diag, work, work_size, &ev);
 
@@ -535,7 +554,7 @@ mlq_status mlq_gmm_predict_q15(const mlq_gmm_q15 *model, const mlq_q15_t *x,
                                uint16_t *out)
 {
     MLQ_ASSERT(model != NULL);
-    return model->covariance == MLQ_GMM_DIAG
+    return MLQ_RD_U8(&model->covariance) == MLQ_GMM_DIAG
                ? mlq_gmm_diag_predict_q15(model, x, n_features, work, work_size, out)
                : mlq_gmm_full_predict_q15(model, x, n_features, work, work_size, out);
 }
@@ -545,7 +564,7 @@ mlq_status mlq_gmm_scores_q15(const mlq_gmm_q15 *model, const mlq_q15_t *x,
                               int32_t *scores)
 {
     MLQ_ASSERT(model != NULL);
-    return model->covariance == MLQ_GMM_DIAG
+    return MLQ_RD_U8(&model->covariance) == MLQ_GMM_DIAG
                ? mlq_gmm_diag_scores_q15(model, x, n_features, work, work_size, scores)
                : mlq_gmm_full_scores_q15(model, x, n_features, work, work_size, scores);
 }
@@ -555,18 +574,19 @@ mlq_status mlq_gmm_proba_q15(const mlq_gmm_q15 *model, const mlq_q15_t *x,
                              uint16_t *proba)
 {
     MLQ_ASSERT(model != NULL);
-    return model->covariance == MLQ_GMM_DIAG
+    return MLQ_RD_U8(&model->covariance) == MLQ_GMM_DIAG
                ? mlq_gmm_diag_proba_q15(model, x, n_features, work, work_size, proba)
                : mlq_gmm_full_proba_q15(model, x, n_features, work, work_size, proba);
 }
 
-mlq_status mlq_gmm_loglik_q15(const mlq_gmm_q15 *model, const mlq_q15_t *x,
+mlq_status mlq_gmm_loglik_q15(const mlq_gmm_q15 *gmm, const mlq_q15_t *x,
                               uint16_t n_features, void *work, size_t work_size, int64_t *ll)
 {
+    MLQ_MODEL_IN_RAM(mlq_gmm_q15, model, gmm);
     gmm_eval ev;
     mlq_status s;
 
-    MLQ_ASSERT(model != NULL && ll != NULL);
+    MLQ_ASSERT(gmm != NULL && ll != NULL);
     s = gmm_begin(model, x, n_features, model->covariance,
                   model->covariance == MLQ_GMM_DIAG ? ll_diag : ll_full, work, work_size, &ev);
     if (s == MLQ_OK)

@@ -4,30 +4,37 @@
 #include "mlq/fixed.h"
 #include "mlq/score.h"
 
-mlq_status mlq_kmeans_check(const mlq_kmeans_q15 *model)
+mlq_status mlq_kmeans_check(const mlq_kmeans_q15 *kmeans)
 {
+    MLQ_MODEL_IN_RAM(mlq_kmeans_q15, model, kmeans);
     uint32_t k, j, row;
 
-    MLQ_ASSERT(model != NULL);
+    MLQ_ASSERT(kmeans != NULL);
     if (model->n_clusters == 0 || model->n_features == 0 || model->centroids == NULL ||
         model->norms == NULL || model->score_shift < -18 || model->score_shift > 14)
         return MLQ_ERR_MODEL;
-    row = (model->n_features + 1u) & ~1u;
+    row = ((uint32_t)model->n_features + 1u) & ~(uint32_t)1;
     for (k = 0; k < model->n_clusters; k++) {
         const mlq_q15_t *c = model->centroids + k * row;
         int64_t norm = 0;
 
-        for (j = 0; j < model->n_features; j++)
-            norm += (int32_t)c[j] * c[j];
-        if (norm != model->norms[k] || (row != model->n_features && c[row - 1] != 0))
+        for (j = 0; j < model->n_features; j++) {
+            int32_t v = MLQ_RD_I16(&c[j]);
+
+            norm += v * v;
+        }
+        if (norm != MLQ_RD_I64(&model->norms[k]) ||
+            (row != model->n_features && MLQ_RD_I16(&c[row - 1]) != 0))
             return MLQ_ERR_MODEL;
     }
     return MLQ_OK;
 }
 
-size_t mlq_kmeans_work_size(const mlq_kmeans_q15 *model)
+size_t mlq_kmeans_work_size(const mlq_kmeans_q15 *kmeans)
 {
-    MLQ_ASSERT(model != NULL);
+    MLQ_MODEL_IN_RAM(mlq_kmeans_q15, model, kmeans);
+
+    MLQ_ASSERT(kmeans != NULL);
     return MLQ_KMEANS_WORK_BYTES(model->n_clusters, model->n_features);
 }
 
@@ -58,8 +65,8 @@ MLQ_INLINE uint16_t nearest(const mlq_kmeans_q15 *model, const mlq_q15_t *x, int
     if (scores != NULL)
         xx = mlq_dot_q15(x, x, n_features);
     for (k = 0; k < n_clusters; k++, c += row) {
-        int64_t dot = mlq_dot_q15(x, c, n_features);
-        int64_t score = model->norms[k] - dot - dot;
+        int64_t dot = mlq_dot_flash_q15(x, c, n_features);
+        int64_t score = MLQ_RD_I64(&model->norms[k]) - dot - dot;
 
         if (scores != NULL) /* score + |x|^2 = |x - c|^2, exact */
             scores[k] = score_q16(score + xx, model->score_shift);
@@ -71,11 +78,13 @@ MLQ_INLINE uint16_t nearest(const mlq_kmeans_q15 *model, const mlq_q15_t *x, int
     return (uint16_t)best_k;
 }
 
-mlq_status mlq_kmeans_predict_q15(const mlq_kmeans_q15 *model, const mlq_q15_t *x,
+mlq_status mlq_kmeans_predict_q15(const mlq_kmeans_q15 *kmeans, const mlq_q15_t *x,
                                   uint16_t n_features, void *work, size_t work_size,
                                   uint16_t *cluster)
 {
-    MLQ_ASSERT(model != NULL && x != NULL && cluster != NULL);
+    MLQ_MODEL_IN_RAM(mlq_kmeans_q15, model, kmeans);
+
+    MLQ_ASSERT(kmeans != NULL && x != NULL && cluster != NULL);
     (void)work;
     (void)work_size;
     if (n_features != model->n_features)
@@ -84,11 +93,13 @@ mlq_status mlq_kmeans_predict_q15(const mlq_kmeans_q15 *model, const mlq_q15_t *
     return MLQ_OK;
 }
 
-mlq_status mlq_kmeans_scores_q15(const mlq_kmeans_q15 *model, const mlq_q15_t *x,
+mlq_status mlq_kmeans_scores_q15(const mlq_kmeans_q15 *kmeans, const mlq_q15_t *x,
                                  uint16_t n_features, void *work, size_t work_size,
                                  int32_t *scores)
 {
-    MLQ_ASSERT(model != NULL && x != NULL && scores != NULL);
+    MLQ_MODEL_IN_RAM(mlq_kmeans_q15, model, kmeans);
+
+    MLQ_ASSERT(kmeans != NULL && x != NULL && scores != NULL);
     (void)work;
     (void)work_size;
     if (n_features != model->n_features)

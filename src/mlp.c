@@ -4,8 +4,8 @@
 #include "mlq/fixed.h"
 #include "mlq/score.h"
 
-/* [385] tanh(i / 64) for i = 0..384 in Q1.15, rounded, 1.0 saturated to 32767. */
-static const uint16_t tanh_tab[385] = {
+/* [385] tanh(i / 64) for i = 0..384 in Q1.15, rounded, 1.0 saturated to 32767 (in flash). */
+static const uint16_t tanh_tab[385] MLQ_FLASH = {
         0,   512,  1024,  1535,  2045,  2555,  3063,  3570,  4075,  4578,  5079,  5577,
      6073,  6566,  7056,  7542,  8025,  8505,  8980,  9452,  9919, 10382, 10840, 11294,
     11743, 12186, 12625, 13058, 13486, 13909, 14326, 14737, 15143, 15542, 15936, 16324,
@@ -49,23 +49,39 @@ mlq_q15_t mlq_mlp_tanh_q15(mlq_q15_t u)
     if (i >= 384u) {
         v = 32767u;
     } else {
-        uint32_t t0 = tanh_tab[i], t1 = tanh_tab[i + 1u]; /* t1 >= t0 */
+        uint32_t t0 = MLQ_RD_U16(&tanh_tab[i]), t1 = MLQ_RD_U16(&tanh_tab[i + 1u]); /* t1 >= t0 */
 
         v = t0 + (((t1 - t0) * (a & 63u) + 32u) >> 6);
     }
     return u < 0 ? (mlq_q15_t)(-(int32_t)v) : (mlq_q15_t)v;
 }
 
-/* Bytes of one ping-pong buffer (MLQ_MLP_WORK_BYTES). */
+/*
+ * The model struct and its layers are in flash (MLQ_FLASH, mlq/types.h).
+ * Every entry copies the model struct with MLQ_MODEL_IN_RAM, and each
+ * layer's struct, one at a time, before it runs or checks it; the helpers
+ * below take those copies (m, L) and read the arrays they point to
+ * (weights, biases, multipliers), which stay in flash, with MLQ_RD_*.
+ */
+
+/* Scratch bytes of every entry of m (MLQ_MLP_WORK_BYTES). */
+static size_t work_bytes(const mlq_mlp_q15 *m)
+{
+    return MLQ_MLP_WORK_BYTES(m->max_width, m->bits, m->n_classes);
+}
+
+/* Bytes of one ping-pong buffer. */
 static size_t half_bytes(const mlq_mlp_q15 *m)
 {
-    return MLQ_MLP_WORK_BYTES(m->max_width, m->bits, m->n_classes) / 2u;
+    return work_bytes(m) / 2u;
 }
 
 size_t mlq_mlp_work_size(const mlq_mlp_q15 *model)
 {
+    MLQ_MODEL_IN_RAM(mlq_mlp_q15, m, model);
+
     MLQ_ASSERT(model != NULL);
-    return MLQ_MLP_WORK_BYTES(model->max_width, model->bits, model->n_classes);
+    return work_bytes(m);
 }
 
 /* Do L's weights and biases keep every partial sum within int32 for inputs
@@ -73,17 +89,17 @@ size_t mlq_mlp_work_size(const mlq_mlp_q15 *model)
  * multipliers, if any, non-negative? */
 static int layer_ok(const mlq_mlp_layer *L, uint32_t max_in)
 {
-    uint32_t row = ((uint32_t)L->n_in + 3u) & ~3u, o, j;
+    uint32_t row = ((uint32_t)L->n_in + 3u) & ~(uint32_t)3, o, j;
     int64_t lim = (int64_t)INT32_MAX - (int64_t)L->n_in * max_in * 127;
     const int8_t *w = L->w;
 
     for (o = 0; o < L->n_out; o++, w += row) {
-        int64_t b = L->bias[o];
+        int64_t b = MLQ_RD_I32(&L->bias[o]);
 
-        if (b > lim || b < -lim || (L->mul != NULL && L->mul[o] < 0))
+        if (b > lim || b < -lim || (L->mul != NULL && MLQ_RD_I32(&L->mul[o]) < 0))
             return 0;
         for (j = 0; j < L->n_in; j++) /* the padding is never summed against an input */
-            if (w[j] == INT8_MIN)
+            if (MLQ_RD_I8(&w[j]) == INT8_MIN)
                 return 0;
     }
     return 1;
@@ -91,7 +107,7 @@ static int layer_ok(const mlq_mlp_layer *L, uint32_t max_in)
 
 mlq_status mlq_mlp_check(const mlq_mlp_q15 *model)
 {
-    const mlq_mlp_q15 *m = model;
+    MLQ_MODEL_IN_RAM(mlq_mlp_q15, m, model);
     uint32_t l, prev, last, low;
 
     MLQ_ASSERT(model != NULL);
@@ -109,7 +125,7 @@ mlq_status mlq_mlp_check(const mlq_mlp_q15 *model)
     prev = m->n_features;
     last = m->n_layers - 1u;
     for (l = 0; l <= last; l++) {
-        const mlq_mlp_layer *L = &m->layers[l];
+        MLQ_MODEL_IN_RAM(mlq_mlp_layer, L, &m->layers[l]);
         int in16 = l == 0 || m->bits == 16u;
 
         if (L->n_in != prev || L->n_out == 0 || L->w == NULL || L->bias == NULL ||
@@ -187,7 +203,11 @@ static inline uint32_t smlad(uint32_t x, uint32_t y, uint32_t acc)
  * last n % 4 weights in natural order) or 8-bit unsigned inputs (natural
  * order; n a multiple of four: the zero-padded row). One loop serves both widths,
  * so that a network with 8-bit activations links one. Every product is of
- * an int32_t and an int8_t, so none is computed in a 16-bit int.
+ * an int32_t and an int8_t, so none is computed in a 16-bit int. The rows
+ * are in flash: the portable path reads them with MLQ_RD_I8, the DSP path
+ * (Arm only, where flash is read by ordinary loads) a word at a time. On a
+ * big-endian core the 8-bit path needs nothing (inputs and weights unpack
+ * alike); the 16-bit path takes its two input words in the other order.
  */
 MLQ_INLINE void dot2(const void *in, int in16, const int8_t *wa, const int8_t *wb,
                      uint32_t n, uint32_t *pa, uint32_t *pb)
@@ -200,8 +220,15 @@ MLQ_INLINE void dot2(const void *in, int in16, const int8_t *wa, const int8_t *w
         uint32_t xa, xb, u = ld32(wa), v = ld32(wb);
 
         if (in16) { /* (x0, x1) and (x2, x3) against (w0, w1) and (w2, w3) */
+#if defined(__ARM_BIG_ENDIAN)
+            /* x0 is the high half of its word, and SXTB16 picks the
+             * weight bytes the other way round: the words trade places */
+            xa = ld32(x + 4);
+            xb = ld32(x);
+#else
             xa = ld32(x);
             xb = ld32(x + 4);
+#endif
             x += 8;
         } else { /* (x0, x2) and (x1, x3), unsigned, against the same bytes of the weights */
             uint32_t xv = ld32(x);
@@ -238,8 +265,10 @@ MLQ_INLINE void dot2(const void *in, int in16, const int8_t *wa, const int8_t *w
             x3 = p[3];
             x += 4;
         }
-        a += (uint32_t)(x0 * wa[0] + x1 * wa[1] + x2 * wa[2] + x3 * wa[3]);
-        b += (uint32_t)(x0 * wb[0] + x1 * wb[1] + x2 * wb[2] + x3 * wb[3]);
+        a += (uint32_t)(x0 * MLQ_RD_I8(&wa[0]) + x1 * MLQ_RD_I8(&wa[1]) + x2 * MLQ_RD_I8(&wa[2]) +
+                        x3 * MLQ_RD_I8(&wa[3]));
+        b += (uint32_t)(x0 * MLQ_RD_I8(&wb[0]) + x1 * MLQ_RD_I8(&wb[1]) + x2 * MLQ_RD_I8(&wb[2]) +
+                        x3 * MLQ_RD_I8(&wb[3]));
         wa += 4;
         wb += 4;
     }
@@ -247,8 +276,8 @@ MLQ_INLINE void dot2(const void *in, int in16, const int8_t *wa, const int8_t *w
     for (; t > 0; t--) { /* 16-bit inputs only */
         int32_t xi = *(const int16_t *)(const void *)x;
 
-        a += (uint32_t)(xi * *wa++);
-        b += (uint32_t)(xi * *wb++);
+        a += (uint32_t)(xi * MLQ_RD_I8(wa++));
+        b += (uint32_t)(xi * MLQ_RD_I8(wb++));
         x += 2;
     }
     *pa = a;
@@ -310,14 +339,16 @@ MLQ_INLINE int32_t activate(int32_t acc, int32_t mul, uint32_t shift, uint32_t o
  * `out_bits` wide into out; the output layer returns the index of the
  * largest acc_o (ties: the lowest) and, with `store`, writes them into out
  * as int32_t. in16 says whether the inputs are 16-bit, tanh_layer as for
- * activate(). Inlined into the layer functions below with in16, out_bits,
- * store and (for the ReLU loops) tanh_layer constant.
+ * activate(). L is the layer's struct copied to RAM (run()), its weights,
+ * biases and multipliers are in flash. Inlined into the layer functions
+ * below with in16, out_bits, store and (for the ReLU loops) tanh_layer
+ * constant.
  */
 MLQ_INLINE uint32_t layer(const mlq_mlp_layer *L, const void *in, int in16, void *out,
                           uint32_t out_bits, int tanh_layer, int store)
 {
-    uint32_t n_in = L->n_in, n_out = L->n_out, row = (n_in + 3u) & ~3u, shift = L->shift, o;
-    uint32_t best_o = 0;
+    uint32_t n_in = L->n_in, n_out = L->n_out, row = (n_in + 3u) & ~(uint32_t)3, o;
+    uint32_t shift = L->shift, best_o = 0;
     const int8_t *w = L->w;
     const int32_t *bias = L->bias, *mul = L->mul;
     int32_t best = 0;
@@ -327,12 +358,14 @@ MLQ_INLINE uint32_t layer(const mlq_mlp_layer *L, const void *in, int in16, void
     if (mul != NULL && out_bits == 8u && (n_out & 3u) != 0)
         ((uint32_t *)out)[n_out >> 2] = 0;
     for (o = 0; o < n_out; o += 2u, w += 2u * row) {
-        uint32_t two = o + 1u < n_out, a = (uint32_t)bias[o], b = (uint32_t)bias[o + two];
+        uint32_t two = o + 1u < n_out;
+        uint32_t a = (uint32_t)MLQ_RD_I32(&bias[o]), b = (uint32_t)MLQ_RD_I32(&bias[o + two]);
 
         dot2(in, in16, w, w + two * row, in16 ? n_in : row, &a, &b);
         if (mul != NULL) {
-            int32_t va = activate((int32_t)a, mul[o], shift, out_bits, tanh_layer);
-            int32_t vb = activate((int32_t)b, mul[o + two], shift, out_bits, tanh_layer);
+            int32_t va = activate((int32_t)a, MLQ_RD_I32(&mul[o]), shift, out_bits, tanh_layer);
+            int32_t vb =
+                activate((int32_t)b, MLQ_RD_I32(&mul[o + two]), shift, out_bits, tanh_layer);
 
             if (out_bits == 16u) {
                 ((int16_t *)out)[o] = (int16_t)va;
@@ -396,7 +429,7 @@ static mlq_status gate(const mlq_mlp_q15 *m, uint16_t n_features, const void *wo
         return MLQ_ERR_SIZE;
     if (relu_bits != 0u && (m->bits != relu_bits || m->act != MLQ_MLP_RELU))
         return MLQ_ERR_MODEL;
-    if (work == NULL || !MLQ_WORK_ALIGNED(work) || work_size < mlq_mlp_work_size(m))
+    if (work == NULL || !MLQ_WORK_ALIGNED(work) || work_size < work_bytes(m))
         return MLQ_ERR_BUFFER;
     return MLQ_OK;
 }
@@ -412,12 +445,13 @@ MLQ_INLINE uint16_t run(const mlq_mlp_q15 *m, const mlq_q15_t *x, uint8_t *work,
                         uint32_t relu_bits, int store, int32_t **logits)
 {
     const void *in = x;
-    const mlq_mlp_layer *L = m->layers, *end = L + m->n_layers;
+    const mlq_mlp_layer *next = m->layers, *end = next + m->n_layers;
     uint8_t *out = work, *other = work + half_bytes(m);
     uint32_t best = 0, bits = relu_bits != 0u ? relu_bits : m->bits;
     int tanh_now = relu_bits == 0u && m->act == MLQ_MLP_TANH;
 
-    for (; L < end; L++) {
+    for (; next < end; next++) {
+        MLQ_MODEL_IN_RAM(mlq_mlp_layer, L, next);
         uint8_t *done = out;
         int in16 = bits == 16u || in == (const void *)x;
 
@@ -456,9 +490,10 @@ enum { OUT_CLASS, OUT_SCORES, OUT_PROBA };
 
 /* One entry: the per-call checks, the network, then the class, the scores
  * or the probabilities into out (written only on MLQ_OK). */
-MLQ_INLINE mlq_status entry(const mlq_mlp_q15 *m, const mlq_q15_t *x, uint16_t n_features,
+MLQ_INLINE mlq_status entry(const mlq_mlp_q15 *model, const mlq_q15_t *x, uint16_t n_features,
                             void *work, size_t work_size, uint32_t relu_bits, int kind, void *out)
 {
+    MLQ_MODEL_IN_RAM(mlq_mlp_q15, m, model);
     int32_t *logits;
     uint16_t best;
     mlq_status s = gate(m, n_features, work, work_size, relu_bits);

@@ -5,18 +5,27 @@
 
 /*
  * MLQ_QUANT_INT selects the integer path below for mlq_quant_f32_to_q15:
- * on by default on Arm cores without a floating-point unit (Cortex-M0,
- * M0+, M3, and M7 built for the soft-float ABI), where the C path's
- * soft-float calls cost about 330 instructions a feature and 2 KB of
- * flash; -DMLQ_QUANT_INT=0 or =1 overrides the choice (the unit tests
- * build it on the host as well).
+ * on by default on every core without a floating-point unit (Arm
+ * Cortex-M0, M0+, M3, and M7 built for the soft-float ABI; RISC-V without
+ * the F extension; AVR), where the C path's soft-float calls cost about
+ * 330 instructions a feature and 2 KB of flash on a Cortex-M0;
+ * -DMLQ_QUANT_INT=0 or =1 overrides the choice (the unit tests build it on
+ * the host as well).
  */
 #ifndef MLQ_QUANT_INT
-#if defined(__ARM_ARCH) && !defined(__ARM_FP)
+#if (defined(__ARM_ARCH) && !defined(__ARM_FP)) || (defined(__riscv) && !defined(__riscv_flen)) || \
+    defined(__AVR__)
 #define MLQ_QUANT_INT 1
 #else
 #define MLQ_QUANT_INT 0
 #endif
+#endif
+
+/* The bits of the model's float constant c[j] (in flash: mlq/types.h). */
+#if defined(__AVR__)
+#define CONST_BITS(c, j) MLQ_RD_U32((const uint32_t *)(const void *)&(c)[j])
+#else
+#define CONST_BITS(c, j) MLQ_F32_BITS(c, j)
 #endif
 
 /*
@@ -26,13 +35,19 @@
  * u = floor(b) saturated to [0, 65535]; q = u - 32768.
  */
 #if !MLQ_QUANT_INT
+#if defined(__AVR__)
+#define CONST_F32(c, j) pgm_read_float(&(c)[j])
+#else
+#define CONST_F32(c, j) ((c)[j])
+#endif
+
 static mlq_status quant_c(const float *o, const float *g, const float *x, uint16_t n,
                           mlq_q15_t *out)
 {
     uint16_t j;
 
     for (j = 0; j < n; j++) {
-        float b = (x[j] - o[j]) * g[j];
+        float b = (x[j] - CONST_F32(o, j)) * CONST_F32(g, j);
         int32_t u;
 
         if (b >= 0.0f && b < 65536.0f)
@@ -254,8 +269,8 @@ static mlq_status quant_int(const float *o, const float *g, const float *x, uint
     uint16_t j;
 
     for (j = 0; j < n; j++) {
-        uint32_t xb = MLQ_F32_BITS(x, j), yb = MLQ_F32_BITS(o, j) ^ SIGN; /* x + (-o) */
-        uint32_t gb = MLQ_F32_BITS(g, j), u;
+        uint32_t xb = MLQ_F32_BITS(x, j), yb = CONST_BITS(o, j) ^ SIGN; /* x + (-o) */
+        uint32_t gb = CONST_BITS(g, j), u;
 
         if (IS_NORMAL(xb) && IS_NORMAL(yb) && IS_NORMAL(gb)) {
             uint32_t d;
@@ -288,6 +303,14 @@ static mlq_status quant_int(const float *o, const float *g, const float *x, uint
  * one at a time. Returns 1 when the vector is done, 0 when the C path
  * must run.
  */
+/* Two lanes per word, the first lane at the lower address: its low half on
+ * a little-endian core, its high half on a big-endian one. */
+#if defined(__ARM_BIG_ENDIAN)
+#define PACK_PAIRS "pkhbt r4, r5, r4, lsl #16\n\tpkhbt r6, r8, r6, lsl #16\n\t"
+#else
+#define PACK_PAIRS "pkhbt r4, r4, r5, lsl #16\n\tpkhbt r6, r6, r8, lsl #16\n\t"
+#endif
+
 static int quant_vfp(const float *o, const float *g, const float *x, uint32_t n, mlq_q15_t *out)
 {
     uint32_t saved, flags, blocks = n >> 2, rest = n & 3u;
@@ -315,8 +338,7 @@ static int quant_vfp(const float *o, const float *g, const float *x, uint32_t n,
                      "vcvt.u16.f32 s3, s3, #0\n\t"
                      "vmov r4, r5, s0, s1\n\t"
                      "vmov r6, r8, s2, s3\n\t"
-                     "pkhbt r4, r4, r5, lsl #16\n\t"
-                     "pkhbt r6, r6, r8, lsl #16\n\t"
+                     PACK_PAIRS
                      "eor r4, r4, #0x80008000\n\t"
                      "eor r6, r6, #0x80008000\n\t"
                      "stmia %[out]!, {r4, r6}\n\t"
@@ -349,10 +371,12 @@ static int quant_vfp(const float *o, const float *g, const float *x, uint32_t n,
 #define HAVE_QUANT_VFP 1
 #endif
 
-mlq_status mlq_quant_f32_to_q15(const mlq_quant *q, const float *x, uint16_t n_features,
+mlq_status mlq_quant_f32_to_q15(const mlq_quant *quant, const float *x, uint16_t n_features,
                                 mlq_q15_t *out)
 {
-    MLQ_ASSERT(q != NULL && x != NULL && out != NULL);
+    MLQ_MODEL_IN_RAM(mlq_quant, q, quant);
+
+    MLQ_ASSERT(quant != NULL && x != NULL && out != NULL);
     if (n_features != q->n_features)
         return MLQ_ERR_SIZE;
 #ifdef HAVE_QUANT_VFP
@@ -366,31 +390,34 @@ mlq_status mlq_quant_f32_to_q15(const mlq_quant *q, const float *x, uint16_t n_f
 #endif
 }
 
-mlq_status mlq_quant_i16_to_q15(const mlq_quant_i16 *q, const int16_t *x, uint16_t n_features,
+mlq_status mlq_quant_i16_to_q15(const mlq_quant_i16 *quant, const int16_t *x, uint16_t n_features,
                                 mlq_q15_t *out)
 {
+    MLQ_MODEL_IN_RAM(mlq_quant_i16, q, quant);
     uint16_t j;
 
-    MLQ_ASSERT(q != NULL && x != NULL && out != NULL);
+    MLQ_ASSERT(quant != NULL && x != NULL && out != NULL);
     if (n_features != q->n_features)
         return MLQ_ERR_SIZE;
     if (q->center == NULL)
         return MLQ_ERR_MODEL;
     for (j = 0; j < n_features; j++) {
-        int32_t d = (int32_t)x[j] - q->center[j]; /* |d| <= 65535 */
-        int32_t m = (int32_t)q->mul[j];
+        int32_t d = (int32_t)x[j] - MLQ_RD_I16(&q->center[j]); /* |d| <= 65535 */
+        int32_t m = (int32_t)MLQ_RD_U32(&q->mul[j]);
+        int32_t a = MLQ_RD_I32(&q->add[j]);
+        uint8_t s = MLQ_RD_U8(&q->shift[j]);
         int32_t v;
 
         if (m <= 0xFFFF) {
             /* d = 256 h + l: d m + a in two products of at most 2^24 */
             int32_t l = (int32_t)((uint32_t)d & 0xFFu);
 
-            v = (d >> 8) * m + ((l * m + q->add[j]) >> 8);
-            v >>= q->shift[j] - 8u;
+            v = (d >> 8) * m + ((l * m + a) >> 8);
+            v >>= s - 8u;
         } else {
             /* a coarse feature: beyond |d| = 128 every value saturates */
             d = d < -256 ? -256 : d > 255 ? 255 : d;
-            v = (d * m + q->add[j]) >> q->shift[j];
+            v = (d * m + a) >> s;
         }
         out[j] = mlq_sat_q15(v);
     }

@@ -12,8 +12,8 @@ static inline uint32_t shr64_lo(uint64_t u, unsigned s)
 }
 
 /* [128] 2^(-i/128) for i = 1..128 in Q17, minus 2^16 so that it fits 16 bits;
- * rounded to nearest (i = 0, exactly 1, is handled in code). */
-static const uint16_t exp2_tab[128] = {
+ * rounded to nearest (i = 0, exactly 1, is handled in code). In flash. */
+static const uint16_t exp2_tab[128] MLQ_FLASH = {
     64828, 64124, 63424, 62727, 62035, 61346, 60661, 59979, 59301, 58627, 57956, 57289,
     56626, 55966, 55310, 54658, 54008, 53363, 52721, 52082, 51447, 50815, 50187, 49562,
     48940, 48322, 47707, 47095, 46487, 45882, 45280, 44682, 44087, 43495, 42906, 42320,
@@ -39,8 +39,8 @@ static inline mlq_q15_t exp2_q15(uint32_t u)
 
     if (e >= 17u)
         return 0;
-    t0 = i == 0u ? 65536u : exp2_tab[i - 1u]; /* t0 - 2^16 */
-    t1 = exp2_tab[i];                          /* t1 - 2^16 */
+    t0 = i == 0u ? 65536u : MLQ_RD_U16(&exp2_tab[i - 1u]); /* t0 - 2^16 */
+    t1 = MLQ_RD_U16(&exp2_tab[i]);                          /* t1 - 2^16 */
     v = ((t0 << 9) + (((uint32_t)1 << 25) + 255u) - (t0 - t1) * r + ((uint32_t)1024 << e)) >>
         (e + 11u);
     return (mlq_q15_t)(v > 32767u ? 32767u : v);
@@ -79,11 +79,12 @@ MLQ_INLINE mlq_status call_ok(const mlq_svm_q15 *m, unsigned kernel, uint16_t n_
 /* ---- kernel values ---------------------------------------------------------- */
 
 /*
- * x . s for the kernel loops. Rows of 3 or 4 features (two words with the
- * padding) of a word-aligned x take short_dot, with x held in registers:
- * on DSP cores two SMLALD, elsewhere four products; other rows take
- * mlq_dot_q15. The same exact integer on every path. The kernel loops have
- * one loop per path, so that each keeps its sums and constants in registers.
+ * x . s for the kernel loops, s a row of the model (in flash). Rows of 3 or
+ * 4 features (two words with the padding) of a word-aligned x take
+ * short_dot, with x held in registers: on DSP cores two SMLALD, elsewhere
+ * four products; other rows take mlq_dot_flash_q15. The same exact integer
+ * on every path. The kernel loops have one loop per path, so that each
+ * keeps its sums and constants in registers.
  */
 #if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
 typedef int32_t word_alias __attribute__((may_alias));
@@ -114,7 +115,13 @@ static inline short_x short_load(const mlq_q15_t *x, uint32_t n)
     const word_alias *xw = (const word_alias *)(const void *)x;
 
     v.w0 = xw[0];
+    /* three features: x[2] in the half of the word at the lower address,
+     * where the row has s[2] (the high half on a big-endian core) */
+#if defined(__ARM_BIG_ENDIAN)
+    v.w1 = n == 4u ? xw[1] : (int32_t)((uint32_t)(uint16_t)x[2] << 16);
+#else
     v.w1 = n == 4u ? xw[1] : (int32_t)(uint16_t)x[2];
+#endif
 #else
     v.x0 = x[0];
     v.x1 = x[1];
@@ -130,9 +137,10 @@ static inline int64_t short_dot(short_x v, const mlq_q15_t *sv, int64_t acc)
 #ifdef HAVE_SMLALD
     const word_alias *sw = (const word_alias *)(const void *)sv;
 
-    return SMLALD(v.w1, sw[1], SMLALD(v.w0, sw[0], acc));
+    return SMLALD(v.w1, MLQ_RD_I32(&sw[1]), SMLALD(v.w0, MLQ_RD_I32(&sw[0]), acc));
 #else
-    return acc + (int64_t)(v.x0 * sv[0]) + v.x1 * sv[1] + (int64_t)(v.x2 * sv[2]) + v.x3 * sv[3];
+    return acc + (int64_t)(v.x0 * MLQ_RD_I16(&sv[0])) + v.x1 * MLQ_RD_I16(&sv[1]) +
+           (int64_t)(v.x2 * MLQ_RD_I16(&sv[2])) + v.x3 * MLQ_RD_I16(&sv[3]);
 #endif
 }
 
@@ -166,10 +174,12 @@ static void rbf_values(const mlq_svm_q15 *m, const mlq_q15_t *x, mlq_q15_t *k)
         short_x v = short_load(x, n);
 
         for (s = 0; s < n_sv; s++, sv += 4)
-            k[s] = rbf_k(xx + norm[s] - 2 * short_dot(v, sv, 0), limit, pre, mul, shift);
+            k[s] = rbf_k(xx + MLQ_RD_I64(&norm[s]) - 2 * short_dot(v, sv, 0), limit, pre, mul,
+                         shift);
     } else {
         for (s = 0; s < n_sv; s++, sv += row)
-            k[s] = rbf_k(xx + norm[s] - 2 * mlq_dot_q15(x, sv, n), limit, pre, mul, shift);
+            k[s] = rbf_k(xx + MLQ_RD_I64(&norm[s]) - 2 * mlq_dot_flash_q15(x, sv, n), limit, pre,
+                         mul, shift);
     }
 }
 
@@ -217,10 +227,10 @@ static void poly_values(const mlq_svm_q15 *m, const mlq_q15_t *x, int32_t *k)
             k[s] = poly_t(short_dot(v, sv, 0), pre, mul, hs, add, lim);
     } else {
         for (s = 0; s < n_sv; s++, sv += row)
-            k[s] = poly_t(mlq_dot_q15(x, sv, n), pre, mul, hs, add, lim);
+            k[s] = poly_t(mlq_dot_flash_q15(x, sv, n), pre, mul, hs, add, lim);
     }
     if (d == 3u) { /* the common degree, unrolled, its shifts in registers */
-        unsigned s0 = sh[0], s1 = sh[1];
+        unsigned s0 = MLQ_RD_U8(&sh[0]), s1 = MLQ_RD_U8(&sh[1]);
 
         for (s = 0; s < n_sv; s++)
             k[s] = pow_step(pow_step(k[s], k[s], s0), k[s], s1);
@@ -230,18 +240,18 @@ static void poly_values(const mlq_svm_q15 *m, const mlq_q15_t *x, int32_t *k)
             uint32_t i;
 
             for (i = 0; i + 1u < d; i++)
-                p = pow_step(p, t, sh[i]);
+                p = pow_step(p, t, MLQ_RD_U8(&sh[i]));
             k[s] = p;
         }
     }
 }
 
 /*
- * k . c for int32 kernel values and Q15 coefficients, exact in int64. The
- * portable path splits k = hi * 2^16 + lo (hi = k >> 16, arithmetic; lo in
- * [0, 65535]) so that every product is a 32-bit one (Cortex-M0 has no
- * 64-bit multiply); the DSP path uses SMLAL. The same exact integer either
- * way.
+ * k . c for int32 kernel values and the model's Q15 coefficients (in
+ * flash), exact in int64. The portable path splits k = hi * 2^16 + lo (hi =
+ * k >> 16, arithmetic; lo in [0, 65535]) so that every product is a 32-bit
+ * one (Cortex-M0 has no 64-bit multiply); the DSP path uses SMLAL. The same
+ * exact integer either way.
  */
 static MLQ_NOINLINE int64_t dot_q31_q15(const int32_t *k, const mlq_q15_t *c, uint32_t n)
 {
@@ -250,7 +260,7 @@ static MLQ_NOINLINE int64_t dot_q31_q15(const int32_t *k, const mlq_q15_t *c, ui
     uint32_t s;
 
     for (s = 0; s < n; s++)
-        acc += (int64_t)k[s] * c[s];
+        acc += (int64_t)k[s] * MLQ_RD_I16(&c[s]);
     return acc;
 #else
     /* The sum as a high and a low word, so that Cortex-M0 keeps it in its
@@ -261,8 +271,8 @@ static MLQ_NOINLINE int64_t dot_q31_q15(const int32_t *k, const mlq_q15_t *c, ui
     int32_t hi_sum = 0;
 
     for (s = 0; s < n; s++) {
-        int32_t h = (k[s] >> 16) * (int32_t)c[s]; /* |h| <= 2^30 */
-        int32_t l = (int32_t)((uint32_t)k[s] & 0xFFFFu) * c[s]; /* |l| < 2^31 */
+        int32_t h = (k[s] >> 16) * (int32_t)MLQ_RD_I16(&c[s]); /* |h| <= 2^30 */
+        int32_t l = (int32_t)((uint32_t)k[s] & 0xFFFFu) * MLQ_RD_I16(&c[s]); /* |l| < 2^31 */
         uint32_t t = lo_sum + ((uint32_t)h << 16);
 
         hi_sum += (h >> 16) + (int32_t)(t < ((uint32_t)h << 16));
@@ -311,12 +321,12 @@ MLQ_INLINE void tally(const mlq_svm_q15 *m, uint32_t p, uint32_t i, uint32_t j, 
                       uint16_t *votes, int64_t *margin, int64_t *dec)
 {
     if (dec != NULL) {
-        dec[p] = sum - m->rho[p];
+        dec[p] = sum - MLQ_RD_I64(&m->rho[p]);
         return;
     }
-    votes[sum > m->rho[p] ? i : j]++;
+    votes[sum > MLQ_RD_I64(&m->rho[p]) ? i : j]++;
     if (margin != NULL) {
-        int32_t t = dec_q16(sum - m->rho[p], m->dec_shift[p]);
+        int32_t t = dec_q16(sum - MLQ_RD_I64(&m->rho[p]), MLQ_RD_I8(&m->dec_shift[p]));
 
         margin[i] += t;
         margin[j] -= t;
@@ -336,15 +346,18 @@ MLQ_INLINE void kernel_pairs(const mlq_svm_q15 *m, const mlq_q15_t *k, const int
     const uint16_t *start = m->sv_start;
 
     for (i = 0; i < nc; i++) {
-        uint32_t si = start[i], ni = start[i + 1u] - si;
+        uint32_t si = MLQ_RD_U16(&start[i]), ni = MLQ_RD_U16(&start[i + 1u]) - si;
 
         for (j = i + 1u; j < nc; j++, p++) {
-            uint32_t sj = start[j], nj = start[j + 1u] - sj;
+            uint32_t sj = MLQ_RD_U16(&start[j]), nj = MLQ_RD_U16(&start[j + 1u]) - sj;
             const mlq_q15_t *ci = m->coef + (size_t)(j - 1u) * n_sv + si;
             const mlq_q15_t *cj = m->coef + (size_t)i * n_sv + sj;
-            int64_t sum = k32 == NULL ? mlq_dot_q15(k + si, ci, ni) + mlq_dot_q15(k + sj, cj, nj)
-                                      : dot_q31_q15(k32 + si, ci, ni) + dot_q31_q15(k32 + sj, cj, nj);
+            int64_t sum;
 
+            if (k32 == NULL)
+                sum = mlq_dot_flash_q15(k + si, ci, ni) + mlq_dot_flash_q15(k + sj, cj, nj);
+            else
+                sum = dot_q31_q15(k32 + si, ci, ni) + dot_q31_q15(k32 + sj, cj, nj);
             tally(m, p, i, j, sum, votes, margin, dec);
         }
     }
@@ -357,7 +370,7 @@ MLQ_INLINE void kernel_pairs(const mlq_svm_q15 *m, const mlq_q15_t *k, const int
  * bit of one sum, no 64-bit compare; the bit is a vote for j and its
  * complement one for i (votes cleared by the caller). short_path (a
  * constant where this is inlined) selects the dot of short rows or
- * mlq_dot_q15, so that each path is one loop.
+ * mlq_dot_flash_q15, so that each path is one loop.
  */
 MLQ_INLINE void linear_votes(const mlq_svm_q15 *m, const mlq_q15_t *x, uint16_t *votes,
                              int short_path)
@@ -371,7 +384,8 @@ MLQ_INLINE void linear_votes(const mlq_svm_q15 *m, const mlq_q15_t *x, uint16_t 
     if (short_path)
         v = short_load(x, n);
     for (; rho != rho_end; rho++, w += step) {
-        int64_t acc = short_path ? short_dot(v, w, -1 - *rho) : -1 - *rho + mlq_dot_q15(x, w, n);
+        int64_t r = MLQ_RD_I64(rho);
+        int64_t acc = short_path ? short_dot(v, w, -1 - r) : -1 - r + mlq_dot_flash_q15(x, w, n);
         uint32_t j_wins = (uint32_t)((uint64_t)acc >> 32) >> 31;
 
         *vj = (uint16_t)(*vj + j_wins);
@@ -392,7 +406,7 @@ static void linear_pairs(const mlq_svm_q15 *m, const mlq_q15_t *x, uint16_t *vot
 
     for (i = 0; i < nc; i++)
         for (j = i + 1u; j < nc; j++, p++, w += row)
-            tally(m, p, i, j, mlq_dot_q15(x, w, n), votes, margin, dec);
+            tally(m, p, i, j, mlq_dot_flash_q15(x, w, n), votes, margin, dec);
 }
 
 /* Clear n vote counters and, with margin != NULL, n margins. Through
@@ -413,7 +427,7 @@ static void clear(uint16_t *votes, int64_t *margin, uint32_t n)
 /* The id that voted class c reports. */
 static inline uint16_t class_id(const mlq_svm_q15 *m, uint32_t c)
 {
-    return m->class_ids != NULL ? m->class_ids[c] : (uint16_t)c;
+    return m->class_ids != NULL ? MLQ_RD_U16(&m->class_ids[c]) : (uint16_t)c;
 }
 
 /* The class with the most votes; ties keep the lower class. */
@@ -447,6 +461,11 @@ static void vote_scores(const mlq_svm_q15 *m, const uint16_t *votes, const int64
 /* ---- entries -------------------------------------------------------------- */
 
 /*
+ * The model is in flash (mlq/types.h): each entry takes its struct with
+ * MLQ_MODEL_IN_RAM (a copy on the stack on AVR, the pointer elsewhere), and
+ * the functions above read its arrays through MLQ_RD_* and
+ * mlq_dot_flash_q15.
+ *
  * Scratch (MLQ_SVM_WORK_BYTES): [n_classes] int64 margins, the kernel
  * values ([n_sv] int16 for RBF, int32 for POLY, none for LINEAR), then
  * [n_classes] uint16 votes. mlq_work_t alignment makes every part aligned.
@@ -495,44 +514,48 @@ MLQ_INLINE uint32_t kernel_run(const mlq_svm_q15 *m, unsigned kernel, const mlq_
     return dec == NULL ? top_class(votes, m->n_classes) : 0;
 }
 
-mlq_status mlq_svm_rbf_predict_q15(const mlq_svm_q15 *model, const mlq_q15_t *x,
+mlq_status mlq_svm_rbf_predict_q15(const mlq_svm_q15 *svm, const mlq_q15_t *x,
                                    uint16_t n_features, void *work, size_t work_size, uint16_t *cls)
 {
+    MLQ_MODEL_IN_RAM(mlq_svm_q15, model, svm);
     mlq_status s;
 
-    MLQ_ASSERT(model != NULL && x != NULL && work != NULL && cls != NULL);
+    MLQ_ASSERT(svm != NULL && x != NULL && work != NULL && cls != NULL);
     if ((s = call_ok(model, MLQ_SVM_RBF, n_features, work, work_size)) != MLQ_OK)
         return s;
     *cls = class_id(model, kernel_run(model, MLQ_SVM_RBF, x, work, NULL, NULL));
     return MLQ_OK;
 }
 
-mlq_status mlq_svm_poly_predict_q15(const mlq_svm_q15 *model, const mlq_q15_t *x,
+mlq_status mlq_svm_poly_predict_q15(const mlq_svm_q15 *svm, const mlq_q15_t *x,
                                     uint16_t n_features, void *work, size_t work_size, uint16_t *cls)
 {
+    MLQ_MODEL_IN_RAM(mlq_svm_q15, model, svm);
     mlq_status s;
 
-    MLQ_ASSERT(model != NULL && x != NULL && work != NULL && cls != NULL);
+    MLQ_ASSERT(svm != NULL && x != NULL && work != NULL && cls != NULL);
     if ((s = call_ok(model, MLQ_SVM_POLY, n_features, work, work_size)) != MLQ_OK)
         return s;
     *cls = class_id(model, kernel_run(model, MLQ_SVM_POLY, x, work, NULL, NULL));
     return MLQ_OK;
 }
 
-mlq_status mlq_svm_linear_predict_q15(const mlq_svm_q15 *model, const mlq_q15_t *x,
+mlq_status mlq_svm_linear_predict_q15(const mlq_svm_q15 *svm, const mlq_q15_t *x,
                                       uint16_t n_features, void *work, size_t work_size,
                                       uint16_t *cls)
 {
+    MLQ_MODEL_IN_RAM(mlq_svm_q15, model, svm);
     uint16_t *votes;
     mlq_status s;
 
-    MLQ_ASSERT(model != NULL && x != NULL && work != NULL && cls != NULL);
+    MLQ_ASSERT(svm != NULL && x != NULL && work != NULL && cls != NULL);
     if ((s = call_ok(model, MLQ_SVM_LINEAR, n_features, work, work_size)) != MLQ_OK)
         return s;
     votes = votes_of(model, MLQ_SVM_LINEAR, work);
     if (model->n_classes == 2) { /* one pair, no votes to count: the sign of its sum */
-        *cls = class_id(model, (uint32_t)((uint64_t)(-1 - model->rho[0] +
-                                                      mlq_dot_q15(x, model->w, n_features)) >> 63));
+        int64_t acc = -1 - MLQ_RD_I64(&model->rho[0]) + mlq_dot_flash_q15(x, model->w, n_features);
+
+        *cls = class_id(model, (uint32_t)((uint64_t)acc >> 63));
         return MLQ_OK;
     }
     clear(votes, NULL, model->n_classes);
@@ -545,14 +568,15 @@ mlq_status mlq_svm_linear_predict_q15(const mlq_svm_q15 *model, const mlq_q15_t 
 }
 
 /* The scores entry of one kernel (a constant where this is inlined). */
-MLQ_INLINE mlq_status scores_entry(const mlq_svm_q15 *m, unsigned kernel, const mlq_q15_t *x,
-                             uint16_t n_features, void *work, size_t work_size, int32_t *out)
+MLQ_INLINE mlq_status scores_entry(const mlq_svm_q15 *svm, unsigned kernel, const mlq_q15_t *x,
+                                   uint16_t n_features, void *work, size_t work_size, int32_t *out)
 {
+    MLQ_MODEL_IN_RAM(mlq_svm_q15, m, svm);
     int64_t *margin;
     uint16_t *votes;
     mlq_status s;
 
-    MLQ_ASSERT(m != NULL && x != NULL && work != NULL && out != NULL);
+    MLQ_ASSERT(svm != NULL && x != NULL && work != NULL && out != NULL);
     if ((s = call_ok(m, kernel, n_features, work, work_size)) != MLQ_OK)
         return s;
     margin = margins_of(work);
@@ -588,13 +612,14 @@ mlq_status mlq_svm_linear_scores_q15(const mlq_svm_q15 *model, const mlq_q15_t *
     return scores_entry(model, MLQ_SVM_LINEAR, x, n_features, work, work_size, scores);
 }
 
-mlq_status mlq_svm_decision_q15(const mlq_svm_q15 *model, const mlq_q15_t *x, uint16_t n_features,
+mlq_status mlq_svm_decision_q15(const mlq_svm_q15 *svm, const mlq_q15_t *x, uint16_t n_features,
                                 void *work, size_t work_size, int64_t *dec)
 {
+    MLQ_MODEL_IN_RAM(mlq_svm_q15, model, svm);
     unsigned kernel = model->kernel;
     mlq_status s;
 
-    MLQ_ASSERT(model != NULL && x != NULL && work != NULL && dec != NULL);
+    MLQ_ASSERT(svm != NULL && x != NULL && work != NULL && dec != NULL);
     if (kernel > MLQ_SVM_POLY)
         return MLQ_ERR_MODEL;
     if ((s = call_ok(model, kernel, n_features, work, work_size)) != MLQ_OK)

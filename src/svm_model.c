@@ -3,11 +3,10 @@
  * The SVM model as a whole: mlq_svm_check, everything the kernels of
  * src/svm.c rest on, validated once (the exporter does; firmware may at
  * start-up), so that each call checks only its sizes; the scratch size;
- * the entries that dispatch on the model's kernel.
+ * the entries that dispatch on the model's kernel. The model is in flash,
+ * read as src/svm.c reads it (mlq/types.h).
  */
 #include "mlq/svm.h"
-
-#include "mlq/fixed.h"
 
 /* Rows of n features hold n rounded up to even (zero pad). */
 static uint32_t row_of(uint32_t n)
@@ -21,9 +20,23 @@ static int pads_zero(const mlq_q15_t *a, uint32_t n_rows, uint32_t n)
     uint32_t r, row = row_of(n);
 
     for (r = 0; row != n && r < n_rows; r++)
-        if (a[r * row + n] != 0)
+        if (MLQ_RD_I16(&a[r * row + n]) != 0)
             return 0;
     return 1;
+}
+
+/* |s|^2 of a row of n features, exact (every square fits int32). */
+static int64_t norm_of(const mlq_q15_t *s, uint32_t n)
+{
+    int64_t norm = 0;
+    uint32_t j;
+
+    for (j = 0; j < n; j++) {
+        int32_t v = MLQ_RD_I16(&s[j]);
+
+        norm += v * v;
+    }
+    return norm;
 }
 
 /* Support vectors, their classes and coefficients (kernel models). */
@@ -31,11 +44,12 @@ static int svs_ok(const mlq_svm_q15 *m)
 {
     uint32_t c;
 
-    if (m->sv == NULL || m->coef == NULL || m->sv_start == NULL || m->sv_start[0] != 0 ||
-        m->sv_start[m->n_classes] != m->n_sv || !pads_zero(m->sv, m->n_sv, m->n_features))
+    if (m->sv == NULL || m->coef == NULL || m->sv_start == NULL ||
+        MLQ_RD_U16(&m->sv_start[0]) != 0 || MLQ_RD_U16(&m->sv_start[m->n_classes]) != m->n_sv ||
+        !pads_zero(m->sv, m->n_sv, m->n_features))
         return 0;
     for (c = 0; c < m->n_classes; c++)
-        if (m->sv_start[c] > m->sv_start[c + 1u])
+        if (MLQ_RD_U16(&m->sv_start[c]) > MLQ_RD_U16(&m->sv_start[c + 1u]))
             return 0;
     return 1;
 }
@@ -59,7 +73,7 @@ static int rbf_ok(const mlq_svm_q15 *m)
     if ((top >> 32) * m->k_mul + (((top & 0xFFFFFFFFu) * m->k_mul) >> 32) > 0xFFFFFFFFu)
         return 0;
     for (s = 0; s < m->n_sv; s++)
-        if (mlq_dot_q15(m->sv + s * row, m->sv + s * row, n) != m->sv_norm[s])
+        if (norm_of(m->sv + s * row, n) != MLQ_RD_I64(&m->sv_norm[s]))
             return 0;
     return 1;
 }
@@ -75,15 +89,18 @@ static int poly_ok(const mlq_svm_q15 *m)
         m->k_add <= -((int32_t)1 << 30) || m->k_add >= ((int32_t)1 << 30) || m->k_limit < 1 ||
         m->k_limit > ((int64_t)1 << 30))
         return 0;
-    for (c = 0; c + 1u < m->degree; c++)
-        if (m->pow_shift[c] < 1u || m->pow_shift[c] > 31u)
+    for (c = 0; c + 1u < m->degree; c++) {
+        uint8_t s = MLQ_RD_U8(&m->pow_shift[c]);
+
+        if (s < 1u || s > 31u)
             return 0;
+    }
     return 1;
 }
 
 mlq_status mlq_svm_check(const mlq_svm_q15 *model)
 {
-    const mlq_svm_q15 *m = model;
+    MLQ_MODEL_IN_RAM(mlq_svm_q15, m, model);
     uint32_t c, np;
     int ok;
 
@@ -91,13 +108,19 @@ mlq_status mlq_svm_check(const mlq_svm_q15 *model)
     if (m->n_classes < 2u || m->n_outputs < m->n_classes || m->n_outputs > 32767u ||
         m->n_features == 0 || m->rho == NULL || m->dec_shift == NULL)
         return MLQ_ERR_MODEL;
-    for (c = 0; m->class_ids != NULL && c < m->n_classes; c++)
-        if (m->class_ids[c] >= m->n_outputs || (c > 0 && m->class_ids[c] <= m->class_ids[c - 1u]))
+    for (c = 0; m->class_ids != NULL && c < m->n_classes; c++) {
+        uint16_t id = MLQ_RD_U16(&m->class_ids[c]);
+
+        if (id >= m->n_outputs || (c > 0 && id <= MLQ_RD_U16(&m->class_ids[c - 1u])))
             return MLQ_ERR_MODEL;
+    }
     np = (uint32_t)m->n_classes * (m->n_classes - 1u) / 2u;
-    for (c = 0; c < np; c++) /* sum - rho fits int64: |sum| < 2^62 (mlq_svm_predict_q15) */
-        if (m->rho[c] > ((int64_t)1 << 62) || m->rho[c] < -((int64_t)1 << 62))
+    for (c = 0; c < np; c++) { /* sum - rho fits int64: |sum| < 2^62 (mlq_svm_predict_q15) */
+        int64_t rho = MLQ_RD_I64(&m->rho[c]);
+
+        if (rho > ((int64_t)1 << 62) || rho < -((int64_t)1 << 62))
             return MLQ_ERR_MODEL;
+    }
     if (m->kernel == MLQ_SVM_LINEAR)
         ok = m->w != NULL && m->n_sv == 0 && pads_zero(m->w, np, m->n_features);
     else if (m->kernel == MLQ_SVM_RBF)
@@ -109,9 +132,11 @@ mlq_status mlq_svm_check(const mlq_svm_q15 *model)
     return ok ? MLQ_OK : MLQ_ERR_MODEL;
 }
 
-size_t mlq_svm_work_size(const mlq_svm_q15 *model)
+size_t mlq_svm_work_size(const mlq_svm_q15 *svm)
 {
-    MLQ_ASSERT(model != NULL);
+    MLQ_MODEL_IN_RAM(mlq_svm_q15, model, svm);
+
+    MLQ_ASSERT(svm != NULL);
     return MLQ_SVM_WORK_BYTES(model->kernel, model->n_sv, model->n_classes);
 }
 
@@ -119,7 +144,7 @@ mlq_status mlq_svm_predict_q15(const mlq_svm_q15 *model, const mlq_q15_t *x, uin
                                void *work, size_t work_size, uint16_t *cls)
 {
     MLQ_ASSERT(model != NULL);
-    switch (model->kernel) {
+    switch (MLQ_RD_U8(&model->kernel)) { /* one field: the kernel's entry copies the struct */
     case MLQ_SVM_LINEAR:
         return mlq_svm_linear_predict_q15(model, x, n_features, work, work_size, cls);
     case MLQ_SVM_RBF:
@@ -135,7 +160,7 @@ mlq_status mlq_svm_scores_q15(const mlq_svm_q15 *model, const mlq_q15_t *x, uint
                               void *work, size_t work_size, int32_t *scores)
 {
     MLQ_ASSERT(model != NULL);
-    switch (model->kernel) {
+    switch (MLQ_RD_U8(&model->kernel)) { /* one field: the kernel's entry copies the struct */
     case MLQ_SVM_LINEAR:
         return mlq_svm_linear_scores_q15(model, x, n_features, work, work_size, scores);
     case MLQ_SVM_RBF:

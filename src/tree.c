@@ -6,13 +6,22 @@
 /* A float whose bits without the sign are above those of infinity is NaN. */
 #define F32_INF_BITS 0x7f800000u
 
+/*
+ * The model struct is in flash, and so are the arrays it points to, the
+ * nodes included (mlq/types.h): every entry copies the struct with
+ * MLQ_MODEL_IN_RAM and hands its RAM view to the helpers below, which read
+ * each node field and array element with MLQ_RD_*, never through a plain
+ * pointer. On targets other than AVR both are plain loads.
+ */
+
 /* Leaf id reached from node n of a Q15 tree. */
 MLQ_INLINE uint32_t descend_q15(const mlq_tree_node_q15 *n, const mlq_q15_t *x)
 {
     int32_t link;
 
     for (;;) {
-        link = x[n->feature] <= n->threshold ? n->left : n->right;
+        link = x[MLQ_RD_U16(&n->feature)] <= MLQ_RD_I16(&n->threshold) ? MLQ_RD_I16(&n->left)
+                                                                       : MLQ_RD_I16(&n->right);
         if (link <= 0)
             return (uint32_t)-link;
         n += link;
@@ -37,7 +46,7 @@ MLQ_INLINE uint32_t descend_f32(const mlq_tree_node_f32 *n, const float *x, uint
     uint32_t fmask = feature_mask(fbits);
 
     for (;;) {
-        uint32_t meta = n->meta;
+        uint32_t meta = MLQ_RD_U16(&n->meta);
         uint32_t b = MLQ_F32_BITS(x, meta & fmask);
 
         if ((b << 1) > (F32_INF_BITS << 1))
@@ -45,14 +54,14 @@ MLQ_INLINE uint32_t descend_f32(const mlq_tree_node_f32 *n, const float *x, uint
         /* The key order of the bits: an arithmetic >> (mlq/types.h) and the
          * two's complement reading of uint32 as int32, as every supported
          * compiler does. */
-        if ((int32_t)(b ^ ((uint32_t)((int32_t)b >> 31) >> 1)) <= n->key) {
+        if ((int32_t)(b ^ ((uint32_t)((int32_t)b >> 31) >> 1)) <= MLQ_RD_I32(&n->key)) {
             uint32_t lcode = meta >> fbits;
 
             if (lcode != 0)
                 return lcode - 1u;
             n++;
         } else {
-            int32_t link = n->right;
+            int32_t link = MLQ_RD_I16(&n->right);
 
             if (link <= 0)
                 return (uint32_t)-link;
@@ -83,7 +92,7 @@ MLQ_INLINE void add_leaf(uint32_t *votes, uint32_t leaf, uint32_t n_classes, con
         uint32_t c;
 
         for (c = 0; c < n_classes; c++)
-            votes[c] += d[c];
+            votes[c] += MLQ_RD_U8(&d[c]);
     }
 }
 
@@ -106,7 +115,8 @@ static uint16_t argmax(const uint32_t *votes, uint32_t n_classes)
  * n_classes uint32_t aligned as mlq_work_t, a NULL work of enough bytes
  * being the caller's bug; MLQ_ERR_MODEL for a predict-only model without
  * dist), then the class sums of a Q15 input in work and their largest
- * (lowest class on ties) in *winner. Tree t + 1 starts at ends[t]. The
+ * (lowest class on ties) in *winner. model is the entry's MLQ_MODEL_IN_RAM
+ * view, its arrays in flash. Tree t + 1 starts at ends[t]. The
  * statements are in the order that lets GCC keep the descent loop's entry
  * at its top on Cortex-M4 (two instructions per tree otherwise).
  */
@@ -132,7 +142,7 @@ MLQ_INLINE mlq_status sums_q15(const mlq_tree_q15 *model, const mlq_q15_t *x, ui
     clear_votes(votes, k);
     do {
         add_leaf(votes, descend_q15(nodes + start, x), k, dist);
-        start = *end++;
+        start = MLQ_RD_U32(end++);
     } while (end != last);
     *winner = argmax(votes, k);
     return MLQ_OK;
@@ -165,7 +175,7 @@ MLQ_INLINE mlq_status sums_f32(const mlq_tree_f32 *model, const float *x, uint16
         if (leaf == UINT32_MAX)
             return MLQ_ERR_INPUT;
         add_leaf(votes, leaf, k, dist);
-        start = *end++;
+        start = MLQ_RD_U32(end++);
     } while (end != last);
     *winner = argmax(votes, k);
     return MLQ_OK;
@@ -193,12 +203,13 @@ static void write_scores(const uint32_t *votes, uint32_t n_classes, uint32_t n_t
 
 /* ---- entries ------------------------------------------------------------- */
 
-mlq_status mlq_tree_predict_q15(const mlq_tree_q15 *model, const mlq_q15_t *x,
+mlq_status mlq_tree_predict_q15(const mlq_tree_q15 *tree, const mlq_q15_t *x,
                                 uint16_t n_features, void *work, size_t work_size, uint16_t *cls)
 {
+    MLQ_MODEL_IN_RAM(mlq_tree_q15, model, tree);
     const uint16_t *leaf_class;
 
-    MLQ_ASSERT(model != NULL && x != NULL && cls != NULL);
+    MLQ_ASSERT(tree != NULL && x != NULL && cls != NULL);
     (void)work;
     (void)work_size;
     if (n_features != model->n_features)
@@ -206,53 +217,58 @@ mlq_status mlq_tree_predict_q15(const mlq_tree_q15 *model, const mlq_q15_t *x,
     leaf_class = model->leaf_class;
     if (leaf_class == NULL)
         return MLQ_ERR_MODEL;
-    *cls = leaf_class[descend_q15(model->nodes, x)];
+    *cls = MLQ_RD_U16(&leaf_class[descend_q15(model->nodes, x)]);
     return MLQ_OK;
 }
 
-mlq_status mlq_forest_predict_q15(const mlq_tree_q15 *model, const mlq_q15_t *x,
+mlq_status mlq_forest_predict_q15(const mlq_tree_q15 *tree, const mlq_q15_t *x,
                                   uint16_t n_features, void *work, size_t work_size,
                                   uint16_t *cls)
 {
-    MLQ_ASSERT(model != NULL && x != NULL && cls != NULL);
+    MLQ_MODEL_IN_RAM(mlq_tree_q15, model, tree);
+
+    MLQ_ASSERT(tree != NULL && x != NULL && cls != NULL);
     return sums_q15(model, x, n_features, work, work_size, cls);
 }
 
-mlq_status mlq_tree_scores_q15(const mlq_tree_q15 *model, const mlq_q15_t *x,
+mlq_status mlq_tree_scores_q15(const mlq_tree_q15 *tree, const mlq_q15_t *x,
                                uint16_t n_features, void *work, size_t work_size,
                                int32_t *scores)
 {
+    MLQ_MODEL_IN_RAM(mlq_tree_q15, model, tree);
     uint16_t winner;
     mlq_status s;
 
-    MLQ_ASSERT(model != NULL && x != NULL && scores != NULL);
+    MLQ_ASSERT(tree != NULL && x != NULL && scores != NULL);
     s = sums_q15(model, x, n_features, work, work_size, &winner);
     if (s == MLQ_OK)
         write_scores(work, model->n_classes, model->n_trees, winner, scores);
     return s;
 }
 
-mlq_status mlq_tree_proba_q15(const mlq_tree_q15 *model, const mlq_q15_t *x,
+mlq_status mlq_tree_proba_q15(const mlq_tree_q15 *tree, const mlq_q15_t *x,
                               uint16_t n_features, void *work, size_t work_size,
                               uint16_t *proba)
 {
+    MLQ_MODEL_IN_RAM(mlq_tree_q15, model, tree);
     uint16_t winner;
     mlq_status s;
 
-    MLQ_ASSERT(model != NULL && x != NULL && proba != NULL);
+    MLQ_ASSERT(tree != NULL && x != NULL && proba != NULL);
     s = sums_q15(model, x, n_features, work, work_size, &winner);
     if (s == MLQ_OK)
         mlq_proba_from_weights(work, model->n_classes, winner, proba);
     return s;
 }
 
-mlq_status mlq_tree_predict_f32(const mlq_tree_f32 *model, const float *x, uint16_t n_features,
+mlq_status mlq_tree_predict_f32(const mlq_tree_f32 *tree, const float *x, uint16_t n_features,
                                 void *work, size_t work_size, uint16_t *cls)
 {
+    MLQ_MODEL_IN_RAM(mlq_tree_f32, model, tree);
     const uint16_t *leaf_class;
     uint32_t leaf;
 
-    MLQ_ASSERT(model != NULL && x != NULL && cls != NULL);
+    MLQ_ASSERT(tree != NULL && x != NULL && cls != NULL);
     (void)work;
     (void)work_size;
     if (n_features != model->n_features)
@@ -263,52 +279,59 @@ mlq_status mlq_tree_predict_f32(const mlq_tree_f32 *model, const float *x, uint1
     leaf = descend_f32(model->nodes, x, model->feature_bits);
     if (leaf == UINT32_MAX)
         return MLQ_ERR_INPUT;
-    *cls = leaf_class[leaf];
+    *cls = MLQ_RD_U16(&leaf_class[leaf]);
     return MLQ_OK;
 }
 
-mlq_status mlq_forest_predict_f32(const mlq_tree_f32 *model, const float *x, uint16_t n_features,
+mlq_status mlq_forest_predict_f32(const mlq_tree_f32 *tree, const float *x, uint16_t n_features,
                                   void *work, size_t work_size, uint16_t *cls)
 {
-    MLQ_ASSERT(model != NULL && x != NULL && cls != NULL);
+    MLQ_MODEL_IN_RAM(mlq_tree_f32, model, tree);
+
+    MLQ_ASSERT(tree != NULL && x != NULL && cls != NULL);
     return sums_f32(model, x, n_features, work, work_size, cls);
 }
 
-mlq_status mlq_tree_scores_f32(const mlq_tree_f32 *model, const float *x, uint16_t n_features,
+mlq_status mlq_tree_scores_f32(const mlq_tree_f32 *tree, const float *x, uint16_t n_features,
                                void *work, size_t work_size, int32_t *scores)
 {
+    MLQ_MODEL_IN_RAM(mlq_tree_f32, model, tree);
     uint16_t winner;
     mlq_status s;
 
-    MLQ_ASSERT(model != NULL && x != NULL && scores != NULL);
+    MLQ_ASSERT(tree != NULL && x != NULL && scores != NULL);
     s = sums_f32(model, x, n_features, work, work_size, &winner);
     if (s == MLQ_OK)
         write_scores(work, model->n_classes, model->n_trees, winner, scores);
     return s;
 }
 
-mlq_status mlq_tree_proba_f32(const mlq_tree_f32 *model, const float *x, uint16_t n_features,
+mlq_status mlq_tree_proba_f32(const mlq_tree_f32 *tree, const float *x, uint16_t n_features,
                               void *work, size_t work_size, uint16_t *proba)
 {
+    MLQ_MODEL_IN_RAM(mlq_tree_f32, model, tree);
     uint16_t winner;
     mlq_status s;
 
-    MLQ_ASSERT(model != NULL && x != NULL && proba != NULL);
+    MLQ_ASSERT(tree != NULL && x != NULL && proba != NULL);
     s = sums_f32(model, x, n_features, work, work_size, &winner);
     if (s == MLQ_OK)
         mlq_proba_from_weights(work, model->n_classes, winner, proba);
     return s;
 }
 
-size_t mlq_tree_work_size(const mlq_tree_q15 *model)
+size_t mlq_tree_work_size(const mlq_tree_q15 *tree)
 {
-    MLQ_ASSERT(model != NULL);
+    MLQ_MODEL_IN_RAM(mlq_tree_q15, model, tree);
+
+    MLQ_ASSERT(tree != NULL);
     return MLQ_TREE_WORK_BYTES(model->n_classes);
 }
 
 /* ---- validation ------------------------------------------------------------ */
 
-/* The fields both node forms share. */
+/* The fields both node forms share, from the model struct in RAM; the
+ * arrays are in flash. */
 typedef struct tree_shape {
     uint32_t n_features, n_classes, n_trees, n_dist;
     const void *nodes;
@@ -332,14 +355,14 @@ static mlq_status check_shape(const tree_shape *t)
         t->ends == NULL || (t->n_dist > 0 && t->dist == NULL && t->leaf_class == NULL))
         return MLQ_ERR_MODEL;
     for (i = 0; i < t->n_trees; i++)
-        if (t->ends[i] <= (i > 0 ? t->ends[i - 1] : 0u))
+        if (MLQ_RD_U32(&t->ends[i]) <= (i > 0 ? MLQ_RD_U32(&t->ends[i - 1]) : 0u))
             return MLQ_ERR_MODEL;
     for (i = 0; t->dist != NULL && i < t->n_dist; i++) {
         const uint8_t *d = t->dist + i * t->n_classes;
         uint32_t sum = 0;
 
         for (c = 0; c < t->n_classes; c++)
-            sum += d[c];
+            sum += MLQ_RD_U8(&d[c]);
         if (sum != MLQ_TREE_LEAF_SCALE)
             return MLQ_ERR_MODEL;
     }
@@ -348,7 +371,7 @@ static mlq_status check_shape(const tree_shape *t)
     if (t->n_trees != 1)
         return MLQ_ERR_MODEL;
     for (i = 0; i < t->n_classes + t->n_dist; i++) {
-        uint32_t cls = t->leaf_class[i], want = i, best = 0;
+        uint32_t cls = MLQ_RD_U16(&t->leaf_class[i]), want = i, best = 0;
 
         if (i >= t->n_classes && t->dist == NULL) { /* predict-only: a class */
             want = cls < t->n_classes ? cls : UINT32_MAX;
@@ -356,7 +379,7 @@ static mlq_status check_shape(const tree_shape *t)
             const uint8_t *d = t->dist + (i - t->n_classes) * t->n_classes;
 
             for (c = 1; c < t->n_classes; c++)
-                if (d[c] > d[best])
+                if (MLQ_RD_U8(&d[c]) > MLQ_RD_U8(&d[best]))
                     best = c;
             want = best;
         }
@@ -373,34 +396,39 @@ MLQ_INLINE bool link_ok(const tree_shape *t, int32_t link, uint32_t i, uint32_t 
     return link > 0 ? (uint32_t)link < end - i : leaf_ok(t, (uint32_t)-link);
 }
 
-mlq_status mlq_tree_check(const mlq_tree_q15 *model)
+mlq_status mlq_tree_check(const mlq_tree_q15 *tree)
 {
+    MLQ_MODEL_IN_RAM(mlq_tree_q15, model, tree);
     tree_shape t;
     uint32_t tr, i = 0;
 
-    MLQ_ASSERT(model != NULL);
+    MLQ_ASSERT(tree != NULL);
     t = (tree_shape){model->n_features, model->n_classes, model->n_trees, model->n_dist,
                      model->nodes, model->ends, model->dist, model->leaf_class};
     if (check_shape(&t) != MLQ_OK)
         return MLQ_ERR_MODEL;
     for (tr = 0; tr < t.n_trees; tr++) {
-        for (; i < t.ends[tr]; i++) {
+        uint32_t end = MLQ_RD_U32(&t.ends[tr]);
+
+        for (; i < end; i++) {
             const mlq_tree_node_q15 *n = &model->nodes[i];
 
-            if (n->feature >= t.n_features || !link_ok(&t, n->left, i, t.ends[tr]) ||
-                !link_ok(&t, n->right, i, t.ends[tr]))
+            if (MLQ_RD_U16(&n->feature) >= t.n_features ||
+                !link_ok(&t, MLQ_RD_I16(&n->left), i, end) ||
+                !link_ok(&t, MLQ_RD_I16(&n->right), i, end))
                 return MLQ_ERR_MODEL;
         }
     }
     return MLQ_OK;
 }
 
-mlq_status mlq_tree_check_f32(const mlq_tree_f32 *model)
+mlq_status mlq_tree_check_f32(const mlq_tree_f32 *tree)
 {
+    MLQ_MODEL_IN_RAM(mlq_tree_f32, model, tree);
     tree_shape t;
     uint32_t tr, i = 0, fbits, fmask;
 
-    MLQ_ASSERT(model != NULL);
+    MLQ_ASSERT(tree != NULL);
     t = (tree_shape){model->n_features, model->n_classes, model->n_trees, model->n_dist,
                      model->nodes, model->ends, model->dist, model->leaf_class};
     fbits = model->feature_bits;
@@ -408,17 +436,19 @@ mlq_status mlq_tree_check_f32(const mlq_tree_f32 *model)
         return MLQ_ERR_MODEL;
     fmask = feature_mask(fbits);
     for (tr = 0; tr < t.n_trees; tr++) {
-        uint32_t end = t.ends[tr];
+        uint32_t end = MLQ_RD_U32(&t.ends[tr]);
 
         for (; i < end; i++) {
             const mlq_tree_node_f32 *n = &model->nodes[i];
-            uint32_t lcode = (uint32_t)n->meta >> fbits, node = sizeof(mlq_tree_node_f32);
-            int32_t right = n->right;
+            uint32_t meta = MLQ_RD_U16(&n->meta), lcode = meta >> fbits,
+                     node = sizeof(mlq_tree_node_f32);
+            int32_t right = MLQ_RD_I16(&n->right);
 
-            if (((uint32_t)n->meta & fmask) >= t.n_features)
+            if ((meta & fmask) >= t.n_features)
                 return MLQ_ERR_MODEL;
             /* left: a leaf, or the next node (never taken past a forwarding node) */
-            if (lcode != 0 ? !leaf_ok(&t, lcode - 1u) : n->key != INT32_MIN && i + 1u >= end)
+            if (lcode != 0 ? !leaf_ok(&t, lcode - 1u)
+                           : MLQ_RD_I32(&n->key) != INT32_MIN && i + 1u >= end)
                 return MLQ_ERR_MODEL;
             /* right: whole nodes further on in bytes, or a leaf */
             if (right > 0 && (uint32_t)right % node != 0)

@@ -454,6 +454,17 @@ mlq_q31_t mlq_sqrt_q31(mlq_q31_t x);
 int64_t mlq_dot_q15(const mlq_q15_t *a, const mlq_q15_t *b, uint32_t n);
 
 /**
+ * mlq_dot_q15 with b in flash (MLQ_FLASH, a model's constants): the same
+ * exact sum. On AVR b is read with program-memory loads; on every other
+ * target this is mlq_dot_q15 itself.
+ */
+#if defined(__AVR__)
+int64_t mlq_dot_flash_q15(const mlq_q15_t *a, const mlq_q15_t *b, uint32_t n);
+#else
+#define mlq_dot_flash_q15 mlq_dot_q15
+#endif
+
+/**
  * Softplus of a non-positive argument, s(t) = ln(1 + e^-t) for t >= 0: the
  * correction term of a pairwise log-sum-exp, ln(e^a + e^b) = max + s(|a - b|)
  * (Gaussian mixtures use it on Q16 log-likelihoods).

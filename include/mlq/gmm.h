@@ -15,7 +15,13 @@
  *
  *   static mlq_work_t work[MLQ_WORK_ELEMS(MLQ_GMM_WORK_BYTES(4, 9))];
  *   uint16_t id;
- *   mlq_status s = mlq_gmm_predict_q15(&model, q, 9, work, sizeof work, &id);
+ *   mlq_status s = mlq_gmm_predict_q15(&shuttle_gmm_model, q, 9, work, sizeof work, &id);
+ *
+ * The model and its arrays are in flash (MLQ_FLASH, as exported headers
+ * define them; mlq/types.h). On AVR every entry copies the struct to its
+ * stack (MLQ_MODEL_IN_RAM) and reads the arrays with program-memory loads
+ * (MLQ_RD_*), so that RAM holds only the stack and the scratch; elsewhere
+ * both are plain loads.
  *
  * A firmware that knows its covariance type calls the mlq_gmm_full_* or
  * mlq_gmm_diag_* entries directly, as exported headers do, so that only

@@ -14,7 +14,14 @@
  *
  *   static mlq_work_t work[MLQ_WORK_ELEMS(MLQ_MLP_WORK_BYTES(32, 16, 11))];
  *   uint16_t cls;
- *   mlq_status s = mlq_mlp_predict_q15(&model, q, n_features, work, sizeof work, &cls);
+ *   mlq_status s = mlq_mlp_predict_q15(&vowel_mlp_model, q, n_features, work, sizeof work, &cls);
+ *
+ * The model, its layers and their arrays are in flash (MLQ_FLASH, as
+ * exported headers define them; mlq/types.h), as is the tanh table. On AVR
+ * every entry copies the model struct to its stack (MLQ_MODEL_IN_RAM), then
+ * one layer struct at a time, and reads weights, biases, multipliers and
+ * the table with program-memory loads (MLQ_RD_*), so that RAM holds only
+ * the stack and the scratch; elsewhere all of these are plain loads.
  *
  * The network. Layer l maps its n_in inputs a to n_out outputs:
  *     acc_o = bias_o + sum_j w[o][j] * a_j          (int32, exact)
@@ -75,7 +82,7 @@ typedef enum mlq_mlp_act {
     MLQ_MLP_TANH = 2  /**< tanh(y) by table (mlq_mlp_tanh_q15) */
 } mlq_mlp_act;
 
-/** One fully connected layer; exporters emit an array of them `const` (flash). */
+/** One fully connected layer; exporters emit an array of them MLQ_FLASH (in flash). */
 typedef struct mlq_mlp_layer {
     uint16_t n_in, n_out;
     uint8_t shift;        /* hidden layers: requantization shift, 33..62 in a ReLU model,
@@ -159,8 +166,8 @@ mlq_status mlq_mlp_check(const mlq_mlp_q15 *model);
  * measured 1.52 by tests/test_mlp.c over every input). Non-decreasing in u.
  *
  * Scaling and overflow: |u| (at most 32768) indexes a table of tanh(i/64),
- * i = 0..384 (Q1.15, 770 bytes), with linear interpolation on the low 6
- * bits, rounded; |u| >= 6 * 4096 gives 32767 (tanh(6) > 1 - 2^-15.9).
+ * i = 0..384 (Q1.15, 770 bytes of flash), with linear interpolation on the
+ * low 6 bits, rounded; |u| >= 6 * 4096 gives 32767 (tanh(6) > 1 - 2^-15.9).
  * 32-bit arithmetic only.
  */
 mlq_q15_t mlq_mlp_tanh_q15(mlq_q15_t u);

@@ -65,7 +65,13 @@ typedef enum mlq_svm_kernel {
                                   : (kernel) == MLQ_SVM_POLY ? 4u * (size_t)(n_sv)          \
                                                              : (size_t)0))
 
-/** SVM model in the Q1.15 input domain (see mlq/quant.h); lives in flash. */
+/**
+ * SVM model in the Q1.15 input domain (see mlq/quant.h). The struct and
+ * its arrays live in flash (MLQ_FLASH, as exported headers define them; on
+ * AVR a model handed to the entries must be there). The kernels read them
+ * only through mlq/types.h's MLQ_RD_* and MLQ_MODEL_IN_RAM, which on AVR
+ * copies the struct (46 bytes) to each entry's stack.
+ */
 typedef struct mlq_svm_q15 {
     uint16_t n_classes;  /* classes voted among, 2..n_outputs */
     uint16_t n_features;
@@ -112,9 +118,9 @@ typedef struct mlq_svm_q15 {
  *
  * Scaling and overflow: u = e + f with e = u >> 16 and f in [0, 1) (Q16);
  * 2^-f from a 128-entry table of 2^(-i/128) (Q17, stored minus 2^16 in
- * 16 bits: 256 bytes) with linear interpolation between entries (error
- * below 2^-17.9), rounded in Q17; the Q17 value, at most 131072, is rounded
- * to Q1.15 while shifted right by e + 2. 32-bit arithmetic only (one
+ * 16 bits: 256 bytes of flash) with linear interpolation between entries
+ * (error below 2^-17.9), rounded in Q17; the Q17 value, at most 131072, is
+ * rounded to Q1.15 while shifted right by e + 2. 32-bit arithmetic only (one
  * multiply by a 9-bit weight): about 20 instructions on Cortex-M4.
  */
 mlq_q15_t mlq_svm_exp2_q15(uint32_t u);

@@ -17,6 +17,13 @@
  *   mlq_status s = mlq_forest_predict_q15(&forest, q, n_features, work, sizeof work, &cls);
  *   mlq_status s = mlq_tree_proba_q15(&forest, q, n_features, work, sizeof work, proba);
  *
+ * Memory. The model struct, its nodes and its other arrays are in flash
+ * (MLQ_FLASH, as exported headers define them; mlq/types.h). On AVR every
+ * entry and check copies the struct to its stack (MLQ_MODEL_IN_RAM) and
+ * reads node fields and array elements with program-memory loads (MLQ_RD_*),
+ * so that RAM holds only the stack and the class sums in the caller's
+ * scratch; elsewhere both are plain loads.
+ *
  * Layout. A model holds one or more trees. Only the internal (split) nodes
  * are stored, each tree in preorder, trees one after another: tree 0 starts
  * at node 0 and tree t + 1 at ends[t], the index one past tree t's last
@@ -104,7 +111,7 @@ typedef struct mlq_tree_node_f32 {
     int16_t right; /* > 0: node this many BYTES further on (8 per node); <= 0: leaf -right */
 } mlq_tree_node_f32;
 
-/** Tree or forest over Q15 nodes; lives in flash. */
+/** Tree or forest over Q15 nodes; lives in flash, as do its arrays. */
 typedef struct mlq_tree_q15 {
     uint16_t n_features, n_classes, n_trees;
     uint16_t n_dist;                /* impure leaf distributions (rows of dist) */
@@ -118,10 +125,10 @@ typedef struct mlq_tree_q15 {
                                        tree's prediction; NULL in a forest */
 } mlq_tree_q15;
 
-/** Tree or forest over float nodes (the same trees and leaves); lives in flash.
- *  In either form, a single tree used only for predict may have dist NULL and
- *  n_dist > 0: leaf_class is all its predict reads (scores, proba and the
- *  forest's predict then return MLQ_ERR_MODEL). */
+/** Tree or forest over float nodes (the same trees and leaves); lives in flash,
+ *  as do its arrays. In either form, a single tree used only for predict may
+ *  have dist NULL and n_dist > 0: leaf_class is all its predict reads (scores,
+ *  proba and the forest's predict then return MLQ_ERR_MODEL). */
 typedef struct mlq_tree_f32 {
     uint16_t n_features, n_classes, n_trees;
     uint16_t n_dist;                /* as in mlq_tree_q15 */

@@ -7,7 +7,8 @@
  *   mlq_q15_t x = 16384;            // 0.5 in Q1.15
  *   mlq_status s = some_call(...);  // MLQ_OK (0) or a negative error
  *
- * Device code includes only <stdint.h>, <stddef.h> and <stdbool.h>.
+ * Device code includes only <stdint.h>, <stddef.h> and <stdbool.h>, and on
+ * AVR <avr/pgmspace.h> (here, and nowhere else).
  */
 #ifndef MLQ_TYPES_H
 #define MLQ_TYPES_H
@@ -15,6 +16,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#if defined(__AVR__)
+#include <avr/pgmspace.h> /* MLQ_FLASH and the MLQ_RD_* reads below */
+#endif
 
 /* Device code floors with >> on negative integers (the tree's float keys,
  * the int16 input path, the SVM's polynomial steps, the MLP's
@@ -50,7 +54,12 @@ typedef enum mlq_status {
     MLQ_ERR_BUFFER = -4   /**< caller-owned scratch is too small */
 } mlq_status;
 
-/** One-line English description of a status code (never NULL). */
+/**
+ * One-line English description of a status code (never NULL). On AVR the
+ * text is in flash like every other constant of the library: print it with
+ * fputs_P or printf_P("%S"), or in a sketch with
+ * Serial.print((const __FlashStringHelper *)mlq_status_str(s)).
+ */
 const char *mlq_status_str(mlq_status status);
 
 /*
@@ -147,6 +156,57 @@ typedef struct mlq_work_align {
 #define MLQ_ALIGN4 __attribute__((aligned(4)))
 #else
 #define MLQ_ALIGN4
+#endif
+
+/*
+ * Constants in flash, on every target. On AVR, const data stays in flash
+ * only when it is defined PROGMEM and read with program-memory loads:
+ * exported headers define every model array and struct MLQ_FLASH, the
+ * library its tables, and kernels read them only through the macros below
+ * (MLQ_RD_* for one value, MLQ_MODEL_IN_RAM for a model struct, copied to
+ * the stack once per call). Everywhere else MLQ_FLASH is empty and the
+ * macros are plain loads, so the code is what it would be without them.
+ * On AVR a model's constants must lie in the first 64 KiB of flash (data
+ * pointers have 16 bits), and models handed to the kernels must be in
+ * flash, as exported headers define them.
+ */
+#if defined(__AVR__)
+#define MLQ_FLASH PROGMEM
+#define MLQ_RD_U8(p) ((uint8_t)pgm_read_byte(p))
+#define MLQ_RD_I8(p) ((int8_t)pgm_read_byte(p))
+#define MLQ_RD_U16(p) ((uint16_t)pgm_read_word(p))
+#define MLQ_RD_I16(p) ((int16_t)pgm_read_word(p))
+#define MLQ_RD_U32(p) ((uint32_t)pgm_read_dword(p))
+#define MLQ_RD_I32(p) ((int32_t)pgm_read_dword(p))
+#define MLQ_RD_I64(p) ((int64_t)((uint64_t)pgm_read_dword(p) | \
+                                 (uint64_t)pgm_read_dword((const uint32_t *)(const void *)(p) + 1) << 32))
+#define MLQ_RD_PTR(p) pgm_read_ptr(p)
+#define MLQ_MODEL_IN_RAM(type, name, model)                                                     \
+    type name##_in_ram;                                                                         \
+    const type *name = (const type *)memcpy_P(&name##_in_ram, (model), sizeof(type))
+#else
+#define MLQ_FLASH
+#define MLQ_RD_U8(p) (*(p))
+#define MLQ_RD_I8(p) (*(p))
+#define MLQ_RD_U16(p) (*(p))
+#define MLQ_RD_I16(p) (*(p))
+#define MLQ_RD_U32(p) (*(p))
+#define MLQ_RD_I32(p) (*(p))
+#define MLQ_RD_I64(p) (*(p))
+#define MLQ_RD_PTR(p) (*(p))
+#define MLQ_MODEL_IN_RAM(type, name, model) const type *name = (model)
+#endif
+
+/*
+ * The initializer of the class id in the exported headers' entries. The
+ * kernels write it whenever they return MLQ_OK, but avr-gcc 5.4 with link-
+ * time optimisation (the Arduino builder's) warns that it may be used
+ * uninitialized; elsewhere it is left out, which saves a store per call.
+ */
+#if defined(__AVR__)
+#define MLQ_ID_INIT = 0
+#else
+#define MLQ_ID_INIT
 #endif
 
 /*
