@@ -6,14 +6,16 @@
  *   built by ./run with -DMLQ_MODEL=NAME -DMLQ_MODEL_HEADER="H"
  *   qemu-system-arm ... -semihosting-config enable=on,target=native,arg=fw,arg=ROWS
  *
- * ROWS (argv[1]) is the host file opened through semihosting, relative to
- * QEMU's working directory.
+ * ROWS (the last word of the command line) is the host file opened through
+ * semihosting, relative to QEMU's working directory; on AVR the rows arrive
+ * on UART0 instead (board.h, avr/avrsim.c).
  *
  * Float rows go to NAME_predict, Q15 rows to NAME_predict_q15, raw int16
  * rows to NAME_predict_i16 (see rowsfile.h), and likewise to NAME_scores
  * and NAME_proba. Each line is the prediction (the class name when the
- * model has classes, -DMLQ_MODEL_HAS_CLASSES, unless -DMLQ_PRINT_IDS; else
- * the id), then with -DMLQ_PRINT_SCORES the scores and with
+ * model has classes, -DMLQ_MODEL_HAS_CLASSES, unless -DMLQ_PRINT_IDS, read
+ * with MLQ_RD_PTR since on AVR the names are in flash; else the id), then
+ * with -DMLQ_PRINT_SCORES the scores and with
  * -DMLQ_PRINT_PROBA the probabilities, as integers: `mlq predict --device`
  * with the same options prints the same line. A model error prints the
  * negative status alone. Exit status 0 on success, 2 on an I/O or format
@@ -26,16 +28,19 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "board.h"
 #include "model.h"
 #include "rowsfile.h"
 
-/* Semihosting writes are slow; flush stdout in blocks, not per line. */
-static char out_buf[256];
+/* Headers of mlq versions whose constants are plain const have no MLQ_RD_PTR. */
+#ifndef MLQ_RD_PTR
+#define MLQ_RD_PTR(p) (*(p))
+#endif
 
 static int fail(const char *path, const char *what)
 {
     fflush(stdout);
-    fprintf(stderr, "predict: %s: %s\n", path, what);
+    BOARD_EPRINTF("predict: %s: %s\n", path, what);
     return 2;
 }
 
@@ -57,27 +62,28 @@ static void answer(const void *x, int kind)
         : kind == 1 ? MODEL_PREDICT_Q15((const int16_t *)x)
                     : MODEL_PREDICT_I16((const int16_t *)x);
     if (y < 0) {
-        printf("%d\n", y);
+        BOARD_PRINTF("%d\n", y);
         return;
     }
 #if defined(MLQ_MODEL_HAS_CLASSES) && !defined(MLQ_PRINT_IDS)
-    fputs(MODEL_CLASS_NAMES[y], stdout);
+    /* NAME_CLASS_NAMES is an MLQ_FLASH array of MLQ_FLASH strings. */
+    board_fputs_flash((const char *)MLQ_RD_PTR(&MODEL_CLASS_NAMES[y]));
 #else
-    printf("%d", y);
+    BOARD_PRINTF("%d", y);
 #endif
 #ifdef MLQ_PRINT_SCORES
     y = kind == 0 ? MODEL_SCORES((const float *)x, s)
         : kind == 1 ? MODEL_SCORES_Q15((const int16_t *)x, s)
                     : MODEL_SCORES_I16((const int16_t *)x, s);
     for (j = 0; j < MODEL_N_OUTPUTS; j++)
-        printf(" %ld", y < 0 ? (long)y : (long)s[j]);
+        BOARD_PRINTF(" %ld", y < 0 ? (long)y : (long)s[j]);
 #endif
 #ifdef MLQ_PRINT_PROBA
     y = kind == 0 ? MODEL_PROBA((const float *)x, p)
         : kind == 1 ? MODEL_PROBA_Q15((const int16_t *)x, p)
                     : MODEL_PROBA_I16((const int16_t *)x, p);
     for (j = 0; j < MODEL_N_OUTPUTS; j++)
-        printf(" %ld", y < 0 ? (long)y : (long)p[j]);
+        BOARD_PRINTF(" %ld", y < 0 ? (long)y : (long)p[j]);
 #endif
     putchar('\n');
 }
@@ -93,24 +99,24 @@ int main(int argc, char **argv)
         int16_t q15[MODEL_N_FEATURES];
     } row;
 
-    if (argc != 2) {
-        fprintf(stderr, "predict: usage: %s ROWS.bin\n", argc > 0 ? argv[0] : "predict");
+    if (!BOARD_ARGS_OK(argc, argv)) {
+        BOARD_EPRINTF("predict: usage: %s ROWS.bin\n", argc > 0 ? argv[0] : "predict");
         return 2;
     }
-    path = argv[1];
-    setvbuf(stdout, out_buf, _IOFBF, sizeof out_buf);
-    f = fopen(path, "rb");
+    path = BOARD_ROWS_PATH(argc, argv);
+    board_stdout_setup();
+    f = board_rows_open(path);
     if (f == NULL)
         return fail(path, "cannot open");
     if (rows_read_header(f, &h) != 0) {
-        fclose(f);
+        board_rows_close(f);
         return fail(path, "truncated header");
     }
     if (h.n_features != (uint32_t)MODEL_N_FEATURES) {
-        fclose(f);
+        board_rows_close(f);
         fflush(stdout);
-        fprintf(stderr, "predict: %s: %lu features per row, the model wants %lu\n",
-                path, (unsigned long)h.n_features, (unsigned long)MODEL_N_FEATURES);
+        BOARD_EPRINTF("predict: %s: %lu features per row, the model wants %lu\n",
+                      path, (unsigned long)h.n_features, (unsigned long)MODEL_N_FEATURES);
         return 2;
     }
     for (i = 0; i < h.n_rows; i++) {
@@ -124,11 +130,11 @@ int main(int argc, char **argv)
             answer(row.f32, 0);
         }
     }
-    fclose(f);
+    board_rows_close(f);
     if (i != h.n_rows) {
         fflush(stdout);
-        fprintf(stderr, "predict: %s: file ends at row %lu of %lu\n", path,
-                (unsigned long)i, (unsigned long)h.n_rows);
+        BOARD_EPRINTF("predict: %s: file ends at row %lu of %lu\n", path,
+                      (unsigned long)i, (unsigned long)h.n_rows);
         return 2;
     }
     if (fflush(stdout) != 0)

@@ -7,7 +7,8 @@
  * exit(main(argc, argv)) with the semihosting command line),
  * and a fault handler that reports the faulting PC over semihosting and
  * stops QEMU with a non-zero status, so a crashing firmware never hangs the
- * caller. Works unchanged on ARMv6-M (Cortex-M0) and ARMv7-M/ARMv7E-M.
+ * caller; bench.c's stack painter. Works unchanged on ARMv6-M (Cortex-M0)
+ * and ARMv7-M/ARMv7E-M.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -184,3 +185,21 @@ __attribute__((section(".vectors"), used)) static const board_vector vectors[16 
     Fault_Handler, Fault_Handler, Fault_Handler, Fault_Handler,
     Fault_Handler, Fault_Handler, Fault_Handler, Fault_Handler,
 };
+
+/* bench_paint(lo, hi, pattern) fills the words [lo, hi) and touches no
+ * stack itself, so it may paint the free stack right below its caller. */
+__asm__(".syntax unified\n"
+        ".section .text.bench_paint, \"ax\", %progbits\n"
+        ".thumb\n"
+        ".balign 2\n"
+        ".global bench_paint\n"
+        ".type bench_paint, %function\n"
+        ".thumb_func\n"
+        "bench_paint:\n"
+        "1:  cmp r0, r1\n"
+        "    bhs 2f\n"
+        "    str r2, [r0]\n"
+        "    adds r0, r0, #4\n"
+        "    b 1b\n"
+        "2:  bx lr\n"
+        ".size bench_paint, . - bench_paint\n");
