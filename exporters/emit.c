@@ -63,7 +63,7 @@ void mlq_emit_ints(FILE *f, const char *ctype, const char *name, const char *suf
     int wide = strcmp(ctype, "int64_t") == 0;
     size_t i;
 
-    fprintf(f, "static const %s %s_%s[%zu] MLQ_ALIGN4 = { /* %s */\n", ctype, name, suffix, n,
+    fprintf(f, "static const %s %s_%s[%zu] MLQ_FLASH MLQ_ALIGN4 = { /* %s */\n", ctype, name, suffix, n,
             shape);
     for (i = 0; i < n; i++) {
         if (i % cols == 0)
@@ -94,7 +94,7 @@ void mlq_emit_floats(FILE *f, const char *name, const char *suffix, const char *
 {
     size_t i;
 
-    fprintf(f, "static const float %s_%s[%zu] = { /* %s */\n", name, suffix, n, shape);
+    fprintf(f, "static const float %s_%s[%zu] MLQ_FLASH = { /* %s */\n", name, suffix, n, shape);
     for (i = 0; i < n; i++) {
         if (i % 6 == 0)
             fputs("   ", f);

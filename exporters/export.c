@@ -7,8 +7,15 @@
 #include <string.h>
 
 #include "algo.h"
+#include "boards.h"
 
 /* ---- the device model on the host ---------------------------------------- */
+
+void mlq_device_note_array(mlq_device *dev, size_t bytes)
+{
+    if (bytes > dev->largest_array)
+        dev->largest_array = bytes;
+}
 
 int mlq_device_build(const mlq_model *m, unsigned bits, mlq_device *dev, mlq_err *err)
 {
@@ -23,6 +30,8 @@ int mlq_device_build(const mlq_model *m, unsigned bits, mlq_device *dev, mlq_err
         mlq_device_free(dev);
         return -1;
     }
+    if (dev->predict_bytes == 0)
+        dev->predict_bytes = dev->flash_bytes;
     dev->work = malloc(dev->work_bytes > 0 ? dev->work_bytes : 1);
     if (dev->work == NULL) {
         mlq_device_free(dev);
@@ -158,7 +167,7 @@ static void emit_q15_entry(FILE *f, const mlq_device *dev, const char *name, siz
     if (dev->work_bytes > 0)
         fprintf(f, "    mlq_work_t work[MLQ_WORK_ELEMS(%s_WORK_BYTES)];\n", name);
     if (en->out == NULL)
-        fprintf(f, "    uint16_t id;\n"
+        fprintf(f, "    uint16_t id MLQ_ID_INIT;\n"
                    "    mlq_status s = %s(&%s_model, x, %s_N_FEATURES, %s, &id);\n\n"
                    "    return s == MLQ_OK ? (int)id : (int)s;\n}\n\n",
                 dev->kern.predict, name, name, work);
@@ -237,23 +246,29 @@ static int emit_classes(FILE *f, const mlq_model *m, const char *name)
         if (k < c)
             snprintf(ids[c] + strlen(ids[c]), 24, "_%zu", c);
     }
-    fprintf(f, "/* Class ids; NAME_CLASS_NAMES[id] is the class's label in the training CSV. */\n"
+    fprintf(f, "/* Class ids; NAME_CLASS_NAMES[id] is the class's label in the training CSV (in flash:\n"
+               " * on AVR read the pointer with MLQ_RD_PTR(&NAME_CLASS_NAMES[id]) and the string with\n"
+               " * the _P functions, e.g. fputs_P or Serial.print((const __FlashStringHelper *)p)). */\n"
                "enum %s_class {\n", name);
     for (c = 0; c < m->n_classes; c++)
         fprintf(f, "    %s_CLASS_%s = %zu%s\n", name, ids[c], c, c + 1 < m->n_classes ? "," : "");
-    fprintf(f, "};\nMLQ_MAYBE_UNUSED static const char *const %s_CLASS_NAMES[%zu] = {\n", name,
-            m->n_classes);
+    fputs("};\n", f);
     for (c = 0; c < m->n_classes; c++) {
-        fputs("    \"", f);
+        fprintf(f, "static const char %s_class_name_%zu[] MLQ_FLASH = \"", name, c);
         mlq_emit_text(f, m->class_names[c], MLQ_TEXT_STRING);
-        fprintf(f, "\"%s\n", c + 1 < m->n_classes ? "," : "");
+        fputs("\";\n", f);
     }
+    fprintf(f, "MLQ_MAYBE_UNUSED static const char *const %s_CLASS_NAMES[%zu] MLQ_FLASH = {\n", name,
+            m->n_classes);
+    for (c = 0; c < m->n_classes; c++)
+        fprintf(f, "    %s_class_name_%zu%s\n", name, c, c + 1 < m->n_classes ? "," : "");
     fputs("};\n\n", f);
     free(ids);
     return 0;
 }
 
-int mlq_export_header(const mlq_device *dev, const char *name, const char *path, mlq_err *err)
+int mlq_export_header(const mlq_device *dev, const char *name, const char *path,
+                      const mlq_fit *fit, mlq_err *err)
 {
     const mlq_model *m = dev->model;
     mlq_task task = mlq_model_task(m);
@@ -262,7 +277,7 @@ int mlq_export_header(const mlq_device *dev, const char *name, const char *path,
                           : task == MLQ_TASK_ANOMALY ? "outputs (0 normal, 1 anomaly)"
                                                      : "classes";
     mlq_outfile out;
-    char guard[80];
+    char guard[80], why[320];
     size_t i;
 
     if (problem != NULL)
@@ -290,11 +305,20 @@ int mlq_export_header(const mlq_device *dev, const char *name, const char *path,
             " * and the same with _q15 (Q1.15 input) and _i16 (raw int16 input). Negative ids are\n"
             " * errors (mlq_status); outputs are written only on success. */\n"
             "#ifndef %s\n#define %s\n\n"
+            "#ifdef ARDUINO\n"
+            "#include \"mlq.h\" /* names the mlq library to the Arduino builder, which then puts its src/ on the include path */\n"
+            "#endif\n"
             "#include \"%s\"\n#include \"mlq/score.h\"\n\n"
             "#if !defined(MLQ_FORMAT) || MLQ_FORMAT != %d\n"
             "#error \"%s was exported for mlq device format %d: re-export it with this mlq\"\n"
             "#endif\n\n",
             guard, guard, dev->kern.header, MLQ_FORMAT, name, MLQ_FORMAT);
+    if (fit != NULL && !fit->fits)
+        fprintf(out.f, "#if defined(%s)\n"
+                       "#error \"%s does not fit %s (%s): too large by %s (mlq info MODEL --target %s)\"\n"
+                       "#endif\n\n",
+                fit->board->mcu_macro, name, fit->board->name, fit->board->desc,
+                mlq_fit_excess(fit, dev, why, sizeof why), fit->board->name);
     fprintf(out.f, "#define %s_N_FEATURES %zu\n#define %s_N_OUTPUTS %zu\n", name, m->n_features,
             name, dev->n_outputs);
     if (task == MLQ_TASK_CLASSIFY)
@@ -303,6 +327,9 @@ int mlq_export_header(const mlq_device *dev, const char *name, const char *path,
         fprintf(out.f, "#define %s_N_CLUSTERS %zu\n", name, dev->n_outputs);
     fprintf(out.f, "/* %s_scores: %s, Q15.16 (value = score / 2^%d). */\n#define %s_SCORE_FRAC %d\n",
             name, dev->kern.scores_are, MLQ_SCORE_FRAC, name, MLQ_SCORE_FRAC);
+    fprintf(out.f, "/* 1 when this header defines %s_CLASS_NAMES (classifiers), %s_proba. */\n"
+                   "#define %s_HAS_CLASS_NAMES %d\n#define %s_HAS_PROBA %d\n",
+            name, name, name, task == MLQ_TASK_CLASSIFY, name, dev->kern.proba != NULL);
     fprintf(out.f, "/* Scratch of one call, on the stack in the entries below (%zu bytes here). */\n"
                    "#define %s_WORK_BYTES %s\n\n",
             dev->work_bytes, name, dev->kern.work);

@@ -65,6 +65,10 @@ typedef struct mlq_device {
     size_t n_coef;      /* model coefficients quantized */
     size_t clipped;     /* of which saturated */
     size_t flash_bytes; /* constant data the header puts in flash (model + quant) */
+    size_t predict_bytes; /* of which a firmware calling only NAME_predict links (trees: the
+                             float layout alone); flash_bytes when the algorithm leaves it 0 */
+    size_t largest_array; /* bytes of the header's largest array (an AVR object holds at most
+                             32767: mlq_device_note_array) */
     size_t work_bytes;  /* scratch of every entry (mlq_X_work_size of the model) */
     mlq_kernels kern;   /* what the header calls */
     void *impl;         /* the algorithm's device model */
@@ -79,6 +83,9 @@ typedef struct mlq_device {
  */
 int mlq_device_build(const mlq_model *m, unsigned bits, mlq_device *dev, mlq_err *err);
 void mlq_device_free(mlq_device *dev);
+
+/** Note an array of `bytes` that the header will define, for largest_array. */
+void mlq_device_note_array(mlq_device *dev, size_t bytes);
 
 /**
  * For device_build: refuse a model the device cannot represent, with
@@ -141,8 +148,15 @@ void mlq_quant_emit(FILE *f, const mlq_device *dev, const char *name);
  */
 const char *mlq_export_name_problem(const char *name);
 
-/** Write the whole header for dev as NAME (atomic; nothing left on error). */
-int mlq_export_header(const mlq_device *dev, const char *name, const char *path, mlq_err *err);
+struct mlq_fit;
+
+/**
+ * Write the whole header for dev as NAME (atomic; nothing left on error).
+ * With a fit (mlq export --target) that does not fit, the header stops
+ * with #error when it is compiled for that board's chip.
+ */
+int mlq_export_header(const mlq_device *dev, const char *name, const char *path,
+                      const struct mlq_fit *fit, mlq_err *err);
 
 /* Algorithm device sides (exporters/export_ALGO.c). */
 int mlq_kmeans_device_build(mlq_device *dev, mlq_err *err);

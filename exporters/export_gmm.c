@@ -253,6 +253,7 @@ int mlq_gmm_device_build(mlq_device *dev, mlq_err *err)
     dev->flash_bytes += n_comp * (gd->factor_len * sizeof(mlq_q15_t) + d + d * sizeof(int32_t) +
                                   sizeof(int32_t)) +
                         sizeof(mlq_gmm_q15);
+    mlq_device_note_array(dev, n_comp * gd->factor_len * sizeof(mlq_q15_t));
     dev->work_bytes = mlq_gmm_work_size(&gd->m);
     snprintf(dev->kern.work, sizeof dev->kern.work, "MLQ_GMM_WORK_BYTES(%zu, %zu)", n_comp, d);
     dev->kern.header = "mlq/gmm.h";
@@ -352,7 +353,7 @@ int mlq_gmm_export_body(FILE *f, const mlq_device *dev, const char *name)
     if (emit(f, "int32_t", name, "constant", shape, gd->constant, 4, n_comp, n_comp < 8 ? n_comp : 8) != 0)
         return -1;
     fprintf(f,
-            "MLQ_MAYBE_UNUSED static const mlq_gmm_q15 %s_model = {%zu, %u, %u, %s, %s, %s_factor, "
+            "MLQ_MAYBE_UNUSED static const mlq_gmm_q15 %s_model MLQ_FLASH = {%zu, %u, %u, %s, %s, %s_factor, "
             "%s_exponent, %s_bias, %s_constant, INT64_C(%lld)};\n",
             name, d, (unsigned)m->n_groups, (unsigned)m->n_components,
             full ? "MLQ_GMM_FULL" : "MLQ_GMM_DIAG",

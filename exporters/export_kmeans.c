@@ -57,6 +57,7 @@ int mlq_kmeans_device_build(mlq_device *dev, mlq_err *err)
     dev->n_outputs = kp->k;
     dev->n_coef = kp->k * p;
     dev->flash_bytes += kp->k * row * sizeof(mlq_q15_t) + kp->k * sizeof(int64_t) + sizeof(mlq_kmeans_q15);
+    mlq_device_note_array(dev, kp->k * row * sizeof(mlq_q15_t));
     dev->work_bytes = mlq_kmeans_work_size(&kd->m);
     dev->kern.header = "mlq/kmeans.h";
     dev->kern.type = "mlq_kmeans_q15";
@@ -112,7 +113,7 @@ int mlq_kmeans_export_body(FILE *f, const mlq_device *dev, const char *name)
     mlq_emit_ints(f, "mlq_q15_t", name, "centroids", shape, tmp, k * row, row < 12 ? row : 12);
     snprintf(shape, sizeof shape, "[%zu] exact sum of squared centroid entries, Q2.30", k);
     mlq_emit_ints(f, "int64_t", name, "norms", shape, kd->norms, k, 4);
-    fprintf(f, "MLQ_MAYBE_UNUSED static const mlq_kmeans_q15 %s_model = {%zu, %zu, %d, %s_centroids, "
+    fprintf(f, "MLQ_MAYBE_UNUSED static const mlq_kmeans_q15 %s_model MLQ_FLASH = {%zu, %zu, %d, %s_centroids, "
                "%s_norms};\n",
             name, k, p, kd->m.score_shift, name, name);
     free(tmp);

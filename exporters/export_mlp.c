@@ -334,6 +334,7 @@ static int build_layer(mlq_device *dev, mlp_device *md, size_t l, const double *
         return -1;
     dev->n_coef += n_out * (n_in + 1) + (last ? 0 : n_out);
     dev->flash_bytes += n_out * row + n_out * sizeof(int32_t) * (last ? 1 : 2);
+    mlq_device_note_array(dev, n_out * row);
     ly->n_in = (uint16_t)n_in;
     ly->n_out = (uint16_t)n_out;
     ly->w = md->w[l];
@@ -548,7 +549,7 @@ int mlq_mlp_export_body(FILE *f, const mlq_device *dev, const char *name)
         fputs(" */\n", f);
     for (l = 0; l < L; l++)
         emit_layer(f, md, l, name, tmp);
-    fprintf(f, "static const mlq_mlp_layer %s_layers[%zu] = {\n", name, L);
+    fprintf(f, "static const mlq_mlp_layer %s_layers[%zu] MLQ_FLASH = {\n", name, L);
     for (l = 0; l < L; l++) {
         const mlq_mlp_layer *ly = &md->layers[l];
 
@@ -561,7 +562,7 @@ int mlq_mlp_export_body(FILE *f, const mlq_device *dev, const char *name)
     }
     fprintf(f, "};\n"
                "/* Scores: logit = round(acc x %ld / 2^%u) / 65536 of the last layer's accumulators. */\n"
-               "MLQ_MAYBE_UNUSED static const mlq_mlp_q15 %s_model = {%u, %u, %u, %zu, %u, %s, %u, "
+               "MLQ_MAYBE_UNUSED static const mlq_mlp_q15 %s_model MLQ_FLASH = {%u, %u, %u, %zu, %u, %s, %u, "
                "%ld, %s_layers};\n",
             (long)md->m.score_mul, (unsigned)md->m.score_shift, name, (unsigned)md->m.n_features,
             (unsigned)md->m.n_classes, (unsigned)md->m.max_width, L, dev->bits,

@@ -164,7 +164,7 @@ void mlq_quant_emit(FILE *f, const mlq_device *dev, const char *name)
     mlq_emit_floats(f, name, "offset", shape, dev->offset, p);
     snprintf(shape, sizeof shape, "[%zu] 32768 / (scale * R), Q15 steps per raw unit", p);
     mlq_emit_floats(f, name, "gain", shape, dev->gain, p);
-    fprintf(f, "MLQ_MAYBE_UNUSED static const mlq_quant %s_quant = {%zu, %s_offset, %s_gain};\n\n", name,
+    fprintf(f, "MLQ_MAYBE_UNUSED static const mlq_quant %s_quant MLQ_FLASH = {%zu, %s_offset, %s_gain};\n\n", name,
             p, name, name);
     if (dev->raw_center != NULL && tmp != NULL) {
         for (j = 0; j < p; j++)
@@ -183,13 +183,13 @@ void mlq_quant_emit(FILE *f, const mlq_device *dev, const char *name)
             tmp[j] = dev->raw_shift[j];
         snprintf(shape, sizeof shape, "[%zu] int16 path shift", p);
         mlq_emit_ints(f, "uint8_t", name, "raw_shift", shape, tmp, p, 12);
-        fprintf(f, "MLQ_MAYBE_UNUSED static const mlq_quant_i16 %s_quant_i16 = {%zu, %s_raw_center, "
+        fprintf(f, "MLQ_MAYBE_UNUSED static const mlq_quant_i16 %s_quant_i16 MLQ_FLASH = {%zu, %s_raw_center, "
                    "%s_raw_mul, %s_raw_add, %s_raw_shift};\n\n",
                 name, p, name, name, name, name);
     } else {
         fprintf(f, "/* No int16 path: a feature's mean is outside int16, or its raw unit is coarser\n"
                    " * than 2^22 Q15 steps. */\n"
-                   "MLQ_MAYBE_UNUSED static const mlq_quant_i16 %s_quant_i16 = {%zu, NULL, NULL, NULL, NULL};\n\n",
+                   "MLQ_MAYBE_UNUSED static const mlq_quant_i16 %s_quant_i16 MLQ_FLASH = {%zu, NULL, NULL, NULL, NULL};\n\n",
                 name, p);
     }
     free(tmp);

@@ -77,7 +77,7 @@ int mlq_svm_export_body(FILE *f, const mlq_device *dev, const char *name)
     snprintf(shape, sizeof shape,
              "[%zu] right shift from each pair's sum - rho to its decision value in Q15.16", np);
     mlq_emit_ints(f, "int8_t", name, "dec_shift", shape, tmp, np, 12);
-    fprintf(f, "MLQ_MAYBE_UNUSED static const mlq_svm_q15 %s_model = {\n"
+    fprintf(f, "MLQ_MAYBE_UNUSED static const mlq_svm_q15 %s_model MLQ_FLASH = {\n"
                "    %zu, %zu, %zu, %zu, %s, %u,\n",
             name, nu, p, nsv, (size_t)m->n_outputs, mlq_svm_kernel_macro(m->kernel), (unsigned)m->degree);
 #define ARR(cond, suffix) fprintf(f, (cond) ? "%s_" suffix ", " : "%.0sNULL, ", name)

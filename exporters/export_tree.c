@@ -417,6 +417,15 @@ int mlq_tree_device_build(mlq_device *dev, mlq_err *err)
                         tp->n_trees * sizeof(uint32_t) * (same_ends(td) ? 1 : 2) + td->n_dist * td->k +
                         (td->leaf_class != NULL ? (td->k + td->n_dist) * sizeof(uint16_t) : 0) +
                         sizeof(mlq_tree_q15) + sizeof(mlq_tree_f32) * (has_cls_model(td) ? 2 : 1);
+    /* NAME_predict links the float nodes, the trees' ends, the leaf
+     * classes and (but for a single tree's classes-only model) the leaf
+     * distributions: neither the Q15 nodes nor the input quantization. */
+    mlq_device_note_array(dev, td->n_nodes * sizeof(mlq_tree_node_q15));
+    mlq_device_note_array(dev, td->n_fnodes * sizeof(mlq_tree_node_f32));
+    dev->predict_bytes = td->n_fnodes * sizeof(mlq_tree_node_f32) + tp->n_trees * sizeof(uint32_t) +
+                         sizeof(mlq_tree_f32) +
+                         (td->leaf_class != NULL ? (td->k + td->n_dist) * sizeof(uint16_t) : 0) +
+                         (!td->forest && has_cls_model(td) ? 0 : td->n_dist * td->k);
     dev->work_bytes = mlq_tree_work_size(&td->mq);
     dev->kern.header = "mlq/tree.h";
     dev->kern.type = "mlq_tree_q15";
@@ -496,7 +505,7 @@ int mlq_tree_export_body(FILE *f, const mlq_device *dev, const char *name)
         return -1;
     fprintf(f, "/* [%zu] split nodes {threshold Q1.15 (left when x <= it), feature, left, right};\n"
                " * a link > 0 is the node that many entries on, <= 0 is leaf -link. */\n"
-               "static const mlq_tree_node_q15 %s_nodes[%zu] MLQ_ALIGN4 = {\n",
+               "static const mlq_tree_node_q15 %s_nodes[%zu] MLQ_FLASH MLQ_ALIGN4 = {\n",
             n, name, n);
     for (i = 0; i < n; i++) {
         const mlq_tree_node_q15 *q = &td->nq[i];
@@ -525,7 +534,7 @@ int mlq_tree_export_body(FILE *f, const mlq_device *dev, const char *name)
         mlq_emit_ints(f, "uint16_t", name, "leaf_class", shape, tmp, n_ids, 12);
     }
     free(tmp);
-    fprintf(f, "MLQ_MAYBE_UNUSED static const mlq_tree_q15 %s_model = {%u, %zu, %zu, %zu, "
+    fprintf(f, "MLQ_MAYBE_UNUSED static const mlq_tree_q15 %s_model MLQ_FLASH = {%u, %zu, %zu, %zu, "
                "%s_nodes, %s_ends, ",
             name, (unsigned)td->mq.n_features, td->k, nt, td->n_dist, name, name);
     member(f, name, "dist", td->n_dist > 0, ", ");
@@ -562,7 +571,7 @@ void mlq_tree_export_float(FILE *f, const mlq_device *dev, const char *name)
     fprintf(f, "/* [%zu] the same trees for float input: {key, meta, right}; left when key(x) <= key,\n"
                " * to the next node or, if meta >> %u is not 0, to leaf (meta >> %u) - 1; feature =\n"
                " * meta & %u; right > 0 is the node that many bytes on, <= 0 leaf -right (mlq/tree.h). */\n"
-               "static const mlq_tree_node_f32 %s_fnodes[%zu] = {\n",
+               "static const mlq_tree_node_f32 %s_fnodes[%zu] MLQ_FLASH = {\n",
             td->n_fnodes, td->fbits, td->fbits, (1u << td->fbits) - 1u, name, td->n_fnodes);
     for (i = 0; i < td->n_fnodes; i++) {
         const mlq_tree_node_f32 *q = &td->nf[i];
@@ -581,7 +590,7 @@ void mlq_tree_export_float(FILE *f, const mlq_device *dev, const char *name)
         mlq_emit_ints(f, "uint32_t", name, "fends", shape, tmp, nt, 12);
         free(tmp);
     }
-    fprintf(f, "MLQ_MAYBE_UNUSED static const mlq_tree_f32 %s_model_f32 = {%u, %zu, %zu, %zu, %u, "
+    fprintf(f, "MLQ_MAYBE_UNUSED static const mlq_tree_f32 %s_model_f32 MLQ_FLASH = {%u, %zu, %zu, %zu, %u, "
                "%s_fnodes, %s_%s, ",
             name, (unsigned)td->mq.n_features, td->k, nt, td->n_dist, td->fbits, name, name,
             same_ends(td) ? "ends" : "fends");
@@ -590,7 +599,7 @@ void mlq_tree_export_float(FILE *f, const mlq_device *dev, const char *name)
     if (has_cls_model(td))
         fprintf(f, "/* %s_predict's model: the float nodes and leaf classes without the leaf\n"
                    " * distributions, so that firmware calling only %s_predict does not carry them. */\n"
-                   "MLQ_MAYBE_UNUSED static const mlq_tree_f32 %s_classes_f32 = {%u, %zu, %zu, %zu, "
+                   "MLQ_MAYBE_UNUSED static const mlq_tree_f32 %s_classes_f32 MLQ_FLASH = {%u, %zu, %zu, %zu, "
                    "%u, %s_fnodes, %s_%s, NULL, %s_leaf_class};\n",
                 name, name, name, (unsigned)td->mq.n_features, td->k, nt, td->n_dist, td->fbits,
                 name, name, same_ends(td) ? "ends" : "fends", name);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "algo.h"
+#include "boards.h"
 #include "csv.h"
 #include "export.h"
 #include "metrics.h"
@@ -45,7 +46,7 @@ static const struct command_help {
      "only) the last column; clustering uses labels only to report purity.\n"
      "--seed N (default 1) makes training deterministic. Progress goes to stderr when\n"
      "it is a terminal; --quiet silences it.\n"},
-    {"export", "mlq export MODEL.json --name NAME --out NAME.h [--bits 8|16]",
+    {"export", "mlq export MODEL.json --name NAME --out NAME.h [--bits 8|16] [--target BOARD]",
      "Quantize MODEL.json and write a self-contained C header: const model arrays\n"
      "(flash), the class names, and for float, Q1.15 (_q15) and raw int16 (_i16)\n"
      "input NAME_predict, NAME_scores (one Q15.16 score per output) and, where the\n"
@@ -53,7 +54,9 @@ static const struct command_help {
      "C identifier that starts with a letter and is not mlq's own (mlq, mlq_*, MLQ_*).\n"
      "Reports how many coefficients saturated; a model the device cannot represent is\n"
      "refused. --bits chooses the activation width where a model offers a choice\n"
-     "(k-means: 16 only); predict --device and compare take it too.\n"},
+     "(k-means: 16 only); predict --device and compare take it too. --target BOARD\n"
+     "warns when the model will not fit that board (see info), and the header then\n"
+     "stops with #error when it is compiled for that chip.\n"},
     {"predict", "mlq predict MODEL.json DATA.csv [--device [--bits N]] [--ids] [--scores] [--proba]",
      "Print one line per row: the predicted class name for classifiers (its id with\n"
      "--ids), the cluster id for clustering, 1 (anomaly) or 0 for anomaly detection.\n"
@@ -73,9 +76,14 @@ static const struct command_help {
      "host_detection/device_detection, host_false_alarm/device_false_alarm),\n"
      "max/median/p99_score_diff, max/median/p99_proba_diff, coefficients, clipped,\n"
      "flash_bytes.\n"},
-    {"info", "mlq info MODEL.json",
+    {"info", "mlq info MODEL.json [--target BOARD [--flash BYTES] [--ram BYTES]]",
      "Print the model's classes, parameters, training report, and device\n"
-     "flash/RAM/stack estimates (make bench measures them on emulated boards).\n"},
+     "flash/RAM/stack estimates. --target BOARD (uno, mega, m0, m4, rv32) says whether\n"
+     "the model fits that board: flash for its constants and the code of its entry,\n"
+     "SRAM for the deepest stack, scratch and input, from the figures make bench\n"
+     "measured on that core; --flash and --ram give another board's sizes for the same\n"
+     "core. A model that does not fit gets a line saying by how much and what would\n"
+     "make it smaller.\n"},
     {"split", "mlq split DATA.csv --train TRAIN.csv --test TEST.csv [--test-size 0.3] [--seed N] [--label COL]",
      "Split DATA.csv into a training and a test file, stratified by class when the\n"
      "file has labels (each class gives round(test-size x its rows) to the test\n"
@@ -529,28 +537,74 @@ done:
     return rc;
 }
 
+/* The board of --target (NULL when not given); EXIT_USAGE with err for an unknown name. */
+static int find_target(const char *target, const char *cmd, const mlq_board **board, mlq_err *err)
+{
+    *board = NULL;
+    if (target == NULL)
+        return EXIT_OK;
+    *board = mlq_board_find(target);
+    if (*board != NULL)
+        return EXIT_OK;
+    mlq_err_set(err, NULL, 0, "%s: --target '%s' is not a board mlq knows (%s)", cmd, target,
+                mlq_board_names());
+    return EXIT_USAGE;
+}
+
+/* A byte count of --flash or --ram: a whole number from 1 to 2^32. */
+static int parse_bytes(const char *text, const char *opt, size_t *out, mlq_err *err)
+{
+    char *end;
+    unsigned long v;
+
+    *out = 0;
+    if (text == NULL)
+        return 0;
+    errno = 0;
+    if (text[0] < '0' || text[0] > '9' || (v = strtoul(text, &end, 10), *end != '\0') ||
+        errno == ERANGE || v == 0 || v > 4294967296ul)
+        return mlq_err_set(err, NULL, 0, "%s: '%s' is not a number of bytes from 1 to 4294967296",
+                           opt, text);
+    *out = (size_t)v;
+    return 0;
+}
+
 static int cmd_export(int argc, char **argv)
 {
-    const char *name = NULL, *out = NULL, *bits = NULL, *pos[1];
+    const char *name = NULL, *out = NULL, *bits = NULL, *target = NULL, *pos[1];
     size_t n_pos;
     mlq_err err = {{0}};
     mlq_model m;
     mlq_device dev;
-    int rc = EXIT_INPUT;
+    mlq_fit fit;
+    char why[320];
+    const mlq_board *board;
+    int rc = EXIT_INPUT, have_fit = 0;
     const opt_slot slots[] = {{"name", 1, &name, NULL}, {"out", 1, &out, NULL},
-                              {"bits", 1, &bits, NULL}};
+                              {"bits", 1, &bits, NULL}, {"target", 1, &target, NULL}};
 
-    if (parse_args(argc, argv, slots, 3, NULL, NULL, pos, 1, &n_pos, "export", &err) != 0)
+    if (parse_args(argc, argv, slots, 4, NULL, NULL, pos, 1, &n_pos, "export", &err) != 0)
         return fail(EXIT_USAGE, &err);
     if (n_pos != 1 || name == NULL || out == NULL)
         USAGE("export: usage: mlq export MODEL.json --name NAME --out NAME.h");
     if (mlq_export_name_problem(name) != NULL)
         USAGE("export: --name '%s' %s", name, mlq_export_name_problem(name));
+    if (find_target(target, "export", &board, &err) != EXIT_OK)
+        return fail(EXIT_USAGE, &err);
     if (mlq_model_load(pos[0], &m, &err) != 0)
         return fail(EXIT_INPUT, &err);
     if ((rc = device_open(&m, bits, "export", &dev, &err)) == EXIT_OK) {
         rc = EXIT_INPUT;
-        if (mlq_export_header(&dev, name, out, &err) == 0) {
+        have_fit = board != NULL && mlq_fit_estimate(&dev, board, 0, 0, &fit) == 0;
+        if (board != NULL && !have_fit)
+            fprintf(stderr, "mlq: warning: %s: no measured cost of this kernel on %s: fit not checked\n",
+                    pos[0], board->name);
+        else if (have_fit && !fit.fits)
+            fprintf(stderr, "mlq: warning: %s: does not fit %s (%s): too large by %s; the header "
+                            "stops with #error on that chip; to make it smaller: %s\n",
+                    pos[0], board->name, board->desc, mlq_fit_excess(&fit, &dev, why, sizeof why),
+                    mlq_fit_advice(&dev));
+        if (mlq_export_header(&dev, name, out, have_fit ? &fit : NULL, &err) == 0) {
             rc = EXIT_OK;
             fprintf(stderr, "mlq: wrote %s: %zu coefficients, %zu saturated, %zu bytes of flash%s\n",
                     out, dev.n_coef, dev.clipped, dev.flash_bytes,
@@ -849,8 +903,9 @@ static int cmd_compare(int argc, char **argv)
             print_stats("proba", od.pdiff, d.n_rows, 1);
         printf(", \"host_argmax_agreement\": %.6f, \"device_argmax_agreement\": %.6f",
                (double)od.host_argmax / (double)d.n_rows, (double)od.dev_argmax / (double)d.n_rows);
-        printf(", \"coefficients\": %zu, \"clipped\": %zu, \"flash_bytes\": %zu}\n", dev.n_coef,
-               dev.clipped, dev.flash_bytes);
+        printf(", \"coefficients\": %zu, \"clipped\": %zu, \"flash_bytes\": %zu, \"predict_flash_bytes\": %zu, "
+               "\"work_bytes\": %zu, \"kernel\": \"%s\"}\n", dev.n_coef, dev.clipped, dev.flash_bytes,
+               dev.predict_bytes, dev.work_bytes, dev.kern.predict);
     } else {
         printf("model       %s (%s, %zu features, %zu %s)\n", pos[0], m.algo->name, m.n_features,
                n_out, task == MLQ_TASK_CLUSTER ? "clusters" : task == MLQ_TASK_ANOMALY ? "outputs" : "classes");
@@ -890,19 +945,50 @@ done:
     return rc;
 }
 
+/* The `target` line of mlq info: does dev fit board (with the budgets given)? */
+static void print_fit(const mlq_device *dev, const mlq_board *board, size_t flash, size_t ram)
+{
+    mlq_fit fit;
+    char why[320];
+
+    if (mlq_fit_estimate(dev, board, flash, ram, &fit) != 0) {
+        printf("target            %s: no measured cost of %s on this core (make bench measures it)\n",
+               board->name, dev->kern.predict);
+        return;
+    }
+    printf("target            %s, %s: %s\n", board->name, board->desc, fit.fits ? "fits" : "DOES NOT FIT");
+    printf("  flash           about %zu of %zu bytes (constants %zu + code %zu)\n", fit.flash,
+           fit.flash_budget, dev->predict_bytes, fit.code);
+    printf("  SRAM            about %zu of %zu bytes (stack %zu + scratch %zu + input %zu), no static RAM\n",
+           fit.sram, fit.sram_budget, fit.frame, dev->work_bytes, 2 * dev->model->n_features);
+    if (fit.fits)
+        return;
+    printf("  too large by    %s", mlq_fit_excess(&fit, dev, why, sizeof why));
+    printf("; to make it smaller: %s\n", mlq_fit_advice(dev));
+}
+
 static int cmd_info(int argc, char **argv)
 {
-    const char *pos[1];
-    size_t n_pos;
+    const char *pos[1], *target = NULL, *flash_text = NULL, *ram_text = NULL;
+    size_t n_pos, flash, ram;
     mlq_err err = {{0}};
     mlq_model m;
     mlq_device dev;
+    const mlq_board *board;
     char *hyper, *training;
+    const opt_slot slots[] = {{"target", 1, &target, NULL}, {"flash", 1, &flash_text, NULL},
+                              {"ram", 1, &ram_text, NULL}};
 
-    if (parse_args(argc, argv, NULL, 0, NULL, NULL, pos, 1, &n_pos, "info", &err) != 0)
+    if (parse_args(argc, argv, slots, 3, NULL, NULL, pos, 1, &n_pos, "info", &err) != 0 ||
+        find_target(target, "info", &board, &err) != EXIT_OK ||
+        parse_bytes(flash_text, "info: --flash", &flash, &err) != 0 ||
+        parse_bytes(ram_text, "info: --ram", &ram, &err) != 0)
         return fail(EXIT_USAGE, &err);
     if (n_pos != 1)
-        USAGE("info: usage: mlq info MODEL.json");
+        USAGE("info: usage: mlq info MODEL.json [--target BOARD [--flash BYTES] [--ram BYTES]]");
+    if (board == NULL && (flash_text != NULL || ram_text != NULL))
+        USAGE("info: --flash and --ram need --target, the core whose measured costs apply (%s)",
+              mlq_board_names());
     if (mlq_model_load(pos[0], &m, &err) != 0)
         return fail(EXIT_INPUT, &err);
     if (mlq_device_build(&m, 0, &dev, &err) != 0) {
@@ -927,9 +1013,13 @@ static int cmd_info(int argc, char **argv)
     printf("training          %s\n", training ? training : "?");
     printf("input range       %g standard deviations = full Q1.15 scale\n", m.input_range);
     m.algo->info(stdout, &dev);
-    printf("device flash      %zu bytes of constants (model + input quantization)\n",
-           dev.flash_bytes);
+    printf("device flash      %zu bytes of constants (model + input quantization)", dev.flash_bytes);
+    if (dev.predict_bytes != dev.flash_bytes)
+        printf("; %zu of them with NAME_predict alone", dev.predict_bytes);
+    putchar('\n');
     printf("quantized         %zu coefficients, %zu saturated\n", dev.n_coef, dev.clipped);
+    if (board != NULL)
+        print_fit(&dev, board, flash, ram);
     free(hyper);
     free(training);
     mlq_device_free(&dev);

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * boards.h -- will a model fit a board? The boards mlq knows, and an
+ * estimate of a model's flash and SRAM on them from the figures `make
+ * bench` measured (bench/costs.tsv, compiled into mlq).
+ *
+ *   mlq_fit fit;
+ *   if (mlq_fit_estimate(&dev, mlq_board_find("uno"), 0, 0, &fit) == 0 && !fit.fits) ...
+ */
+#ifndef MLQ_BOARDS_H
+#define MLQ_BOARDS_H
+
+#include <stddef.h>
+
+struct mlq_device;
+
+/** A board: the core whose measured costs apply, and what it offers an application. */
+typedef struct mlq_board {
+    const char *name;      /* --target name: uno, mega, m0, m4, rv32 */
+    const char *desc;      /* the chip and example boards */
+    const char *mcu_macro; /* the compiler's macro for the chip, for the header's #error */
+    const char *core;      /* whose measured costs apply (bench/costs.tsv): m0, m4, rv32, avr */
+    size_t flash, sram;    /* bytes of flash an application may use, bytes of SRAM */
+    size_t data_max;       /* most bytes of constants the kernels can address (AVR: 16-bit
+                              data pointers reach the first 64 KiB of flash), 0: no limit */
+    size_t array_max;      /* most bytes of one array (AVR: 32767, size_t has 16 bits), 0: no limit */
+} mlq_board;
+
+/** The known boards' names for messages: "uno, mega, m0, m4, rv32". */
+const char *mlq_board_names(void);
+
+/** The board called name, or NULL. */
+const mlq_board *mlq_board_find(const char *name);
+
+/** The estimate for one model on one board. */
+typedef struct mlq_fit {
+    const mlq_board *board;       /* the board whose costs were used */
+    size_t flash, sram;           /* estimated need: constants + code; stack + scratch + input */
+    size_t flash_budget, sram_budget;
+    size_t code, frame;           /* the measured code bytes and stack frame of the model's kernel */
+    int fits;                     /* flash, SRAM and the addressable constants all within budget */
+} mlq_fit;
+
+/**
+ * Estimate dev's need on board (flash: the constants and the code that a
+ * firmware calling NAME_predict links, the code as `make bench` measured
+ * it on that core;
+ * SRAM: the deepest stack of that entry, its scratch and its input buffer,
+ * nothing static). flash_budget and sram_budget replace the board's own
+ * figures when not 0. 0, or -1 when no figure was measured for this
+ * model's kernel on that core.
+ */
+int mlq_fit_estimate(const struct mlq_device *dev, const mlq_board *board, size_t flash_budget,
+                     size_t sram_budget, mlq_fit *fit);
+
+/**
+ * Why a model does not fit, as "1234 bytes of flash, 56 bytes of SRAM"
+ * (and on AVR the constants beyond what its data pointers reach, an array
+ * larger than an object may be), into buf of n bytes; buf.
+ */
+char *mlq_fit_excess(const mlq_fit *fit, const struct mlq_device *dev, char *buf, size_t n);
+
+/** One line saying what would make dev smaller, for a model that does not fit. */
+const char *mlq_fit_advice(const struct mlq_device *dev);
+
+#endif /* MLQ_BOARDS_H */

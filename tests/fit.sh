@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# fit.sh -- "will it fit?" before flashing: `mlq info MODEL --target BOARD`
+# and `mlq export --target BOARD`. The figures are the model's constants plus
+# the code and stack frame bench/costs.tsv holds for its kernel on that core
+# (the test reads the same file and recomputes them); a model the estimate
+# rejects for the Uno is one the runner cannot build for it, and one it
+# accepts builds and runs there; a header exported for a board it does not
+# fit stops the compiler for that chip with an #error naming model and board.
+#
+#   MLQ=build/mlq bash tests/fit.sh
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+MLQ=${MLQ:-$ROOT/build/mlq}
+RUN=$ROOT/examples/firmware/run
+COSTS=$ROOT/bench/costs.tsv
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+
+# expect CODE 'MESSAGE' -- command...: exit CODE and one stderr line "mlq: MESSAGE".
+expect() {
+    local code=$1 msg=$2 rc
+    shift 3
+    "$@" >"$T/stdout" 2>"$T/stderr"
+    rc=$?
+    if [ "$rc" -ne "$code" ] || [ "$(wc -l <"$T/stderr")" -ne 1 ] ||
+        [[ "$(cat "$T/stderr")" != "mlq: "$msg ]]; then
+        bad "$*: exit $rc (want $code), stderr '$(head -c 300 "$T/stderr")', want 'mlq: $msg'"
+    else
+        ok
+    fi
+}
+
+# field LABEL FILE: what follows LABEL on its line of `mlq info`.
+field() { sed -n "s/^ *$1 *//p" "$2" | head -n 1; }
+
+# cost CORE KERNEL COLUMN: bench/costs.tsv's figure (3: code, 4: stack frame).
+cost() { awk -F'\t' -v c="$1" -v k="$2" -v n="$3" '$1 == c && $2 == k { print $n }' "$COSTS"; }
+
+"$MLQ" split "$ROOT/data/iris.csv" --train "$T/iris_tr.csv" --test "$T/iris_te.csv" --seed 1 2>/dev/null
+"$MLQ" train kmeans --k 3 --data "$T/iris_tr.csv" --out "$T/km.json" 2>/dev/null
+"$MLQ" split "$ROOT/data/digits.csv" --train "$T/dig_tr.csv" --test "$T/dig_te.csv" --seed 1 2>/dev/null
+"$MLQ" train forest --trees 30 --max-depth 12 --data "$T/dig_tr.csv" --out "$T/forest.json" 2>/dev/null
+"$MLQ" train gmm --per-class --components 2 --covariance full --reg-covar 1e-2 --data "$T/dig_tr.csv" \
+    --out "$T/gmm.json" 2>/dev/null
+
+# check_estimate MODEL TEST BOARD CORE FEATURES FLASH SRAM: info's flash and
+# SRAM lines are the sums of their parts, the parts from costs.tsv and the
+# model (compare --json names its kernel and scratch).
+check_estimate() {
+    local model=$1 json consts kernel code frame work nf=$5
+    "$MLQ" info "$model" --target "$3" >"$T/info" 2>&1 || { bad "info $model --target $3 failed"; return; }
+    json=$("$MLQ" compare "$model" "$2" --json)
+    consts=$(printf '%s\n' "$json" | sed -n 's/.*"predict_flash_bytes": \([0-9]*\).*/\1/p')
+    kernel=$(printf '%s\n' "$json" | sed -n 's/.*"kernel": "\([a-z0-9_]*\)".*/\1/p')
+    work=$(printf '%s\n' "$json" | sed -n 's/.*"work_bytes": \([0-9]*\).*/\1/p')
+    code=$(cost "$4" "$kernel" 3)
+    frame=$(cost "$4" "$kernel" 4)
+    if [ -z "$code" ] || [ -z "$frame" ] || [ -z "$work" ]; then
+        bad "bench/costs.tsv has no figures for '$kernel' on $4 (work '$work')"
+        return
+    fi
+    [ "$(field flash "$T/info")" = "about $((consts + code)) of $6 bytes (constants $consts + code $code)" ] && ok ||
+        bad "$model on $3: flash line '$(field flash "$T/info")', want constants $consts + code $code of $6"
+    [ "$(field SRAM "$T/info")" = "about $((frame + work + 2 * nf)) of $7 bytes (stack $frame + scratch $work + input $((2 * nf))), no static RAM" ] && ok ||
+        bad "$model on $3: SRAM line '$(field SRAM "$T/info")', want $frame + $work + $((2 * nf)) of $7"
+}
+
+# The boards and their budgets.
+check_estimate "$T/km.json" "$T/iris_te.csv" uno avr 4 32256 2048
+check_estimate "$T/km.json" "$T/iris_te.csv" mega avr 4 253952 8192
+check_estimate "$T/km.json" "$T/iris_te.csv" m0 m0 4 262144 16384
+check_estimate "$T/km.json" "$T/iris_te.csv" m4 m4 4 524288 98304
+check_estimate "$T/km.json" "$T/iris_te.csv" rv32 rv32 4 131072 32768
+check_estimate "$T/forest.json" "$T/dig_te.csv" uno avr 64 32256 2048
+# --flash and --ram replace the board's budget; the core's costs stay.
+"$MLQ" info "$T/km.json" --target m0 --flash 4096 --ram 1024 >"$T/info"
+[ "$(field target "$T/info")" = "m0, Cortex-M0 (nRF51822: BBC micro:bit v1): fits" ] && ok || bad "target line: $(field target "$T/info")"
+grep -q "of 4096 bytes (constants" "$T/info" && grep -q "of 1024 bytes (stack" "$T/info" && ok ||
+    bad "--flash/--ram budgets not used: $(cat "$T/info")"
+
+# Too large: by how much, and what would help.
+"$MLQ" info "$T/km.json" --target uno --flash 500 --ram 30 >"$T/info"
+flash=$(field flash "$T/info" | cut -d' ' -f2)
+sram=$(field SRAM "$T/info" | cut -d' ' -f2)
+[ "$(field target "$T/info")" = "uno, ATmega328P (Arduino Uno, Nano): DOES NOT FIT" ] && ok || bad "uno 500: $(field target "$T/info")"
+[ "$(field "too large by" "$T/info")" = "$((flash - 500)) bytes of flash, $((sram - 30)) bytes of SRAM; to make it smaller: fewer clusters (--k)" ] && ok ||
+    bad "too large line: '$(field "too large by" "$T/info")' (flash $flash, SRAM $sram)"
+"$MLQ" info "$T/forest.json" --target uno >"$T/info"
+flash=$(field flash "$T/info" | cut -d' ' -f2)
+nodes=$(sed -n 's/^nodes *[0-9]* (\([0-9]*\) splits.*/\1/p' "$T/info")
+[ "$(field "too large by" "$T/info")" = "$((flash - 32256)) bytes of flash, one array of $((nodes * 8)) bytes, over the 32767 an AVR object may have; to make it smaller: fewer or shallower trees (--trees, --max-depth, --min-samples-leaf)" ] && ok ||
+    bad "digits forest on the uno: $(cat "$T/info")"
+# The full-covariance digits GMM: more constants than a Mega's data pointers reach.
+"$MLQ" info "$T/gmm.json" --target mega >"$T/info"
+consts=$(field "device flash" "$T/info" | cut -d' ' -f1)
+factor=$(sed -n 's/^device model *\([0-9]*\) x \([0-9]*\) Q15 factor entries.*/\1 * \2 * 2/p' "$T/info")
+[ "$(field "too large by" "$T/info")" = "$((consts - 65280)) bytes of constants beyond the 65280 that 16-bit data pointers reach, one array of $((factor)) bytes, over the 32767 an AVR object may have; to make it smaller: fewer components (--components), or --covariance diag" ] && ok ||
+    bad "digits gmm on the mega: $(cat "$T/info")"
+"$MLQ" info "$T/gmm.json" --target m4 | grep -q '^target .*: fits$' && ok || bad "digits gmm should fit the m4"
+
+# The estimate against the board: what info says fits the Uno builds for it
+# and gives mlq predict --device's answers; what it says does not fit is
+# what the runner refuses (status 4).
+for m in km forest; do
+    "$MLQ" export "$T/$m.json" --name "fit_$m" --out "$T/fit_$m.h" 2>/dev/null
+done
+"$RUN" rows csv "$T/iris_te.csv" --out "$T/iris.rows"
+"$RUN" rows csv "$T/dig_te.csv" --out "$T/dig.rows"
+"$RUN" predict --board uno --header "$T/fit_km.h" --name fit_km --input "$T/iris.rows" --out "$T/fw" >"$T/fw_km.txt" 2>"$T/err" &&
+    "$MLQ" predict "$T/km.json" "$T/iris_te.csv" --device | cmp -s - "$T/fw_km.txt" && ok ||
+    bad "iris k-means, estimated to fit the uno, on the uno: $(head -c 300 "$T/err")"
+st=0
+"$RUN" predict --board uno --header "$T/fit_forest.h" --name fit_forest --input "$T/dig.rows" --out "$T/fw" >/dev/null 2>"$T/err" || st=$?
+[ "$st" = 4 ] && grep -q "fit_forest does not fit uno" "$T/err" && ok ||
+    bad "digits forest, estimated not to fit the uno: runner status $st, $(head -c 300 "$T/err")"
+
+# export --target: a warning, and an #error for that chip only.
+"$MLQ" export "$T/forest.json" --name big_forest --out "$T/big.h" --target uno 2>"$T/stderr"
+[ $? = 0 ] && ok || bad "export --target uno of a model too large should still write the header"
+grep -q "^mlq: warning: $T/forest.json: does not fit uno (ATmega328P (Arduino Uno, Nano)): too large by [0-9]* bytes of flash, one array of [0-9]* bytes, over the 32767 an AVR object may have; the header stops with #error on that chip; to make it smaller: fewer or shallower trees" "$T/stderr" &&
+    ok || bad "export warning: $(cat "$T/stderr")"
+printf '#include "big.h"\nint main(void) { float x[64] = {0}; return big_forest_predict(x); }\n' >"$T/big.c"
+if avr-gcc -mmcu=atmega328p -Os -I"$ROOT/include" -c "$T/big.c" -o "$T/big.o" 2>"$T/err"; then
+    bad "the header exported for the uno compiled for the ATmega328P"
+else
+    grep -q "#error \"big_forest does not fit uno (ATmega328P (Arduino Uno, Nano)): too large by [0-9]* bytes of flash, one array of [0-9]* bytes, over the 32767 an AVR object may have (mlq info MODEL --target uno)\"" "$T/err" && ok ||
+        bad "avr-gcc message: $(head -c 400 "$T/err")"
+fi
+arm-none-eabi-gcc -mcpu=cortex-m0 -mthumb -Os -I"$ROOT/include" -c "$T/big.c" -o "$T/big.o" 2>"$T/err" && ok ||
+    bad "the header exported for the uno should compile for Cortex-M0: $(head -c 300 "$T/err")"
+"$MLQ" export "$T/km.json" --name small --out "$T/small.h" --target uno 2>"$T/stderr" && ok || bad "export --target uno"
+! grep -q warning "$T/stderr" && ! grep -q '#error.*does not fit' "$T/small.h" && ok ||
+    bad "a model that fits got a warning or an #error: $(cat "$T/stderr")"
+"$MLQ" export "$T/gmm.json" --name big_gmm --out "$T/gmm.h" --target mega 2>/dev/null
+grep -q "^#error \"big_gmm does not fit mega (ATmega2560 (Arduino Mega 2560)): too large by [0-9]* bytes of constants beyond the 65280 that 16-bit data pointers reach" "$T/gmm.h" &&
+    grep -q "^#if defined(__AVR_ATmega2560__)" "$T/gmm.h" && ok || bad "mega #error: $(grep -B1 -A1 '#error.*fit' "$T/gmm.h")"
+
+# Bad input: unknown boards (the list of known ones), budgets that are not byte counts.
+known="uno, mega, m0, m4, rv32"
+expect 2 "info: --target 'uno3' is not a board mlq knows ($known)" -- "$MLQ" info "$T/km.json" --target uno3
+expect 2 "export: --target 'esp32' is not a board mlq knows ($known)" -- "$MLQ" export "$T/km.json" --name n --out "$T/n.h" --target esp32
+[ ! -e "$T/n.h" ] && ok || bad "export with an unknown target wrote a header"
+expect 2 "info: --flash and --ram need --target, the core whose measured costs apply ($known)" -- "$MLQ" info "$T/km.json" --flash 4096
+for v in 0 -1 12k 4294967297 ' 5' ''; do
+    expect 2 "info: --ram: '$v' is not a number of bytes from 1 to 4294967296" -- "$MLQ" info "$T/km.json" --target m0 --ram "$v"
+done
+
+echo "fit: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
