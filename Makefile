@@ -36,10 +36,10 @@ HOST_SRC  := $(filter-out trainers/main.c,$(wildcard trainers/*.c)) $(wildcard e
 TEST_SRC  := $(wildcard tests/test_*.c)
 
 DEV_OBJ   := $(DEV_SRC:%.c=$(BUILD)/obj/%.o)
-HOST_OBJ  := $(HOST_SRC:%.c=$(BUILD)/obj/%.o)
+HOST_OBJ  := $(HOST_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/costs.o
 TESTS     := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo check bench cross unit cxx-headers nm-check clean
+.PHONY: all deps demo check bench cross unit cxx-headers nm-check arduino clean
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/libmlq.a $(BUILD)/mlq
@@ -51,6 +51,24 @@ $(BUILD)/obj/src/%.o: src/%.c $(wildcard include/mlq/*.h)
 $(BUILD)/obj/%.o: %.c $(wildcard include/mlq/*.h trainers/*.h exporters/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(HOSTDEFS) $(WARN) $(OPT) $(SANFLAGS) -c $< -o $@
+
+# The costs make bench measured (bench/costs.tsv), compiled into mlq for
+# `mlq info --target` (exporters/boards.c).
+$(BUILD)/gen/costs.c: bench/costs.tsv
+	@mkdir -p $(@D)
+	awk -F'\t' 'BEGIN { print "/* generated from bench/costs.tsv */"; print "#include <stddef.h>"; \
+	    print "typedef struct mlq_cost { const char *board, *kernel; size_t code, frame; } mlq_cost;"; \
+	    print "extern const mlq_cost mlq_costs[];"; print "extern const size_t mlq_n_costs;"; \
+	    print "const mlq_cost mlq_costs[] = {"; n = 0 } \
+	    /^[^#]/ && !(NF == 4 && $$1 ~ /^[a-z0-9]+$$/ && $$2 ~ /^mlq_[a-z0-9_]+$$/ && $$3 ~ /^[0-9]+$$/ && \
+	        $$4 ~ /^[0-9]+$$/) { print FILENAME ":" NR ": not CORE KERNEL CODE FRAME" > "/dev/stderr"; exit 1 } \
+	    /^[^#]/ { printf "    {\"%s\", \"%s\", %d, %d},\n", $$1, $$2, $$3, $$4; n++ } \
+	    END { if (n == 0) print "    {\"\", \"\", 0, 0},"; print "};"; \
+	    printf "const size_t mlq_n_costs = %d;\n", n }' $< >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/gen/costs.o: $(BUILD)/gen/costs.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) -Wno-missing-prototypes $(OPT) $(SANFLAGS) -c $< -o $@
 
 $(BUILD)/libmlq.a: $(DEV_OBJ)
 	@rm -f $@
@@ -112,8 +130,25 @@ $(BUILD)/arm/$(1)/libmlq.a: $(DEV_SRC:src/%.c=$(BUILD)/arm/$(1)/obj/%.o)
 endef
 $(foreach c,$(ARM_CPUS),$(eval $(call arm_lib,$(c))))
 
-cross: $(ARM_CPUS:%=$(BUILD)/arm/%/libmlq.a)
+# RISC-V rv32imac (no FPU) and AVR (ATmega328P), objects only: the firmware
+# runner links them into firmware for those boards.
+RV_CC    := riscv64-unknown-elf-gcc
+AVR_CC   := avr-gcc
+CROSS_rv32 := $(RV_CC) -march=rv32imac -mabi=ilp32 -O2
+CROSS_avr  := $(AVR_CC) -mmcu=atmega328p -Os
+define other_lib
+$(BUILD)/$(1)/obj/%.o: src/%.c $(wildcard include/mlq/*.h)
+	@mkdir -p $$(@D)
+	$(CROSS_$(1)) -Iinclude $$(WARN) $$(DEVFLAGS) -ffreestanding -ffunction-sections -fdata-sections \
+	    -fstack-usage -c $$< -o $$@
+endef
+$(foreach c,rv32 avr,$(eval $(call other_lib,$(c))))
+OTHER_OBJ := $(DEV_SRC:src/%.c=$(BUILD)/rv32/obj/%.o) $(DEV_SRC:src/%.c=$(BUILD)/avr/obj/%.o)
+
+cross: $(ARM_CPUS:%=$(BUILD)/arm/%/libmlq.a) $(OTHER_OBJ)
 	@for c in $(ARM_CPUS); do echo "== Cortex-$$c"; $(ARM_SIZE) -t $(BUILD)/arm/$$c/libmlq.a | tail -n 1; done
+	@echo "== RISC-V rv32imac"; riscv64-unknown-elf-size -t $(BUILD)/rv32/obj/*.o | tail -n 1
+	@echo "== AVR ATmega328P"; avr-size -t $(BUILD)/avr/obj/*.o | tail -n 1
 
 # Device rules on the built objects: nothing but mlq_ and the compiler's
 # own __aeabi_ helpers may be undefined (no malloc, printf, exit, libm);
@@ -135,7 +170,18 @@ nm-check: cross $(BUILD)/libmlq.a
 	@if arm-none-eabi-objdump -d $(BUILD)/arm/m0/obj/kmeans.o | grep -q '__aeabi_lmul' || \
 	    arm-none-eabi-objdump -d -j .text.mlq_dot_q15 $(BUILD)/arm/m0/obj/fixed.o | grep -q '__aeabi_lmul'; then \
 	    echo "k-means kernel or mlq_dot_q15 calls __aeabi_lmul on Cortex-M0"; exit 1; fi
-	@echo "nm-check: device objects are freestanding (no libc, no float helper but in quant.o on M4F, no lmul in k-means or mlq_dot_q15 on M0)"
+	@bad=$$(riscv64-unknown-elf-nm -u $(BUILD)/rv32/obj/*.o | awk 'NF==2 {print $$2}' | sort -u | \
+	    grep -v -e '^mlq_' -e '^__' ; riscv64-unknown-elf-nm -u $(BUILD)/rv32/obj/*.o | \
+	    grep -E '__(add|sub|mul|div|neg)[sd]f3|__(fix|float)|__(extend|trunc)[sd]f|__(eq|ne|lt|le|gt|ge|un)[sd]f2'); \
+	if [ -n "$$bad" ]; then echo "rv32imac objects need: $$bad"; exit 1; fi
+	@bad=$$(avr-nm -u $(BUILD)/avr/obj/*.o | awk 'NF==2 {print $$2}' | sort -u | \
+	    grep -v -e '^mlq_' -e '^memcpy_P$$' -e '^__' ; avr-nm -u $(BUILD)/avr/obj/*.o | \
+	    grep -E '__do_copy_data|__do_clear_bss|__(add|sub|mul|div)sf3|__(fix|float)'); \
+	if [ -n "$$bad" ]; then echo "AVR objects need: $$bad"; exit 1; fi
+	@for o in $(BUILD)/avr/obj/*.o; do \
+	    avr-objdump -h $$o | awk -v o=$$o '$$2 ~ /^\.(data|bss|rodata)/ && $$3 != "00000000" { print o ": " $$2 " of 0x" $$3 " bytes in SRAM"; bad = 1 } END { exit bad }' || exit 1; \
+	done
+	@echo "nm-check: device objects are freestanding (no libc, no float helper but in quant.o on M4F, no lmul in k-means or mlq_dot_q15 on M0; no float helper on rv32imac; on AVR nothing in SRAM, only memcpy_P from avr-libc)"
 
 # Every public header compiles as C++ (stb's rule) with strict warnings.
 cxx-headers:
@@ -147,15 +193,21 @@ cxx-headers:
 # Every test. Unit tests under ASan+UBSan with gcc and with clang; the CLI as
 # a user meets it (sanitized binary; the out-of-memory case uses the plain
 # one, since ASan reserves address space); device rules on the objects;
-# headers as C++; the QEMU runner's own checks; then the device code on
-# emulated Cortex-M0/M3/M4F/M7 against `mlq predict --device`, and the two
-# application examples (shuttle anomaly detection, speaker-independent vowel MLP on M0),
-# which fail when the firmware differs from the device code.
+# headers as C++; `mlq info/export --target` against the boards; the
+# Arduino and CMake consumers and the other manifests; the Cortex-M4 DSP
+# paths in big-endian order; the firmware runner's own checks; the two
+# application examples (shuttle anomaly detection, speaker-independent vowel
+# MLP on M0), which fail when the firmware differs from the device code;
+# then the device code on emulated Cortex-M0/M3/M4F/M7, RISC-V rv32imac and
+# rv32imafc, and AVR ATmega328P/ATmega2560 against `mlq predict --device`.
 check:
 	$(MAKE) BUILD=build/gcc-san CC=gcc SAN=1 unit
 	$(MAKE) BUILD=build/clang-san CC=clang SAN=1 unit
 	$(MAKE) all cross nm-check cxx-headers
 	MLQ=build/gcc-san/mlq MLQ_PLAIN=build/mlq bash tests/cli.sh
+	MLQ=build/mlq bash tests/fit.sh
+	MLQ=build/mlq bash tests/libraries.sh
+	MLQ=build/mlq bash tests/bigendian.sh
 	bash examples/firmware/selftest.sh
 	bash examples/gmm_anomaly.sh
 	bash examples/mlp_vowel.sh
@@ -175,12 +227,24 @@ demo: all
 bench: all
 	bash bench/bench.sh
 
+# The Arduino library (examples/arduino/library.sh): $(BUILD)/arduino/mlq/
+# and $(BUILD)/mlq-arduino.zip for the IDE's "Add .ZIP Library".
+arduino: $(BUILD)/mlq
+	MLQ=$(BUILD)/mlq bash examples/arduino/library.sh $(BUILD)
+
 # ---------------------------------------------------------------------------
 # Dependencies (Debian). Installs only what is missing.
 # g++ compiles the headers as C++; libclang-rt-dev holds clang's sanitizer
-# runtimes; python3-sklearn is the independent float reference of make bench.
+# runtimes; python3-sklearn is the independent float reference of make bench;
+# qemu-user runs the big-endian Cortex-M4 check (qemu-armeb); gcc-avr,
+# avr-libc, simavr and libsimavr-dev build and run the AVR boards (uno,
+# mega), gcc-riscv64-unknown-elf, picolibc and qemu-system-misc the RISC-V
+# one (rv32); arduino-builder, arduino-core-avr and cmake build the library
+# consumers of tests/libraries.sh.
 DEB_PKGS := make gcc g++ clang libclang-rt-dev libgsl-dev libcjson-dev libcmocka-dev \
-            gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm python3 python3-sklearn
+            gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm qemu-user python3 python3-sklearn \
+            gcc-avr avr-libc simavr libsimavr-dev gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf \
+            qemu-system-misc arduino-builder arduino-core-avr cmake
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
 	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \

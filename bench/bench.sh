@@ -13,9 +13,12 @@
 #     an empty predictor; flash and RAM as the size difference against the
 #     same firmware without the model; stack by painting (deepest use of a
 #     predict call, call-site frame included);
+#   - the same on RISC-V rv32imac (QEMU virt, instret) and on AVR: the
+#     ATmega328P (Uno) when the firmware fits it, else the ATmega2560
+#     (Mega), in simavr, where the figures are exact clock cycles;
 #   - the stack frames of the kernels (-fstack-usage), and whether the
 #     Cortex-M0 k-means kernel calls a 64-bit multiply helper.
-# Figures are executed instructions, not cycles.
+# Figures are executed instructions, not cycles (AVR rows: cycles).
 set -eu
 . "$(dirname "$0")/../tests/pipeline.sh"
 # Per-algorithm targets: bench/algos/ALGO.sh defines bench_target_ALGO.
@@ -24,9 +27,62 @@ PY=${PYTHON:-/usr/bin/python3}
 OUT=${OUT:-$ROOT/bench/results.md}
 ALGOS=${ALGOS:-$PIPELINE_ALGOS}
 BOARDS="m0 m4"
+# Boards with rows of their own after those: RISC-V, and AVR (the Uno, or the
+# Mega for a firmware that does not fit the Uno).
+MORE_BOARDS="rv32 avr"
 
 field() { # field NAME LINE
     printf '%s\n' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"
+}
+
+# cost NAME LINE: field NAME of a bench line, insn_* being cycles_* on AVR;
+# "-" for a line that is not one.
+cost() {
+    local v
+    case $2 in
+    *" cycles_per_inference="*) v=$(field "$(printf '%s' "$1" | sed 's/insn/cycles/')" "$2") ;;
+    *) v=$(field "$1" "$2") ;;
+    esac
+    echo "${v:--}"
+}
+
+# more_bench BOARD ARGS...: run bench ARGS on BOARD, "-" on failure (the reason in $why).
+more_bench() {
+    local b=$1 line st=0
+    shift
+    line=$("$RUN" bench --board "$b" --header "$P_HEADER" --name "$P_NAME" "$@" 2>"$P_DIR/bench.err") || st=$?
+    if [ "$st" = 0 ]; then
+        printf '%s\n' "$line"
+    else
+        echo "-"
+        return "$st"
+    fi
+}
+
+board_label() {
+    case $1 in
+    m[0-9]*) echo "Cortex-$1" ;;
+    rv32) echo "RISC-V rv32imac" ;;
+    uno) echo "AVR ATmega328P (cycles)" ;;
+    mega) echo "AVR ATmega2560 (cycles)" ;;
+    esac
+}
+
+json_str() { # json_str KEY JSON (a string without quotes or backslashes)
+    printf '%s\n' "$2" | sed -n "s/.*\"$1\": \"\([^\"\\\\]*\)\".*/\1/p"
+}
+
+# note_cost CORE LINE: the kernel's code (the float entry's flash less the
+# constants it links) and stack frame (its stack less the scratch and the Q15
+# input) on CORE, for bench/costs.tsv.
+costs=""
+note_cost() {
+    local flash stack
+    flash=$(cost flash_bytes "$2")
+    stack=$(cost stack_bytes "$2")
+    [ "$flash" != - ] && [ "$stack" != - ] || return 0
+    costs="$costs$1	$(json_str kernel "$cmp_json")	$((flash - $(json_num predict_flash_bytes "$cmp_json")))	$((stack - $(json_num work_bytes "$cmp_json") - 2 * d))
+"
 }
 
 json_num() { # json_num KEY JSON
@@ -50,6 +106,12 @@ trap 'rm -f "$tmp"' EXIT
     echo "minus the same firmware without the model (the input conversion's code included; on"
     echo "cores without an FPU it is integer code, with no soft-float routine). Stack is measured"
     echo "by painting: the deepest use of one predict call, the call site's frame included."
+    echo "RISC-V rows: rv32imac (no FPU) in QEMU virt ($(riscv64-unknown-elf-gcc --version | head -n 1), picolibc),"
+    echo "executed instructions counted by \`instret\`, over one pass of the rows. AVR rows: the"
+    echo "ATmega328P (Uno: 32 KiB flash, 2 KiB SRAM) when the firmware fits it, else the ATmega2560"
+    echo "(Mega), $(avr-gcc --version | head -n 1) -Os, model constants in flash (PROGMEM), run in"
+    echo "simavr (libsimavr): their figures are **exact clock cycles**, not instructions; the Uno"
+    echo "holds 512 bytes of rows, so its wide datasets average fewer than 8 rows."
     echo
     echo "## Accuracy: host float model vs device fixed point (test rows)"
     echo
@@ -76,6 +138,7 @@ seed_mean() {
 }
 
 perf=""
+unfit=""
 outs=""
 seeded=""
 refrows=""
@@ -140,9 +203,51 @@ for algo in $ALGOS; do
                 pr=$("$RUN" bench --board "$b" --header "$P_HEADER" --name "$P_NAME" --input "$P_ROWS" --entry proba)
                 pr="$(field insn_per_inference "$pr") | $(field flash_bytes "$pr") | $(field stack_bytes "$pr")"
             fi
+            note_cost "$b" "$line"
             outs="$outs| $algo | $ds | Cortex-$b | $(field insn_per_inference "$line") | $(field insn_per_inference "$sc") | $(field flash_bytes "$sc") | $(field stack_bytes "$sc") | $pr |
 "
             perf="$perf| $algo | $ds | $k x $d | Cortex-$b | $(field insn_per_inference "$line") | $target | $(field insn_per_inference "$q15") | $i16 | $(field empty_insn_per_call "$line") | $(field flash_bytes "$line") | $(field flash_bytes "$q15") | $(field ram_bytes "$line") | $(field stack_bytes "$line") | $(field stack_bytes "$q15") |
+"
+        done
+        for b in $MORE_BOARDS; do
+            if [ "$b" = avr ]; then
+                # The Uno when the firmware fits it (the runner's status 4), else the Mega.
+                st=0
+                line=$(more_bench uno --input "$P_ROWS") || st=$?
+                b=uno
+                if [ "$st" = 4 ]; then
+                    st=0
+                    line=$(more_bench mega --input "$P_ROWS") || st=$?
+                    b=mega
+                fi
+                if [ "$st" != 0 ]; then
+                    unfit="$unfit- $P_NAME: $(grep -v '^$' "$P_DIR/bench.err" | tail -n 1 | sed 's/^run: //')
+"
+                    continue
+                fi
+            else
+                line=$(more_bench "$b" --input "$P_ROWS") || { cat "$P_DIR/bench.err" >&2; exit 1; }
+            fi
+            # The other entries on the same board; on AVR one of them may
+            # not fit the board the predict entry fits ("-").
+            tolerate=false
+            [ "$b" = rv32 ] || tolerate=true
+            q15=$(more_bench "$b" --input "$P_DIR/bench_q15.rows") || $tolerate
+            i16=-
+            if [ "$have_i16" = 1 ]; then
+                i16=$(more_bench "$b" --input "$P_DIR/bench_i16.rows") || $tolerate
+                i16=$(cost insn_per_inference "$i16")
+            fi
+            sc=$(more_bench "$b" --input "$P_ROWS" --entry scores) || $tolerate
+            pr="- | - | -"
+            if grep -q "_proba_q15(" "$P_HEADER"; then
+                pr=$(more_bench "$b" --input "$P_ROWS" --entry proba) || $tolerate
+                pr="$(cost insn_per_inference "$pr") | $(cost flash_bytes "$pr") | $(cost stack_bytes "$pr")"
+            fi
+            case $b in uno | mega) note_cost avr "$line" ;; *) note_cost "$b" "$line" ;; esac
+            outs="$outs| $algo | $ds | $(board_label "$b") | $(cost insn_per_inference "$line") | $(cost insn_per_inference "$sc") | $(cost flash_bytes "$sc") | $(cost stack_bytes "$sc") | $pr |
+"
+            perf="$perf| $algo | $ds | $k x $d | $(board_label "$b") | $(cost insn_per_inference "$line") | - | $(cost insn_per_inference "$q15") | $i16 | $(cost empty_insn_per_call "$line") | $(cost flash_bytes "$line") | $(cost flash_bytes "$q15") | $(cost ram_bytes "$line") | $(cost stack_bytes "$line") | $(cost stack_bytes "$q15") |
 "
         done
     done
@@ -162,7 +267,7 @@ if [ -n "$seeded" ]; then
 fi
 {
     echo
-    echo "## Cost on the device (QEMU)"
+    echo "## Cost on the device (QEMU; AVR in simavr)"
     echo
     echo "Three entries: \`NAME_predict(const float *x)\` (float features, quantized on the device),"
     echo "\`NAME_predict_q15(const mlq_q15_t *x)\` (input already in Q15: the kernel alone) and"
@@ -174,6 +279,13 @@ fi
     echo "| model | dataset | K x D | board | instructions, float entry | target | instructions, q15 entry | instructions, int16 entry | empty loop / call | flash bytes, float entry | flash bytes, q15 entry | RAM bytes | stack bytes, float entry | stack bytes, q15 entry |"
     echo "| --- | --- | --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     printf '%s' "$perf"
+    if [ -n "$unfit" ]; then
+        echo
+        echo "Not run on AVR (the firmware fits neither the Uno nor the Mega, or its constants are"
+        echo "more than the 64 KiB of flash a 16-bit pointer reaches, or than 32 KiB in one array):"
+        echo
+        printf '%s' "$unfit"
+    fi
     echo
     echo "### Scores and probabilities"
     echo
@@ -220,4 +332,22 @@ fi
 } >>"$tmp"
 mv "$tmp" "$OUT"
 trap - EXIT
+
+# bench/costs.tsv, which `mlq info --target` and `mlq export --target` read
+# (compiled into mlq): per core and kernel the largest code and stack frame
+# measured over the datasets; kernels this run did not measure keep their
+# figures.
+COSTS=${COSTS:-$ROOT/bench/costs.tsv}
+{
+    echo "# core	kernel	code bytes	stack frame bytes (written by make bench: bench/bench.sh)"
+    {
+        printf '%s' "$costs" | awk -F'\t' '{ k = $1 "\t" $2; if (!(k in c) || $3 > c[k]) c[k] = $3;
+            if (!(k in f) || $4 > f[k]) f[k] = $4 }
+            END { for (k in c) print k "\t" c[k] "\t" f[k] }'
+        grep -v '^#' "$COSTS" 2>/dev/null | NEW=$(printf '%s' "$costs" | cut -f1,2) awk -F'\t' '
+            BEGIN { n = split(ENVIRON["NEW"], a, "\n"); for (i = 1; i <= n; i++) seen[a[i]] = 1 }
+            !(($1 "\t" $2) in seen)'
+    } | sort
+} >"$COSTS.tmp"
+mv "$COSTS.tmp" "$COSTS"
 cat "$OUT"
