@@ -65,7 +65,8 @@ struct mlq_dataset;
  * Learn the input scaling of m from the rows of d: per-feature mean and
  * population standard deviation (a constant feature gets scale 1, so it
  * standardizes to 0 and takes no part in any distance or split), and the
- * input range R, the smallest power of two >= max |z| over the rows (>= 1).
+ * input range R, the smallest power of two >= 1.25 max |z| over the rows
+ * (>= 1): headroom for rows beyond the training extremes.
  * Writes the standardized rows to z[n_rows][n_features] and, when
  * is_constant is not NULL, 1/0 per feature to is_constant[n_features]. A
  * feature is constant when every training value is the same. Returns the number
