@@ -32,11 +32,15 @@ ifeq ($(SAN),1)
 endif
 
 DEV_SRC   := $(wildcard src/*.c)
-HOST_SRC  := $(filter-out trainers/main.c,$(wildcard trainers/*.c)) $(wildcard exporters/*.c)
+HOST_SRC  := $(wildcard trainers/*.c) $(wildcard exporters/*.c)
+CLI_SRC   := $(wildcard cli/*.c)
 TEST_SRC  := $(wildcard tests/test_*.c)
 
 DEV_OBJ   := $(DEV_SRC:%.c=$(BUILD)/obj/%.o)
 HOST_OBJ  := $(HOST_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/costs.o
+CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+# The host libraries, in link order (tests and tools link them before libmlq.a).
+HOST_LIBS  = $(BUILD)/libmlqhost.a
 TESTS     := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
 .PHONY: all deps demo check bench cross unit cxx-headers nm-check arduino clean
@@ -48,7 +52,7 @@ $(BUILD)/obj/src/%.o: src/%.c $(wildcard include/mlq/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(WARN) $(DEVFLAGS) $(OPT) $(SANFLAGS) -c $< -o $@
 
-$(BUILD)/obj/%.o: %.c $(wildcard include/mlq/*.h trainers/*.h exporters/*.h)
+$(BUILD)/obj/%.o: %.c $(wildcard include/mlq/*.h trainers/*.h exporters/*.h cli/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(HOSTDEFS) $(WARN) $(OPT) $(SANFLAGS) -c $< -o $@
 
@@ -78,13 +82,13 @@ $(BUILD)/libmlqhost.a: $(HOST_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/mlq: $(BUILD)/obj/trainers/main.o $(BUILD)/libmlqhost.a $(BUILD)/libmlq.a
+$(BUILD)/mlq: $(CLI_OBJ) $(HOST_LIBS) $(BUILD)/libmlq.a
 	$(CC) $(OPT) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: tests/%.c $(BUILD)/libmlqhost.a $(BUILD)/libmlq.a $(wildcard tests/*.h)
+$(BUILD)/tests/%: tests/%.c $(HOST_LIBS) $(BUILD)/libmlq.a $(wildcard tests/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(HOSTDEFS) $(WARN) $(OPT) $(SANFLAGS) -o $@ $< \
-	    $(BUILD)/libmlqhost.a $(BUILD)/libmlq.a -lcmocka $(LDLIBS)
+	    $(HOST_LIBS) $(BUILD)/libmlq.a -lcmocka $(LDLIBS)
 
 # The integer input quantizer of cores without an FPU, on the host: the
 # quantizer tests again, with src/quant.c built with MLQ_QUANT_INT=1 and
@@ -95,11 +99,11 @@ $(BUILD)/obj/quant_int.o: src/quant.c $(wildcard include/mlq/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(WARN) $(DEVFLAGS) $(OPT) $(SANFLAGS) -DMLQ_QUANT_INT=1 -c $< -o $@
 
-$(BUILD)/tests/test_quant_int: tests/test_quant.c $(BUILD)/obj/quant_int.o $(BUILD)/libmlqhost.a \
+$(BUILD)/tests/test_quant_int: tests/test_quant.c $(BUILD)/obj/quant_int.o $(HOST_LIBS) \
                                $(BUILD)/libmlq.a $(wildcard tests/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(HOSTDEFS) $(WARN) $(OPT) $(SANFLAGS) -o $@ $< $(BUILD)/obj/quant_int.o \
-	    $(BUILD)/libmlqhost.a $(BUILD)/libmlq.a -lcmocka $(LDLIBS)
+	    $(HOST_LIBS) $(BUILD)/libmlq.a -lcmocka $(LDLIBS)
 
 # Unit tests of one build variant (cmocka); run from the top so that tests
 # find data/ and tests/vectors/.
