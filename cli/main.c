@@ -434,9 +434,9 @@ static int device_open(const mlq_model *m, const char *bits, const char *cmd, ml
 
     memset(dev, 0, sizeof *dev);
     if (bits != NULL) {
-        if (!word_in(bits, m->algo->bits)) {
+        if (!word_in(bits, mlq_device_bits(m))) {
             mlq_err_set(err, NULL, 0, "%s: --bits %s: a %s model offers --bits %s", cmd, bits,
-                        m->algo->name, m->algo->bits);
+                        m->algo->name, mlq_device_bits(m));
             return EXIT_USAGE;
         }
         width = (unsigned)atoi(bits);
@@ -500,7 +500,8 @@ static int cmd_train(int argc, char **argv)
         goto done;
     }
     if (mlq_model_train(&m, algo, &d, hyper, seed, !quiet && isatty(STDERR_FILENO), is_const,
-                        &err) != 0)
+                        &err) != 0 ||
+        mlq_device_after_train(&m, &d, &err) != 0)
         goto done;
     for (j = 0; j < d.n_features; j++)
         constant += is_const[j];
@@ -1012,7 +1013,7 @@ static int cmd_info(int argc, char **argv)
     printf("hyperparameters   %s\n", hyper ? hyper : "?");
     printf("training          %s\n", training ? training : "?");
     printf("input range       %g standard deviations = full Q1.15 scale\n", m.input_range);
-    m.algo->info(stdout, &dev);
+    mlq_device_info(stdout, &dev);
     printf("device flash      %zu bytes of constants (model + input quantization)", dev.flash_bytes);
     if (dev.predict_bytes != dev.flash_bytes)
         printf("; %zu of them with NAME_predict alone", dev.predict_bytes);

@@ -11,6 +11,24 @@
 
 /* ---- the device model on the host ---------------------------------------- */
 
+const char *mlq_device_bits(const mlq_model *m)
+{
+    return m->algo->bits;
+}
+
+void mlq_device_info(FILE *f, const mlq_device *dev)
+{
+    dev->model->algo->info(f, dev);
+}
+
+int mlq_device_after_train(mlq_model *m, const mlq_dataset *d, mlq_err *err)
+{
+    (void)m;
+    (void)d;
+    (void)err;
+    return 0;
+}
+
 void mlq_device_note_array(mlq_device *dev, size_t bytes)
 {
     if (bytes > dev->largest_array)

@@ -31,6 +31,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "csv.h"
 #include "emit.h"
 #include "host.h"
 #include "model.h"
@@ -83,6 +84,19 @@ typedef struct mlq_device {
  */
 int mlq_device_build(const mlq_model *m, unsigned bits, mlq_device *dev, mlq_err *err);
 void mlq_device_free(mlq_device *dev);
+
+/** The --bits values m's device side accepts, "16" or "8|16". */
+const char *mlq_device_bits(const mlq_model *m);
+
+/** `mlq info`'s lines of dev's algorithm (structure, flash and stack notes). */
+void mlq_device_info(FILE *f, const mlq_device *dev);
+
+/**
+ * After training, before the model is saved: what the device side adds to
+ * the model's training report (m->training), e.g. the quantized model's
+ * accuracy on the training rows d. 0, or -1 with err.
+ */
+int mlq_device_after_train(mlq_model *m, const mlq_dataset *d, mlq_err *err);
 
 /** Note an array of `bytes` that the header will define, for largest_array. */
 void mlq_device_note_array(mlq_device *dev, size_t bytes);
