@@ -30,6 +30,11 @@ ifeq ($(SAN),1)
   OPT     := -O1 -g -fno-omit-frame-pointer
   SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all
 endif
+# Libraries instrumented for libFuzzer (clang): make BUILD=build/fuzz CC=clang SAN=fuzz fuzz
+ifeq ($(SAN),fuzz)
+  OPT     := -O1 -g -fno-omit-frame-pointer
+  SANFLAGS := -fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=all
+endif
 
 DEV_SRC   := $(wildcard src/*.c)
 HOST_SRC  := $(wildcard trainers/*.c) $(wildcard exporters/*.c)
@@ -261,3 +266,6 @@ deps:
 
 clean:
 	rm -rf build
+
+# The fuzz targets (tests/fuzz/): make fuzz
+-include tests/fuzz/fuzz.mk
