@@ -16,13 +16,17 @@ CC      ?= cc
 BUILD   ?= build
 OPT     ?= -O2 -g
 SAN     ?=
-WARN    := -std=c99 -pedantic -Wall -Wextra -Wconversion -Wsign-conversion \
-           -Wshadow -Wcast-qual -Wcast-align -Wstrict-prototypes \
-           -Wmissing-prototypes -Wvla -Wundef -Wdouble-promotion -Werror
-# Device code is compiled with -ffp-contract=off everywhere so that the one
-# float step (input quantization) rounds identically on every target.
-DEVFLAGS := -ffp-contract=off
-CPPFLAGS := -Iinclude -Itrainers -Iexporters
+# WARN, DEVFLAGS and the CPU flags of every board (shared with the firmware runner).
+include mk/flags.mk
+# The layers, each compiled with the include paths of itself and the layers
+# below it only, so that an include against the data flow (device library
+# <- trainers <- exporters <- CLI) does not compile: the device library
+# sees include/; trainers/ also itself; exporters/ also trainers/ (it reads
+# the host model); the CLI, the tests and the tools see everything.
+DEV_CPPFLAGS    := -Iinclude
+TRAIN_CPPFLAGS  := -Iinclude -Itrainers
+EXPORT_CPPFLAGS := -Iinclude -Itrainers -Iexporters
+CPPFLAGS        := -Iinclude -Itrainers -Iexporters
 HOSTDEFS := -D_POSIX_C_SOURCE=200809L
 LDLIBS  := -lgsl -lgslcblas -lcjson -lm
 
@@ -37,15 +41,20 @@ ifeq ($(SAN),fuzz)
 endif
 
 DEV_SRC   := $(wildcard src/*.c)
-HOST_SRC  := $(wildcard trainers/*.c) $(wildcard exporters/*.c)
+TRAIN_SRC := $(wildcard trainers/*.c)
+EXPORT_SRC := $(wildcard exporters/*.c)
+HOST_SRC  := $(TRAIN_SRC) $(EXPORT_SRC)
 CLI_SRC   := $(wildcard cli/*.c)
 TEST_SRC  := $(wildcard tests/test_*.c)
 
 DEV_OBJ   := $(DEV_SRC:%.c=$(BUILD)/obj/%.o)
-HOST_OBJ  := $(HOST_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/costs.o
+TRAIN_OBJ := $(TRAIN_SRC:%.c=$(BUILD)/obj/%.o)
+EXPORT_OBJ := $(EXPORT_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/costs.o
+HOST_OBJ  := $(TRAIN_OBJ) $(EXPORT_OBJ)
 CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
-# The host libraries, in link order (tests and tools link them before libmlq.a).
-HOST_LIBS  = $(BUILD)/libmlqhost.a
+# The host libraries, in link order (exporters use trainers; tests and
+# tools link them before libmlq.a, which both use).
+HOST_LIBS  = $(BUILD)/libmlqexport.a $(BUILD)/libmlqtrain.a
 TESTS     := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
 .PHONY: all deps demo check bench cross unit cxx-headers nm-check arduino clean
@@ -53,9 +62,17 @@ TESTS     := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
 all: $(BUILD)/libmlq.a $(BUILD)/mlq
 
-$(BUILD)/obj/src/%.o: src/%.c $(wildcard include/mlq/*.h)
+$(BUILD)/obj/src/%.o: src/%.c $(wildcard include/mlq/*.h src/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(WARN) $(DEVFLAGS) $(OPT) $(SANFLAGS) -c $< -o $@
+	$(CC) $(DEV_CPPFLAGS) $(WARN) $(DEVFLAGS) $(OPT) $(SANFLAGS) -c $< -o $@
+
+$(BUILD)/obj/trainers/%.o: trainers/%.c $(wildcard include/mlq/*.h trainers/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(TRAIN_CPPFLAGS) $(HOSTDEFS) $(WARN) $(OPT) $(SANFLAGS) -c $< -o $@
+
+$(BUILD)/obj/exporters/%.o: exporters/%.c $(wildcard include/mlq/*.h trainers/*.h exporters/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(EXPORT_CPPFLAGS) $(HOSTDEFS) $(WARN) $(OPT) $(SANFLAGS) -c $< -o $@
 
 $(BUILD)/obj/%.o: %.c $(wildcard include/mlq/*.h trainers/*.h exporters/*.h cli/*.h)
 	@mkdir -p $(@D)
@@ -83,9 +100,21 @@ $(BUILD)/libmlq.a: $(DEV_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/libmlqhost.a: $(HOST_OBJ)
+$(BUILD)/libmlqtrain.a: $(TRAIN_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
+
+$(BUILD)/libmlqexport.a: $(EXPORT_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+# The firmware runner's rows tool (examples/firmware/run rows): CSV rows to
+# the firmware's binary rows files, through mlq's own CSV reader.
+$(BUILD)/tools/rows: examples/firmware/rows.c examples/firmware/rowsfile.h $(BUILD)/libmlqtrain.a \
+                     $(BUILD)/libmlq.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(HOSTDEFS) $(WARN) -O2 -Iexamples/firmware -o $@.tmp$$$$ $< \
+	    $(BUILD)/libmlqtrain.a $(BUILD)/libmlq.a $(LDLIBS) && mv -f $@.tmp$$$$ $@
 
 $(BUILD)/mlq: $(CLI_OBJ) $(HOST_LIBS) $(BUILD)/libmlq.a
 	$(CC) $(OPT) $(SANFLAGS) -o $@ $^ $(LDLIBS)
@@ -100,9 +129,9 @@ $(BUILD)/tests/%: tests/%.c $(HOST_LIBS) $(BUILD)/libmlq.a $(wildcard tests/*.h)
 # linked ahead of the library's own quant.o.
 TESTS += $(BUILD)/tests/test_quant_int
 
-$(BUILD)/obj/quant_int.o: src/quant.c $(wildcard include/mlq/*.h)
+$(BUILD)/obj/quant_int.o: src/quant.c $(wildcard include/mlq/*.h src/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(WARN) $(DEVFLAGS) $(OPT) $(SANFLAGS) -DMLQ_QUANT_INT=1 -c $< -o $@
+	$(CC) $(DEV_CPPFLAGS) $(WARN) $(DEVFLAGS) $(OPT) $(SANFLAGS) -DMLQ_QUANT_INT=1 -c $< -o $@
 
 $(BUILD)/tests/test_quant_int: tests/test_quant.c $(BUILD)/obj/quant_int.o $(HOST_LIBS) \
                                $(BUILD)/libmlq.a $(wildcard tests/*.h)
@@ -111,26 +140,23 @@ $(BUILD)/tests/test_quant_int: tests/test_quant.c $(BUILD)/obj/quant_int.o $(HOS
 	    $(HOST_LIBS) $(BUILD)/libmlq.a -lcmocka $(LDLIBS)
 
 # Unit tests of one build variant (cmocka); run from the top so that tests
-# find data/ and tests/vectors/.
+# find data/.
 unit: $(TESTS) $(BUILD)/mlq
 	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
 
 # ---------------------------------------------------------------------------
-# Cross builds of the device library (src/) for the Cortex-M targets of
-# design.md. -fstack-usage writes a .su file per object for the stack report.
+# Cross builds of the device library (src/) for the Cortex-M cores (CPU_*
+# in mk/flags.mk). -fstack-usage writes a .su file per object for the stack
+# report.
 ARM_CC   := arm-none-eabi-gcc
 ARM_SIZE := arm-none-eabi-size
 ARM_OPT  ?= -O2
-CPU_m0   := -mcpu=cortex-m0 -mthumb -mfloat-abi=soft
-CPU_m3   := -mcpu=cortex-m3 -mthumb
-CPU_m4   := -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16
-CPU_m7   := -mcpu=cortex-m7 -mthumb
 ARM_CPUS := m0 m3 m4 m7
 ARM_FLAGS = -Iinclude $(WARN) $(DEVFLAGS) -ffreestanding -ffunction-sections -fdata-sections \
             -fstack-usage $(ARM_OPT)
 
 define arm_lib
-$(BUILD)/arm/$(1)/obj/%.o: src/%.c $(wildcard include/mlq/*.h)
+$(BUILD)/arm/$(1)/obj/%.o: src/%.c $(wildcard include/mlq/*.h src/*.h)
 	@mkdir -p $$(@D)
 	$(ARM_CC) $(CPU_$(1)) $$(ARM_FLAGS) -c $$< -o $$@
 $(BUILD)/arm/$(1)/libmlq.a: $(DEV_SRC:src/%.c=$(BUILD)/arm/$(1)/obj/%.o)
@@ -143,10 +169,10 @@ $(foreach c,$(ARM_CPUS),$(eval $(call arm_lib,$(c))))
 # runner links them into firmware for those boards.
 RV_CC    := riscv64-unknown-elf-gcc
 AVR_CC   := avr-gcc
-CROSS_rv32 := $(RV_CC) -march=rv32imac -mabi=ilp32 -O2
-CROSS_avr  := $(AVR_CC) -mmcu=atmega328p -Os
+CROSS_rv32 := $(RV_CC) $(CPU_rv32) -O2
+CROSS_avr  := $(AVR_CC) $(CPU_uno) -Os
 define other_lib
-$(BUILD)/$(1)/obj/%.o: src/%.c $(wildcard include/mlq/*.h)
+$(BUILD)/$(1)/obj/%.o: src/%.c $(wildcard include/mlq/*.h src/*.h)
 	@mkdir -p $$(@D)
 	$(CROSS_$(1)) -Iinclude $$(WARN) $$(DEVFLAGS) -ffreestanding -ffunction-sections -fdata-sections \
 	    -fstack-usage -c $$< -o $$@
@@ -176,9 +202,7 @@ nm-check: cross $(BUILD)/libmlq.a
 	        if [ -n "$$f" ]; then echo "$$o uses float: $$f"; exit 1; fi; \
 	    done; \
 	done
-	@if arm-none-eabi-objdump -d $(BUILD)/arm/m0/obj/kmeans.o | grep -q '__aeabi_lmul' || \
-	    arm-none-eabi-objdump -d -j .text.mlq_dot_q15 $(BUILD)/arm/m0/obj/fixed.o | grep -q '__aeabi_lmul'; then \
-	    echo "k-means kernel or mlq_dot_q15 calls __aeabi_lmul on Cortex-M0"; exit 1; fi
+	@python3 bench/bench.py --lmul-check --build $(BUILD)
 	@bad=$$(riscv64-unknown-elf-nm -u $(BUILD)/rv32/obj/*.o | awk 'NF==2 {print $$2}' | sort -u | \
 	    grep -v -e '^mlq_' -e '^__' ; riscv64-unknown-elf-nm -u $(BUILD)/rv32/obj/*.o | \
 	    grep -E '__(add|sub|mul|div|neg)[sd]f3|__(fix|float)|__(extend|trunc)[sd]f|__(eq|ne|lt|le|gt|ge|un)[sd]f2'); \
@@ -214,9 +238,14 @@ check:
 	$(MAKE) BUILD=build/clang-san CC=clang SAN=1 unit
 	$(MAKE) all cross nm-check cxx-headers
 	MLQ=build/gcc-san/mlq MLQ_PLAIN=build/mlq bash tests/cli.sh
+	MLQ=build/gcc-san/mlq bash tests/cli_options.sh
+	MLQ=build/gcc-san/mlq bash tests/cli_json.sh
+	MLQ=build/gcc-san/mlq bash tests/cli_io.sh
 	MLQ=build/mlq bash tests/fit.sh
 	MLQ=build/mlq bash tests/libraries.sh
 	MLQ=build/mlq bash tests/bigendian.sh
+	bash tests/dsp.sh
+	python3 bench/test_bench.py
 	bash examples/firmware/selftest.sh
 	bash examples/gmm_anomaly.sh
 	bash examples/mlp_vowel.sh
@@ -234,7 +263,7 @@ demo: all
 
 # Device benchmark in QEMU; writes bench/results.md.
 bench: all
-	bash bench/bench.sh
+	python3 bench/bench.py --build $(BUILD)
 
 # The Arduino library (examples/arduino/library.sh): $(BUILD)/arduino/mlq/
 # and $(BUILD)/mlq-arduino.zip for the IDE's "Add .ZIP Library".
@@ -249,11 +278,12 @@ arduino: $(BUILD)/mlq
 # avr-libc, simavr and libsimavr-dev build and run the AVR boards (uno,
 # mega), gcc-riscv64-unknown-elf, picolibc and qemu-system-misc the RISC-V
 # one (rv32); arduino-builder, arduino-core-avr and cmake build the library
-# consumers of tests/libraries.sh.
+# consumers of tests/libraries.sh; strace stops the CLI in the middle of a
+# write for the signal cases of tests/cli_io.sh.
 DEB_PKGS := make gcc g++ clang libclang-rt-dev libgsl-dev libcjson-dev libcmocka-dev \
             gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm qemu-user python3 python3-sklearn \
             gcc-avr avr-libc simavr libsimavr-dev gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf \
-            qemu-system-misc arduino-builder arduino-core-avr cmake
+            qemu-system-misc arduino-builder arduino-core-avr cmake strace
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
 	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \

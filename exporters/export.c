@@ -8,25 +8,40 @@
 
 #include "algo.h"
 #include "boards.h"
+#include "device_algo.h"
 
 /* ---- the device model on the host ---------------------------------------- */
 
+/* The device table of m's algorithm; NULL with err when it has none. */
+static const mlq_device_algo *side_of(const mlq_model *m, mlq_err *err)
+{
+    const mlq_device_algo *side = mlq_device_algo_of(m);
+
+    if (side == NULL)
+        mlq_err_set(err, m->path != NULL ? m->path : m->source, 0,
+                    "algorithm '%s' has no device side in this version of mlq", m->algo->name);
+    return side;
+}
+
 const char *mlq_device_bits(const mlq_model *m)
 {
-    return m->algo->bits;
+    const mlq_device_algo *side = mlq_device_algo_of(m);
+
+    return side != NULL ? side->bits : "16";
 }
 
 void mlq_device_info(FILE *f, const mlq_device *dev)
 {
-    dev->model->algo->info(f, dev);
+    dev->side->info(f, dev);
 }
 
 int mlq_device_after_train(mlq_model *m, const mlq_dataset *d, mlq_err *err)
 {
-    (void)m;
-    (void)d;
-    (void)err;
-    return 0;
+    const mlq_device_algo *side = side_of(m, err);
+
+    if (side == NULL)
+        return -1;
+    return side->after_train != NULL ? side->after_train(m, d, err) : 0;
 }
 
 void mlq_device_note_array(mlq_device *dev, size_t bytes)
@@ -39,12 +54,14 @@ int mlq_device_build(const mlq_model *m, unsigned bits, mlq_device *dev, mlq_err
 {
     memset(dev, 0, sizeof *dev);
     dev->model = m;
+    if ((dev->side = side_of(m, err)) == NULL)
+        return -1;
     dev->bits = bits != 0 ? bits : 16;
     dev->bits_asked = bits;
     strcpy(dev->kern.work, "0");
     if (mlq_quant_build(dev, err) != 0)
         return -1;
-    if (m->algo->device_build(dev, err) != 0) {
+    if (dev->side->build(dev, err) != 0) {
         mlq_device_free(dev);
         return -1;
     }
@@ -62,8 +79,8 @@ void mlq_device_free(mlq_device *dev)
 {
     if (dev == NULL)
         return;
-    if (dev->impl != NULL && dev->model != NULL)
-        dev->model->algo->device_free(dev);
+    if (dev->impl != NULL && dev->side != NULL)
+        dev->side->free(dev);
     mlq_quant_free(dev);
     free(dev->work);
     memset(dev, 0, sizeof *dev);
@@ -91,7 +108,7 @@ typedef enum run_kind { RUN_PREDICT, RUN_SCORES, RUN_PROBA } run_kind;
  */
 static mlq_status run_row(const mlq_device *dev, const double *x, run_kind kind, void *out)
 {
-    const mlq_algo *a = dev->model->algo;
+    const mlq_device_algo *a = dev->side;
     size_t p = dev->model->n_features, j;
     float fs[256], *f = fs;
     mlq_q15_t qs[256], *q = qs;
@@ -110,11 +127,11 @@ static mlq_status run_row(const mlq_device *dev, const double *x, run_kind kind,
         if (s == MLQ_OK && kind == RUN_PREDICT) {
             uint16_t id;
 
-            s = a->device_predict(dev, q, &id);
+            s = a->predict(dev, q, &id);
             if (s == MLQ_OK)
                 *(int *)out = id;
         } else if (s == MLQ_OK) {
-            s = kind == RUN_SCORES ? a->device_scores(dev, q, out) : a->device_proba(dev, q, out);
+            s = kind == RUN_SCORES ? a->scores(dev, q, out) : a->proba(dev, q, out);
         }
     }
     if (f != fs)
@@ -224,8 +241,8 @@ static void emit_entries(FILE *f, const mlq_device *dev, const char *name)
         emit_q15_entry(f, dev, name, e);
     fputs("/* Entries on float features in the training CSV's units and column order\n"
           " * (a NaN is MLQ_ERR_INPUT, infinities saturate). */\n", f);
-    if (dev->model->algo->export_float != NULL)
-        dev->model->algo->export_float(f, dev, name);
+    if (dev->side->export_float != NULL)
+        dev->side->export_float(f, dev, name);
     else
         for (e = 0; e < n_entries; e++)
             emit_quantizing_entry(f, name, e, 0);
@@ -242,7 +259,7 @@ static void emit_entries(FILE *f, const mlq_device *dev, const char *name)
                " *  when they are inconsistent (the exporter checked them; the entries above check\n"
                " *  only sizes per call). */\n"
                "static inline int %s_check(void)\n{\n", name);
-    if (dev->model->algo->export_float != NULL)
+    if (dev->side->export_float != NULL)
         fprintf(f, "    if (%s_check_f32() != MLQ_OK)\n        return (int)MLQ_ERR_MODEL;\n", name);
     fprintf(f, "    return (int)%s(&%s_model);\n}\n\n", dev->kern.check, name);
 }
@@ -353,7 +370,7 @@ int mlq_export_header(const mlq_device *dev, const char *name, const char *path,
             dev->work_bytes, name, dev->kern.work);
     if (task == MLQ_TASK_CLASSIFY && emit_classes(out.f, m, name) != 0)
         goto oom;
-    if (m->algo->export_body(out.f, dev, name) != 0)
+    if (dev->side->export_body(out.f, dev, name) != 0)
         goto oom;
     fputc('\n', out.f);
     mlq_quant_emit(out.f, dev, name);

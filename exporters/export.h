@@ -2,17 +2,20 @@
 /*
  * export.h -- model JSON -> quantized device model -> C header.
  *
- * One quantizer, two consumers: mlq_device_build turns a trained model into
- * the very structs the firmware gets (input quantization + the algorithm's
- * fixed-point model), mlq_device_predict / _scores / _proba run the device
- * kernels on them on the host (`predict --device`, `compare`), and
+ * The exporter side reads the model file's host model (trainers/) and
+ * nothing flows back. One quantizer, two consumers: mlq_device_build turns
+ * a trained model into the very structs the firmware gets (input
+ * quantization + the algorithm's fixed-point model, built by its device
+ * table, device_algo.h), mlq_device_predict / _scores / _proba run the
+ * device kernels on them on the host (`predict --device`, `compare`), and
  * mlq_export_header prints them as a header. What compare measures is what
  * the firmware runs.
  *
  *   mlq_device dev;
+ *   int cls;
  *   if (mlq_device_build(&model, 0, &dev, &err) == 0) {
- *       mlq_device_predict(&dev, raw_row, &cls);
- *       mlq_export_header(&dev, "iris_kmeans", "iris_kmeans.h", &err);
+ *       mlq_device_predict(&dev, raw_row, &cls);      // raw_row: n_features doubles
+ *       mlq_export_header(&dev, "iris_kmeans", "iris_kmeans.h", NULL, &err);
  *       mlq_device_free(&dev);
  *   }
  *
@@ -37,7 +40,7 @@
 #include "model.h"
 #include "mlq/quant.h"
 
-/** What the header says about a model's device kernels (filled by device_build). */
+/** What the header says about a model's device kernels (filled by its device table's build). */
 typedef struct mlq_kernels {
     const char *header;  /* the library header that declares them, e.g. "mlq/svm.h" */
     const char *type;    /* C type of NAME_model, e.g. "mlq_svm_q15" */
@@ -49,9 +52,12 @@ typedef struct mlq_kernels {
     char scores_are[160]; /* what a score is, one line for the header (no user text) */
 } mlq_kernels;
 
+struct mlq_device_algo;
+
 /** A model quantized for the device, with host-owned arrays. */
 typedef struct mlq_device {
     const mlq_model *model;
+    const struct mlq_device_algo *side; /* the algorithm's device table (device_algo.h) */
     mlq_quant quant;    /* views offset and gain */
     mlq_quant_i16 quant_i16; /* views the raw_ arrays */
     float *offset;      /* [n_features] */
@@ -102,7 +108,7 @@ int mlq_device_after_train(mlq_model *m, const mlq_dataset *d, mlq_err *err);
 void mlq_device_note_array(mlq_device *dev, size_t bytes);
 
 /**
- * For device_build: refuse a model the device cannot represent, with
+ * For a device table's build: refuse a model the device cannot represent, with
  * "MODEL.json: field 'FIELD': what" (the training file's name for a model
  * that was not loaded from a file). Returns -1.
  */
@@ -124,16 +130,8 @@ mlq_status mlq_device_proba(const mlq_device *dev, const double *x, uint16_t *pr
 
 /* ---- the shared quantizer (export_quant.c) ------------------------------ */
 
-/** Q1.15 steps per standardized unit: 32768 / R. */
-double mlq_input_steps(const mlq_model *m);
-
-/**
- * The float input quantizer of feature j of m, as mlq_device_build sets it
- * (mlq/quant.h: q = floor((x - offset) * gain) - 32768, saturated). Trainers
- * that must know the device's Q15 code of a training value use it too.
- * 0, or -1 when the constants are not finite floats.
- */
-int mlq_input_quant(const mlq_model *m, size_t j, float *offset, float *gain);
+/* The model's input scaling and the quantizer constants it defines
+ * (mlq_input_steps, mlq_input_quant) are the host model's: model.h. */
 
 /**
  * Round v to the nearest integer, halves away from zero, and saturate to
@@ -171,13 +169,5 @@ struct mlq_fit;
  */
 int mlq_export_header(const mlq_device *dev, const char *name, const char *path,
                       const struct mlq_fit *fit, mlq_err *err);
-
-/* Algorithm device sides (exporters/export_ALGO.c). */
-int mlq_kmeans_device_build(mlq_device *dev, mlq_err *err);
-mlq_status mlq_kmeans_device_predict(const mlq_device *dev, const mlq_q15_t *q, uint16_t *out);
-mlq_status mlq_kmeans_device_scores(const mlq_device *dev, const mlq_q15_t *q, int32_t *out);
-void mlq_kmeans_device_free(mlq_device *dev);
-int mlq_kmeans_export_body(FILE *f, const mlq_device *dev, const char *name);
-void mlq_kmeans_info(FILE *f, const mlq_device *dev);
 
 #endif /* MLQ_EXPORT_H */

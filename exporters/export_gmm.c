@@ -27,9 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "algo.h"
-#include "export.h"
-#include "export_gmm.h"
+#include "device_algo.h"
 #include "gmm_params.h"
 #include "mlq/gmm.h"
 
@@ -38,7 +36,7 @@
 
 typedef struct gmm_device {
     mlq_gmm_q15 m;
-    mlq_q15_t *factor;  /* diag [c][d + (d & 1)], full [c][len] */
+    mlq_q15_t *factor;  /* [c][MLQ_GMM_FACTOR_LEN(d, full)] */
     uint8_t *exponent;  /* [c][d] */
     int32_t *offset;    /* [c][d] */
     int32_t *constant;  /* [c] */
@@ -144,7 +142,7 @@ static int build_rows(mlq_device *dev, gmm_device *gd, size_t c, const mlq_q15_t
                                      "the device's %g", c, fabs(ldexp((double)b, -e)), i,
                                      ldexp(1.0, 31 - (e < 16 ? e : 16)));
         gd->offset[c * d + i] = (int32_t)o;
-        a += (i + 2) & ~(size_t)1;
+        a += MLQ_ROW_LEN(i + 1);
     }
     return 0;
 }
@@ -170,12 +168,9 @@ static int quantize_mean(mlq_device *dev, size_t c, float *raw, mlq_q15_t *q, ml
 /* Allocate gd's arrays for gp. 0, or -1 when memory is short. */
 static int gmm_device_alloc(gmm_device *gd, const gmm_params *gp)
 {
-    size_t d = gp->n_features, n_comp = gp->n_groups * gp->n_components, i;
+    size_t d = gp->n_features, n_comp = gp->n_groups * gp->n_components;
 
-    gd->factor_len = d + (d & 1);
-    if (gp->full)
-        for (gd->factor_len = 0, i = 0; i < d; i++)
-            gd->factor_len += (i + 2) & ~(size_t)1;
+    gd->factor_len = MLQ_GMM_FACTOR_LEN(d, gp->full);
     gd->factor = mlq_calloc(n_comp, gd->factor_len * sizeof(mlq_q15_t));
     gd->exponent = mlq_calloc(n_comp, d);
     gd->constant = mlq_calloc(n_comp, sizeof(int32_t));
@@ -217,7 +212,7 @@ static int gmm_device_fill(mlq_device *dev, gmm_device *gd, mlq_err *err)
     return rc;
 }
 
-int mlq_gmm_device_build(mlq_device *dev, mlq_err *err)
+static int gmm_device_build(mlq_device *dev, mlq_err *err)
 {
     const mlq_model *m = dev->model;
     const gmm_params *gp = m->params;
@@ -273,28 +268,28 @@ int mlq_gmm_device_build(mlq_device *dev, mlq_err *err)
     return 0;
 }
 
-mlq_status mlq_gmm_device_predict(const mlq_device *dev, const mlq_q15_t *q, uint16_t *out)
+static mlq_status gmm_device_predict(const mlq_device *dev, const mlq_q15_t *q, uint16_t *out)
 {
     const gmm_device *gd = dev->impl;
 
     return mlq_gmm_predict_q15(&gd->m, q, gd->m.n_features, dev->work, dev->work_bytes, out);
 }
 
-mlq_status mlq_gmm_device_scores(const mlq_device *dev, const mlq_q15_t *q, int32_t *scores)
+static mlq_status gmm_device_scores(const mlq_device *dev, const mlq_q15_t *q, int32_t *scores)
 {
     const gmm_device *gd = dev->impl;
 
     return mlq_gmm_scores_q15(&gd->m, q, gd->m.n_features, dev->work, dev->work_bytes, scores);
 }
 
-mlq_status mlq_gmm_device_proba(const mlq_device *dev, const mlq_q15_t *q, uint16_t *proba)
+static mlq_status gmm_device_proba(const mlq_device *dev, const mlq_q15_t *q, uint16_t *proba)
 {
     const gmm_device *gd = dev->impl;
 
     return mlq_gmm_proba_q15(&gd->m, q, gd->m.n_features, dev->work, dev->work_bytes, proba);
 }
 
-void mlq_gmm_device_free(mlq_device *dev)
+static void gmm_device_free(mlq_device *dev)
 {
     gmm_device_release(dev->impl);
     dev->impl = NULL;
@@ -318,7 +313,7 @@ static int emit(FILE *f, const char *ctype, const char *name, const char *suffix
     return 0;
 }
 
-int mlq_gmm_export_body(FILE *f, const mlq_device *dev, const char *name)
+static int gmm_export_body(FILE *f, const mlq_device *dev, const char *name)
 {
     const gmm_device *gd = dev->impl;
     const mlq_gmm_q15 *m = &gd->m;
@@ -364,7 +359,7 @@ int mlq_gmm_export_body(FILE *f, const mlq_device *dev, const char *name)
     return 0;
 }
 
-void mlq_gmm_info(FILE *f, const mlq_device *dev)
+static void gmm_info(FILE *f, const mlq_device *dev)
 {
     const gmm_device *gd = dev->impl;
     const mlq_gmm_q15 *m = &gd->m;
@@ -386,3 +381,14 @@ void mlq_gmm_info(FILE *f, const mlq_device *dev)
     fprintf(f, "device stack      %zu bytes input buffer in NAME_predict + scratch + the kernel's "
                "frame (measured by make bench)\n", d * sizeof(mlq_q15_t));
 }
+
+const mlq_device_algo mlq_device_gmm = {
+    .bits = "16",
+    .build = gmm_device_build,
+    .predict = gmm_device_predict,
+    .scores = gmm_device_scores,
+    .proba = gmm_device_proba,
+    .free = gmm_device_free,
+    .export_body = gmm_export_body,
+    .info = gmm_info,
+};

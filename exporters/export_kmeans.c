@@ -8,8 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "algo.h"
-#include "export.h"
+#include "device_algo.h"
 #include "kmeans_params.h"
 #include "mlq/kmeans.h"
 
@@ -19,11 +18,11 @@ typedef struct kmeans_device {
     int64_t *norms;       /* [k] */
 } kmeans_device;
 
-int mlq_kmeans_device_build(mlq_device *dev, mlq_err *err)
+static int kmeans_device_build(mlq_device *dev, mlq_err *err)
 {
     const mlq_model *m = dev->model;
     const kmeans_params *kp = m->params;
-    size_t p = m->n_features, row = (p + 1) & ~(size_t)1, c, j;
+    size_t p = m->n_features, row = MLQ_ROW_LEN(p), c, j;
     double steps = mlq_input_steps(m);
     kmeans_device *kd = mlq_calloc(1, sizeof *kd);
 
@@ -69,21 +68,21 @@ int mlq_kmeans_device_build(mlq_device *dev, mlq_err *err)
     return 0;
 }
 
-mlq_status mlq_kmeans_device_predict(const mlq_device *dev, const mlq_q15_t *q, uint16_t *out)
+static mlq_status kmeans_device_predict(const mlq_device *dev, const mlq_q15_t *q, uint16_t *out)
 {
     const kmeans_device *kd = dev->impl;
 
     return mlq_kmeans_predict_q15(&kd->m, q, kd->m.n_features, dev->work, dev->work_bytes, out);
 }
 
-mlq_status mlq_kmeans_device_scores(const mlq_device *dev, const mlq_q15_t *q, int32_t *out)
+static mlq_status kmeans_device_scores(const mlq_device *dev, const mlq_q15_t *q, int32_t *out)
 {
     const kmeans_device *kd = dev->impl;
 
     return mlq_kmeans_scores_q15(&kd->m, q, kd->m.n_features, dev->work, dev->work_bytes, out);
 }
 
-void mlq_kmeans_device_free(mlq_device *dev)
+static void kmeans_device_free(mlq_device *dev)
 {
     kmeans_device *kd = dev->impl;
 
@@ -95,10 +94,10 @@ void mlq_kmeans_device_free(mlq_device *dev)
     dev->impl = NULL;
 }
 
-int mlq_kmeans_export_body(FILE *f, const mlq_device *dev, const char *name)
+static int kmeans_export_body(FILE *f, const mlq_device *dev, const char *name)
 {
     const kmeans_device *kd = dev->impl;
-    size_t k = kd->m.n_clusters, p = kd->m.n_features, row = (p + 1) & ~(size_t)1, i;
+    size_t k = kd->m.n_clusters, p = kd->m.n_features, row = MLQ_ROW_LEN(p), i;
     int64_t *tmp = mlq_calloc(k * row, sizeof *tmp);
     char shape[96];
 
@@ -120,7 +119,7 @@ int mlq_kmeans_export_body(FILE *f, const mlq_device *dev, const char *name)
     return 0;
 }
 
-void mlq_kmeans_info(FILE *f, const mlq_device *dev)
+static void kmeans_info(FILE *f, const mlq_device *dev)
 {
     const kmeans_device *kd = dev->impl;
     size_t k = kd->m.n_clusters, p = kd->m.n_features;
@@ -131,3 +130,13 @@ void mlq_kmeans_info(FILE *f, const mlq_device *dev)
     fprintf(f, "device stack      %zu bytes input buffer in NAME_predict + the kernel's frame "
                "(measured by make bench)\n", p * sizeof(mlq_q15_t));
 }
+
+const mlq_device_algo mlq_device_kmeans = {
+    .bits = "16",
+    .build = kmeans_device_build,
+    .predict = kmeans_device_predict,
+    .scores = kmeans_device_scores,
+    .free = kmeans_device_free,
+    .export_body = kmeans_export_body,
+    .info = kmeans_info,
+};

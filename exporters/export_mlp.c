@@ -56,21 +56,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
-
-#include "algo.h"
+#include "device_algo.h"
 #include "export_mlp.h"
 #include "mlp_params.h"
 #include "mlq/mlp.h"
-
-typedef struct mlp_device {
-    mlq_mlp_q15 m;
-    mlq_mlp_layer *layers; /* [L] */
-    int8_t **w;            /* [L] [n_out][row] */
-    int32_t **bias;        /* [L] [n_out] */
-    int32_t **mul;         /* [L] [n_out], NULL for the last layer */
-    size_t n_layers;
-} mlp_device;
 
 /* The model-file field a refusal blames: layer `layer`'s weights or biases. */
 typedef struct blame {
@@ -89,7 +78,7 @@ typedef struct steps {
     blame *acc_from; /* [wmax] what sets each accumulator step */
 } steps;
 
-static void device_free(mlp_device *md)
+static void device_free(mlq_mlp_dev *md)
 {
     size_t l;
 
@@ -110,7 +99,7 @@ static void device_free(mlp_device *md)
     free(md);
 }
 
-void mlq_mlp_device_free(mlq_device *dev)
+static void mlp_device_free(mlq_device *dev)
 {
     device_free(dev->impl);
     dev->impl = NULL;
@@ -265,7 +254,7 @@ static int requant(mlq_device *dev, const mlp_params *mp, size_t l, const double
 
 /* The logit value of one output accumulator unit (scale) as score_mul /
  * 2^score_shift in Q15.16. 0, or -1 with err when it is above 32768. */
-static int score_scale(const mlq_device *dev, mlp_device *md, double scale, blame from,
+static int score_scale(const mlq_device *dev, mlq_mlp_dev *md, double scale, blame from,
                        mlq_err *err)
 {
     double f = scale * 65536.0;
@@ -284,11 +273,11 @@ static int score_scale(const mlq_device *dev, mlp_device *md, double scale, blam
 }
 
 /* Quantize layer l into md (its steps in s, s->in set). 0 or -1 with err. */
-static int build_layer(mlq_device *dev, mlp_device *md, size_t l, const double *amax, steps *s,
+static int build_layer(mlq_device *dev, mlq_mlp_dev *md, size_t l, const double *amax, steps *s,
                        mlq_err *err)
 {
     const mlp_params *mp = dev->model->params;
-    size_t n_in = mp->size[l], n_out = mp->size[l + 1], row = (n_in + 3) & ~(size_t)3, o, j;
+    size_t n_in = mp->size[l], n_out = mp->size[l + 1], row = MLQ_MLP_ROW_LEN(n_in), o, j;
     int last = l + 1 == md->n_layers, in16 = l == 0 || dev->bits == 16;
     /* 8-bit tanh inputs are stored as t + 128 (Q1.7): the bias takes -128 x the row's weights. */
     int offset = !in16 && mp->activation == MLP_TANH;
@@ -364,7 +353,7 @@ static int refuse_shape(const mlq_device *dev, const mlp_params *mp, mlq_err *er
 }
 
 /* The kernels the header calls: the ReLU entries of the model's width, or the generic ones. */
-static void set_kernels(mlq_device *dev, const mlp_device *md)
+static void set_kernels(mlq_device *dev, const mlq_mlp_dev *md)
 {
     static const char *const names[3][3] = {
         {"mlq_mlp_predict_q15", "mlq_mlp_scores_q15", "mlq_mlp_proba_q15"},
@@ -384,13 +373,13 @@ static void set_kernels(mlq_device *dev, const mlp_device *md)
              "the logits of the output layer (before the softmax of the probabilities)");
 }
 
-int mlq_mlp_device_build(mlq_device *dev, mlq_err *err)
+static int mlp_device_build(mlq_device *dev, mlq_err *err)
 {
     const mlq_model *m = dev->model;
     const mlp_params *mp = m->params;
     size_t L = mp->n_layers, l, j, maxw = 0, wmax = mlp_max_width(mp);
     const double *amax = mp->act_max;
-    mlp_device *md;
+    mlq_mlp_dev *md;
     steps s = {0};
 
     dev->bits = dev->bits_asked != 0 ? dev->bits_asked : mp->bits;
@@ -455,154 +444,38 @@ int mlq_mlp_device_build(mlq_device *dev, mlq_err *err)
 
 const mlq_mlp_q15 *mlq_mlp_device_model(const mlq_device *dev)
 {
-    return &((const mlp_device *)dev->impl)->m;
+    return &((const mlq_mlp_dev *)dev->impl)->m;
 }
 
-mlq_status mlq_mlp_device_predict(const mlq_device *dev, const mlq_q15_t *q, uint16_t *out)
+static mlq_status mlp_device_predict(const mlq_device *dev, const mlq_q15_t *q, uint16_t *out)
 {
-    const mlp_device *md = dev->impl;
+    const mlq_mlp_dev *md = dev->impl;
 
     return mlq_mlp_predict_q15(&md->m, q, md->m.n_features, dev->work, dev->work_bytes, out);
 }
 
-mlq_status mlq_mlp_device_scores(const mlq_device *dev, const mlq_q15_t *q, int32_t *scores)
+static mlq_status mlp_device_scores(const mlq_device *dev, const mlq_q15_t *q, int32_t *scores)
 {
-    const mlp_device *md = dev->impl;
+    const mlq_mlp_dev *md = dev->impl;
 
     return mlq_mlp_scores_q15(&md->m, q, md->m.n_features, dev->work, dev->work_bytes, scores);
 }
 
-mlq_status mlq_mlp_device_proba(const mlq_device *dev, const mlq_q15_t *q, uint16_t *proba)
+static mlq_status mlp_device_proba(const mlq_device *dev, const mlq_q15_t *q, uint16_t *proba)
 {
-    const mlp_device *md = dev->impl;
+    const mlq_mlp_dev *md = dev->impl;
 
     return mlq_mlp_proba_q15(&md->m, q, md->m.n_features, dev->work, dev->work_bytes, proba);
 }
 
-/* Accuracy on the training rows recorded by the trainer, or -1. */
-static double training_metric(const mlq_model *m, const char *key)
-{
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(m->training, key);
-
-    return cJSON_IsNumber(it) && it->valuedouble >= 0 && it->valuedouble <= 1 ? it->valuedouble
-                                                                            : -1.0;
-}
-
-/* The arrays of layer l: weights, biases and (hidden layers) multipliers. */
-static void emit_layer(FILE *f, const mlp_device *md, size_t l, const char *name, int64_t *tmp)
-{
-    const mlq_mlp_layer *ly = &md->layers[l];
-    size_t n_in = ly->n_in, n_out = ly->n_out, row = (n_in + 3u) & ~3u, i;
-    int in16 = l == 0 || md->m.bits == 16;
-    char shape[200], suffix[32];
-
-    for (i = 0; i < n_out * row; i++)
-        tmp[i] = md->w[l][i];
-    snprintf(shape, sizeof shape, "[%zu][%zu] layer %zu weights, int8, %s%s", n_out, row, l,
-             row == n_in ? "" : "rows zero-padded, ",
-             in16 && n_in >= 4 ? "groups of 4 in the order 0, 2, 1, 3" : "natural order");
-    snprintf(suffix, sizeof suffix, "w%zu", l);
-    mlq_emit_ints(f, "int8_t", name, suffix, shape, tmp, n_out * row, row < 16 ? row : 16);
-    for (i = 0; i < n_out; i++)
-        tmp[i] = md->bias[l][i];
-    snprintf(shape, sizeof shape, "[%zu] layer %zu biases, accumulator units", n_out, l);
-    snprintf(suffix, sizeof suffix, "b%zu", l);
-    mlq_emit_ints(f, "int32_t", name, suffix, shape, tmp, n_out, 6);
-    if (md->mul[l] != NULL) {
-        for (i = 0; i < n_out; i++)
-            tmp[i] = md->mul[l][i];
-        snprintf(shape, sizeof shape, "[%zu] layer %zu requantization multipliers (/ 2^%u)", n_out,
-                 l, (unsigned)ly->shift);
-        snprintf(suffix, sizeof suffix, "m%zu", l);
-        mlq_emit_ints(f, "int32_t", name, suffix, shape, tmp, n_out, 6);
-    }
-}
-
-int mlq_mlp_export_body(FILE *f, const mlq_device *dev, const char *name)
-{
-    const mlp_device *md = dev->impl;
-    const mlq_model *m = dev->model;
-    size_t L = md->n_layers, l, nmax = 0;
-    char key[32];
-    double host = training_metric(m, "host_accuracy"), quant;
-    int64_t *tmp;
-
-    snprintf(key, sizeof key, "device_accuracy_%u", dev->bits);
-    quant = training_metric(m, key);
-    for (l = 0; l < L; l++) {
-        size_t row = (md->layers[l].n_in + 3u) & ~3u;
-
-        if (md->layers[l].n_out * row > nmax)
-            nmax = md->layers[l].n_out * row;
-    }
-    if ((tmp = mlq_calloc(nmax + 1, sizeof *tmp)) == NULL)
-        return -1;
-    fprintf(f, "/* Network: %u", (unsigned)md->m.n_features);
-    for (l = 0; l < L; l++)
-        fprintf(f, "-%u", (unsigned)md->layers[l].n_out);
-    fprintf(f, ", %s hidden layers, %u-bit activations, int8 weights.\n",
-            md->m.act == MLQ_MLP_TANH ? "tanh" : "ReLU", dev->bits);
-    if (host >= 0 && quant >= 0)
-        fprintf(f, " * Training rows: float accuracy %.2f%%, device accuracy %.2f%%. */\n", 100 * host,
-                100 * quant);
-    else
-        fputs(" */\n", f);
-    for (l = 0; l < L; l++)
-        emit_layer(f, md, l, name, tmp);
-    fprintf(f, "static const mlq_mlp_layer %s_layers[%zu] MLQ_FLASH = {\n", name, L);
-    for (l = 0; l < L; l++) {
-        const mlq_mlp_layer *ly = &md->layers[l];
-
-        fprintf(f, "    {%u, %u, %u, %s_w%zu, %s_b%zu, ", (unsigned)ly->n_in, (unsigned)ly->n_out,
-                (unsigned)ly->shift, name, l, name, l);
-        if (ly->mul != NULL)
-            fprintf(f, "%s_m%zu},\n", name, l);
-        else
-            fputs("NULL},\n", f);
-    }
-    fprintf(f, "};\n"
-               "/* Scores: logit = round(acc x %ld / 2^%u) / 65536 of the last layer's accumulators. */\n"
-               "MLQ_MAYBE_UNUSED static const mlq_mlp_q15 %s_model MLQ_FLASH = {%u, %u, %u, %zu, %u, %s, %u, "
-               "%ld, %s_layers};\n",
-            (long)md->m.score_mul, (unsigned)md->m.score_shift, name, (unsigned)md->m.n_features,
-            (unsigned)md->m.n_classes, (unsigned)md->m.max_width, L, dev->bits,
-            md->m.act == MLQ_MLP_TANH ? "MLQ_MLP_TANH" : "MLQ_MLP_RELU",
-            (unsigned)md->m.score_shift, (long)md->m.score_mul, name);
-    free(tmp);
-    if (host >= 0 && quant >= 0)
-        fprintf(stderr, "mlq: note: training rows: float accuracy %.2f%%, device accuracy %.2f%% "
-                        "(%u-bit activations)\n",
-                100 * host, 100 * quant, dev->bits);
-    return 0;
-}
-
-void mlq_mlp_info(FILE *f, const mlq_device *dev)
-{
-    const mlp_device *md = dev->impl;
-    const mlq_model *m = dev->model;
-    size_t l;
-    double host = training_metric(m, "host_accuracy"), a8 = training_metric(m, "device_accuracy_8"),
-           a16 = training_metric(m, "device_accuracy_16");
-
-    fprintf(f, "network           %u", (unsigned)md->m.n_features);
-    for (l = 0; l < md->n_layers; l++)
-        fprintf(f, "-%u", (unsigned)md->layers[l].n_out);
-    fprintf(f, " (%s hidden layers, softmax output)\n", md->m.act == MLQ_MLP_TANH ? "tanh" : "ReLU");
-    fprintf(f, "device model      int8 weights, int32 biases, %u-bit activations; requantization "
-               "shifts", dev->bits);
-    for (l = 0; l + 1 < md->n_layers; l++)
-        fprintf(f, " %u", (unsigned)md->layers[l].shift);
-    fputc('\n', f);
-    if (host >= 0)
-        fprintf(f, "training accuracy float %.2f%%", 100 * host);
-    if (host >= 0 && a8 >= 0)
-        fprintf(f, ", device %.2f%% (8-bit)", 100 * a8);
-    if (host >= 0 && a16 >= 0)
-        fprintf(f, ", %.2f%% (16-bit)", 100 * a16);
-    if (host >= 0)
-        fputc('\n', f);
-    fprintf(f, "device RAM        0 bytes (model is const, in flash)\n");
-    fprintf(f, "device stack      %zu bytes input buffer + %zu bytes scratch in NAME_predict + the "
-               "kernel's frame (measured by make bench)\n",
-            (size_t)md->m.n_features * sizeof(mlq_q15_t), dev->work_bytes);
-}
+const mlq_device_algo mlq_device_mlp = {
+    .bits = "8|16",
+    .build = mlp_device_build,
+    .predict = mlp_device_predict,
+    .scores = mlp_device_scores,
+    .proba = mlp_device_proba,
+    .free = mlp_device_free,
+    .export_body = mlq_mlp_export_body,
+    .info = mlq_mlp_info,
+    .after_train = mlq_mlp_after_train,
+};

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * export_mlp.h -- the MLP's device side (exporters/export_mlp.c): quantize
- * a trained network into an mlq_mlp_q15 (int8 weights, int32 biases,
- * requantization multipliers from the calibrated activation ranges, the
- * logit scale of the scores), refuse what the device cannot represent, run
- * it on the host, write its header body.
+ * export_mlp.h -- the MLP's device side (its table is mlq_device_mlp,
+ * device_algo.h): quantize a trained network into an mlq_mlp_q15 (int8
+ * weights, int32 biases, requantization multipliers from the calibrated
+ * activation ranges, the logit scale of the scores), refuse what the
+ * device cannot represent and run it on the host (exporters/export_mlp.c);
+ * write its header body and `mlq info` lines (exporters/export_mlp_body.c).
  */
 #ifndef MLQ_EXPORT_MLP_H
 #define MLQ_EXPORT_MLP_H
@@ -14,16 +15,23 @@
 #include "export.h"
 #include "mlq/mlp.h"
 
-int mlq_mlp_device_build(mlq_device *dev, mlq_err *err);
-mlq_status mlq_mlp_device_predict(const mlq_device *dev, const mlq_q15_t *q, uint16_t *out);
-/* The logits of the output layer in Q15.16 (mlq_mlp_scores_q15). */
-mlq_status mlq_mlp_device_scores(const mlq_device *dev, const mlq_q15_t *q, int32_t *scores);
-/* Their softmax in Q15 (mlq_mlp_proba_q15). */
-mlq_status mlq_mlp_device_proba(const mlq_device *dev, const mlq_q15_t *q, uint16_t *proba);
-void mlq_mlp_device_free(mlq_device *dev);
-/* The kernel's model inside a device that mlq_mlp_device_build filled (for tests). */
+/** The device model of dev->impl: the struct the header gets and its host-owned arrays. */
+typedef struct mlq_mlp_dev {
+    mlq_mlp_q15 m;
+    mlq_mlp_layer *layers; /* [L] */
+    int8_t **w;            /* [L] [n_out][row] */
+    int32_t **bias;        /* [L] [n_out] */
+    int32_t **mul;         /* [L] [n_out], NULL for the last layer */
+    size_t n_layers;
+} mlq_mlp_dev;
+
+/* The kernel's model inside a device that mlq_device_build built (for tests). */
 const mlq_mlp_q15 *mlq_mlp_device_model(const mlq_device *dev);
+
+/* export_mlp_body.c (the device table's export_body, info, after_train). */
 int mlq_mlp_export_body(FILE *f, const mlq_device *dev, const char *name);
 void mlq_mlp_info(FILE *f, const mlq_device *dev);
+/* training.device_accuracy_8 and _16: the device's accuracy on the training rows d. */
+int mlq_mlp_after_train(mlq_model *m, const mlq_dataset *d, mlq_err *err);
 
 #endif /* MLQ_EXPORT_MLP_H */

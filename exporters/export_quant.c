@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The input quantizer of every exported model (mlq/quant.h): the float
- * path's offset and gain, the int16 path's integers, and their place in the
+ * path's offset and gain (from the model's scaling, mlq_input_quant in
+ * trainers/scaling.c), the int16 path's integers, and their place in the
  * header. Exporters quantize their own parameters with mlq_quantize, so
  * that rounding and saturation counts are the same everywhere.
  */
@@ -9,11 +10,6 @@
 #include <stdlib.h>
 
 #include "export.h"
-
-double mlq_input_steps(const mlq_model *m)
-{
-    return 32768.0 / m->input_range;
-}
 
 int64_t mlq_quantize(double v, int64_t lo, int64_t hi, size_t *clipped)
 {
@@ -30,15 +26,6 @@ int64_t mlq_quantize(double v, int64_t lo, int64_t hi, size_t *clipped)
 int16_t mlq_quantize_q15(double v, size_t *clipped)
 {
     return (int16_t)mlq_quantize(v, INT16_MIN, INT16_MAX, clipped);
-}
-
-int mlq_input_quant(const mlq_model *m, size_t j, float *offset, float *gain)
-{
-    /* q = floor((x - o) * g) - 32768 = round((x - m) * g): the offset
-     * carries the 32768 bias and the half step of the rounding. */
-    *gain = (float)(mlq_input_steps(m) / m->scale[j]);
-    *offset = (float)(m->mean[j] - 32768.5 / (double)*gain);
-    return isfinite(*gain) && *gain != 0.0f && isfinite(*offset) ? 0 : -1;
 }
 
 /*
@@ -107,10 +94,13 @@ int mlq_quant_build(mlq_device *dev, mlq_err *err)
     }
     for (j = 0; j < p; j++) {
         if (mlq_input_quant(m, j, &dev->offset[j], &dev->gain[j]) != 0) {
+            /* The gain comes from the scale, the offset from the mean. */
+            int gain_ok = isfinite(dev->gain[j]) && dev->gain[j] != 0.0f;
+
             mlq_quant_free(dev);
-            return mlq_err_set(err, m->source, 0,
-                               "field 'scaling.scale': feature %zu: %g cannot be represented in float",
-                               j, m->scale[j]);
+            return mlq_device_refuse(dev, err, gain_ok ? "scaling.mean" : "scaling.scale",
+                                     "feature %zu: %g cannot be represented in float", j,
+                                     gain_ok ? m->mean[j] : m->scale[j]);
         }
         /* The int16 path aims at the float path's own value, (x - o) g with
          * the float o and g, rather than at the exact standardization: a

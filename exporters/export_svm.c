@@ -34,7 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "algo.h"
+#include "device_algo.h"
 #include "export_svm.h"
 #include "mlq/svm.h"
 #include "svm_params.h"
@@ -98,7 +98,7 @@ static void device_free(mlq_svm_dev *kd)
     free(kd);
 }
 
-void mlq_svm_device_free(mlq_device *dev)
+static void svm_device_free(mlq_device *dev)
 {
     device_free(dev->impl);
     dev->impl = NULL;
@@ -295,7 +295,7 @@ static int fold_linear(mlq_device *dev, mlq_svm_dev *kd, mlq_err *err)
 {
     const mlq_model *m = dev->model;
     const svm_params *sp = m->params;
-    size_t p = m->n_features, row = (p + 1) & ~(size_t)1, nu = sp->n_used, nsv = sp->n_sv;
+    size_t p = m->n_features, row = MLQ_ROW_LEN(p), nu = sp->n_used, nsv = sp->n_sv;
     size_t i, c, s, j, q = 0;
     double steps = mlq_input_steps(m), *wz = mlq_calloc(p, sizeof *wz);
 
@@ -365,7 +365,7 @@ static int kernel_model(mlq_device *dev, mlq_svm_dev *kd, double cmax, mlq_err *
 {
     const mlq_model *m = dev->model;
     const svm_params *sp = m->params;
-    size_t p = m->n_features, row = (p + 1) & ~(size_t)1, nu = sp->n_used, nsv = sp->n_sv;
+    size_t p = m->n_features, row = MLQ_ROW_LEN(p), nu = sp->n_used, nsv = sp->n_sv;
     size_t c, s, j, q, n_coef = (nu - 1) * nsv;
     double steps = mlq_input_steps(m);
     int rc;
@@ -445,7 +445,7 @@ static const char *const predict_names[3] = {"mlq_svm_linear_predict_q15", "mlq_
 static const char *const scores_names[3] = {"mlq_svm_linear_scores_q15", "mlq_svm_rbf_scores_q15",
                                             "mlq_svm_poly_scores_q15"};
 
-int mlq_svm_device_build(mlq_device *dev, mlq_err *err)
+static int svm_device_build(mlq_device *dev, mlq_err *err)
 {
     const mlq_model *m = dev->model;
     const svm_params *sp = m->params;
@@ -515,16 +515,27 @@ int mlq_svm_device_build(mlq_device *dev, mlq_err *err)
     return 0;
 }
 
-mlq_status mlq_svm_device_predict(const mlq_device *dev, const mlq_q15_t *q, uint16_t *out)
+static mlq_status svm_device_predict(const mlq_device *dev, const mlq_q15_t *q, uint16_t *out)
 {
     const mlq_svm_dev *kd = dev->impl;
 
     return mlq_svm_predict_q15(&kd->m, q, kd->m.n_features, dev->work, dev->work_bytes, out);
 }
 
-mlq_status mlq_svm_device_scores(const mlq_device *dev, const mlq_q15_t *q, int32_t *scores)
+static mlq_status svm_device_scores(const mlq_device *dev, const mlq_q15_t *q, int32_t *scores)
 {
     const mlq_svm_dev *kd = dev->impl;
 
     return mlq_svm_scores_q15(&kd->m, q, kd->m.n_features, dev->work, dev->work_bytes, scores);
 }
+
+const mlq_device_algo mlq_device_svm = {
+    .bits = "16",
+    .build = svm_device_build,
+    .predict = svm_device_predict,
+    .scores = svm_device_scores,
+    .proba = NULL, /* no Platt scaling is trained: no probabilities */
+    .free = svm_device_free,
+    .export_body = mlq_svm_export_body,
+    .info = mlq_svm_info,
+};

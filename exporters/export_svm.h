@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * export_svm.h -- the SVM's device side: quantize a trained model into an
- * mlq_svm_q15 (Q formats chosen from the model's range) or refuse it, and
- * run it on the host (exporters/export_svm.c); write its header body and
- * its `mlq info` lines (exporters/export_svm_body.c).
+ * export_svm.h -- the SVM's device side (its table is mlq_device_svm,
+ * device_algo.h): quantize a trained model into an mlq_svm_q15 (Q formats
+ * chosen from the model's range) or refuse it, and run it on the host
+ * (exporters/export_svm.c); write its header body and its `mlq info` lines
+ * (exporters/export_svm_body.c).
  */
 #ifndef MLQ_EXPORT_SVM_H
 #define MLQ_EXPORT_SVM_H
@@ -30,11 +31,6 @@ typedef struct mlq_svm_dev {
     int coef_frac, kernel_frac;
 } mlq_svm_dev;
 
-int mlq_svm_device_build(mlq_device *dev, mlq_err *err);
-mlq_status mlq_svm_device_predict(const mlq_device *dev, const mlq_q15_t *q, uint16_t *out);
-/* Scores of every class id, Q15.16 (mlq_svm_scores_q15). */
-mlq_status mlq_svm_device_scores(const mlq_device *dev, const mlq_q15_t *q, int32_t *scores);
-void mlq_svm_device_free(mlq_device *dev);
 /* The C name of an mlq_svm_kernel, e.g. "MLQ_SVM_RBF". */
 const char *mlq_svm_kernel_macro(unsigned kernel);
 

@@ -6,7 +6,6 @@
  */
 #include <stdlib.h>
 
-#include "algo.h"
 #include "export_svm.h"
 #include "svm_params.h"
 
@@ -14,7 +13,7 @@ int mlq_svm_export_body(FILE *f, const mlq_device *dev, const char *name)
 {
     const mlq_svm_dev *kd = dev->impl;
     const mlq_svm_q15 *m = &kd->m;
-    size_t nu = m->n_classes, p = m->n_features, row = (p + 1) & ~(size_t)1, nsv = m->n_sv;
+    size_t nu = m->n_classes, p = m->n_features, row = MLQ_ROW_LEN(p), nsv = m->n_sv;
     size_t np = kd->n_pairs, n_max, i, cols = row < 12 ? row : 12;
     int linear = m->kernel == MLQ_SVM_LINEAR;
     char shape[160];

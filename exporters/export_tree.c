@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "algo.h"
+#include "device_algo.h"
 #include "export_tree.h"
 #include "mlq/tree.h"
 #include "tree_params.h"
@@ -29,22 +29,6 @@
  * subtree must stay within 32767 / 16. */
 #define MAX_SKIP (32767 / (2 * sizeof(mlq_tree_node_f32)))
 
-typedef struct tree_device {
-    mlq_tree_q15 mq;
-    mlq_tree_f32 mf;
-    mlq_tree_f32 mf_cls;   /* mf without dist: a single tree's float predict */
-    mlq_tree_node_q15 *nq; /* [n_nodes] */
-    mlq_tree_node_f32 *nf; /* [n_fnodes] */
-    int32_t *keys;         /* [n_nodes] float key threshold of each Q15 node */
-    uint32_t *ends;        /* [n_trees] one past each tree's last node in nq */
-    uint32_t *fends;       /* [n_trees] the same in nf (forwarding nodes shift them) */
-    uint8_t *dist;         /* [n_dist][k] */
-    uint16_t *leaf_class;  /* [k + n_dist] single tree only */
-    uint32_t *slot;        /* [n_slots] 1 + a row of dist by hash (open addressing), 0 empty */
-    size_t n_nodes, n_fnodes, n_dist, dist_cap, n_slots, k;
-    unsigned fbits;
-    int forest;
-} tree_device;
 
 int32_t mlq_tree_key_of(float x)
 {
@@ -91,7 +75,7 @@ int32_t mlq_tree_float_key(float offset, float gain, int32_t c)
     return (int32_t)lo;
 }
 
-static void tree_device_release(tree_device *td)
+static void tree_device_release(mlq_tree_dev *td)
 {
     if (td == NULL)
         return;
@@ -119,7 +103,7 @@ static size_t row_hash(const uint8_t *row, size_t k)
 
 /* The hash table's slot for `row`: the one that holds an equal row of
  * dist, or the empty one where it goes. */
-static uint32_t *find_slot(const tree_device *td, const uint8_t *row)
+static uint32_t *find_slot(const mlq_tree_dev *td, const uint8_t *row)
 {
     size_t i = row_hash(row, td->k) & (td->n_slots - 1);
 
@@ -129,7 +113,7 @@ static uint32_t *find_slot(const tree_device *td, const uint8_t *row)
 }
 
 /* Room for one more distinct row: dist and a hash table at most half full. 0 or -1. */
-static int grow_dist(tree_device *td)
+static int grow_dist(mlq_tree_dev *td)
 {
     size_t r;
 
@@ -159,7 +143,7 @@ static int grow_dist(tree_device *td)
 
 /* Leaf id of leaf node i of tree tr (see mlq/tree.h): its class when pure,
  * else k + its row of dist, identical rows shared. -1 on out of memory. */
-static long leaf_id(tree_device *td, const tree_one *tr, size_t i)
+static long leaf_id(mlq_tree_dev *td, const tree_one *tr, size_t i)
 {
     const int *v = tr->value + i * td->k;
     uint8_t *row;
@@ -195,7 +179,7 @@ static unsigned feature_bits(size_t n_features)
  * next node or a leaf code in meta; a left leaf whose code does not fit in
  * meta goes through a forwarding node (key INT32_MIN: every non-NaN input
  * goes right) on the same feature. Right links count bytes. */
-static int float_nodes(tree_device *td, size_t n_features, size_t n_trees)
+static int float_nodes(mlq_tree_dev *td, size_t n_features, size_t n_trees)
 {
     size_t t, i, j, *fidx = mlq_calloc(td->n_nodes + 1, sizeof *fidx);
     uint32_t lmax;
@@ -240,20 +224,19 @@ static int float_nodes(tree_device *td, size_t n_features, size_t n_trees)
     return 0;
 }
 
-static int same_ends(const tree_device *td)
+int mlq_tree_same_ends(const mlq_tree_dev *td)
 {
     return memcmp(td->ends, td->fends, td->mq.n_trees * sizeof *td->ends) == 0;
 }
 
-/* Does the single tree's float predict get its own model without dist? */
-static int has_cls_model(const tree_device *td)
+int mlq_tree_has_cls_model(const mlq_tree_dev *td)
 {
     return td->leaf_class != NULL && td->n_dist > 0;
 }
 
 /* -(leaf id) of leaf node ch of tree t in *link. 0, -1 on out of memory,
  * -2 (err set) when the id is beyond the int16 links. */
-static int leaf_link(mlq_device *dev, tree_device *td, const tree_one *tr, size_t t, size_t ch,
+static int leaf_link(mlq_device *dev, mlq_tree_dev *td, const tree_one *tr, size_t t, size_t ch,
                      int16_t *link, mlq_err *err)
 {
     char field[64];
@@ -275,7 +258,7 @@ static int leaf_link(mlq_device *dev, tree_device *td, const tree_one *tr, size_
 /* Link from split node i of tree t to its left or right child in *link: a
  * node offset or -(leaf id). 0, -1 on out of memory, -2 (err set) when the
  * device cannot represent it. */
-static int child_link(mlq_device *dev, tree_device *td, const tree_one *tr, const size_t *map,
+static int child_link(mlq_device *dev, mlq_tree_dev *td, const tree_one *tr, const size_t *map,
                       size_t t, size_t i, int side, int16_t *link, mlq_err *err)
 {
     size_t gi = map[i], ch = (size_t)(side ? tr->right[i] : tr->left[i]);
@@ -297,7 +280,7 @@ static int child_link(mlq_device *dev, tree_device *td, const tree_one *tr, cons
 
 /* The Q15 nodes (and each node's float key) of every tree. 0, -1 on out of
  * memory, -2 when refused (err set). */
-static int build_nodes(mlq_device *dev, tree_device *td, size_t max_nodes, mlq_err *err)
+static int build_nodes(mlq_device *dev, mlq_tree_dev *td, size_t max_nodes, mlq_err *err)
 {
     const tree_params *tp = dev->model->params;
     double steps = mlq_input_steps(dev->model);
@@ -344,7 +327,7 @@ static int build_nodes(mlq_device *dev, tree_device *td, size_t max_nodes, mlq_e
 }
 
 /* leaf_class of a single tree: c for a pure leaf c, the class of each row. */
-static int build_leaf_class(tree_device *td)
+static int build_leaf_class(mlq_tree_dev *td)
 {
     size_t n = td->k + td->n_dist, i, c;
 
@@ -366,19 +349,19 @@ static int build_leaf_class(tree_device *td)
     return 0;
 }
 
-int mlq_tree_device_build(mlq_device *dev, mlq_err *err)
+static int tree_device_build(mlq_device *dev, mlq_err *err)
 {
     const mlq_model *m = dev->model;
     const tree_params *tp = m->params;
     const char *algo = m->algo->name;
     size_t t, i, max_nodes = 0;
-    tree_device *td = mlq_calloc(1, sizeof *td);
+    mlq_tree_dev *td = mlq_calloc(1, sizeof *td);
     int rc;
 
     if (td == NULL)
         return mlq_err_set(err, m->source, 0, "out of memory");
     td->k = tp->n_classes;
-    td->forest = m->algo == &mlq_algo_forest;
+    td->forest = tree_is_forest(m);
     for (t = 0; t < tp->n_trees; t++) {
         size_t split = 0;
 
@@ -409,14 +392,14 @@ int mlq_tree_device_build(mlq_device *dev, mlq_err *err)
     td->mf_cls = td->mf;
     td->mf_cls.dist = NULL;
     if (mlq_tree_check(&td->mq) != MLQ_OK || mlq_tree_check_f32(&td->mf) != MLQ_OK ||
-        (has_cls_model(td) && mlq_tree_check_f32(&td->mf_cls) != MLQ_OK))
+        (mlq_tree_has_cls_model(td) && mlq_tree_check_f32(&td->mf_cls) != MLQ_OK))
         return mlq_device_refuse(dev, err, algo, "the device model fails mlq_tree_check");
     dev->n_outputs = td->k;
     dev->flash_bytes += td->n_nodes * sizeof(mlq_tree_node_q15) +
                         td->n_fnodes * sizeof(mlq_tree_node_f32) +
-                        tp->n_trees * sizeof(uint32_t) * (same_ends(td) ? 1 : 2) + td->n_dist * td->k +
+                        tp->n_trees * sizeof(uint32_t) * (mlq_tree_same_ends(td) ? 1 : 2) + td->n_dist * td->k +
                         (td->leaf_class != NULL ? (td->k + td->n_dist) * sizeof(uint16_t) : 0) +
-                        sizeof(mlq_tree_q15) + sizeof(mlq_tree_f32) * (has_cls_model(td) ? 2 : 1);
+                        sizeof(mlq_tree_q15) + sizeof(mlq_tree_f32) * (mlq_tree_has_cls_model(td) ? 2 : 1);
     /* NAME_predict links the float nodes, the trees' ends, the leaf
      * classes and (but for a single tree's classes-only model) the leaf
      * distributions: neither the Q15 nodes nor the input quantization. */
@@ -425,7 +408,7 @@ int mlq_tree_device_build(mlq_device *dev, mlq_err *err)
     dev->predict_bytes = td->n_fnodes * sizeof(mlq_tree_node_f32) + tp->n_trees * sizeof(uint32_t) +
                          sizeof(mlq_tree_f32) +
                          (td->leaf_class != NULL ? (td->k + td->n_dist) * sizeof(uint16_t) : 0) +
-                         (!td->forest && has_cls_model(td) ? 0 : td->n_dist * td->k);
+                         (!td->forest && mlq_tree_has_cls_model(td) ? 0 : td->n_dist * td->k);
     dev->work_bytes = mlq_tree_work_size(&td->mq);
     dev->kern.header = "mlq/tree.h";
     dev->kern.type = "mlq_tree_q15";
@@ -442,9 +425,9 @@ int mlq_tree_device_build(mlq_device *dev, mlq_err *err)
     return 0;
 }
 
-mlq_status mlq_tree_device_predict(const mlq_device *dev, const mlq_q15_t *q, uint16_t *out)
+static mlq_status tree_device_predict(const mlq_device *dev, const mlq_q15_t *q, uint16_t *out)
 {
-    const tree_device *td = dev->impl;
+    const mlq_tree_dev *td = dev->impl;
 
     return td->forest ? mlq_forest_predict_q15(&td->mq, q, td->mq.n_features, dev->work,
                                                dev->work_bytes, out)
@@ -452,21 +435,21 @@ mlq_status mlq_tree_device_predict(const mlq_device *dev, const mlq_q15_t *q, ui
                                              dev->work_bytes, out);
 }
 
-mlq_status mlq_tree_device_scores(const mlq_device *dev, const mlq_q15_t *q, int32_t *scores)
+static mlq_status tree_device_scores(const mlq_device *dev, const mlq_q15_t *q, int32_t *scores)
 {
-    const tree_device *td = dev->impl;
+    const mlq_tree_dev *td = dev->impl;
 
     return mlq_tree_scores_q15(&td->mq, q, td->mq.n_features, dev->work, dev->work_bytes, scores);
 }
 
-mlq_status mlq_tree_device_proba(const mlq_device *dev, const mlq_q15_t *q, uint16_t *proba)
+static mlq_status tree_device_proba(const mlq_device *dev, const mlq_q15_t *q, uint16_t *proba)
 {
-    const tree_device *td = dev->impl;
+    const mlq_tree_dev *td = dev->impl;
 
     return mlq_tree_proba_q15(&td->mq, q, td->mq.n_features, dev->work, dev->work_bytes, proba);
 }
 
-void mlq_tree_device_free(mlq_device *dev)
+static void tree_device_free(mlq_device *dev)
 {
     tree_device_release(dev->impl);
     dev->impl = NULL;
@@ -474,179 +457,22 @@ void mlq_tree_device_free(mlq_device *dev)
 
 const mlq_tree_q15 *mlq_tree_device_q15(const mlq_device *dev)
 {
-    return &((const tree_device *)dev->impl)->mq;
+    return &((const mlq_tree_dev *)dev->impl)->mq;
 }
 
 const mlq_tree_f32 *mlq_tree_device_f32(const mlq_device *dev)
 {
-    return &((const tree_device *)dev->impl)->mf;
+    return &((const mlq_tree_dev *)dev->impl)->mf;
 }
 
-/* ---- the header ------------------------------------------------------------ */
-
-/* "NAME_SUFFIX" or "NULL" as a struct member. */
-static void member(FILE *f, const char *name, const char *suffix, int present, const char *sep)
-{
-    if (present)
-        fprintf(f, "%s_%s%s", name, suffix, sep);
-    else
-        fprintf(f, "NULL%s", sep);
-}
-
-int mlq_tree_export_body(FILE *f, const mlq_device *dev, const char *name)
-{
-    const tree_device *td = dev->impl;
-    size_t i, t, n = td->n_nodes, nt = td->mq.n_trees, n_ids = td->k + td->n_dist;
-    size_t n_tmp = nt > td->n_dist * td->k ? nt : td->n_dist * td->k;
-    int64_t *tmp = mlq_calloc(n_tmp > n_ids ? n_tmp : n_ids, sizeof *tmp);
-    char shape[160];
-
-    if (tmp == NULL)
-        return -1;
-    fprintf(f, "/* [%zu] split nodes {threshold Q1.15 (left when x <= it), feature, left, right};\n"
-               " * a link > 0 is the node that many entries on, <= 0 is leaf -link. */\n"
-               "static const mlq_tree_node_q15 %s_nodes[%zu] MLQ_FLASH MLQ_ALIGN4 = {\n",
-            n, name, n);
-    for (i = 0; i < n; i++) {
-        const mlq_tree_node_q15 *q = &td->nq[i];
-
-        fprintf(f, "%s{%d, %u, %d, %d},%s", i % 4 == 0 ? "    " : " ", q->threshold,
-                (unsigned)q->feature, q->left, q->right, i % 4 == 3 || i + 1 == n ? "\n" : "");
-    }
-    fputs("};\n", f);
-    for (t = 0; t < nt; t++)
-        tmp[t] = td->ends[t];
-    snprintf(shape, sizeof shape, "[%zu] one past each tree's last node (the next tree's root)", nt);
-    mlq_emit_ints(f, "uint32_t", name, "ends", shape, tmp, nt, 12);
-    if (td->n_dist > 0) {
-        for (i = 0; i < td->n_dist * td->k; i++)
-            tmp[i] = td->dist[i];
-        snprintf(shape, sizeof shape,
-                 "[%zu][%zu] impure leaf class distributions (leaf id - %zu), rows sum to %d",
-                 td->n_dist, td->k, td->k, MLQ_TREE_LEAF_SCALE);
-        mlq_emit_ints(f, "uint8_t", name, "dist", shape, tmp, td->n_dist * td->k, td->k < 16 ? td->k : 16);
-    }
-    if (td->leaf_class != NULL) {
-        for (i = 0; i < n_ids; i++)
-            tmp[i] = td->leaf_class[i];
-        snprintf(shape, sizeof shape, "[%zu] class of each leaf id (the largest entry of its "
-                 "distribution)", n_ids);
-        mlq_emit_ints(f, "uint16_t", name, "leaf_class", shape, tmp, n_ids, 12);
-    }
-    free(tmp);
-    fprintf(f, "MLQ_MAYBE_UNUSED static const mlq_tree_q15 %s_model MLQ_FLASH = {%u, %zu, %zu, %zu, "
-               "%s_nodes, %s_ends, ",
-            name, (unsigned)td->mq.n_features, td->k, nt, td->n_dist, name, name);
-    member(f, name, "dist", td->n_dist > 0, ", ");
-    member(f, name, "leaf_class", td->leaf_class != NULL, "};\n");
-    return 0;
-}
-
-/* One float entry: NAME_<verb>(x[, out]) on `model` with `work`. */
-static void float_entry(FILE *f, const char *name, const char *verb, const char *out,
-                        const char *kernel, const char *model, int work)
-{
-    if (out == NULL) /* id word-aligned: Cortex-M0 addresses it in one instruction */
-        fprintf(f, "static inline int %s_%s(const float *x)\n{\n    uint16_t id MLQ_ALIGN4;\n", name, verb);
-    else
-        fprintf(f, "static inline int %s_%s(const float *x, %s *out)\n{\n", name, verb, out);
-    if (work)
-        fprintf(f, "    mlq_work_t work[MLQ_WORK_ELEMS(%s_WORK_BYTES)];\n", name);
-    fprintf(f, "    mlq_status s = %s(&%s_%s, x, %s_N_FEATURES, %s, %s);\n\n", kernel, name, model,
-            name, work ? "work, sizeof work" : "NULL, 0", out == NULL ? "&id" : "out");
-    if (out == NULL)
-        fputs("    return s == MLQ_OK ? (int)id : (int)s;\n}\n\n", f);
-    else
-        fprintf(f, "    return s == MLQ_OK ? (int)mlq_%s_argmax(out, %s_N_OUTPUTS) : (int)s;\n}\n\n",
-                strcmp(verb, "scores") == 0 ? "score" : "proba", name);
-}
-
-void mlq_tree_export_float(FILE *f, const mlq_device *dev, const char *name)
-{
-    const tree_device *td = dev->impl;
-    size_t i, t, nt = td->mq.n_trees;
-    int64_t *tmp;
-    char shape[128];
-
-    fprintf(f, "/* [%zu] the same trees for float input: {key, meta, right}; left when key(x) <= key,\n"
-               " * to the next node or, if meta >> %u is not 0, to leaf (meta >> %u) - 1; feature =\n"
-               " * meta & %u; right > 0 is the node that many bytes on, <= 0 leaf -right (mlq/tree.h). */\n"
-               "static const mlq_tree_node_f32 %s_fnodes[%zu] MLQ_FLASH = {\n",
-            td->n_fnodes, td->fbits, td->fbits, (1u << td->fbits) - 1u, name, td->n_fnodes);
-    for (i = 0; i < td->n_fnodes; i++) {
-        const mlq_tree_node_f32 *q = &td->nf[i];
-        const char *pre = i % 4 == 0 ? "    " : " ", *post = i % 4 == 3 || i + 1 == td->n_fnodes ? "\n" : "";
-
-        if (q->key == INT32_MIN)
-            fprintf(f, "%s{INT32_MIN, %u, %d},%s", pre, (unsigned)q->meta, q->right, post);
-        else
-            fprintf(f, "%s{%ld, %u, %d},%s", pre, (long)q->key, (unsigned)q->meta, q->right, post);
-    }
-    fputs("};\n", f);
-    if (!same_ends(td) && (tmp = mlq_calloc(nt, sizeof *tmp)) != NULL) {
-        for (t = 0; t < nt; t++)
-            tmp[t] = td->fends[t];
-        snprintf(shape, sizeof shape, "[%zu] one past each tree's last node in %s_fnodes", nt, name);
-        mlq_emit_ints(f, "uint32_t", name, "fends", shape, tmp, nt, 12);
-        free(tmp);
-    }
-    fprintf(f, "MLQ_MAYBE_UNUSED static const mlq_tree_f32 %s_model_f32 MLQ_FLASH = {%u, %zu, %zu, %zu, %u, "
-               "%s_fnodes, %s_%s, ",
-            name, (unsigned)td->mq.n_features, td->k, nt, td->n_dist, td->fbits, name, name,
-            same_ends(td) ? "ends" : "fends");
-    member(f, name, "dist", td->n_dist > 0, ", ");
-    member(f, name, "leaf_class", td->leaf_class != NULL, "};\n");
-    if (has_cls_model(td))
-        fprintf(f, "/* %s_predict's model: the float nodes and leaf classes without the leaf\n"
-                   " * distributions, so that firmware calling only %s_predict does not carry them. */\n"
-                   "MLQ_MAYBE_UNUSED static const mlq_tree_f32 %s_classes_f32 MLQ_FLASH = {%u, %zu, %zu, %zu, "
-                   "%u, %s_fnodes, %s_%s, NULL, %s_leaf_class};\n",
-                name, name, name, (unsigned)td->mq.n_features, td->k, nt, td->n_dist, td->fbits,
-                name, name, same_ends(td) ? "ends" : "fends", name);
-    fprintf(f, "\n/** The float entries' model(s), checked by %s_check(). */\n"
-               "static inline int %s_check_f32(void)\n{\n", name, name);
-    if (has_cls_model(td))
-        fprintf(f, "    if (mlq_tree_check_f32(&%s_classes_f32) != MLQ_OK)\n        return (int)MLQ_ERR_MODEL;\n",
-                name);
-    fprintf(f, "    return (int)mlq_tree_check_f32(&%s_model_f32);\n}\n\n"
-               "/* Only the features on the paths are read; integer comparisons only (mlq/tree.h). */\n",
-            name);
-    if (td->forest)
-        float_entry(f, name, "predict", NULL, "mlq_forest_predict_f32", "model_f32", 1);
-    else
-        float_entry(f, name, "predict", NULL, "mlq_tree_predict_f32",
-                    has_cls_model(td) ? "classes_f32" : "model_f32", 0);
-    float_entry(f, name, "scores", "int32_t", "mlq_tree_scores_f32", "model_f32", 1);
-    float_entry(f, name, "proba", "uint16_t", "mlq_tree_proba_f32", "model_f32", 1);
-}
-
-void mlq_tree_info(FILE *f, const mlq_device *dev)
-{
-    const tree_device *td = dev->impl;
-    const tree_params *tp = dev->model->params;
-    size_t t, nodes = 0, leaves = 0, depth = 0, i;
-
-    for (t = 0; t < tp->n_trees; t++) {
-        nodes += tp->trees[t].n_nodes;
-        for (i = 0; i < tp->trees[t].n_nodes; i++)
-            leaves += tp->trees[t].feature[i] < 0;
-        if (tp->trees[t].depth > depth)
-            depth = tp->trees[t].depth;
-    }
-    fprintf(f, "trees             %zu\n", tp->n_trees);
-    fprintf(f, "nodes             %zu (%zu splits, %zu leaves), depth %zu\n", nodes, nodes - leaves,
-            leaves, depth);
-    fprintf(f, "device model      %zu split nodes: %zu bytes (Q15 form), %zu bytes (float form)\n",
-            td->n_nodes, td->n_nodes * sizeof(mlq_tree_node_q15),
-            td->n_fnodes * sizeof(mlq_tree_node_f32));
-    fprintf(f, "leaves            %zu distinct impure leaf distributions x %zu classes (uint8)", td->n_dist,
-            td->k);
-    if (td->leaf_class != NULL)
-        fprintf(f, "; %zu leaf classes (uint16)", td->k + td->n_dist);
-    fputc('\n', f);
-    fprintf(f, "device RAM        0 bytes (model is const, in flash)\n");
-    fprintf(f, "device stack      %zu bytes of class sums in %s + the kernel's frame, no recursion "
-               "(make bench measures it)\n",
-            td->k * sizeof(uint32_t),
-            td->forest ? "every entry" : "NAME_scores and NAME_proba (NAME_predict needs none)");
-}
+const mlq_device_algo mlq_device_tree = {
+    .bits = "16",
+    .build = tree_device_build,
+    .predict = tree_device_predict,
+    .scores = tree_device_scores,
+    .proba = tree_device_proba,
+    .free = tree_device_free,
+    .export_body = mlq_tree_export_body,
+    .export_float = mlq_tree_export_float,
+    .info = mlq_tree_info,
+};

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* export_tree.h -- device side of decision trees and random forests (exporters/export_tree.c). */
+/*
+ * export_tree.h -- device side of decision trees and random forests (its
+ * table is mlq_device_tree, device_algo.h): the model built in
+ * exporters/export_tree.c, its header body in exporters/export_tree_body.c.
+ */
 #ifndef MLQ_EXPORT_TREE_H
 #define MLQ_EXPORT_TREE_H
 
@@ -7,27 +11,45 @@
 #include <stdio.h>
 
 #include "export.h"
+#include "mlq/tree.h"
 
-/**
- * algo->device_build of tree and forest: the Q15 and float node forms,
- * leaf distributions and (a single tree) leaf classes of dev->model, both
- * forms checked by mlq_tree_check / mlq_tree_check_f32. 0, or -1 with err:
- * "field 'ALGO.trees[T].value'" when leaf ids exceed the int16 links (more
- * than 32768 - classes distinct impure leaf distributions), "field
- * 'ALGO.trees[T].left|right'" when a right link would jump over more than
- * 2046 split nodes, or out of memory.
+/*
+ * The device model of a tree or forest (dev->impl): the Q15 and float node
+ * forms, leaf distributions and (a single tree) leaf classes of
+ * dev->model, both forms checked by mlq_tree_check / mlq_tree_check_f32.
+ * The build refuses, with err "field 'ALGO.trees[T].value'", leaf ids
+ * beyond the int16 links (more than 32768 - classes distinct impure leaf
+ * distributions), and with "field 'ALGO.trees[T].left|right'" a right
+ * link that would jump over more than 2046 split nodes.
  */
-int mlq_tree_device_build(mlq_device *dev, mlq_err *err);
-/** The device kernels on a Q1.15 row with dev->work: class, scores (Q15.16), probabilities (Q15). */
-mlq_status mlq_tree_device_predict(const mlq_device *dev, const mlq_q15_t *q, uint16_t *out);
-mlq_status mlq_tree_device_scores(const mlq_device *dev, const mlq_q15_t *q, int32_t *scores);
-mlq_status mlq_tree_device_proba(const mlq_device *dev, const mlq_q15_t *q, uint16_t *proba);
-void mlq_tree_device_free(mlq_device *dev);
+typedef struct mlq_tree_dev {
+    mlq_tree_q15 mq;
+    mlq_tree_f32 mf;
+    mlq_tree_f32 mf_cls;   /* mf without dist: a single tree's float predict */
+    mlq_tree_node_q15 *nq; /* [n_nodes] */
+    mlq_tree_node_f32 *nf; /* [n_fnodes] */
+    int32_t *keys;         /* [n_nodes] float key threshold of each Q15 node */
+    uint32_t *ends;        /* [n_trees] one past each tree's last node in nq */
+    uint32_t *fends;       /* [n_trees] the same in nf (forwarding nodes shift them) */
+    uint8_t *dist;         /* [n_dist][k] */
+    uint16_t *leaf_class;  /* [k + n_dist] single tree only */
+    uint32_t *slot;        /* [n_slots] 1 + a row of dist by hash (open addressing), 0 empty */
+    size_t n_nodes, n_fnodes, n_dist, dist_cap, n_slots, k;
+    unsigned fbits;
+    int forest;
+} mlq_tree_dev;
+
+/** 1 when the float nodes keep the Q15 nodes' tree ends (no forwarding node moved them). */
+int mlq_tree_same_ends(const mlq_tree_dev *td);
+/** 1 when a single tree's float predict gets its own model without the distributions. */
+int mlq_tree_has_cls_model(const mlq_tree_dev *td);
+
+/* export_tree_body.c (the device table's export_body, export_float, info). */
 /** NAME_model (Q15 nodes, ends, leaf distributions and classes). */
 int mlq_tree_export_body(FILE *f, const mlq_device *dev, const char *name);
 /** The float nodes, NAME_model_f32 (and for a single tree with impure leaves
  *  NAME_classes_f32, its predict-only form), NAME_check_f32 and the float
- *  entries NAME_predict, NAME_scores and NAME_proba (algo->export_float). */
+ *  entries NAME_predict, NAME_scores and NAME_proba. */
 void mlq_tree_export_float(FILE *f, const mlq_device *dev, const char *name);
 /** `mlq info` lines: trees, nodes, leaves, flash, stack. */
 void mlq_tree_info(FILE *f, const mlq_device *dev);
@@ -43,10 +65,8 @@ int32_t mlq_tree_float_key(float offset, float gain, int32_t c);
 /** int32 key of a float's bits: b ^ ((b >> 31) & 0x7fffffff), as mlq/tree.h. */
 int32_t mlq_tree_key_of(float x);
 
-/** The device views of a tree model built by mlq_tree_device_build. */
-struct mlq_tree_q15;
-struct mlq_tree_f32;
-const struct mlq_tree_q15 *mlq_tree_device_q15(const mlq_device *dev);
-const struct mlq_tree_f32 *mlq_tree_device_f32(const mlq_device *dev);
+/** The device views of a tree model that mlq_device_build built. */
+const mlq_tree_q15 *mlq_tree_device_q15(const mlq_device *dev);
+const mlq_tree_f32 *mlq_tree_device_f32(const mlq_device *dev);
 
 #endif /* MLQ_EXPORT_TREE_H */

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # pipeline.sh -- the one train -> export -> firmware pipeline, sourced by the
 # QEMU tests (tests/device.sh), `make demo` (examples/demo.sh) and `make bench`
-# (bench/bench.sh), so that all three measure the same thing.
+# (bench/bench.py), so that all three measure the same thing.
 #
 #   . tests/pipeline.sh
 #   pipeline_prepare iris kmeans      # sets P_DIR P_MODEL P_HEADER P_NAME P_TEST P_ROWS

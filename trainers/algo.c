@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 #include "algo.h"
 
+#include <cjson/cJSON.h>
+#include <math.h>
 #include <string.h>
 
 /*
- * The algorithms of the CLI. Those not yet implemented are listed by name
- * only (train == NULL), so that `mlq train gmm` says so plainly instead of
- * "unknown algorithm".
+ * The host model table of every algorithm, in `mlq help` order (the model
+ * and its options in trainers/ALGO_model.c). The device side of each is
+ * registered under the same name in exporters/device_algos.c.
  */
-
-/* One line per algorithm, in `mlq help` order. */
 const mlq_algo *const mlq_algos[] = {
     &mlq_algo_kmeans,
     &mlq_algo_gmm,
@@ -33,4 +33,23 @@ const mlq_algo *mlq_algo_find(const char *name)
         if (strcmp(mlq_algos[i]->name, name) == 0)
             return mlq_algos[i];
     return NULL;
+}
+
+const cJSON *mlq_hyper(const cJSON *hyper, const char *key)
+{
+    return hyper != NULL ? cJSON_GetObjectItemCaseSensitive(hyper, key) : NULL;
+}
+
+double mlq_hyper_num(const cJSON *hyper, const char *key)
+{
+    const cJSON *it = mlq_hyper(hyper, key);
+
+    return cJSON_IsNumber(it) ? it->valuedouble : (double)NAN;
+}
+
+const char *mlq_hyper_str(const cJSON *hyper, const char *key)
+{
+    const cJSON *it = mlq_hyper(hyper, key);
+
+    return cJSON_IsString(it) ? it->valuestring : NULL;
 }

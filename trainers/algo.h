@@ -1,23 +1,23 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * algo.h -- what one learning algorithm plugs into the CLI: its options,
- * its trainer, its float reference predict, its model-file parameters, and
- * its device side (quantizer, device predict on the host, header body).
- * The CLI, the model file, `compare`, `predict --device` and the exporter
- * are written once against this table.
+ * algo.h -- the host model table: what one learning algorithm plugs into
+ * the trainer side. Its options, its trainer (the optimiser, train_ALGO.c),
+ * and its model (ALGO_model.c): task, model-file parameters, float
+ * reference predict, scores and probabilities. The CLI, the model file,
+ * `predict` and `compare` are written once against this table; the device
+ * side of each algorithm is a second table in exporters/ (device_algo.h),
+ * bound to this one by the algorithm's name; trainers/ never refer to it.
  */
 #ifndef MLQ_ALGO_H
 #define MLQ_ALGO_H
 
 #include <stdbool.h>
-#include <stdio.h>
+#include <stddef.h>
 
 #include "csv.h"
 #include "model.h"
-#include "mlq/types.h"
 
 struct cJSON;
-struct mlq_device;
 
 /** What a model predicts (a GMM, for one, can do all three). */
 typedef enum mlq_task {
@@ -51,7 +51,6 @@ typedef struct mlq_algo {
     /* The task of a model with these hyperparameters (as parsed from the
      * command line or read from the model file). */
     mlq_task (*task)(const struct cJSON *hyper);
-    const char *bits; /* --bits values the device side accepts, "16" or "8|16" */
     const mlq_opt *opts;
     size_t n_opts;
     /* Fill m->params and m->training from the standardized rows z[n_rows][n_features]
@@ -73,30 +72,21 @@ typedef struct mlq_algo {
     /* Float reference probabilities (n_outputs, sum 1): 0, or -1 when the
      * model defines none (NULL: the algorithm never does). */
     int (*host_proba)(const mlq_model *m, const double *z, double *proba);
-    /* Device side (exporters/): build the quantized model (setting n_outputs,
-     * work_bytes and kern), run it on a Q1.15 row with dev->work as the
-     * scratch, write it. device_proba is NULL when the algorithm never has
-     * probabilities; dev->kern.proba says whether this model has. */
-    int (*device_build)(struct mlq_device *dev, mlq_err *err);
-    mlq_status (*device_predict)(const struct mlq_device *dev, const mlq_q15_t *q, uint16_t *out);
-    mlq_status (*device_scores)(const struct mlq_device *dev, const mlq_q15_t *q, int32_t *out);
-    mlq_status (*device_proba)(const struct mlq_device *dev, const mlq_q15_t *q, uint16_t *out);
-    void (*device_free)(struct mlq_device *dev);
-    /* Header body: the model's arrays and `MLQ_MAYBE_UNUSED static const
-     * TYPE NAME_model = {...};` (export.c writes everything else). */
-    int (*export_body)(FILE *f, const struct mlq_device *dev, const char *name);
-    /* Optional (NULL: the generic entries, which quantize every feature
-     * and call the _q15 entries): writes NAME_predict, NAME_scores (and
-     * NAME_proba where the model has them) on float input itself, e.g. to
-     * read only the features a tree visits. They must give the same
-     * results as the generic entries for every input without NaN. */
-    void (*export_float)(FILE *f, const struct mlq_device *dev, const char *name);
-    /* `mlq info`: algorithm-specific lines, including flash and stack estimates. */
-    void (*info)(FILE *f, const struct mlq_device *dev);
 } mlq_algo;
 
 /** The task of model m. */
 mlq_task mlq_model_task(const mlq_model *m);
+
+/**
+ * Hyperparameter `key` of `hyper` (m->hyper as the CLI parsed it or the
+ * model file holds it, every option of the table filled in): NULL when
+ * absent. The one getter of every algorithm; mlq_hyper_num gives its
+ * number (NaN when absent or not a number, e.g. a word such as "scale"),
+ * mlq_hyper_str its text (NULL when absent or not a string).
+ */
+const struct cJSON *mlq_hyper(const struct cJSON *hyper, const char *key);
+double mlq_hyper_num(const struct cJSON *hyper, const char *key);
+const char *mlq_hyper_str(const struct cJSON *hyper, const char *key);
 
 /** The algorithm called `name`, or NULL. */
 const mlq_algo *mlq_algo_find(const char *name);

@@ -1,13 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * kmeans_train.h -- the k-means trainer's initialisation for other trainers
- * (the Gaussian mixture trainer starts EM from k-means labels).
+ * kmeans_train.h -- the k-means trainer's pieces for other trainers (the
+ * Gaussian mixture trainer starts EM from k-means labels).
  */
 #ifndef MLQ_KMEANS_TRAIN_H
 #define MLQ_KMEANS_TRAIN_H
 
 #include <gsl/gsl_rng.h>
 #include <stddef.h>
+
+/**
+ * The absolute tolerance of --tol on rows x[n][p]: tol times the mean
+ * per-feature variance (1 after standardization, 0 for a constant
+ * feature), the convention of the common implementations.
+ */
+double mlq_kmeans_tol_abs(const double *x, size_t n, size_t p, double tol);
 
 /**
  * One k-means run on x[n][p]: k-means++ seeding from rng, then Lloyd

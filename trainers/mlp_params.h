@@ -1,9 +1,19 @@
 /* SPDX-License-Identifier: MIT */
-/* mlp_params.h -- the trained multilayer perceptron on the host (float64). */
+/*
+ * mlp_params.h -- the trained multilayer perceptron on the host (float64),
+ * and what its model (mlp_model.c), its trainer (train_mlp.c) and its
+ * exporter share.
+ */
 #ifndef MLQ_MLP_PARAMS_H
 #define MLQ_MLP_PARAMS_H
 
+#include <stdbool.h>
 #include <stddef.h>
+
+#include "algo.h"
+
+/* Most hidden layers (the device format holds 254 plus the output layer). */
+#define MLP_MAX_HIDDEN 254
 
 typedef enum mlp_activation { MLP_RELU = 0, MLP_TANH = 1 } mlp_activation;
 
@@ -19,6 +29,16 @@ typedef struct mlp_params {
                                   device's activation scales) */
 } mlp_params;
 
+/** A network of n_layers weight layers of widths size[n_layers + 1], zeroed; NULL when
+ *  memory is short. */
+mlp_params *mlp_params_alloc(const size_t *size, size_t n_layers);
+
+/** Free an mlp_params and everything it owns; safe on NULL (mlq_algo.params_free). */
+void mlp_params_free(void *params);
+
+/** The hidden units' activation of a pre-activation v. */
+double mlp_activate(mlp_activation a, double v);
+
 /** Hidden units of mp: size[1] + ... + size[n_layers - 1] (entries of act_max). */
 size_t mlp_n_hidden_units(const mlp_params *mp);
 
@@ -31,5 +51,8 @@ size_t mlp_forward_row(const mlp_params *mp, const double *z, double *logits, do
 
 /** Widest layer of mp (inputs included). */
 size_t mlp_max_width(const mlp_params *mp);
+
+/** The trainer (train_mlp.c): mlq_algo.train. */
+int mlp_train(mlq_model *m, const mlq_dataset *d, const double *z, bool progress, mlq_err *err);
 
 #endif /* MLQ_MLP_PARAMS_H */

@@ -14,14 +14,6 @@
 /* Largest model file we read: far above any model that fits a device. */
 #define MODEL_MAX_BYTES (256L * 1024 * 1024)
 
-void mlq_model_standardize(const mlq_model *m, const double *x, double *z)
-{
-    size_t j;
-
-    for (j = 0; j < m->n_features; j++)
-        z[j] = (x[j] - m->mean[j]) / m->scale[j];
-}
-
 int mlq_model_train(mlq_model *m, const mlq_algo *algo, const mlq_dataset *d, cJSON *hyper,
                     unsigned long seed, int progress, unsigned char *is_constant, mlq_err *err)
 {
@@ -35,6 +27,9 @@ int mlq_model_train(mlq_model *m, const mlq_algo *algo, const mlq_dataset *d, cJ
     if (d->n_features > 65535)
         return mlq_err_set(err, d->path, 1, "%zu features: the device format allows at most 65535",
                            d->n_features);
+    if (d->y != NULL && d->n_classes > 65535)
+        return mlq_err_set(err, d->path, 0, "label column '%s' has %zu classes: a model holds at most 65535",
+                           d->label_name, d->n_classes);
     m->training = cJSON_CreateObject();
     m->source = mlq_strdup(d->path);
     m->train_rows = d->n_rows;
@@ -57,55 +52,6 @@ int mlq_model_train(mlq_model *m, const mlq_algo *algo, const mlq_dataset *d, cJ
     free(z);
     return rc;
 }
-
-int mlq_model_fit_scaling(mlq_model *m, const mlq_dataset *d, double *z, unsigned char *is_constant,
-                          mlq_err *err)
-{
-    size_t n = d->n_rows, p = d->n_features, i, j;
-    int constant = 0;
-    double zmax = 0.0;
-
-    for (j = 0; j < p; j++) {
-        double mean = 0.0, ss = 0.0;
-        int same = 1;
-
-        for (i = 0; i < n; i++) {
-            mean += d->x[i * p + j];
-            same &= d->x[i * p + j] == d->x[j];
-        }
-        mean /= (double)n;
-        for (i = 0; i < n; i++) {
-            double dv = d->x[i * p + j] - mean;
-
-            ss += dv * dv;
-        }
-        m->mean[j] = mean;
-        m->scale[j] = sqrt(ss / (double)n);
-        if (same) { /* exactly constant: z = 0 on every training row */
-            m->mean[j] = d->x[j];
-            m->scale[j] = 1.0;
-            constant++;
-        }
-        if (is_constant != NULL)
-            is_constant[j] = (unsigned char)same;
-    }
-    if ((size_t)constant == p)
-        return mlq_err_set(err, d->path, 0, "every feature is constant: nothing to learn from");
-    for (i = 0; i < n; i++)
-        for (j = 0; j < p; j++) {
-            z[i * p + j] = (d->x[i * p + j] - m->mean[j]) / m->scale[j];
-            if (fabs(z[i * p + j]) > zmax)
-                zmax = fabs(z[i * p + j]);
-        }
-    /* R covers the training rows with a quarter to spare: new rows go
-     * beyond the training extremes (wine: 3.74 in training, 4.54 in its
-     * test rows), and a clipped input moves the device away from the host. */
-    m->input_range = 1.0;
-    while (m->input_range < 1.25 * zmax && m->input_range < 65536.0)
-        m->input_range *= 2.0;
-    return constant;
-}
-
 
 void mlq_model_free(mlq_model *m)
 {

@@ -2,7 +2,8 @@
 /*
  * model.h -- the model file: one JSON document (cJSON) per trained model,
  * float64 parameters as trained plus everything the exporter and `compare`
- * need. It is the single source of truth for the header and for compare.
+ * need. It is the single source of truth for the header and for compare:
+ * the trainers write it, the exporters only read it.
  *
  *   mlq_model m;
  *   if (mlq_model_load("iris.json", &m, &err) != 0) die(err.msg);
@@ -52,7 +53,12 @@ typedef struct mlq_model {
     void *params;          /* algorithm parameters (owned by algo) */
 } mlq_model;
 
-/** Read and validate a model file. 0, or -1 with err set and *m empty. */
+/**
+ * Read and validate a model file. 0, or -1 with err set and *m empty. A
+ * library call as it is: it never aborts in GSL (whatever error handler
+ * the caller has installed, which it leaves in place) and writes nothing
+ * to stdout or stderr.
+ */
 int mlq_model_load(const char *path, mlq_model *m, mlq_err *err);
 /** Write a model file atomically (validated: no NaN/inf ever reaches disk). */
 int mlq_model_save(const char *path, const mlq_model *m, mlq_err *err);
@@ -90,6 +96,18 @@ int mlq_model_train(mlq_model *m, const struct mlq_algo *algo, const struct mlq_
 
 /** Standardize a raw row: z_j = (x_j - mean_j) / scale_j. */
 void mlq_model_standardize(const mlq_model *m, const double *x, double *z);
+
+/** Q1.15 steps of the device input per standardized unit: 32768 / R. */
+double mlq_input_steps(const mlq_model *m);
+
+/**
+ * The constants of the device's float input quantizer for feature j of m
+ * (mlq/quant.h: q = floor((x - offset) * gain) - 32768, saturated), as the
+ * exporter puts them in the header. A trainer that must know the device's
+ * Q15 code of a training value passes them to mlq_quant_f32_to_q15.
+ * 0, or -1 when the constants are not finite floats.
+ */
+int mlq_input_quant(const mlq_model *m, size_t j, float *offset, float *gain);
 
 /*
  * JSON helpers shared by the algorithm modules (validation with messages

@@ -1,10 +1,17 @@
 /* SPDX-License-Identifier: MIT */
-/* svm_params.h -- the trained SVM on the host (float64), in the layout of
- * mlq/svm.h: support vectors grouped by class, one-vs-one coefficients. */
+/*
+ * svm_params.h -- the trained SVM on the host (float64), in the layout of
+ * mlq/svm.h: support vectors grouped by class, one-vs-one coefficients;
+ * and what its model (svm_model.c), its trainer (train_svm.c, smo.c) and
+ * its exporter share.
+ */
 #ifndef MLQ_SVM_PARAMS_H
 #define MLQ_SVM_PARAMS_H
 
+#include <stdbool.h>
 #include <stddef.h>
+
+#include "algo.h"
 
 typedef enum svm_kernel { SVM_LINEAR = 0, SVM_RBF = 1, SVM_POLY = 2 } svm_kernel;
 
@@ -24,7 +31,19 @@ typedef struct svm_params {
     double t_max;      /* max |gamma z.s + coef0| over training rows and SVs (poly; else 0) */
 } svm_params;
 
-/** Kernel value of two standardized rows of length p. */
+/** Kernel value of two standardized rows of length p (smo.c). */
 double svm_kernel_eval(const svm_params *sp, const double *a, const double *b, size_t p);
+
+/** Class pairs of k classes: k (k - 1) / 2. */
+size_t svm_n_pairs(size_t k);
+
+/** The svm_kernel called name ("linear", "rbf", "poly"), or -1. */
+int svm_kernel_of(const char *name);
+
+/** sp->sv_first from sp->sv_count; -1 when memory is short. */
+int svm_set_first(svm_params *sp);
+
+/** The trainer (train_svm.c): mlq_algo.train. */
+int svm_train(mlq_model *m, const mlq_dataset *d, const double *z, bool progress, mlq_err *err);
 
 #endif /* MLQ_SVM_PARAMS_H */

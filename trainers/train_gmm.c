@@ -1,29 +1,23 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Gaussian mixtures on the host: EM with k-means initialisation, in the log
- * domain, on standardized rows; deterministic for a seed (GSL mt19937).
- *
- * One model type, three uses (algo.h's task, from the hyperparameters):
- *  - clustering: one mixture of K components; predict = most responsible
- *    component (argmax of log w_c + log N(z | c));
- *  - --per-class: one mixture per class, trained on that class's rows;
- *    predict = argmax of class log-likelihood + log prior (the class's
- *    training share). With --components 1 --covariance diag this is
- *    Gaussian naive Bayes;
- *  - --anomaly-percentile P: one mixture; the threshold is the P-th
- *    percentile of the training rows' log-likelihoods; predict = 1 when a
- *    row's log-likelihood is below it. With a label column, only the rows
- *    of class 0 (normal, as `mlq compare` counts it) are trained on.
+ * The Gaussian mixture trainer (the model is gmm_model.c): EM with k-means
+ * initialisation, in the log domain, on standardized rows; deterministic
+ * for a seed (GSL mt19937). The rows of a group: one class's with
+ * --per-class (with --components 1 --covariance diag this is Gaussian
+ * naive Bayes), else all of them; for --anomaly-percentile P with a label
+ * column only those of class 0 (normal, as `mlq compare` counts it), and
+ * the threshold is the P-th percentile (mlq_percentile) of their
+ * log-likelihoods.
  *
  * EM (GSL workspace idiom: mlq_gmm_alloc / _init / _iterate / _converged /
  * _free, no callbacks): the E-step computes log w_c + log N(z_i | c) with
- * the Cholesky factor of every covariance (gsl_linalg_cholesky_decomp1,
- * every status checked) and normalizes the responsibilities by
- * log-sum-exp, so that none underflows; the M-step is the usual weighted
- * mean and covariance plus --reg-covar on the diagonal. It stops when the
- * mean log-likelihood per row changes by less than --tol, after at most
- * --max-iter iterations; --n-init runs from different k-means starts keep
- * the best mean log-likelihood.
+ * the Cholesky factor of every covariance (gmm_params_prepare:
+ * gsl_linalg_cholesky_decomp1, every status checked) and normalizes the
+ * responsibilities by log-sum-exp, so that none underflows; the M-step is
+ * the usual weighted mean and covariance plus --reg-covar on the diagonal.
+ * It stops when the mean log-likelihood per row changes by less than
+ * --tol, after at most --max-iter iterations; --n-init runs from different
+ * k-means starts keep the best mean log-likelihood.
  *
  * Degenerate data: a group with fewer distinct rows than --components is
  * an error; a covariance that is not positive definite (duplicate rows or
@@ -32,189 +26,15 @@
  */
 #include <cjson/cJSON.h>
 #include <float.h>
-#include <gsl/gsl_errno.h>
-#include <gsl/gsl_linalg.h>
-#include <gsl/gsl_matrix.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "algo.h"
-#include "export.h"
-#include "export_gmm.h"
 #include "gmm_params.h"
 #include "kmeans_train.h"
 #include "metrics.h"
-
-#define LOG_2PI 1.8378770664093454836
-
-/* ---- parameters: derived tables and log-likelihoods -------------------- */
-
-void gmm_params_free(gmm_params *gp)
-{
-    if (gp == NULL)
-        return;
-    free(gp->weights);
-    free(gp->means);
-    free(gp->covariances);
-    free(gp->log_prior);
-    free(gp->prec_chol);
-    free(gp->log_const);
-    free(gp);
-}
-
-/* Allocate the arrays of a G x K x d model (zeroed); NULL when memory is short. */
-static gmm_params *gmm_params_alloc(size_t g, size_t k, size_t d, int full)
-{
-    gmm_params *gp = mlq_calloc(1, sizeof *gp);
-    size_t c = g * k, cov = full ? d * d : d;
-
-    if (gp == NULL)
-        return NULL;
-    gp->n_groups = g;
-    gp->n_components = k;
-    gp->n_features = d;
-    gp->full = full;
-    gp->weights = mlq_calloc(c, sizeof(double));
-    gp->means = mlq_calloc(c * d, sizeof(double));
-    gp->covariances = mlq_calloc(c, cov * sizeof(double));
-    gp->log_prior = mlq_calloc(g, sizeof(double));
-    gp->prec_chol = mlq_calloc(c, cov * sizeof(double));
-    gp->log_const = mlq_calloc(c, sizeof(double));
-    if (gp->weights == NULL || gp->means == NULL || gp->covariances == NULL ||
-        gp->log_prior == NULL || gp->prec_chol == NULL || gp->log_const == NULL ||
-        (d != 0 && cov / d != (full ? d : 1))) {
-        gmm_params_free(gp);
-        return NULL;
-    }
-    return gp;
-}
-
-int gmm_params_prepare(gmm_params *gp, size_t *bad)
-{
-    size_t d = gp->n_features, n_comp = gp->n_groups * gp->n_components, c, i, j;
-    gsl_matrix *a = NULL;
-    int rc = 0;
-
-    if (gp->full && (a = gsl_matrix_alloc(d, d)) == NULL)
-        return -1;
-    for (c = 0; c < n_comp && rc == 0; c++) {
-        double log_det_l = 0.0; /* log det L = (1/2) log det S */
-
-        if (gp->full) {
-            const double *s = gp->covariances + c * d * d;
-            double *p = gp->prec_chol + c * d * d;
-
-            for (i = 0; i < d; i++)
-                for (j = 0; j < d; j++)
-                    gsl_matrix_set(a, i, j, s[i * d + j]);
-            /* With the error handler off, a matrix that is not positive
-             * definite comes back as GSL_EDOM. */
-            if (gsl_linalg_cholesky_decomp1(a) != GSL_SUCCESS) {
-                rc = -2;
-                break;
-            }
-            for (i = 0; i < d; i++) {
-                double lii = gsl_matrix_get(a, i, i);
-
-                if (!(lii > 0.0) || !isfinite(lii)) {
-                    rc = -2;
-                    break;
-                }
-                log_det_l += log(lii);
-            }
-            if (rc != 0 || gsl_linalg_tri_invert(CblasLower, CblasNonUnit, a) != GSL_SUCCESS) {
-                rc = -2;
-                break;
-            }
-            for (i = 0; i < d; i++)
-                for (j = 0; j < d; j++)
-                    p[i * d + j] = j <= i ? gsl_matrix_get(a, i, j) : 0.0;
-        } else {
-            for (j = 0; j < d; j++) {
-                double v = gp->covariances[c * d + j];
-
-                if (!(v > 0.0) || !isfinite(v)) {
-                    rc = -2;
-                    break;
-                }
-                gp->prec_chol[c * d + j] = 1.0 / sqrt(v);
-                log_det_l += 0.5 * log(v);
-            }
-        }
-        if (rc == 0) {
-            gp->log_const[c] = log(gp->weights[c]) + gp->log_prior[c / gp->n_components] -
-                               log_det_l - 0.5 * (double)d * LOG_2PI;
-            if (!isfinite(gp->log_const[c]))
-                rc = -2;
-        }
-    }
-    if (rc == -2 && bad != NULL)
-        *bad = c;
-    if (a != NULL)
-        gsl_matrix_free(a);
-    return rc;
-}
-
-double gmm_component_ll(const gmm_params *gp, size_t c, const double *z)
-{
-    size_t d = gp->n_features, i, j;
-    const double *mu = gp->means + c * d;
-    double s = 0.0;
-
-    if (gp->full) {
-        const double *p = gp->prec_chol + c * d * d;
-
-        for (i = 0; i < d; i++) {
-            double y = 0.0;
-
-            for (j = 0; j <= i; j++)
-                y += p[i * d + j] * (z[j] - mu[j]);
-            s += y * y;
-        }
-    } else {
-        const double *p = gp->prec_chol + c * d;
-
-        for (j = 0; j < d; j++) {
-            double y = p[j] * (z[j] - mu[j]);
-
-            s += y * y;
-        }
-    }
-    return gp->log_const[c] - 0.5 * s;
-}
-
-/* log(sum exp(v[i])) over n values, n >= 1. */
-static double log_sum_exp(const double *v, size_t n)
-{
-    double max = v[0], s = 0.0;
-    size_t i;
-
-    for (i = 1; i < n; i++)
-        if (v[i] > max)
-            max = v[i];
-    if (!isfinite(max))
-        return max;
-    for (i = 0; i < n; i++)
-        s += exp(v[i] - max);
-    return max + log(s);
-}
-
-double gmm_group_ll(const gmm_params *gp, size_t g, const double *z)
-{
-    size_t k = gp->n_components, c;
-    double buf[16] = {0}, *v = k <= 16 ? buf : mlq_calloc(k, sizeof *v), r;
-
-    if (v == NULL)
-        return -HUGE_VAL;
-    for (c = 0; c < k; c++)
-        v[c] = gmm_component_ll(gp, g * k + c, z);
-    r = log_sum_exp(v, k);
-    if (v != buf)
-        free(v);
-    return r;
-}
 
 /* ---- EM workspace ------------------------------------------------------- */
 
@@ -351,7 +171,7 @@ static double e_step(mlq_gmm_workspace *w)
 
         for (c = 0; c < k; c++)
             lr[c] = gmm_component_ll(w->cur, c, w->x + i * w->p);
-        lse = log_sum_exp(lr, k);
+        lse = gmm_log_sum_exp(lr, k);
         for (c = 0; c < k; c++)
             lr[c] -= lse;
         total += lse;
@@ -362,23 +182,11 @@ static double e_step(mlq_gmm_workspace *w)
 /* Start from k-means labels (one-hot responsibilities) and one M-step. */
 static int mlq_gmm_init(mlq_gmm_workspace *w, gsl_rng *rng)
 {
-    size_t i, c, j;
-    double tol_abs = 0.0;
-    int rc;
+    size_t i, c;
+    /* k-means' own defaults: --tol 1e-4, --max-iter 300. */
+    double tol_abs = mlq_kmeans_tol_abs(w->x, w->n, w->p, 1e-4);
+    int rc = mlq_kmeans_labels(w->x, w->n, w->p, w->k, 300, tol_abs, rng, w->labels, NULL);
 
-    /* k-means' own tolerance: 1e-4 x the mean feature variance of these rows. */
-    for (j = 0; j < w->p; j++) {
-        double mean = 0.0, var = 0.0;
-
-        for (i = 0; i < w->n; i++)
-            mean += w->x[i * w->p + j];
-        mean /= (double)w->n;
-        for (i = 0; i < w->n; i++)
-            var += (w->x[i * w->p + j] - mean) * (w->x[i * w->p + j] - mean);
-        tol_abs += var / (double)w->n;
-    }
-    tol_abs = 1e-4 * tol_abs / (double)w->p;
-    rc = mlq_kmeans_labels(w->x, w->n, w->p, w->k, 300, tol_abs, rng, w->labels, NULL);
     if (rc != 0)
         return rc == -2 ? -4 : rc; /* -4: fewer distinct rows than components */
     for (i = 0; i < w->n; i++)
@@ -408,27 +216,6 @@ static int mlq_gmm_converged(const mlq_gmm_workspace *w, double tol)
 
 /* ---- training ------------------------------------------------------------ */
 
-static const cJSON *hyper_item(const cJSON *hyper, const char *key)
-{
-    return cJSON_GetObjectItemCaseSensitive(hyper, key);
-}
-
-static mlq_task gmm_task(const cJSON *hyper)
-{
-    if (cJSON_IsTrue(hyper_item(hyper, "per-class")))
-        return MLQ_TASK_CLASSIFY;
-    if (cJSON_IsNumber(hyper_item(hyper, "anomaly-percentile")))
-        return MLQ_TASK_ANOMALY;
-    return MLQ_TASK_CLUSTER;
-}
-
-static int hyper_full(const cJSON *hyper)
-{
-    const cJSON *c = hyper_item(hyper, "covariance");
-
-    return !(cJSON_IsString(c) && strcmp(c->valuestring, "diag") == 0);
-}
-
 /* Name of group g for messages: "class 'x'" or "the mixture". */
 static void group_name(const mlq_model *m, const gmm_params *gp, size_t g, char *buf, size_t n)
 {
@@ -445,9 +232,9 @@ static int fit_group(mlq_model *m, gmm_params *gp, size_t g, const double *x, si
 {
     const cJSON *h = m->hyper;
     size_t p = gp->n_features, k = gp->n_components, cov = gp->full ? p * p : p;
-    size_t n_init = (size_t)hyper_item(h, "n-init")->valuedouble;
-    size_t max_iter = (size_t)hyper_item(h, "max-iter")->valuedouble, run;
-    double tol = hyper_item(h, "tol")->valuedouble, reg = hyper_item(h, "reg-covar")->valuedouble;
+    size_t n_init = (size_t)mlq_hyper_num(h, "n-init");
+    size_t max_iter = (size_t)mlq_hyper_num(h, "max-iter"), run;
+    double tol = mlq_hyper_num(h, "tol"), reg = mlq_hyper_num(h, "reg-covar");
     mlq_gmm_workspace *w = mlq_gmm_alloc(x, n, p, k, gp->full, reg);
     char who[160];
     int rc = 0;
@@ -510,12 +297,11 @@ static int all_finite(const double *v, size_t n)
     return 1;
 }
 
-static int gmm_train(mlq_model *m, const mlq_dataset *d, const double *z, bool progress,
-                     mlq_err *err)
+int gmm_train(mlq_model *m, const mlq_dataset *d, const double *z, bool progress, mlq_err *err)
 {
     const cJSON *h = m->hyper;
-    size_t n = d->n_rows, p = d->n_features, k = (size_t)hyper_item(h, "components")->valuedouble;
-    mlq_task task = gmm_task(h);
+    size_t n = d->n_rows, p = d->n_features, k = (size_t)mlq_hyper_num(h, "components");
+    mlq_task task = mlq_model_task(m);
     size_t n_groups = task == MLQ_TASK_CLASSIFY ? d->n_classes : 1, g, i, used = 0;
     size_t max_iters = 0;
     int all_converged = 1, rc = 0;
@@ -523,7 +309,7 @@ static int gmm_train(mlq_model *m, const mlq_dataset *d, const double *z, bool p
     gmm_params *gp;
     gsl_rng *rng;
 
-    if (task == MLQ_TASK_CLASSIFY && cJSON_IsNumber(hyper_item(h, "anomaly-percentile")))
+    if (task == MLQ_TASK_CLASSIFY && cJSON_IsNumber(mlq_hyper(h, "anomaly-percentile")))
         return mlq_err_set(err, d->path, 0,
                            "--per-class and --anomaly-percentile exclude each other: an anomaly "
                            "model is one mixture of the normal rows");
@@ -531,7 +317,7 @@ static int gmm_train(mlq_model *m, const mlq_dataset *d, const double *z, bool p
         return mlq_err_set(err, d->path, 0,
                            "%zu groups x --components %zu is more than the 65535 components the "
                            "device format allows", n_groups, k);
-    gp = gmm_params_alloc(n_groups, k, p, hyper_full(h));
+    gp = gmm_params_alloc(n_groups, k, p, gmm_hyper_full(h));
     rows = mlq_calloc(n, p * sizeof(double));
     rng = gsl_rng_alloc(gsl_rng_mt19937);
     if (gp == NULL || rows == NULL || rng == NULL) {
@@ -579,8 +365,8 @@ static int gmm_train(mlq_model *m, const mlq_dataset *d, const double *z, bool p
             group_name(m, gp, g, who, sizeof who);
             fprintf(stderr, "mlq: warning: %s: EM did not converge for %s within --max-iter %zu "
                             "(kept the best of %zu runs)\n",
-                    d->path, who, (size_t)hyper_item(h, "max-iter")->valuedouble,
-                    (size_t)hyper_item(h, "n-init")->valuedouble);
+                    d->path, who, (size_t)mlq_hyper_num(h, "max-iter"),
+                    (size_t)mlq_hyper_num(h, "n-init"));
         }
     }
     gsl_rng_free(rng);
@@ -596,11 +382,11 @@ static int gmm_train(mlq_model *m, const mlq_dataset *d, const double *z, bool p
             rc = mlq_err_set(err, d->path, 0,
                              "EM produced a parameter that is not finite or a covariance that is "
                              "not positive definite: raise --reg-covar (now %g)",
-                             hyper_item(h, "reg-covar")->valuedouble);
+                             mlq_hyper_num(h, "reg-covar"));
     }
     if (rc == 0 && task == MLQ_TASK_ANOMALY) {
         /* Threshold: the chosen percentile of the training rows' scores. */
-        double pct = hyper_item(h, "anomaly-percentile")->valuedouble;
+        double pct = mlq_hyper_num(h, "anomaly-percentile");
         size_t n_g = 0;
 
         for (i = 0; i < n; i++)
@@ -625,204 +411,3 @@ static int gmm_train(mlq_model *m, const mlq_dataset *d, const double *z, bool p
         return mlq_err_set(err, d->path, 0, "out of memory");
     return 0;
 }
-
-/* ---- model file ------------------------------------------------------------ */
-
-static int gmm_params_save(const mlq_model *m, cJSON *obj)
-{
-    const gmm_params *gp = m->params;
-    size_t c = gp->n_groups * gp->n_components, d = gp->n_features;
-
-    if (mlq_json_add(obj, "groups", cJSON_CreateNumber((double)gp->n_groups)) != 0 ||
-        mlq_json_add(obj, "components_per_group", cJSON_CreateNumber((double)gp->n_components)) != 0 ||
-        mlq_json_add(obj, "weights", mlq_json_array(gp->weights, c)) != 0 ||
-        mlq_json_add(obj, "log_prior", mlq_json_array(gp->log_prior, gp->n_groups)) != 0 ||
-        mlq_json_add(obj, "means", mlq_json_matrix(gp->means, c, d)) != 0 ||
-        mlq_json_add(obj, "covariances", mlq_json_matrix(gp->covariances, c, gp->full ? d * d : d)) != 0)
-        return -1;
-    if (gp->task == MLQ_TASK_ANOMALY) {
-        if (!isfinite(gp->threshold) || mlq_json_add(obj, "threshold", cJSON_CreateNumber(gp->threshold)) != 0)
-            return -1;
-    }
-    return 0;
-}
-
-static void gmm_params_free_void(void *params)
-{
-    gmm_params_free(params);
-}
-
-static int gmm_params_load(mlq_model *m, const cJSON *obj, const char *path, mlq_err *err)
-{
-    const cJSON *h = m->hyper, *cv = hyper_item(h, "covariance");
-    mlq_task task = gmm_task(h);
-    size_t g, k, c, d = m->n_features, i, j, bad = 0;
-    gmm_params *gp;
-    int rc;
-
-    if (!cJSON_IsString(cv) || (strcmp(cv->valuestring, "full") != 0 && strcmp(cv->valuestring, "diag") != 0))
-        return mlq_err_set(err, path, 0, "field 'hyperparameters.covariance' must be \"full\" or \"diag\"");
-    if (mlq_json_get_size(obj, "groups", "gmm", 1, 65535, &g, path, err) != 0 ||
-        mlq_json_get_size(obj, "components_per_group", "gmm", 1, 65535, &k, path, err) != 0)
-        return -1;
-    if (g * k > 65535)
-        return mlq_err_set(err, path, 0, "field 'gmm.groups' x 'gmm.components_per_group' is above 65535");
-    if (task == MLQ_TASK_CLASSIFY ? g != m->n_classes : g != 1)
-        return mlq_err_set(err, path, 0, "field 'gmm.groups' is %zu, the model's task needs %zu", g,
-                           task == MLQ_TASK_CLASSIFY ? m->n_classes : (size_t)1);
-    gp = gmm_params_alloc(g, k, d, hyper_full(h));
-    if (gp == NULL)
-        return mlq_err_set(err, path, 0, "out of memory");
-    gp->task = (int)task;
-    m->params = gp;
-    c = g * k;
-    if (mlq_json_get_array(obj, "weights", "gmm", c, gp->weights, path, err) != 0 ||
-        mlq_json_get_array(obj, "log_prior", "gmm", g, gp->log_prior, path, err) != 0 ||
-        mlq_json_get_matrix(obj, "means", "gmm", c, d, gp->means, path, err) != 0 ||
-        mlq_json_get_matrix(obj, "covariances", "gmm", c, gp->full ? d * d : d, gp->covariances,
-                            path, err) != 0)
-        return -1;
-    for (i = 0; i < g; i++) {
-        double sum = 0.0;
-
-        if (!(gp->log_prior[i] <= 0.0))
-            return mlq_err_set(err, path, 0, "field 'gmm.log_prior': entry %zu is above 0", i);
-        for (j = 0; j < k; j++) {
-            if (!(gp->weights[i * k + j] > 0.0 && gp->weights[i * k + j] <= 1.0))
-                return mlq_err_set(err, path, 0, "field 'gmm.weights': entry %zu is not in (0, 1]",
-                                   i * k + j);
-            sum += gp->weights[i * k + j];
-        }
-        if (fabs(sum - 1.0) > 1e-6)
-            return mlq_err_set(err, path, 0,
-                               "field 'gmm.weights': the weights of group %zu sum to %.9g, not 1", i, sum);
-    }
-    if (gp->full) {
-        for (i = 0; i < c; i++)
-            for (j = 0; j < d * d; j++)
-                if (gp->covariances[i * d * d + j] !=
-                    gp->covariances[i * d * d + (j % d) * d + j / d])
-                    return mlq_err_set(err, path, 0,
-                                       "field 'gmm.covariances': matrix %zu is not symmetric", i);
-    }
-    if (task == MLQ_TASK_ANOMALY &&
-        mlq_json_get_number(obj, "threshold", "gmm", &gp->threshold, path, err) != 0)
-        return -1;
-    rc = gmm_params_prepare(gp, &bad);
-    if (rc == -1)
-        return mlq_err_set(err, path, 0, "out of memory");
-    if (rc != 0)
-        return mlq_err_set(err, path, 0,
-                           "field 'gmm.covariances': matrix %zu is not positive definite", bad);
-    return 0;
-}
-
-/* ---- float reference -------------------------------------------------------- */
-
-static int gmm_predict(const mlq_model *m, const double *z)
-{
-    const gmm_params *gp = m->params;
-    size_t i, n, best_i = 0;
-    double best;
-
-    if (gp->task == MLQ_TASK_ANOMALY)
-        return gmm_group_ll(gp, 0, z) < gp->threshold;
-    n = gp->task == MLQ_TASK_CLUSTER ? gp->n_components : gp->n_groups;
-    best = gp->task == MLQ_TASK_CLUSTER ? gmm_component_ll(gp, 0, z) : gmm_group_ll(gp, 0, z);
-    for (i = 1; i < n; i++) {
-        double v = gp->task == MLQ_TASK_CLUSTER ? gmm_component_ll(gp, i, z) : gmm_group_ll(gp, i, z);
-
-        if (v > best) { /* strict: ties keep the lower index, as the device does */
-            best = v;
-            best_i = i;
-        }
-    }
-    return (int)best_i;
-}
-
-/* Outputs: components (clustering), classes, or normal / anomaly. */
-static size_t gmm_n_outputs(const mlq_model *m)
-{
-    const gmm_params *gp = m->params;
-
-    return gp->task == MLQ_TASK_CLASSIFY  ? gp->n_groups
-           : gp->task == MLQ_TASK_ANOMALY ? 2
-                                          : gp->n_components;
-}
-
-/* The device's scores in float (mlq/gmm.h): each component's log-density
- * (clustering), each class's log-likelihood plus log prior, or
- * {ll - threshold, threshold - ll} (anomaly). */
-static void gmm_host_scores(const mlq_model *m, const double *z, double *scores)
-{
-    const gmm_params *gp = m->params;
-    size_t n = gmm_n_outputs(m), i;
-
-    if (gp->task == MLQ_TASK_ANOMALY) {
-        scores[0] = gmm_group_ll(gp, 0, z) - gp->threshold;
-        scores[1] = -scores[0];
-        return;
-    }
-    for (i = 0; i < n; i++)
-        scores[i] = gp->task == MLQ_TASK_CLUSTER ? gmm_component_ll(gp, i, z) : gmm_group_ll(gp, i, z);
-}
-
-/* Responsibilities (clustering) or class posteriors: the softmax of the
- * scores. An anomaly model has no probabilities. */
-static int gmm_host_proba(const mlq_model *m, const double *z, double *proba)
-{
-    const gmm_params *gp = m->params;
-    size_t n = gmm_n_outputs(m), i;
-    double lse;
-
-    if (gp->task == MLQ_TASK_ANOMALY)
-        return -1;
-    gmm_host_scores(m, z, proba);
-    lse = log_sum_exp(proba, n);
-    for (i = 0; i < n; i++)
-        proba[i] = isfinite(lse) ? exp(proba[i] - lse) : (i == 0 ? 1.0 : 0.0);
-    return 0;
-}
-
-static const mlq_opt gmm_opts[] = {
-    {"components", MLQ_OPT_INT, NULL, 1, 65535, false, NULL,
-     "Gaussian components (per class with --per-class) (required)"},
-    {"covariance", MLQ_OPT_CHOICE, "full", 0, 0, false, "full|diag", "covariance matrices"},
-    {"per-class", MLQ_OPT_FLAG, NULL, 0, 0, false, NULL,
-     "one mixture per class; predict = most likely class (needs labels)"},
-    {"anomaly-percentile", MLQ_OPT_NUM, "off", 0, 50, true, "off",
-     "anomaly detection: flag rows whose log-likelihood is below this percentile of the "
-     "training rows' (trains on class 0 when there are labels)"},
-    {"reg-covar", MLQ_OPT_NUM, "1e-6", 0, 1e6, false, NULL,
-     "added to every variance (standardized units), keeps covariances positive definite"},
-    {"max-iter", MLQ_OPT_INT, "100", 1, 1000000, false, NULL, "EM iterations per run at most"},
-    {"tol", MLQ_OPT_NUM, "1e-3", 0, 1e6, false, NULL,
-     "stop when the mean log-likelihood per row changes by less than this"},
-    {"n-init", MLQ_OPT_INT, "1", 1, 10000, false, NULL,
-     "EM runs from k-means starts; the best log-likelihood is kept"},
-};
-
-const mlq_algo mlq_algo_gmm = {
-    .name = "gmm",
-    .summary = "Gaussian mixture (EM, k-means init): clustering, --per-class classification, "
-               "anomaly detection",
-    .task = gmm_task,
-    .bits = "16",
-    .opts = gmm_opts,
-    .n_opts = sizeof gmm_opts / sizeof gmm_opts[0],
-    .train = gmm_train,
-    .params_save = gmm_params_save,
-    .params_load = gmm_params_load,
-    .params_free = gmm_params_free_void,
-    .predict = gmm_predict,
-    .n_outputs = gmm_n_outputs,
-    .host_scores = gmm_host_scores,
-    .host_proba = gmm_host_proba,
-    .device_build = mlq_gmm_device_build,
-    .device_predict = mlq_gmm_device_predict,
-    .device_scores = mlq_gmm_device_scores,
-    .device_proba = mlq_gmm_device_proba,
-    .device_free = mlq_gmm_device_free,
-    .export_body = mlq_gmm_export_body,
-    .info = mlq_gmm_info,
-};

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * k-means on the host: k-means++ initialisation (greedy, 2 + ln k
+ * The k-means trainer (the model is kmeans_model.c): k-means++ initialisation (greedy, 2 + ln k
  * candidates per centre), Lloyd iterations, --n-init restarts keeping the
  * lowest inertia, all on standardized rows and deterministic for a seed
  * (GSL mt19937).
@@ -21,11 +21,8 @@
 #include <string.h>
 
 #include "algo.h"
-#include "export.h"
 #include "kmeans_params.h"
 #include "kmeans_train.h"
-#include "metrics.h"
-
 
 typedef struct mlq_kmeans_workspace {
     size_t n, p, k;
@@ -40,37 +37,6 @@ typedef struct mlq_kmeans_workspace {
     double inertia;
     size_t iter;
 } mlq_kmeans_workspace;
-
-static double dist2(const double *a, const double *b, size_t p)
-{
-    double s = 0.0;
-    size_t j;
-
-    for (j = 0; j < p; j++) {
-        double d = a[j] - b[j];
-
-        s += d * d;
-    }
-    return s;
-}
-
-static size_t nearest(const double *c, size_t k, size_t p, const double *x, double *d2)
-{
-    size_t best = 0, i;
-    double bd = dist2(x, c, p);
-
-    for (i = 1; i < k; i++) {
-        double d = dist2(x, c + i * p, p);
-
-        if (d < bd) { /* strict: ties keep the lower index, as the device does */
-            bd = d;
-            best = i;
-        }
-    }
-    if (d2 != NULL)
-        *d2 = bd;
-    return best;
-}
 
 static void mlq_kmeans_free(mlq_kmeans_workspace *w)
 {
@@ -136,7 +102,7 @@ static void mlq_kmeans_init(mlq_kmeans_workspace *w, gsl_rng *rng)
     i = (size_t)gsl_rng_uniform_int(rng, (unsigned long)n);
     memcpy(w->c, w->x + i * p, p * sizeof *w->c);
     for (i = 0; i < n; i++) {
-        w->d2[i] = dist2(w->x + i * p, w->c, p);
+        w->d2[i] = kmeans_dist2(w->x + i * p, w->c, p);
         pot += w->d2[i];
     }
     for (c = 1; c < w->k; c++) {
@@ -148,7 +114,7 @@ static void mlq_kmeans_init(mlq_kmeans_workspace *w, gsl_rng *rng)
             double cpot = 0.0;
 
             for (i = 0; i < n; i++) {
-                double d = dist2(w->x + i * p, w->x + cand * p, p);
+                double d = kmeans_dist2(w->x + i * p, w->x + cand * p, p);
 
                 cpot += d < w->d2[i] ? d : w->d2[i];
             }
@@ -160,7 +126,7 @@ static void mlq_kmeans_init(mlq_kmeans_workspace *w, gsl_rng *rng)
         memcpy(w->c + c * p, w->x + best * p, p * sizeof *w->c);
         pot = 0.0;
         for (i = 0; i < n; i++) {
-            double d = dist2(w->x + i * p, w->c + c * p, p);
+            double d = kmeans_dist2(w->x + i * p, w->c + c * p, p);
 
             if (d < w->d2[i])
                 w->d2[i] = d;
@@ -178,7 +144,7 @@ static double assign_all(mlq_kmeans_workspace *w)
     size_t i;
 
     for (i = 0; i < w->n; i++) {
-        w->assign[i] = nearest(w->c, w->k, w->p, w->x + i * w->p, &w->d2[i]);
+        w->assign[i] = kmeans_nearest(w->c, w->k, w->p, w->x + i * w->p, &w->d2[i]);
         inertia += w->d2[i];
     }
     return inertia;
@@ -216,7 +182,7 @@ static void mlq_kmeans_iterate(mlq_kmeans_workspace *w)
     }
     w->shift = 0.0;
     for (c = 0; c < k; c++)
-        w->shift += dist2(w->c + c * p, w->c_new + c * p, p);
+        w->shift += kmeans_dist2(w->c + c * p, w->c_new + c * p, p);
     memcpy(w->c, w->c_new, k * p * sizeof *w->c);
     w->iter++;
 }
@@ -224,6 +190,18 @@ static void mlq_kmeans_iterate(mlq_kmeans_workspace *w)
 static int mlq_kmeans_converged(const mlq_kmeans_workspace *w, double tol_abs)
 {
     return w->shift <= tol_abs;
+}
+
+/* One run from a fresh k-means++ seeding; the inertia of its final labels. */
+static double run_once(mlq_kmeans_workspace *w, gsl_rng *rng, size_t max_iter, double tol_abs)
+{
+    mlq_kmeans_init(w, rng);
+    while (w->iter < max_iter) {
+        mlq_kmeans_iterate(w);
+        if (mlq_kmeans_converged(w, tol_abs))
+            break;
+    }
+    return assign_all(w); /* final labels match the final centres */
 }
 
 static size_t count_distinct_rows(const double *z, size_t n, size_t p, size_t stop_at)
@@ -241,6 +219,24 @@ static size_t count_distinct_rows(const double *z, size_t n, size_t p, size_t st
     return distinct;
 }
 
+double mlq_kmeans_tol_abs(const double *x, size_t n, size_t p, double tol)
+{
+    double sum = 0.0;
+    size_t i, j;
+
+    for (j = 0; j < p; j++) {
+        double mean = 0.0, var = 0.0;
+
+        for (i = 0; i < n; i++)
+            mean += x[i * p + j];
+        mean /= (double)n;
+        for (i = 0; i < n; i++)
+            var += (x[i * p + j] - mean) * (x[i * p + j] - mean);
+        sum += var / (double)n;
+    }
+    return tol * sum / (double)p;
+}
+
 int mlq_kmeans_labels(const double *x, size_t n, size_t p, size_t k, size_t max_iter,
                       double tol_abs, gsl_rng *rng, size_t *labels, double *centroids)
 {
@@ -251,13 +247,7 @@ int mlq_kmeans_labels(const double *x, size_t n, size_t p, size_t k, size_t max_
     w = mlq_kmeans_alloc(x, n, p, k);
     if (w == NULL)
         return -1;
-    mlq_kmeans_init(w, rng);
-    while (w->iter < max_iter) {
-        mlq_kmeans_iterate(w);
-        if (mlq_kmeans_converged(w, tol_abs))
-            break;
-    }
-    assign_all(w); /* final labels match the final centres */
+    run_once(w, rng, max_iter, tol_abs);
     memcpy(labels, w->assign, n * sizeof *labels);
     if (centroids != NULL)
         memcpy(centroids, w->c, k * p * sizeof *centroids);
@@ -265,18 +255,13 @@ int mlq_kmeans_labels(const double *x, size_t n, size_t p, size_t k, size_t max_
     return 0;
 }
 
-static double hyper_num(const mlq_model *m, const char *key)
+int kmeans_train(mlq_model *m, const mlq_dataset *d, const double *z, bool progress, mlq_err *err)
 {
-    return cJSON_GetObjectItemCaseSensitive(m->hyper, key)->valuedouble;
-}
-
-static int kmeans_train(mlq_model *m, const mlq_dataset *d, const double *z, bool progress,
-                        mlq_err *err)
-{
-    size_t n = d->n_rows, p = d->n_features, j, run;
-    size_t k = (size_t)hyper_num(m, "k"), n_init = (size_t)hyper_num(m, "n-init");
-    size_t max_iter = (size_t)hyper_num(m, "max-iter");
-    double tol = hyper_num(m, "tol"), tol_abs = 0.0, best_inertia = HUGE_VAL;
+    size_t n = d->n_rows, p = d->n_features, run;
+    size_t k = (size_t)mlq_hyper_num(m->hyper, "k");
+    size_t n_init = (size_t)mlq_hyper_num(m->hyper, "n-init");
+    size_t max_iter = (size_t)mlq_hyper_num(m->hyper, "max-iter");
+    double tol_abs, best_inertia = HUGE_VAL;
     size_t best_iter = 0, best_run = 0, distinct;
     int best_converged = 0;
     kmeans_params *kp;
@@ -288,21 +273,7 @@ static int kmeans_train(mlq_model *m, const mlq_dataset *d, const double *z, boo
         return mlq_err_set(err, d->path, 0,
                            "--k %zu is more than the %zu distinct rows: every cluster needs a row of its own",
                            k, distinct);
-    /* Tolerance relative to the data, as the common implementations do:
-     * tol times the mean per-feature variance (1 after standardization,
-     * 0 for constant features). */
-    for (j = 0; j < p; j++) {
-        double mean = 0.0, var = 0.0;
-        size_t i;
-
-        for (i = 0; i < n; i++)
-            mean += z[i * p + j];
-        mean /= (double)n;
-        for (i = 0; i < n; i++)
-            var += (z[i * p + j] - mean) * (z[i * p + j] - mean);
-        tol_abs += var / (double)n;
-    }
-    tol_abs = tol * tol_abs / (double)p;
+    tol_abs = mlq_kmeans_tol_abs(z, n, p, mlq_hyper_num(m->hyper, "tol"));
 
     kp = mlq_calloc(1, sizeof *kp);
     w = mlq_kmeans_alloc(z, n, p, k);
@@ -319,15 +290,8 @@ static int kmeans_train(mlq_model *m, const mlq_dataset *d, const double *z, boo
     kp->k = k;
     gsl_rng_set(rng, m->seed);
     for (run = 0; run < n_init; run++) {
-        double inertia;
+        double inertia = run_once(w, rng, max_iter, tol_abs);
 
-        mlq_kmeans_init(w, rng);
-        while (w->iter < max_iter) {
-            mlq_kmeans_iterate(w);
-            if (mlq_kmeans_converged(w, tol_abs))
-                break;
-        }
-        inertia = assign_all(w); /* final labels match the final centres */
         if (progress)
             fprintf(stderr, "kmeans: init %zu/%zu: %zu iterations, inertia %.6g\n", run + 1,
                     n_init, w->iter, inertia);
@@ -352,100 +316,3 @@ static int kmeans_train(mlq_model *m, const mlq_dataset *d, const double *z, boo
         return mlq_err_set(err, d->path, 0, "out of memory");
     return 0;
 }
-
-static int kmeans_params_save(const mlq_model *m, cJSON *obj)
-{
-    const kmeans_params *kp = m->params;
-
-    return mlq_json_add(obj, "centroids", mlq_json_matrix(kp->centroids, kp->k, m->n_features));
-}
-
-static void kmeans_params_free(void *params)
-{
-    kmeans_params *kp = params;
-
-    if (kp != NULL)
-        free(kp->centroids);
-    free(kp);
-}
-
-static int kmeans_params_load(mlq_model *m, const cJSON *obj, const char *path, mlq_err *err)
-{
-    const cJSON *c = cJSON_GetObjectItemCaseSensitive(obj, "centroids");
-    kmeans_params *kp;
-    size_t k;
-
-    if (c == NULL)
-        return mlq_err_set(err, path, 0, "missing field 'kmeans.centroids'");
-    if (!cJSON_IsArray(c) || cJSON_GetArraySize(c) < 1 || cJSON_GetArraySize(c) > 65535)
-        return mlq_err_set(err, path, 0, "field 'kmeans.centroids' must be an array of 1..65535 rows");
-    k = (size_t)cJSON_GetArraySize(c);
-    kp = mlq_calloc(1, sizeof *kp);
-    if (kp == NULL || (kp->centroids = mlq_calloc(k * m->n_features, sizeof(double))) == NULL) {
-        free(kp);
-        return mlq_err_set(err, path, 0, "out of memory");
-    }
-    kp->k = k;
-    m->params = kp;
-    return mlq_json_get_matrix(obj, "centroids", "kmeans", k, m->n_features, kp->centroids, path,
-                               err);
-}
-
-static int kmeans_predict(const mlq_model *m, const double *z)
-{
-    const kmeans_params *kp = m->params;
-
-    return (int)nearest(kp->centroids, kp->k, m->n_features, z, NULL);
-}
-
-static size_t kmeans_n_outputs(const mlq_model *m)
-{
-    return ((const kmeans_params *)m->params)->k;
-}
-
-/* -|z - c_k|^2 per cluster, the device's scores in float. */
-static void kmeans_host_scores(const mlq_model *m, const double *z, double *scores)
-{
-    const kmeans_params *kp = m->params;
-    size_t k;
-
-    for (k = 0; k < kp->k; k++)
-        scores[k] = -dist2(z, kp->centroids + k * m->n_features, m->n_features);
-}
-
-static const mlq_opt kmeans_opts[] = {
-    {"k", MLQ_OPT_INT, NULL, 1, 65535, false, NULL, "number of clusters (required)"},
-    {"n-init", MLQ_OPT_INT, "10", 1, 10000, false, NULL,
-     "k-means++ restarts; the run with the lowest inertia is kept"},
-    {"max-iter", MLQ_OPT_INT, "300", 1, 1000000, false, NULL, "Lloyd iterations per run at most"},
-    {"tol", MLQ_OPT_NUM, "1e-4", 0, 1, false, NULL,
-     "stop when the centres move less than tol x mean feature variance (squared)"},
-};
-
-static mlq_task kmeans_task(const cJSON *hyper)
-{
-    (void)hyper;
-    return MLQ_TASK_CLUSTER;
-}
-
-const mlq_algo mlq_algo_kmeans = {
-    .name = "kmeans",
-    .summary = "k-means clustering (k-means++ init, Lloyd iterations); predict = nearest centroid",
-    .task = kmeans_task,
-    .bits = "16",
-    .opts = kmeans_opts,
-    .n_opts = sizeof kmeans_opts / sizeof kmeans_opts[0],
-    .train = kmeans_train,
-    .params_save = kmeans_params_save,
-    .params_load = kmeans_params_load,
-    .params_free = kmeans_params_free,
-    .predict = kmeans_predict,
-    .n_outputs = kmeans_n_outputs,
-    .host_scores = kmeans_host_scores,
-    .device_build = mlq_kmeans_device_build,
-    .device_predict = mlq_kmeans_device_predict,
-    .device_scores = mlq_kmeans_device_scores,
-    .device_free = mlq_kmeans_device_free,
-    .export_body = mlq_kmeans_export_body,
-    .info = mlq_kmeans_info,
-};

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Multilayer perceptrons on the host: fully connected layers (--hidden
- * 32[,16...]), ReLU or tanh hidden units, a softmax output trained on the
+ * The multilayer perceptron trainer (the model is mlp_model.c): fully
+ * connected layers (--hidden 32[,16...]), ReLU or tanh hidden units, a
+ * softmax output trained on the
  * mean cross-entropy plus 0.5 x --l2 x the sum of squared weights (not
  * biases) per row of a minibatch (the convention of the common reference
  * implementation), on standardized rows.
@@ -26,12 +27,10 @@
  *
  * Calibration: after training, the largest activation of each hidden
  * unit over the training rows is stored with the model; the exporter
- * derives the device's activation scales from it. The training report
- * holds the float accuracy and the device accuracy on the training rows at
- * 8- and 16-bit activations (the exporter prints them).
+ * derives the device's activation scales from it (and, after training,
+ * adds the device's accuracy on the training rows to the report).
  */
 #include <cjson/cJSON.h>
-#include <errno.h>
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_matrix.h>
@@ -42,19 +41,12 @@
 #include <string.h>
 
 #include "algo.h"
-#include "export.h"
-#include "export_mlp.h"
 #include "metrics.h"
 #include "mlp_params.h"
 
 /* An epoch loss above this multiple of the untrained network's loss is
  * divergence (the loss of a network that learns stays near or below it). */
 #define MLP_DIVERGED 100.0
-
-/* Most hidden layers (the device format holds 254 plus the output layer). */
-#define MLP_MAX_HIDDEN 254
-
-static const char *const act_names[] = {"relu", "tanh"};
 
 /* ---- the --hidden list ------------------------------------------------- */
 
@@ -76,168 +68,6 @@ static void hidden_parse(const char *text, size_t *sizes, size_t *n)
             return;
         p = end + 1;
     }
-}
-
-/* ---- parameters ---------------------------------------------------------- */
-
-static void mlp_params_free(void *params)
-{
-    mlp_params *mp = params;
-    size_t l;
-
-    if (mp == NULL)
-        return;
-    for (l = 0; l < mp->n_layers; l++) {
-        if (mp->w != NULL)
-            free(mp->w[l]);
-        if (mp->b != NULL)
-            free(mp->b[l]);
-    }
-    free(mp->w);
-    free(mp->b);
-    free(mp->size);
-    free(mp->act_max);
-    free(mp);
-}
-
-/* A params struct with the given widths and zeroed weights, or NULL. */
-static mlp_params *params_alloc(const size_t *size, size_t n_layers)
-{
-    mlp_params *mp = mlq_calloc(1, sizeof *mp);
-    size_t l;
-
-    if (mp == NULL)
-        return NULL;
-    mp->n_layers = n_layers;
-    mp->size = mlq_calloc(n_layers + 1, sizeof *mp->size);
-    mp->w = mlq_calloc(n_layers, sizeof *mp->w);
-    mp->b = mlq_calloc(n_layers, sizeof *mp->b);
-    if (mp->size == NULL || mp->w == NULL || mp->b == NULL) {
-        mlp_params_free(mp);
-        return NULL;
-    }
-    memcpy(mp->size, size, (n_layers + 1) * sizeof *size);
-    mp->act_max = mlq_calloc(mlp_n_hidden_units(mp), sizeof *mp->act_max);
-    if (mp->act_max == NULL) {
-        mlp_params_free(mp);
-        return NULL;
-    }
-    for (l = 0; l < n_layers; l++) {
-        mp->w[l] = mlq_calloc(size[l + 1] * size[l], sizeof **mp->w);
-        mp->b[l] = mlq_calloc(size[l + 1], sizeof **mp->b);
-        if (mp->w[l] == NULL || mp->b[l] == NULL) {
-            mlp_params_free(mp);
-            return NULL;
-        }
-    }
-    return mp;
-}
-
-size_t mlp_n_hidden_units(const mlp_params *mp)
-{
-    size_t l, n = 0;
-
-    for (l = 1; l < mp->n_layers; l++)
-        n += mp->size[l];
-    return n;
-}
-
-size_t mlp_max_width(const mlp_params *mp)
-{
-    size_t l, wmax = 0;
-
-    for (l = 0; l <= mp->n_layers; l++)
-        if (mp->size[l] > wmax)
-            wmax = mp->size[l];
-    return wmax;
-}
-
-static double activate(mlp_activation a, double v)
-{
-    return a == MLP_RELU ? (v > 0 ? v : 0.0) : tanh(v);
-}
-
-size_t mlp_forward_row(const mlp_params *mp, const double *z, double *logits, double *scratch)
-{
-    size_t wmax = mlp_max_width(mp), l, o, j, best = 0;
-    const double *in = z;
-    double *bufs[2] = {scratch, scratch + wmax};
-
-    for (l = 0; l < mp->n_layers; l++) {
-        size_t n_in = mp->size[l], n_out = mp->size[l + 1];
-        int last = l + 1 == mp->n_layers;
-        double *out = last ? logits : bufs[l & 1];
-
-        for (o = 0; o < n_out; o++) {
-            const double *w = mp->w[l] + o * n_in;
-            double s = mp->b[l][o];
-
-            for (j = 0; j < n_in; j++)
-                s += w[j] * in[j];
-            out[o] = last ? s : activate(mp->activation, s);
-        }
-        in = out;
-    }
-    for (o = 1; o < mp->size[mp->n_layers]; o++)
-        if (logits[o] > logits[best]) /* strict: ties keep the lower class, as the device */
-            best = o;
-    return best;
-}
-
-static int mlp_predict(const mlq_model *m, const double *z)
-{
-    const mlp_params *mp = m->params;
-    size_t w = mlp_max_width(mp);
-    double *buf = malloc((3 * w) * sizeof *buf);
-    int cls = -1;
-
-    if (buf != NULL)
-        cls = (int)mlp_forward_row(mp, z, buf + 2 * w, buf);
-    free(buf);
-    return cls;
-}
-
-static size_t mlp_n_outputs(const mlq_model *m)
-{
-    const mlp_params *mp = m->params;
-
-    return mp->size[mp->n_layers];
-}
-
-/* The float network's logits: the quantity whose Q15.16 the device's scores are. */
-static void mlp_host_scores(const mlq_model *m, const double *z, double *scores)
-{
-    const mlp_params *mp = m->params;
-    size_t w = mlp_max_width(mp), k;
-    double *buf = malloc(2 * w * sizeof *buf);
-
-    if (buf == NULL) { /* the caller has no error path here: NaN shows in compare */
-        for (k = 0; k < mp->size[mp->n_layers]; k++)
-            scores[k] = (double)NAN;
-        return;
-    }
-    mlp_forward_row(mp, z, scores, buf);
-    free(buf);
-}
-
-/* The softmax of the logits, the probabilities the network was trained for. */
-static int mlp_host_proba(const mlq_model *m, const double *z, double *proba)
-{
-    const mlp_params *mp = m->params;
-    size_t k, n = mp->size[mp->n_layers];
-    double top, sum = 0.0;
-
-    mlp_host_scores(m, z, proba);
-    top = proba[0];
-    for (k = 1; k < n; k++)
-        top = fmax(top, proba[k]);
-    for (k = 0; k < n; k++) {
-        proba[k] = exp(proba[k] - top);
-        sum += proba[k];
-    }
-    for (k = 0; k < n; k++)
-        proba[k] /= sum;
-    return 0;
 }
 
 /* ---- training workspace ------------------------------------------------ */
@@ -376,7 +206,7 @@ static double forward(mlp_workspace *w, const double *z, const size_t *idx, size
             for (o = 0; o < n_out; o++) {
                 r[o] += mp->b[l][o];
                 if (l + 1 < L)
-                    r[o] = activate(mp->activation, r[o]);
+                    r[o] = mlp_activate(mp->activation, r[o]);
             }
         }
     }
@@ -569,21 +399,6 @@ static int mlp_converged(size_t since_best, size_t patience)
 
 /* ---- train --------------------------------------------------------------- */
 
-static const cJSON *hyper_item(const mlq_model *m, const char *key)
-{
-    return cJSON_GetObjectItemCaseSensitive(m->hyper, key);
-}
-
-static double hyper_num(const mlq_model *m, const char *key)
-{
-    return hyper_item(m, key)->valuedouble;
-}
-
-static const char *hyper_str(const mlq_model *m, const char *key)
-{
-    return hyper_item(m, key)->valuestring;
-}
-
 static void copy_params(mlp_params *dst, const mlp_params *src)
 {
     size_t l;
@@ -632,7 +447,7 @@ static void calibrate(mlp_params *mp, const double *z, size_t n)
 
                 for (j = 0; j < mp->size[l]; j++)
                     s += wr[j] * in[j];
-                out[o] = activate(mp->activation, s);
+                out[o] = mlp_activate(mp->activation, s);
                 if (fabs(out[o]) > amax[o])
                     amax[o] = fabs(out[o]);
             }
@@ -642,51 +457,32 @@ static void calibrate(mlp_params *mp, const double *z, size_t n)
     free(buf);
 }
 
-/* Accuracy of the device model at `bits` on the training rows (raw features); -1 when it cannot be built. */
-static double device_accuracy(const mlq_model *m, const mlq_dataset *d, unsigned bits)
-{
-    mlq_device dev;
-    mlq_err err = {{0}};
-    size_t i, hits = 0;
-
-    if (mlq_device_build(m, bits, &dev, &err) != 0)
-        return -1.0;
-    for (i = 0; i < d->n_rows; i++) {
-        int c;
-
-        if (mlq_device_predict(&dev, d->x + i * d->n_features, &c) == MLQ_OK && c == d->y[i])
-            hits++;
-    }
-    mlq_device_free(&dev);
-    return (double)hits / (double)d->n_rows;
-}
-
 static int oom(const mlq_dataset *d, mlq_err *err)
 {
     return mlq_err_set(err, d->path, 0, "out of memory for the MLP (%zu rows x %zu features)",
                        d->n_rows, d->n_features);
 }
 
-static int mlp_train(mlq_model *m, const mlq_dataset *d, const double *z, bool progress,
-                     mlq_err *err)
+int mlp_train(mlq_model *m, const mlq_dataset *d, const double *z, bool progress, mlq_err *err)
 {
-    size_t n = d->n_rows, n_hidden, i, epochs = (size_t)hyper_num(m, "epochs");
-    size_t batch = (size_t)hyper_num(m, "batch"), patience = (size_t)hyper_num(m, "patience");
+    size_t n = d->n_rows, n_hidden, i, epochs = (size_t)mlq_hyper_num(m->hyper, "epochs");
+    size_t batch = (size_t)mlq_hyper_num(m->hyper, "batch");
+    size_t patience = (size_t)mlq_hyper_num(m->hyper, "patience");
     size_t *size = NULL, *train = NULL, *val = NULL, n_train = 0, n_val = 0, epoch, best_epoch = 0;
     size_t since_best = 0;
-    double vfrac = hyper_num(m, "validation"), loss0, best_val = HUGE_VAL, val_acc = 0.0;
-    double best_val_acc = 0.0, acc8, acc16;
+    double vfrac = mlq_hyper_num(m->hyper, "validation"), loss0, best_val = HUGE_VAL, val_acc = 0.0;
+    double best_val_acc = 0.0;
     train_opts o;
     mlp_params *mp = NULL, *best = NULL;
     mlp_workspace *w = NULL;
     gsl_rng *rng = NULL;
     int rc = -1;
 
-    o.lr = hyper_num(m, "lr");
-    o.l2 = hyper_num(m, "l2");
-    o.momentum = hyper_num(m, "momentum");
-    o.adam = strcmp(hyper_str(m, "optimizer"), "adam") == 0;
-    hidden_parse(hyper_str(m, "hidden"), NULL, &n_hidden);
+    o.lr = mlq_hyper_num(m->hyper, "lr");
+    o.l2 = mlq_hyper_num(m->hyper, "l2");
+    o.momentum = mlq_hyper_num(m->hyper, "momentum");
+    o.adam = strcmp(mlq_hyper_str(m->hyper, "optimizer"), "adam") == 0;
+    hidden_parse(mlq_hyper_str(m->hyper, "hidden"), NULL, &n_hidden);
     if (n_hidden > MLP_MAX_HIDDEN)
         return mlq_err_set(err, d->path, 0, "--hidden lists %zu layers: the device format holds at most %d",
                            n_hidden, MLP_MAX_HIDDEN);
@@ -704,7 +500,7 @@ static int mlp_train(mlq_model *m, const mlq_dataset *d, const double *z, bool p
         goto done;
     }
     size[0] = d->n_features;
-    hidden_parse(hyper_str(m, "hidden"), size + 1, &n_hidden);
+    hidden_parse(mlq_hyper_str(m->hyper, "hidden"), size + 1, &n_hidden);
     size[n_hidden + 1] = d->n_classes;
     if (vfrac > 0) {
         if (mlq_split_stratified(d->y, n, d->n_classes, vfrac, m->seed, train, &n_train, val,
@@ -725,16 +521,16 @@ static int mlp_train(mlq_model *m, const mlq_dataset *d, const double *z, bool p
     }
     if (batch > n_train)
         batch = n_train;
-    mp = params_alloc(size, n_hidden + 1);
-    best = params_alloc(size, n_hidden + 1);
+    mp = mlp_params_alloc(size, n_hidden + 1);
+    best = mlp_params_alloc(size, n_hidden + 1);
     rng = gsl_rng_alloc(gsl_rng_mt19937);
     if (mp == NULL || best == NULL || rng == NULL ||
         (w = mlp_ws_alloc(mp, batch, n_train)) == NULL) {
         oom(d, err);
         goto done;
     }
-    mp->activation = strcmp(hyper_str(m, "activation"), "tanh") == 0 ? MLP_TANH : MLP_RELU;
-    mp->bits = (unsigned)atoi(hyper_str(m, "bits"));
+    mp->activation = strcmp(mlq_hyper_str(m->hyper, "activation"), "tanh") == 0 ? MLP_TANH : MLP_RELU;
+    mp->bits = (unsigned)atoi(mlq_hyper_str(m->hyper, "bits"));
     gsl_rng_set(rng, m->seed);
     mlp_init(w, rng);
     /* The loss before training, in the units of the epoch losses (the L2
@@ -791,15 +587,6 @@ static int mlp_train(mlq_model *m, const mlq_dataset *d, const double *z, bool p
         oom(d, err);
         goto done;
     }
-    /* The quantized models' accuracy on the same rows, for the exporter's report. */
-    acc8 = device_accuracy(m, d, 8);
-    acc16 = device_accuracy(m, d, 16);
-    if ((acc8 >= 0 && cJSON_AddNumberToObject(m->training, "device_accuracy_8", acc8) == NULL) ||
-        (acc16 >= 0 && cJSON_AddNumberToObject(m->training, "device_accuracy_16", acc16) == NULL)) {
-        m->params = NULL;
-        oom(d, err);
-        goto done;
-    }
     mp = NULL; /* owned by m */
     rc = 0;
 done:
@@ -813,176 +600,3 @@ done:
     free(val);
     return rc;
 }
-
-/* ---- the model file ----------------------------------------------------- */
-
-static int mlp_params_save(const mlq_model *m, cJSON *obj)
-{
-    const mlp_params *mp = m->params;
-    cJSON *layers = cJSON_CreateArray();
-    double *sizes = mlq_calloc(mp->n_layers + 1, sizeof *sizes);
-    size_t l;
-    int rc = -1;
-
-    /* obj owns layers from here on (or mlq_json_add deleted it). */
-    if (mlq_json_add(obj, "layers", layers) != 0 || sizes == NULL) {
-        free(sizes);
-        return -1;
-    }
-    for (l = 0; l <= mp->n_layers; l++)
-        sizes[l] = (double)mp->size[l];
-    for (l = 0; l < mp->n_layers; l++) {
-        cJSON *layer = cJSON_CreateObject();
-
-        if (mlq_json_add(layers, NULL, layer) != 0 ||
-            mlq_json_add(layer, "weights", mlq_json_matrix(mp->w[l], mp->size[l + 1], mp->size[l])) != 0 ||
-            mlq_json_add(layer, "bias", mlq_json_array(mp->b[l], mp->size[l + 1])) != 0) {
-            free(sizes);
-            return -1;
-        }
-    }
-    if (mlq_json_add(obj, "activation", cJSON_CreateString(act_names[mp->activation])) == 0 &&
-        cJSON_AddNumberToObject(obj, "bits", mp->bits) != NULL &&
-        mlq_json_add(obj, "sizes", mlq_json_array(sizes, mp->n_layers + 1)) == 0 &&
-        mlq_json_add(obj, "act_max", mlq_json_array(mp->act_max, mlp_n_hidden_units(mp))) == 0)
-        rc = 0;
-    free(sizes);
-    return rc;
-}
-
-static int mlp_params_load(mlq_model *m, const cJSON *obj, const char *path, mlq_err *err)
-{
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, "activation"), *layers, *layer;
-    size_t bits, n_sizes, l, *size;
-    double *tmp;
-    mlp_params *mp;
-    int act;
-
-    if (it == NULL)
-        return mlq_err_set(err, path, 0, "missing field 'mlp.activation'");
-    if (!cJSON_IsString(it) || (strcmp(it->valuestring, "relu") != 0 && strcmp(it->valuestring, "tanh") != 0))
-        return mlq_err_set(err, path, 0, "field 'mlp.activation' must be \"relu\" or \"tanh\"");
-    act = strcmp(it->valuestring, "tanh") == 0 ? MLP_TANH : MLP_RELU;
-    if (mlq_json_get_size(obj, "bits", "mlp", 8, 16, &bits, path, err) != 0)
-        return -1;
-    if (bits != 8 && bits != 16)
-        return mlq_err_set(err, path, 0, "field 'mlp.bits' must be 8 or 16");
-    it = cJSON_GetObjectItemCaseSensitive(obj, "sizes");
-    if (it == NULL)
-        return mlq_err_set(err, path, 0, "missing field 'mlp.sizes'");
-    if (!cJSON_IsArray(it) || cJSON_GetArraySize(it) < 2 || cJSON_GetArraySize(it) > MLP_MAX_HIDDEN + 2)
-        return mlq_err_set(err, path, 0, "field 'mlp.sizes' must be an array of 2..%d layer widths",
-                           MLP_MAX_HIDDEN + 2);
-    n_sizes = (size_t)cJSON_GetArraySize(it);
-    tmp = mlq_calloc(n_sizes, sizeof *tmp);
-    size = mlq_calloc(n_sizes, sizeof *size);
-    if (tmp == NULL || size == NULL) {
-        free(tmp);
-        free(size);
-        return mlq_err_set(err, path, 0, "out of memory");
-    }
-    if (mlq_json_get_array(obj, "sizes", "mlp", n_sizes, tmp, path, err) != 0) {
-        free(tmp);
-        free(size);
-        return -1;
-    }
-    for (l = 0; l < n_sizes; l++) {
-        if (tmp[l] != floor(tmp[l]) || tmp[l] < 1 || tmp[l] > 65535) {
-            free(tmp);
-            free(size);
-            return mlq_err_set(err, path, 0, "field 'mlp.sizes' entry %zu must be an integer in [1, 65535]", l);
-        }
-        size[l] = (size_t)tmp[l];
-    }
-    free(tmp);
-    if (size[0] != m->n_features || size[n_sizes - 1] != m->n_classes) {
-        mlq_err_set(err, path, 0,
-                    "field 'mlp.sizes' must start with the %zu features and end with the %zu classes",
-                    m->n_features, m->n_classes);
-        free(size);
-        return -1;
-    }
-    mp = params_alloc(size, n_sizes - 1);
-    free(size);
-    if (mp == NULL)
-        return mlq_err_set(err, path, 0, "out of memory");
-    m->params = mp;
-    mp->activation = (mlp_activation)act;
-    mp->bits = (unsigned)bits;
-    layers = cJSON_GetObjectItemCaseSensitive(obj, "layers");
-    if (layers == NULL)
-        return mlq_err_set(err, path, 0, "missing field 'mlp.layers'");
-    if (!cJSON_IsArray(layers) || (size_t)cJSON_GetArraySize(layers) != mp->n_layers)
-        return mlq_err_set(err, path, 0, "field 'mlp.layers' must be an array of %zu layers",
-                           mp->n_layers);
-    l = 0;
-    cJSON_ArrayForEach(layer, layers)
-    {
-        char ctx[32];
-
-        snprintf(ctx, sizeof ctx, "mlp.layers[%zu]", l);
-        if (!cJSON_IsObject(layer))
-            return mlq_err_set(err, path, 0, "field '%s' must be an object", ctx);
-        if (mlq_json_get_matrix(layer, "weights", ctx, mp->size[l + 1], mp->size[l], mp->w[l], path,
-                                err) != 0 ||
-            mlq_json_get_array(layer, "bias", ctx, mp->size[l + 1], mp->b[l], path, err) != 0)
-            return -1;
-        l++;
-    }
-    if (mlq_json_get_array(obj, "act_max", "mlp", mlp_n_hidden_units(mp), mp->act_max, path, err) != 0)
-        return -1;
-    for (l = 0; l < mlp_n_hidden_units(mp); l++)
-        if (!(mp->act_max[l] >= 0))
-            return mlq_err_set(err, path, 0, "field 'mlp.act_max' entry %zu must be >= 0", l);
-    return 0;
-}
-
-static const mlq_opt mlp_opts[] = {
-    {"hidden", MLQ_OPT_INT_LIST, "32", 1, 65535, false, NULL,
-     "hidden layer widths, e.g. 32 or 32,16"},
-    {"activation", MLQ_OPT_CHOICE, "relu", 0, 0, false, "relu|tanh", "hidden-layer activation"},
-    {"optimizer", MLQ_OPT_CHOICE, "adam", 0, 0, false, "adam|sgd",
-     "Adam, or SGD with momentum (--momentum)"},
-    {"lr", MLQ_OPT_NUM, "0.001", 0, 10, true, NULL, "learning rate (> 0)"},
-    {"momentum", MLQ_OPT_NUM, "0.9", 0, 1, false, NULL, "momentum of SGD (< 1)"},
-    {"batch", MLQ_OPT_INT, "32", 1, 1e9, false, NULL, "rows per minibatch"},
-    {"epochs", MLQ_OPT_INT, "200", 1, 1e7, false, NULL, "passes over the training rows at most"},
-    {"l2", MLQ_OPT_NUM, "1e-4", 0, 1e6, false, NULL,
-     "L2 penalty on the weights (0.5 x l2 x sum of squares per row)"},
-    {"validation", MLQ_OPT_NUM, "0", 0, 0.9, false, NULL,
-     "share of rows held out for early stopping (0: none)"},
-    {"patience", MLQ_OPT_INT, "10", 1, 1e7, false, NULL,
-     "early stopping: epochs without a better validation loss"},
-    {"bits", MLQ_OPT_CHOICE, "16", 0, 0, false, "8|16",
-     "activation width of the device model (export --bits overrides it)"},
-};
-
-static mlq_task mlp_task(const cJSON *hyper)
-{
-    (void)hyper;
-    return MLQ_TASK_CLASSIFY;
-}
-
-const mlq_algo mlq_algo_mlp = {
-    .name = "mlp",
-    .summary = "multilayer perceptron (ReLU or tanh, softmax; Adam or SGD); int8 weights on the device",
-    .task = mlp_task,
-    .bits = "8|16",
-    .opts = mlp_opts,
-    .n_opts = sizeof mlp_opts / sizeof mlp_opts[0],
-    .train = mlp_train,
-    .params_save = mlp_params_save,
-    .params_load = mlp_params_load,
-    .params_free = mlp_params_free,
-    .predict = mlp_predict,
-    .n_outputs = mlp_n_outputs,
-    .host_scores = mlp_host_scores,
-    .host_proba = mlp_host_proba,
-    .device_build = mlq_mlp_device_build,
-    .device_predict = mlq_mlp_device_predict,
-    .device_scores = mlq_mlp_device_scores,
-    .device_proba = mlq_mlp_device_proba,
-    .device_free = mlq_mlp_device_free,
-    .export_body = mlq_mlp_export_body,
-    .info = mlq_mlp_info,
-};

@@ -1,9 +1,16 @@
 /* SPDX-License-Identifier: MIT */
-/* tree_params.h -- trained decision trees and forests on the host (float64 thresholds). */
+/*
+ * tree_params.h -- trained decision trees and forests on the host (float64
+ * thresholds), and what their model (tree_model.c), their trainer
+ * (train_tree.c) and their exporter share.
+ */
 #ifndef MLQ_TREE_PARAMS_H
 #define MLQ_TREE_PARAMS_H
 
+#include <stdbool.h>
 #include <stddef.h>
+
+#include "algo.h"
 
 /*
  * One tree, nodes in preorder (node 0 is the root, children follow their
@@ -27,5 +34,18 @@ typedef struct tree_params {
     size_t n_trees, n_classes;
     tree_one *trees; /* [n_trees] */
 } tree_params;
+
+/** Room for n nodes (k classes) in t, contents kept: 0, or -1 when memory is short (t
+ *  stays freeable). */
+int tree_one_reserve(tree_one *t, size_t n, size_t k);
+
+/** Free a tree_params and everything it owns; safe on NULL (mlq_algo.params_free). */
+void tree_params_free(void *params);
+
+/** 1 when m is a forest (mlq_algo_forest), 0 for a single tree. */
+int tree_is_forest(const mlq_model *m);
+
+/** The trainer of both (train_tree.c): mlq_algo.train. */
+int tree_train(mlq_model *m, const mlq_dataset *d, const double *z, bool progress, mlq_err *err);
 
 #endif /* MLQ_TREE_PARAMS_H */
