@@ -7,6 +7,8 @@
  */
 #include "mlq/fixed.h"
 
+#include "dsp.h"
+
 /* ln 2 in UQ0.32, rounded up (true value 2977044471.82). */
 #define LN2_Q32 2977044472u
 /* ln 2 in Q26, rounded up (true value 46516319.87); 31 * 0.13 LSB of Q26 is
@@ -247,79 +249,19 @@ mlq_q31_t mlq_sqrt_q31(mlq_q31_t x)
 /*
  * a . b over n entries, exact in int64.
  *
- * The DSP path (Cortex-M4/M7) accumulates two products per SMLALD. When a
- * and b are at the same offset from a word boundary (exporters align every
- * array and pad rows to even lengths) one product aligns them and the rest
- * is read four words of each per load-multiple; otherwise words are read
- * at any address (legal on ARMv7E-M). Cortex-M0 takes a short Thumb-1
- * loop (below); the portable path does one product a step. All paths
- * compute the same exact integer.
+ * The DSP path (Cortex-M4/M7, src/dsp.h) accumulates two products per
+ * SMLALD. When a and b are at the same offset from a word boundary
+ * (exporters align every array and pad rows to even lengths) one product
+ * aligns them and the rest is read four words of each per load-multiple;
+ * otherwise words are read at any address (legal on ARMv7E-M). Cortex-M0
+ * takes a short Thumb-1 loop (below); the portable path does one product
+ * a step. All paths compute the same exact integer.
  */
-#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
-typedef uint32_t word_alias __attribute__((may_alias));
-
-#define SMLALD(acc, a, b) __asm__("smlald %Q0, %R0, %1, %2" : "+r"(acc) : "r"(a), "r"(b))
-
-/* Word-aligned a and b, n & ~1 entries: per 8 products four load-multiples
- * and four SMLALD, then 4 and 2 left over. Written in assembly because
- * compilers run out of registers and fall back to single loads; r7 (the
- * Thumb frame pointer) is left alone. */
-static int64_t dot_aligned(const word_alias *a, const word_alias *b, uint32_t n, int64_t acc)
-{
-    uint32_t blocks = n >> 3;
-
-    __asm__ volatile("cbz %[k], 2f\n"
-                     "1:\n\t"
-                     "ldmia %[a]!, {r4, r5}\n\t"
-                     "ldmia %[b]!, {r6, r8}\n\t"
-                     "smlald %Q[acc], %R[acc], r4, r6\n\t"
-                     "smlald %Q[acc], %R[acc], r5, r8\n\t"
-                     "ldmia %[a]!, {r4, r5}\n\t"
-                     "ldmia %[b]!, {r6, r8}\n\t"
-                     "smlald %Q[acc], %R[acc], r4, r6\n\t"
-                     "smlald %Q[acc], %R[acc], r5, r8\n\t"
-                     "subs %[k], %[k], #1\n\t"
-                     "bne 1b\n"
-                     "2:\n\t"
-                     "lsls %[k], %[n], #30\n\t" /* C = bit 2 of n, N = bit 1 */
-                     "bcc 3f\n\t"
-                     "ldmia %[a]!, {r4, r5}\n\t"
-                     "ldmia %[b]!, {r6, r8}\n\t"
-                     "smlald %Q[acc], %R[acc], r4, r6\n\t"
-                     "smlald %Q[acc], %R[acc], r5, r8\n"
-                     "3:\n\t"
-                     "bpl 4f\n\t"
-                     "ldr r4, [%[a]], #4\n\t"
-                     "ldr r6, [%[b]], #4\n\t"
-                     "smlald %Q[acc], %R[acc], r4, r6\n"
-                     "4:"
-                     : [acc] "+r"(acc), [a] "+r"(a), [b] "+r"(b), [k] "+l"(blocks)
-                     : [n] "r"(n)
-                     : "r4", "r5", "r6", "r8", "cc", "memory");
-    return acc;
-}
-
-/* Pairs at any address: one word load per operand, one SMLALD. */
-static int64_t dot2_any(const mlq_q15_t *a, const mlq_q15_t *b, uint32_t pairs, int64_t acc)
-{
-    for (; pairs > 0; pairs--) {
-        uint32_t aw, bw;
-
-        __builtin_memcpy(&aw, a, 4);
-        __builtin_memcpy(&bw, b, 4);
-        SMLALD(acc, aw, bw);
-        a += 2;
-        b += 2;
-    }
-    return acc;
-}
-#endif
-
 int64_t mlq_dot_q15(const mlq_q15_t *a, const mlq_q15_t *b, uint32_t n)
 {
     int64_t acc = 0;
 
-#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
+#if MLQ_DSP
     if (n == 0)
         return 0;
     if ((((uintptr_t)a ^ (uintptr_t)b) & 3u) == 0) {
@@ -329,10 +271,9 @@ int64_t mlq_dot_q15(const mlq_q15_t *a, const mlq_q15_t *b, uint32_t n)
             b++;
             n--;
         }
-        acc = dot_aligned((const word_alias *)(const void *)a, (const word_alias *)(const void *)b,
-                          n, acc);
+        acc = mlq_dsp_dot_words(a, b, n, acc);
     } else {
-        acc = dot2_any(a, b, n >> 1, acc);
+        acc = mlq_dsp_dot_pairs(a, b, n >> 1, acc);
     }
     if (n & 1u)
         acc += (int32_t)a[n - 1] * b[n - 1];

@@ -4,6 +4,8 @@
 #include "mlq/fixed.h"
 #include "mlq/score.h"
 
+#include "dsp.h"
+
 /* A pruned component's log-likelihood: below every real l_c (> -2^61 - 2^31). */
 #define LL_PRUNED (-((int64_t)1 << 62))
 /* |threshold| of an anomaly model at most this (Q47.16), so that ll - threshold fits int64. */
@@ -44,7 +46,7 @@ static uint64_t half_square(uint32_t mag)
 static MLQ_NOINLINE uint64_t row_term(int64_t acc, uint32_t e, int32_t o)
 {
     int32_t u;
-#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
+#if MLQ_DSP
     /* The 64-bit value as hi:lo, saturated through its high word. GCC
      * shifts signed values arithmetically. */
     uint32_t lo;
@@ -142,19 +144,6 @@ static int64_t ll_diag(const gmm_eval *ev, uint32_t c, int64_t floor)
     return cst - (int64_t)maha;
 }
 
-#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
-/* Two Q15 values at any address (ARMv7E-M, where flash reads like RAM, so
- * this serves the factor rows as well). */
-static inline uint32_t load_pair(const mlq_q15_t *p)
-{
-    uint32_t w;
-
-    __builtin_memcpy(&w, p, 4);
-    return w;
-}
-#define SMLALD(acc, a, b) __asm__("smlald %Q0, %R0, %1, %2" : "+r"(acc) : "r"(a), "r"(b))
-#endif
-
 /* l_c of a full component, Q47.16, or LL_PRUNED when below floor. */
 static int64_t ll_full(const gmm_eval *ev, uint32_t c, int64_t floor)
 {
@@ -169,7 +158,7 @@ static int64_t ll_full(const gmm_eval *ev, uint32_t c, int64_t floor)
 
     if (prune_limit(cst, floor, &lim))
         return LL_PRUNED;
-#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
+#if MLQ_DSP
     /* Rows i (even) and i + 1 both span (i + 2) / 2 words (row i ends with
      * its zero pad, which meets x[i + 1] < d; mlq_gmm_check checks the
      * pad): one x load serves both. */
@@ -178,10 +167,10 @@ static int64_t ll_full(const gmm_eval *ev, uint32_t c, int64_t floor)
         int64_t y0 = 0, y1 = 0;
 
         do {
-            uint32_t xw = load_pair(xp), a0w = load_pair(a), a1w = load_pair(a1);
+            uint32_t xw = mlq_ld32(xp); /* ARMv7E-M reads words at any address, also in flash */
 
-            SMLALD(y0, a0w, xw);
-            SMLALD(y1, a1w, xw);
+            y0 = mlq_smlald(mlq_ld32(a), xw, y0);
+            y1 = mlq_smlald(mlq_ld32(a1), xw, y1);
             a += 2;
             a1 += 2;
             xp += 2;
@@ -210,7 +199,7 @@ static int64_t ll_full(const gmm_eval *ev, uint32_t c, int64_t floor)
         maha += row_term(y, MLQ_RD_U8(&e[i]), MLQ_RD_I32(&o[i]));
         if (maha > lim)
             return LL_PRUNED;
-        a += (i + 2u) & ~(uint32_t)1; /* not ~1u: 16 bits where int is */
+        a += MLQ_ROW_LEN(i + 1u);
     }
 #endif
     if (maha > lim)
@@ -250,13 +239,6 @@ static int64_t group_lse(const gmm_eval *ev, uint32_t g, int64_t floor)
     return acc;
 }
 
-/* Factor entries per component: d + (d & 1) (diagonal), or the sum of
- * (i + 2) & ~1 over the rows i < d of a full lower triangle. */
-static uint32_t factor_len(uint32_t d, int full)
-{
-    return full ? (d + 1u) / 2u * ((d + 2u) & ~(uint32_t)1) : d + (d & 1u);
-}
-
 mlq_status mlq_gmm_check(const mlq_gmm_q15 *gmm)
 {
     MLQ_MODEL_IN_RAM(mlq_gmm_q15, model, gmm);
@@ -278,7 +260,7 @@ mlq_status mlq_gmm_check(const mlq_gmm_q15 *gmm)
     if (n > SIZE_MAX / GMM_SLOT_BYTES) /* the scratch size must fit size_t (16-bit targets) */
         return MLQ_ERR_MODEL;
 #endif
-    len = factor_len(d, full);
+    len = MLQ_GMM_FACTOR_LEN(d, full);
     for (c = 0; c < n; c++) {
         const mlq_q15_t *a = model->factor + c * len;
         const uint8_t *e = model->exponent + c * d;
@@ -292,7 +274,7 @@ mlq_status mlq_gmm_check(const mlq_gmm_q15 *gmm)
             if (full) {
                 if ((i & 1u) == 0u && MLQ_RD_I16(&a[i + 1u]) != 0) /* row i's zero pad */
                     return MLQ_ERR_MODEL;
-                a += (i + 2u) & ~(uint32_t)1;
+                a += MLQ_ROW_LEN(i + 1u);
             } else {
                 int32_t bi = MLQ_RD_I32(&b[i]);
 
@@ -335,7 +317,7 @@ static mlq_status gmm_begin(const mlq_gmm_q15 *m, const mlq_q15_t *x, uint16_t n
     ev->w = (int64_t *)work;
     ev->ll = ll;
     ev->prune = 1;
-    ev->len = factor_len(d, covariance == MLQ_GMM_FULL);
+    ev->len = MLQ_GMM_FACTOR_LEN(d, covariance == MLQ_GMM_FULL);
     return MLQ_OK;
 }
 

@@ -58,9 +58,9 @@ MLQ_INLINE uint16_t nearest(const mlq_kmeans_q15 *model, const mlq_q15_t *x, int
     /* |score| < 3 * 65535 * 2^30 < 2^48, so the first score always wins. */
     int64_t best = INT64_MAX, xx = 0;
     uint32_t k, n_clusters = model->n_clusters, n_features = model->n_features, best_k = 0;
-    /* Rows have an even length (odd ones carry a zero pad), so every row
-     * starts on a word when the first one does: mlq_dot_q15's fast path. */
-    uint32_t row = (n_features + 1u) & ~1u;
+    /* Rows have an even length (MLQ_ROW_LEN), so every row starts on a
+     * word when the first one does: mlq_dot_q15's fast path. */
+    uint32_t row = MLQ_ROW_LEN(n_features);
 
     if (scores != NULL)
         xx = mlq_dot_q15(x, x, n_features);

@@ -4,6 +4,8 @@
 #include "mlq/fixed.h"
 #include "mlq/score.h"
 
+#include "dsp.h"
+
 /* [385] tanh(i / 64) for i = 0..384 in Q1.15, rounded, 1.0 saturated to 32767 (in flash). */
 static const uint16_t tanh_tab[385] MLQ_FLASH = {
         0,   512,  1024,  1535,  2045,  2555,  3063,  3570,  4075,  4578,  5079,  5577,
@@ -89,7 +91,7 @@ size_t mlq_mlp_work_size(const mlq_mlp_q15 *model)
  * multipliers, if any, non-negative? */
 static int layer_ok(const mlq_mlp_layer *L, uint32_t max_in)
 {
-    uint32_t row = ((uint32_t)L->n_in + 3u) & ~(uint32_t)3, o, j;
+    uint32_t row = MLQ_MLP_ROW_LEN((uint32_t)L->n_in), o, j;
     int64_t lim = (int64_t)INT32_MAX - (int64_t)L->n_in * max_in * 127;
     const int8_t *w = L->w;
 
@@ -141,62 +143,6 @@ mlq_status mlq_mlp_check(const mlq_mlp_q15 *model)
     return MLQ_OK;
 }
 
-#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
-/* Cortex-M4/M7: SXTB16 unpacks two int8 weights (bytes 0 and 2, or with
- * ROR 8 bytes 1 and 3) into two int16 halves, UXTB16 two uint8 inputs the
- * same way; SMLAD adds both products of two halfword pairs to the
- * accumulator. Word loads at any address are legal on ARMv7E-M (inputs
- * need no alignment). */
-static inline uint32_t ld32(const void *p)
-{
-    uint32_t v;
-
-    __builtin_memcpy(&v, p, 4);
-    return v;
-}
-
-static inline uint32_t sxtb16(uint32_t v)
-{
-    uint32_t r;
-
-    __asm__("sxtb16 %0, %1" : "=r"(r) : "r"(v));
-    return r;
-}
-
-static inline uint32_t sxtb16_ror8(uint32_t v)
-{
-    uint32_t r;
-
-    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(v));
-    return r;
-}
-
-static inline uint32_t uxtb16(uint32_t v)
-{
-    uint32_t r;
-
-    __asm__("uxtb16 %0, %1" : "=r"(r) : "r"(v));
-    return r;
-}
-
-static inline uint32_t uxtb16_ror8(uint32_t v)
-{
-    uint32_t r;
-
-    __asm__("uxtb16 %0, %1, ror #8" : "=r"(r) : "r"(v));
-    return r;
-}
-
-static inline uint32_t smlad(uint32_t x, uint32_t y, uint32_t acc)
-{
-    uint32_t r;
-
-    __asm__("smlad %0, %1, %2, %3" : "=r"(r) : "r"(x), "r"(y), "r"(acc));
-    return r;
-}
-#define MLP_DSP 1
-#endif
-
 /*
  * Two rows against the inputs, added to *pa and *pb modulo 2^32: 16-bit
  * inputs (in16; weight groups of four in the order j, j+2, j+1, j+3, the
@@ -205,9 +151,13 @@ static inline uint32_t smlad(uint32_t x, uint32_t y, uint32_t acc)
  * so that a network with 8-bit activations links one. Every product is of
  * an int32_t and an int8_t, so none is computed in a 16-bit int. The rows
  * are in flash: the portable path reads them with MLQ_RD_I8, the DSP path
- * (Arm only, where flash is read by ordinary loads) a word at a time. On a
- * big-endian core the 8-bit path needs nothing (inputs and weights unpack
- * alike); the 16-bit path takes its two input words in the other order.
+ * (Arm only, where flash is read by ordinary loads) a word at a time, at
+ * any address (src/dsp.h): SXTB16 unpacks two int8 weights (bytes 0 and 2,
+ * or with ROR 8 bytes 1 and 3) into two int16 halves, UXTB16 two uint8
+ * inputs the same way, and SMLAD adds both products of two halfword pairs.
+ * On a big-endian core the 8-bit path needs nothing (inputs and weights
+ * unpack alike); the 16-bit path takes its two input words in the other
+ * order.
  */
 MLQ_INLINE void dot2(const void *in, int in16, const int8_t *wa, const int8_t *wb,
                      uint32_t n, uint32_t *pa, uint32_t *pb)
@@ -215,32 +165,32 @@ MLQ_INLINE void dot2(const void *in, int in16, const int8_t *wa, const int8_t *w
     const uint8_t *x = (const uint8_t *)in;
     uint32_t a = *pa, b = *pb, k = n >> 2, t = n & 3u;
 
-#ifdef MLP_DSP
+#if MLQ_DSP
     for (; k > 0; k--) {
-        uint32_t xa, xb, u = ld32(wa), v = ld32(wb);
+        uint32_t xa, xb, u = mlq_ld32(wa), v = mlq_ld32(wb);
 
         if (in16) { /* (x0, x1) and (x2, x3) against (w0, w1) and (w2, w3) */
 #if defined(__ARM_BIG_ENDIAN)
             /* x0 is the high half of its word, and SXTB16 picks the
              * weight bytes the other way round: the words trade places */
-            xa = ld32(x + 4);
-            xb = ld32(x);
+            xa = mlq_ld32(x + 4);
+            xb = mlq_ld32(x);
 #else
-            xa = ld32(x);
-            xb = ld32(x + 4);
+            xa = mlq_ld32(x);
+            xb = mlq_ld32(x + 4);
 #endif
             x += 8;
         } else { /* (x0, x2) and (x1, x3), unsigned, against the same bytes of the weights */
-            uint32_t xv = ld32(x);
+            uint32_t xv = mlq_ld32(x);
 
-            xa = uxtb16(xv);
-            xb = uxtb16_ror8(xv);
+            xa = mlq_uxtb16(xv);
+            xb = mlq_uxtb16_ror8(xv);
             x += 4;
         }
-        a = smlad(xa, sxtb16(u), a);
-        b = smlad(xa, sxtb16(v), b);
-        a = smlad(xb, sxtb16_ror8(u), a);
-        b = smlad(xb, sxtb16_ror8(v), b);
+        a = mlq_smlad(xa, mlq_sxtb16(u), a);
+        b = mlq_smlad(xa, mlq_sxtb16(v), b);
+        a = mlq_smlad(xb, mlq_sxtb16_ror8(u), a);
+        b = mlq_smlad(xb, mlq_sxtb16_ror8(v), b);
         wa += 4;
         wb += 4;
     }
@@ -347,7 +297,7 @@ MLQ_INLINE int32_t activate(int32_t acc, int32_t mul, uint32_t shift, uint32_t o
 MLQ_INLINE uint32_t layer(const mlq_mlp_layer *L, const void *in, int in16, void *out,
                           uint32_t out_bits, int tanh_layer, int store)
 {
-    uint32_t n_in = L->n_in, n_out = L->n_out, row = (n_in + 3u) & ~(uint32_t)3, o;
+    uint32_t n_in = L->n_in, n_out = L->n_out, row = MLQ_MLP_ROW_LEN(n_in), o;
     uint32_t shift = L->shift, best_o = 0;
     const int8_t *w = L->w;
     const int32_t *bias = L->bias, *mul = L->mul;

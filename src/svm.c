@@ -4,6 +4,8 @@
 #include "mlq/fixed.h"
 #include "mlq/score.h"
 
+#include "dsp.h"
+
 /* The low word of u >> s for s in 1..31, from the 32-bit halves (a
  * variable 64-bit shift is a library call on Cortex-M0). */
 static inline uint32_t shr64_lo(uint64_t u, unsigned s)
@@ -51,12 +53,6 @@ mlq_q15_t mlq_svm_exp2_q15(uint32_t u)
     return exp2_q15(u);
 }
 
-/* Rows of n features hold n rounded up to even (zero pad). */
-static inline uint32_t row_of(uint32_t n)
-{
-    return (n + 1u) & ~(uint32_t)1;
-}
-
 /* Pairs of n classes (n <= 65535: fits 32 bits). */
 static inline uint32_t pairs_of(uint32_t n)
 {
@@ -86,14 +82,6 @@ MLQ_INLINE mlq_status call_ok(const mlq_svm_q15 *m, unsigned kernel, uint16_t n_
  * on every path. The kernel loops have one loop per path, so that each
  * keeps its sums and constants in registers.
  */
-#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
-typedef int32_t word_alias __attribute__((may_alias));
-/* acc + a.lo * b.lo + a.hi * b.hi: the compiler's builtin of the ACLE
- * __smlald (no header needed), which GCC and clang schedule freely. */
-#define SMLALD(a, b, acc) __builtin_arm_smlald((a), (b), (acc))
-#define HAVE_SMLALD 1
-#endif
-
 static inline int short_rows(const mlq_q15_t *x, const mlq_q15_t *sv, uint32_t n)
 {
     return n - 3u < 2u && (((uintptr_t)x | (uintptr_t)sv) & 3u) == 0;
@@ -101,8 +89,8 @@ static inline int short_rows(const mlq_q15_t *x, const mlq_q15_t *sv, uint32_t n
 
 /* x of a short row; the fourth lane is 0 for 3 features, as is the row's padding. */
 typedef struct short_x {
-#ifdef HAVE_SMLALD
-    int32_t w0, w1;
+#if MLQ_DSP
+    uint32_t w0, w1;
 #else
     int32_t x0, x1, x2, x3;
 #endif
@@ -111,16 +99,14 @@ typedef struct short_x {
 static inline short_x short_load(const mlq_q15_t *x, uint32_t n)
 {
     short_x v;
-#ifdef HAVE_SMLALD
-    const word_alias *xw = (const word_alias *)(const void *)x;
-
-    v.w0 = xw[0];
+#if MLQ_DSP
+    v.w0 = mlq_ld32_aligned(x);
     /* three features: x[2] in the half of the word at the lower address,
      * where the row has s[2] (the high half on a big-endian core) */
 #if defined(__ARM_BIG_ENDIAN)
-    v.w1 = n == 4u ? xw[1] : (int32_t)((uint32_t)(uint16_t)x[2] << 16);
+    v.w1 = n == 4u ? mlq_ld32_aligned(x + 2) : (uint32_t)(uint16_t)x[2] << 16;
 #else
-    v.w1 = n == 4u ? xw[1] : (int32_t)(uint16_t)x[2];
+    v.w1 = n == 4u ? mlq_ld32_aligned(x + 2) : (uint32_t)(uint16_t)x[2];
 #endif
 #else
     v.x0 = x[0];
@@ -134,10 +120,8 @@ static inline short_x short_load(const mlq_q15_t *x, uint32_t n)
 /* acc + x . s */
 static inline int64_t short_dot(short_x v, const mlq_q15_t *sv, int64_t acc)
 {
-#ifdef HAVE_SMLALD
-    const word_alias *sw = (const word_alias *)(const void *)sv;
-
-    return SMLALD(v.w1, MLQ_RD_I32(&sw[1]), SMLALD(v.w0, MLQ_RD_I32(&sw[0]), acc));
+#if MLQ_DSP /* Arm only, where flash is read by ordinary loads */
+    return mlq_smlald(v.w1, mlq_ld32_aligned(sv + 2), mlq_smlald(v.w0, mlq_ld32_aligned(sv), acc));
 #else
     return acc + (int64_t)(v.x0 * MLQ_RD_I16(&sv[0])) + v.x1 * MLQ_RD_I16(&sv[1]) +
            (int64_t)(v.x2 * MLQ_RD_I16(&sv[2])) + v.x3 * MLQ_RD_I16(&sv[3]);
@@ -162,7 +146,7 @@ static inline mlq_q15_t rbf_k(int64_t d2, int64_t limit, unsigned pre, uint32_t 
  * each computed once per prediction and shared by every pair. */
 static void rbf_values(const mlq_svm_q15 *m, const mlq_q15_t *x, mlq_q15_t *k)
 {
-    uint32_t n = m->n_features, row = row_of(n), s, n_sv = m->n_sv, mul = m->k_mul;
+    uint32_t n = m->n_features, row = MLQ_ROW_LEN(n), s, n_sv = m->n_sv, mul = m->k_mul;
     const mlq_q15_t *sv = m->sv;
     const int64_t *norm = m->sv_norm;
     int64_t xx = mlq_dot_q15(x, x, n), limit = m->k_limit;
@@ -214,7 +198,7 @@ static inline int32_t pow_step(int32_t p, int32_t t, unsigned s)
  */
 static void poly_values(const mlq_svm_q15 *m, const mlq_q15_t *x, int32_t *k)
 {
-    uint32_t n = m->n_features, row = row_of(n), s, n_sv = m->n_sv, d = m->degree;
+    uint32_t n = m->n_features, row = MLQ_ROW_LEN(n), s, n_sv = m->n_sv, d = m->degree;
     const mlq_q15_t *sv = m->sv;
     const uint8_t *sh = m->pow_shift;
     unsigned pre = (unsigned)m->k_pre, hs = m->k_shift - 32u;
@@ -255,7 +239,7 @@ static void poly_values(const mlq_svm_q15 *m, const mlq_q15_t *x, int32_t *k)
  */
 static MLQ_NOINLINE int64_t dot_q31_q15(const int32_t *k, const mlq_q15_t *c, uint32_t n)
 {
-#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
+#if MLQ_DSP
     int64_t acc = 0;
     uint32_t s;
 
@@ -375,7 +359,7 @@ MLQ_INLINE void kernel_pairs(const mlq_svm_q15 *m, const mlq_q15_t *k, const int
 MLQ_INLINE void linear_votes(const mlq_svm_q15 *m, const mlq_q15_t *x, uint16_t *votes,
                              int short_path)
 {
-    uint32_t n = m->n_features, step = short_path ? 4u : row_of(n);
+    uint32_t n = m->n_features, step = short_path ? 4u : MLQ_ROW_LEN(n);
     const mlq_q15_t *w = m->w;
     const int64_t *rho = m->rho, *rho_end = rho + pairs_of(m->n_classes);
     uint16_t *vi = votes, *vj = votes + 1, *end = votes + m->n_classes;
@@ -401,7 +385,7 @@ MLQ_INLINE void linear_votes(const mlq_svm_q15 *m, const mlq_q15_t *x, uint16_t 
 static void linear_pairs(const mlq_svm_q15 *m, const mlq_q15_t *x, uint16_t *votes,
                          int64_t *margin, int64_t *dec)
 {
-    uint32_t nc = m->n_classes, n = m->n_features, row = row_of(n), i, j, p = 0;
+    uint32_t nc = m->n_classes, n = m->n_features, row = MLQ_ROW_LEN(n), i, j, p = 0;
     const mlq_q15_t *w = m->w;
 
     for (i = 0; i < nc; i++)

@@ -8,16 +8,10 @@
  */
 #include "mlq/svm.h"
 
-/* Rows of n features hold n rounded up to even (zero pad). */
-static uint32_t row_of(uint32_t n)
-{
-    return (n + 1u) & ~(uint32_t)1;
-}
-
 /* The padding of each of n_rows rows of n features is 0. */
 static int pads_zero(const mlq_q15_t *a, uint32_t n_rows, uint32_t n)
 {
-    uint32_t r, row = row_of(n);
+    uint32_t r, row = MLQ_ROW_LEN(n);
 
     for (r = 0; row != n && r < n_rows; r++)
         if (MLQ_RD_I16(&a[r * row + n]) != 0)
@@ -60,7 +54,7 @@ static int svs_ok(const mlq_svm_q15 *m)
  * distance L = k_limit - 1 that reaches the multiply. */
 static int rbf_ok(const mlq_svm_q15 *m)
 {
-    uint32_t s, n = m->n_features, row = row_of(n);
+    uint32_t s, n = m->n_features, row = MLQ_ROW_LEN(n);
     uint64_t top;
 
     if (m->sv_norm == NULL || m->k_limit < 1 || m->k_pre < 0 || m->k_pre > 31 || m->k_shift > 31u)

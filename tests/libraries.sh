@@ -244,7 +244,7 @@ layout_ok() {
     [ -f "$L/library.properties" ] && cmp -s library.properties "$L/library.properties" || return 1
     grep -q '#include "mlq/mlq.h"' "$L/src/mlq.h" || return 1
     for f in include/mlq/*.h; do cmp -s "$f" "$L/src/mlq/$(basename "$f")" || { echo "$f"; return 1; }; done
-    for f in src/*.c; do cmp -s "$f" "$L/src/$(basename "$f")" || { echo "$f"; return 1; }; done
+    for f in src/*.c src/*.h; do cmp -s "$f" "$L/src/$(basename "$f")" || { echo "$f"; return 1; }; done
     for f in mlq_predict.ino model.h csv_row.h csv_row.c; do
         cmp -s "examples/arduino/mlq_predict/$f" "$L/examples/mlq_predict/$f" || { echo "$f"; return 1; }
     done
@@ -253,7 +253,7 @@ layout_ok() {
     [ -f "$L/examples/mlq_predict/iris_tree.h" ] &&
         [ "$(find "$L" -type f | wc -l)" -eq $((8 + $(find include/mlq src -maxdepth 1 -name '*.[ch]' | wc -l))) ]
 }
-check "library layout: library.properties, src/mlq.h, src/mlq/*.h, src/*.c, examples/" layout_ok
+check "library layout: library.properties, src/mlq.h, src/mlq/*.h, src/*.c, src/*.h, examples/" layout_ok
 
 # The library's sources as packaged, for the Uno's ATmega328P, with the
 # project's warnings (arduino-builder compiles them with -w or -Wall only);

@@ -6,7 +6,7 @@
 #   examples/arduino/library.sh [OUT]          (OUT defaults to build)
 #   -> OUT/arduino/mlq/          library.properties, LICENSE,
 #                                src/mlq.h (the one include for sketches),
-#                                src/mlq/*.h (include/mlq), src/*.c (src),
+#                                src/mlq/*.h (include/mlq), src/*.c and src/*.h (src),
 #                                examples/mlq_predict/ (the sketch and its model)
 #      OUT/mlq-arduino.zip       the same folder, mlq/ at the top
 #      OUT/arduino/iris_tree.json  the example's model, for tests
@@ -34,7 +34,7 @@ rm -rf "$lib" "$out/mlq-arduino.zip"
 mkdir -p "$lib/src/mlq" "$ex"
 cp "$root/library.properties" "$root/LICENSE" "$lib/"
 cp "$root"/include/mlq/*.h "$lib/src/mlq/"
-cp "$root"/src/*.c "$lib/src/"
+cp "$root"/src/*.c "$root"/src/*.h "$lib/src/"
 if [ -f "$root/include/mlq.h" ]; then
     cp "$root/include/mlq.h" "$lib/src/mlq.h"
 else

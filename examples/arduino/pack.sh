@@ -19,7 +19,7 @@ mkdir -p "$out/mlq"
 cp "$root"/examples/arduino/mlq_predict/{mlq_predict.ino,csv_row.h,csv_row.c} "$out/"
 cp "$header" "$out/$name.h"
 cp "$root"/include/mlq/*.h "$out/mlq/"
-cp "$root"/src/*.c "$out/"
+cp "$root"/src/*.c "$root"/src/*.h "$out/"
 if [ -f "$root/include/mlq.h" ]; then
     cp "$root/include/mlq.h" "$out/mlq.h"
 else

@@ -1,14 +1,37 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * mlq/fixed.h -- the fixed-point core every mlq kernel builds on: saturation,
- * rounding shifts, saturating Q1.15/Q1.31 arithmetic, and exp, log and sqrt
- * in integer arithmetic.
+ * mlq/fixed.h -- fixed-point arithmetic: saturation, rounding shifts,
+ * saturating Q1.15/Q1.31 arithmetic, exp, log and square roots in integer
+ * arithmetic, the exact Q1.15 dot product and the softplus table.
  *
  *   #include <mlq/fixed.h>
  *   mlq_q15_t p = mlq_mul_q15(16384, -8192);   // 0.5 * -0.25 -> -4096 (-0.125)
  *   mlq_q31_t e = mlq_exp_q31(-65536);         // exp(-1) in Q1.31 -> 790015084
  *   int32_t   l = mlq_log_q16(3u << 16, 16);   // ln(3) in Q15.16  -> 71999
  *   mlq_q15_t r = mlq_sqrt_q15(8192);          // sqrt(0.25) -> 16384 (0.5)
+ *
+ * Two kinds of users. The kernels use mlq_sat_q15 and mlq_sat_q31,
+ * mlq_dot_q15 (k-means, SVM), mlq_softplus_neg_q16 (the Gaussian mixture's
+ * log-sum-exp) and mlq_exp_q31 (mlq_proba_softmax: the probabilities of
+ * Gaussian mixtures and MLPs). The rest -- the conversions, the saturating
+ * Q1.15/Q1.31 arithmetic, mlq_round_shift_s64, mlq_log_q16 and the square
+ * roots -- is public API for firmware that computes its own features or
+ * reads the scores in fixed point. No kernel calls it: the static inline
+ * helpers cost nothing unless used, and the functions of src/fixed.c no
+ * flash when the library is built with -ffunction-sections and linked with
+ * --gc-sections (as the Makefile and the firmware runner do). For example,
+ * the RMS of a window of n > 0 Q1.15 samples w as an input feature,
+ *
+ *   mlq_q31_t ms = mlq_sat_q31(mlq_dot_q15(w, w, n) * 2 / n);  // mean square, Q1.31
+ *   mlq_q15_t rms = mlq_q31_to_q15(mlq_sqrt_q31(ms));           // within 1 LSB of Q1.15
+ *
+ * or the distance to the nearest k-means centroid, in Q8 standardized
+ * units, from its score s = -d^2 in Q15.16 (mlq/kmeans.h):
+ *
+ *   uint16_t d_q8 = mlq_isqrt_u32(0u - (uint32_t)s);  // sqrt(d^2 2^16) = d 2^8
+ *
+ * tests/test_fixed.c checks every function against an independent
+ * reference over its whole input range and asserts the error bounds below.
  *
  * Formats: Q1.15 is mlq_q15_t (raw / 2^15), Q1.31 is mlq_q31_t (raw / 2^31)
  * and Q15.16 is an int32_t holding raw / 2^16 (range [-32768, 32768)), the
@@ -435,8 +458,9 @@ mlq_q31_t mlq_sqrt_q31(mlq_q31_t x);
 /* ------------------------------------------------------------------------ */
 
 /**
- * Exact dot product of two Q1.15 vectors, the inner loop of the k-means,
- * Gaussian-mixture and SVM kernels.
+ * Exact dot product of two Q1.15 vectors, the inner loop of the k-means and
+ * SVM kernels (the Gaussian mixture's rows have their own loops, which read
+ * one input word for two rows).
  *
  * @param[in] a  [n] Q1.15
  * @param[in] b  [n] Q1.15

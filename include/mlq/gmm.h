@@ -101,6 +101,16 @@ extern "C" {
 #define MLQ_GMM_WORK_BYTES(k, d) \
     ((size_t)(k) * (sizeof(int64_t) + sizeof(int32_t)) + 0u * (size_t)(d))
 
+/*
+ * Entries of factor per component for d features (full: nonzero for
+ * MLQ_GMM_FULL): MLQ_ROW_LEN(d) for a diagonal model; for a full one the
+ * rows of the lower triangle, row i in MLQ_ROW_LEN(i + 1) entries,
+ * (d + 1) / 2 * MLQ_ROW_LEN(d + 1) in all. In the type of d (unsigned;
+ * uint32_t in the kernel, size_t on the host).
+ */
+#define MLQ_GMM_FACTOR_LEN(d, full) \
+    ((full) ? ((d) + 1u) / 2u * MLQ_ROW_LEN((d) + 1u) : MLQ_ROW_LEN(d))
+
 /** Gaussian mixture in the Q1.15 input domain (see mlq/quant.h); lives in flash. */
 typedef struct mlq_gmm_q15 {
     uint16_t n_features;      /* d */
@@ -108,10 +118,10 @@ typedef struct mlq_gmm_q15 {
     uint16_t n_components;    /* K: components per group */
     uint8_t covariance;       /* MLQ_GMM_DIAG or MLQ_GMM_FULL */
     uint8_t task;             /* MLQ_GMM_CLUSTER, MLQ_GMM_CLASSIFY or MLQ_GMM_ANOMALY */
-    const mlq_q15_t *factor;  /* diag: [G*K][d + (d & 1)], A_cj, each row zero-padded to even;
-                                 full: [G*K][rows], the rows i = 0..d-1 of the lower triangle
-                                 one after another, row i holding i + 1 entries plus a zero
-                                 when i + 1 is odd (so every row starts on a 32-bit word) */
+    const mlq_q15_t *factor;  /* [G*K][MLQ_GMM_FACTOR_LEN(d, full)]; diag: A_cj, one row
+                                 of MLQ_ROW_LEN(d); full: the rows i = 0..d-1 of the lower
+                                 triangle one after another, row i holding i + 1 entries
+                                 plus a zero pad when i + 1 is odd (MLQ_ROW_LEN(i + 1)) */
     const uint8_t *exponent;  /* [G*K][d] e_i, 9..47: row i of factor is A_i = P_i R/32768 * 2^e_i */
     const int32_t *offset;    /* [G*K][d] diag: b_i = A_i m_i, |b_i| < 2^30;
                                  full: o_i = -floor(2^(16 - e_i) A_i . m), Q16 (see above) */

@@ -34,9 +34,9 @@ typedef struct mlq_kmeans_q15 {
     int8_t score_shift;         /* right shift (left when negative) from an exact squared
                                    distance in Q2.30 input steps to Q15.16 standardized units:
                                    14 - 2 log2 R, in -18..14 */
-    const mlq_q15_t *centroids; /* [n_clusters][n_features + (n_features & 1)], row-major,
-                                   Q1.15; an odd row length is padded with one zero so
-                                   that every row starts on a 32-bit word */
+    const mlq_q15_t *centroids; /* [n_clusters][MLQ_ROW_LEN(n_features)], row-major, Q1.15;
+                                   an odd row length is padded with one zero so that
+                                   every row starts on a 32-bit word */
     const int64_t *norms;       /* [n_clusters] sum of squared centroid entries, Q2.30 */
 } mlq_kmeans_q15;
 

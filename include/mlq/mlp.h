@@ -48,7 +48,7 @@
  * buffer that the last hidden layer did not write).
  *
  * Weight layout. Rows are padded with zeros to a multiple of four entries
- * (row = (n_in + 3) & ~3), so every row starts on a word. A layer whose
+ * (MLQ_MLP_ROW_LEN(n_in)), so every row starts on a word. A layer whose
  * inputs are 16-bit (layer 0, and every layer when bits = 16) stores each
  * full group of four weights j..j+3 in the order j, j+2, j+1, j+3: one
  * SXTB16 of the word then gives the pair (w_j, w_j+1) and one SXTB16 with
@@ -76,6 +76,11 @@ extern "C" {
 /** Most inputs of a layer whose inputs are 16-bit (see "Scaling and overflow"). */
 #define MLQ_MLP_MAX_IN16 512u
 
+/** Entries a weight row of n_in inputs takes: n_in rounded up to a multiple
+ * of four, the rest zeros (see "Weight layout"). In the type of n_in, which
+ * must be unsigned (or promote to unsigned with the 3u) and hold n_in + 3. */
+#define MLQ_MLP_ROW_LEN(n_in) (((n_in) + 3u) / 4u * 4u)
+
 /** Activation of the hidden layers. */
 typedef enum mlq_mlp_act {
     MLQ_MLP_RELU = 1, /**< max(0, y), folded into the requantization clamp */
@@ -87,8 +92,8 @@ typedef struct mlq_mlp_layer {
     uint16_t n_in, n_out;
     uint8_t shift;        /* hidden layers: requantization shift, 33..62 in a ReLU model,
                              1..62 in a tanh model; the last layer 0 */
-    const int8_t *w;      /* [n_out][row] weights in [-127, 127], row = n_in rounded up to a
-                             multiple of 4, zero padded, groups of four in the order above */
+    const int8_t *w;      /* [n_out][MLQ_MLP_ROW_LEN(n_in)] weights in [-127, 127], zero
+                             padded, groups of four in the order above */
     const int32_t *bias;  /* [n_out] in accumulator units (input step x weight step), within
                              the bound of "Scaling and overflow" */
     const int32_t *mul;   /* hidden layers: [n_out] requantization multipliers in [0, 2^31);

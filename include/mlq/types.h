@@ -159,6 +159,18 @@ typedef struct mlq_work_align {
 #endif
 
 /*
+ * MLQ_ROW_LEN(n) is the number of entries a row of n Q1.15 values takes in
+ * a model's arrays (k-means centroids, SVM support vectors and weights,
+ * GMM factor rows): n rounded up to even, the one extra entry of an odd
+ * row a zero pad, so that each row of a word-aligned array starts on a
+ * word. Exporters lay rows out with it, kernels step through them with it,
+ * and the model checks reject a pad that is not 0. Computed in the type of
+ * n, which must be unsigned (or promote to unsigned with the 1u) and hold
+ * n + 1: uint32_t in the kernels, size_t on the host.
+ */
+#define MLQ_ROW_LEN(n) (((n) + 1u) / 2u * 2u)
+
+/*
  * Constants in flash, on every target. On AVR, const data stays in flash
  * only when it is defined PROGMEM and read with program-memory loads:
  * exported headers define every model array and struct MLQ_FLASH, the
