@@ -42,9 +42,14 @@
  *     rejected as labels rather than taken as names.
  *
  * Locale
- *   - Numbers are converted with strtod and printed with %g, which follow
- *     LC_NUMERIC: callers must leave it at "C" (the default). The reader
- *     reports a number strtod cannot take rather than misread it.
+ *   - Numbers of up to 15 digits are converted both ways without the C
+ *     library; others with strtod and snprintf, which follow LC_NUMERIC:
+ *     callers must leave it at "C" (the default). The reader reports a
+ *     number strtod cannot take rather than misread it.
+ *
+ * Code: csv_read.c (lines and cells), csv_number.c (numbers),
+ * csv_labels.c (labels), csv_dataset.c (mlq_csv_read), csv_write.c
+ * (mlq_csv_write); csv_impl.h joins them.
  *
  * Limits
  *   - MLQ_CSV_MAX_LINE bytes per line, not counting the line end. Longer
@@ -128,15 +133,16 @@ void mlq_dataset_free(mlq_dataset *d);
  * ("label" if NULL) and holding class names. Numbers are printed in the shortest
  * form that reads back as the same double. Cells are quoted only when needed (a
  * comma, quote, surrounding space or tab, or empty text). The file appears whole or
- * not at all (mlq_out_open/commit); "-" writes to stdout.
+ * not at all, and only where mlq_out_open allows (host.h: a new or regular file, not
+ * an input of the command); "-" writes to stdout.
  *
  * @param[in]  path  output file, or "-"
  * @param[in]  d     dataset as filled by mlq_csv_read
  * @param[in]  idx   [n] row indices, each < d->n_rows
  * @param[in]  n     number of rows to write (0 gives a header-only file)
  * @param[out] err   set on error
- * @return 0, or -1 with err set (output file cannot be created or written, a row
- *         index is out of range, or memory runs out); nothing is left at path then.
+ * @return 0, or -1 with err set (output file refused, cannot be created or written, a
+ *         row index is out of range, or memory runs out); nothing is left at path then.
  */
 int mlq_csv_write(const char *path, const mlq_dataset *d, const size_t *idx, size_t n, mlq_err *err);
 
