@@ -2,16 +2,15 @@
 # SPDX-License-Identifier: MIT
 """Independent float reference of mlq's MLPs for make bench (scikit-learn's
 MLPClassifier; Debian's python3-sklearn), on the same 70/30 split files with
-features standardized on the training part (StandardScaler). The mlq
-options of the bench row come in MLQ_ALGO_OPTIONS (tests/pipeline.sh's
-algo_options): --hidden, --activation, --optimizer (adam, or sgd with
---momentum, no Nesterov), --lr, --batch, --epochs, --l2 (alpha), with
-mlq's defaults; --bits (device only) is accepted and ignored. Both train
+features standardized on the training part (StandardScaler). The options
+are those of `mlq train mlp`: --hidden, --activation, --optimizer (adam, or
+sgd with --momentum, no Nesterov), --lr, --batch, --epochs, --l2 (alpha),
+with mlq's defaults; --bits (device only) is accepted and ignored. Both train
 for exactly --epochs epochs of shuffled minibatches (no tolerance stop, no
 early stopping), with the same loss (cross-entropy + 0.5 alpha |W|^2 per
 batch), initialization rule and Adam constants; the random streams differ.
 
-    bench/ref_mlp.py TRAIN.csv TEST.csv    -> prints the test accuracy
+    bench/ref_mlp.py TRAIN.csv TEST.csv [mlq train mlp options]   -> prints the test accuracy
 """
 import sys
 import warnings
@@ -20,17 +19,15 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
 
-from reflib import load, options
+from reflib import args, load
 
 
 def main(argv):
-    if len(argv) != 3:
-        sys.exit("usage: ref_mlp.py TRAIN.csv TEST.csv")
-    o = options({"hidden": "32", "activation": "relu", "optimizer": "adam", "lr": "0.001",
-                 "momentum": "0.9", "batch": "32", "epochs": "200", "l2": "1e-4",
-                 "validation": "0", "patience": "10", "bits": "16"})
-    xtr, ytr = load(argv[1])
-    xte, yte = load(argv[2])
+    train, test, o = args(argv, {"hidden": "32", "activation": "relu", "optimizer": "adam",
+                                 "lr": "0.001", "momentum": "0.9", "batch": "32", "epochs": "200",
+                                 "l2": "1e-4", "validation": "0", "patience": "10", "bits": "16"})
+    xtr, ytr = load(train)
+    xte, yte = load(test)
     scaler = StandardScaler().fit(xtr)
     epochs = int(o["epochs"])
     mlp = MLPClassifier(hidden_layer_sizes=tuple(int(h) for h in o["hidden"].split(",")),

@@ -1,10 +1,52 @@
 # SPDX-License-Identifier: MIT
 """What the scikit-learn references of make bench share (bench/ref_ALGO.py):
-the split files' loader, cluster purity, and the mlq options of a bench row
-(tests/pipeline.sh's algo_options, passed in MLQ_ALGO_OPTIONS)."""
-import os
+their command line, the split files' loader, cluster purity and the tree
+hyperparameters.
+
+Every reference is run the same way, with the options `mlq train ALGO` gets
+(tests/pipeline.sh's algo_options), by their mlq names:
+
+    bench/ref_ALGO.py TRAIN.csv TEST.csv [--NAME VALUE | --NAME=VALUE | --FLAG]...
+
+and prints one number in [0, 1]: the reference's purity, accuracy or
+detection rate on TEST.csv. An option the reference cannot honour is an error.
+"""
+import sys
 
 import numpy as np
+
+
+def args(argv, defaults, flags=()):
+    """(TRAIN.csv, TEST.csv, options) of a reference's command line: `defaults`
+    (name -> text, mlq's defaults) updated by the options given; names in
+    `flags` take no value and are False unless given."""
+    prog = argv[0].rsplit("/", 1)[-1]
+    usage = f"usage: {prog} TRAIN.csv TEST.csv [mlq train options]"
+    opts = dict(defaults)
+    opts.update({f: False for f in flags})
+    files, given, i = [], set(), 1
+    while i < len(argv):
+        word = argv[i]
+        i += 1
+        if not word.startswith("--"):
+            files.append(word)
+            continue
+        key, eq, value = word[2:].partition("=")
+        if key in given:
+            sys.exit(f"{prog}: option --{key} given twice")
+        given.add(key)
+        if key in flags and not eq:
+            opts[key] = True
+        elif key in defaults and (eq or i < len(argv)):
+            if not eq:
+                value = argv[i]
+                i += 1
+            opts[key] = value
+        else:
+            sys.exit(f"{prog}: unknown or incomplete option {word}\n{usage}")
+    if len(files) != 2:
+        sys.exit(usage)
+    return files[0], files[1], opts
 
 
 def load(path):
@@ -26,20 +68,19 @@ def purity(y, clusters):
     return hit / len(y)
 
 
-def options(defaults, flags=()):
-    """The row's mlq options over `defaults` (name -> text); names in `flags` take no value."""
-    opts = dict(defaults)
-    opts.update({f: False for f in flags})
-    words = os.environ.get("MLQ_ALGO_OPTIONS", "").split()
-    i = 0
-    while i < len(words):
-        key = words[i].lstrip("-")
-        if key in flags:
-            opts[key] = True
-            i += 1
-        elif key in opts and i + 1 < len(words):
-            opts[key] = words[i + 1]
-            i += 2
-        else:
-            raise SystemExit(f"reference: unknown or incomplete option {words[i]}")
-    return opts
+# The options of `mlq train tree` and `mlq train forest`, with mlq's defaults
+# (the forest's --max-features is sqrt).
+TREE_OPTIONS = {"criterion": "gini", "max-depth": "10", "min-samples-leaf": "1",
+                "min-samples-split": "2", "class-weight": "none", "max-features": "all"}
+
+
+def tree_params(o):
+    """scikit-learn's DecisionTreeClassifier parameters for mlq's tree options."""
+    features = o["max-features"]
+    return {"criterion": o["criterion"],
+            "max_depth": None if o["max-depth"] == "none" else int(o["max-depth"]),
+            "min_samples_leaf": int(o["min-samples-leaf"]),
+            "min_samples_split": int(o["min-samples-split"]),
+            "class_weight": "balanced" if o["class-weight"] == "balanced" else None,
+            "max_features": None if features == "all" else features if features == "sqrt"
+            else int(features)}

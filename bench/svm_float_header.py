@@ -15,6 +15,8 @@ model is folded into one weight vector per pair. Loops, not generated
 straight-line code.
 
     bench/svm_float_header.py MODEL.json NAME > NAME.h
+
+or from Python (bench/bench.py): header(json.load(f), NAME, MODEL.json).
 """
 import json
 import sys
@@ -24,11 +26,8 @@ def floats(values):
     return ", ".join(f"{float(v)!r}f".replace("inf", "INFINITY") for v in values)
 
 
-def main(argv):
-    if len(argv) != 3:
-        sys.exit("usage: svm_float_header.py MODEL.json NAME")
-    m = json.load(open(argv[1]))
-    name = argv[2]
+def header(m, name, source):
+    """The C header (text) of model file m (parsed JSON), read from `source`."""
     s = m["svm"]
     d = len(m["feature_names"])
     k = len(s["sv_count"])
@@ -40,7 +39,7 @@ def main(argv):
     for c in s["sv_count"]:
         first.append(first[-1] + c)
     pairs = [(i, j) for i in range(k) for j in range(i + 1, k)]
-    out = [f"/* float32 reference of {argv[1]}: svm, kernel {s['kernel']} (bench only) */",
+    out = [f"/* float32 reference of {source}: svm, kernel {s['kernel']} (bench only) */",
            "#include <math.h>", "#include <stdint.h>",
            f"#define {name}_N_FEATURES {d}",
            f"static const float {name}_mean[{d}] = {{{floats(m['scaling']['mean'])}}};",
@@ -109,7 +108,15 @@ def main(argv):
     # The runner's other entries, unused by float rows.
     for entry in ("q15", "i16"):
         out.append(f"static inline int {name}_predict_{entry}(const int16_t *x) {{ (void)x; return -1; }}")
-    print("\n".join(out))
+    return "\n".join(out) + "\n"
+
+
+def main(argv):
+    if len(argv) != 3:
+        sys.exit("usage: svm_float_header.py MODEL.json NAME")
+    with open(argv[1], encoding="utf-8") as f:
+        model = json.load(f)
+    sys.stdout.write(header(model, argv[2], argv[1]))
 
 
 if __name__ == "__main__":
