@@ -241,6 +241,7 @@ check:
 	MLQ=build/gcc-san/mlq bash tests/cli_options.sh
 	MLQ=build/gcc-san/mlq bash tests/cli_json.sh
 	MLQ=build/gcc-san/mlq bash tests/cli_io.sh
+	$(MAKE) fuzz
 	MLQ=build/mlq bash tests/fit.sh
 	MLQ=build/mlq bash tests/libraries.sh
 	MLQ=build/mlq bash tests/bigendian.sh

@@ -3,6 +3,7 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <gsl/gsl_errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,8 +48,15 @@ int mlq_model_train(mlq_model *m, const mlq_algo *algo, const mlq_dataset *d, cJ
         (d->label_name != NULL && (m->label_name = mlq_strdup(d->label_name)) == NULL))
         mlq_err_set(err, d->path, 0, "out of memory (%zu rows x %zu features)", d->n_rows,
                     d->n_features);
-    else if (mlq_model_fit_scaling(m, d, z, is_constant, err) >= 0)
+    else if (mlq_model_fit_scaling(m, d, z, is_constant, err) >= 0) {
+        /* The trainers check GSL's return codes themselves (gsl_rng_alloc
+         * out of memory, a singular covariance): GSL's handler, abort by
+         * default, is off while they run, then the caller's is back. */
+        gsl_error_handler_t *gsl_handler = gsl_set_error_handler_off();
+
         rc = algo->train(m, d, z, progress != 0, err);
+        gsl_set_error_handler(gsl_handler);
+    }
     free(z);
     return rc;
 }
