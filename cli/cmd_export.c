@@ -87,6 +87,8 @@ static int run_export(int argc, char **argv)
             cli_wrote(CLI_GIVEN(&a, E_QUIET), out, "%zu coefficients, %zu saturated, %zu bytes of "
                       "constants%s%s", dev.n_coef, dev.clipped, dev.flash_bytes, alone,
                       dev.raw_center == NULL ? "; no int16 input path" : "");
+            if (!CLI_GIVEN(&a, E_QUIET) && dev.note[0] != '\0')
+                fprintf(stderr, "mlq: note: %s\n", dev.note);
             rc = EXIT_OK;
         }
         mlq_device_free(&dev);

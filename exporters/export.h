@@ -72,6 +72,8 @@ typedef struct mlq_device {
     size_t n_coef;      /* model coefficients quantized */
     size_t clipped;     /* of which saturated */
     size_t flash_bytes; /* constant data the header puts in flash (model + quant) */
+    char note[160];     /* a line for the user about this device model ("" for none), which
+                           `mlq export` prints as "mlq: note: ..." unless --quiet */
     size_t predict_bytes; /* of which a firmware calling only NAME_predict links (trees: the
                              float layout alone); flash_bytes when the algorithm leaves it 0 */
     size_t largest_array; /* bytes of the header's largest array (an AVR object holds at most

@@ -439,6 +439,16 @@ static int mlp_device_build(mlq_device *dev, mlq_err *err)
     dev->n_outputs = mp->size[L];
     dev->work_bytes = mlq_mlp_work_size(&md->m);
     set_kernels(dev, md);
+    {
+        char key[32];
+        double host = mlq_mlp_training_metric(m, "host_accuracy"), quant;
+
+        snprintf(key, sizeof key, "device_accuracy_%u", dev->bits);
+        quant = mlq_mlp_training_metric(m, key);
+        if (host >= 0 && quant >= 0)
+            snprintf(dev->note, sizeof dev->note, "training rows: float accuracy %.2f%%, device "
+                     "accuracy %.2f%% (%u-bit activations)", 100 * host, 100 * quant, dev->bits);
+    }
     return 0;
 }
 

@@ -30,6 +30,8 @@ const mlq_mlp_q15 *mlq_mlp_device_model(const mlq_device *dev);
 
 /* export_mlp_body.c (the device table's export_body, info, after_train). */
 int mlq_mlp_export_body(FILE *f, const mlq_device *dev, const char *name);
+/** The accuracy on the training rows the model file records under key, or -1. */
+double mlq_mlp_training_metric(const mlq_model *m, const char *key);
 void mlq_mlp_info(FILE *f, const mlq_device *dev);
 /* training.device_accuracy_8 and _16: the device's accuracy on the training rows d. */
 int mlq_mlp_after_train(mlq_model *m, const mlq_dataset *d, mlq_err *err);

@@ -13,8 +13,7 @@
 #include "export_mlp.h"
 #include "mlp_params.h"
 
-/* Accuracy on the training rows recorded by the trainer, or -1. */
-static double training_metric(const mlq_model *m, const char *key)
+double mlq_mlp_training_metric(const mlq_model *m, const char *key)
 {
     const cJSON *it = cJSON_GetObjectItemCaseSensitive(m->training, key);
 
@@ -58,11 +57,11 @@ int mlq_mlp_export_body(FILE *f, const mlq_device *dev, const char *name)
     const mlq_model *m = dev->model;
     size_t L = md->n_layers, l, nmax = 0;
     char key[32];
-    double host = training_metric(m, "host_accuracy"), quant;
+    double host = mlq_mlp_training_metric(m, "host_accuracy"), quant;
     int64_t *tmp;
 
     snprintf(key, sizeof key, "device_accuracy_%u", dev->bits);
-    quant = training_metric(m, key);
+    quant = mlq_mlp_training_metric(m, key);
     for (l = 0; l < L; l++) {
         size_t row = MLQ_MLP_ROW_LEN(md->layers[l].n_in);
 
@@ -103,10 +102,6 @@ int mlq_mlp_export_body(FILE *f, const mlq_device *dev, const char *name)
             md->m.act == MLQ_MLP_TANH ? "MLQ_MLP_TANH" : "MLQ_MLP_RELU",
             (unsigned)md->m.score_shift, (long)md->m.score_mul, name);
     free(tmp);
-    if (host >= 0 && quant >= 0)
-        fprintf(stderr, "mlq: note: training rows: float accuracy %.2f%%, device accuracy %.2f%% "
-                        "(%u-bit activations)\n",
-                100 * host, 100 * quant, dev->bits);
     return 0;
 }
 
@@ -115,8 +110,8 @@ void mlq_mlp_info(FILE *f, const mlq_device *dev)
     const mlq_mlp_dev *md = dev->impl;
     const mlq_model *m = dev->model;
     size_t l;
-    double host = training_metric(m, "host_accuracy"), a8 = training_metric(m, "device_accuracy_8"),
-           a16 = training_metric(m, "device_accuracy_16");
+    double host = mlq_mlp_training_metric(m, "host_accuracy"), a8 = mlq_mlp_training_metric(m, "device_accuracy_8"),
+           a16 = mlq_mlp_training_metric(m, "device_accuracy_16");
 
     fprintf(f, "network           %u", (unsigned)md->m.n_features);
     for (l = 0; l < md->n_layers; l++)

@@ -531,6 +531,8 @@ for b in 8 16; do
     "$MLQ" export "$P" --name iris_mlp$b --bits "$b" --out "$T/iris_mlp$b.h" 2>"$T/stderr" && ok || bad "mlp export --bits $b"
     grep -q "^mlq: note: training rows: float accuracy .*%, device accuracy .*% ($b-bit activations)" "$T/stderr" && ok ||
         bad "mlp export does not report float vs quantized accuracy: $(cat "$T/stderr")"
+    "$MLQ" export "$P" --name iris_q$b --bits "$b" --out "$T/iris_q$b.h" --quiet 2>"$T/stderr" && [ ! -s "$T/stderr" ] &&
+        ok || bad "mlp export --quiet printed: $(cat "$T/stderr")"
     "$MLQ" compare "$P" "$T/te.csv" --bits "$b" --json >"$T/mlp_cmp.json"
     for key in '"max_score_diff": ' '"host_accuracy": ' '"device_accuracy": '; do
         grep -q "$key" "$T/mlp_cmp.json" && ok || bad "mlp compare --json lacks $key: $(cat "$T/mlp_cmp.json")"
