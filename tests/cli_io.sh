@@ -15,18 +15,8 @@
 # The signals: SIGXFSZ from a file size limit (ulimit -f) always; SIGTERM,
 # SIGINT and SIGHUP injected at the first write(2) by strace when it is
 # installed (reported as skipped otherwise).
-set -u
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-MLQ=${MLQ:-$ROOT/build/mlq}
-case $MLQ in /*) ;; *) MLQ=$PWD/$MLQ ;; esac
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
+. "$(dirname "$0")/cli_lib.sh"
 skip=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 
 # The state of the inputs: checksums of the listed files.
 sums() { (cd "$T" && sha256sum "$@" 2>&1); }

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: MIT
-# cli_lib.sh -- what the CLI test scripts share (sourced by tests/cli*.sh):
+# cli_lib.sh -- what the CLI test scripts share (sourced by tests/cli*.sh,
+# tests/fit.sh, tests/libraries.sh):
 # a scratch folder $T, the pass/fail counters and their report, and
 # expect, the check of one command's exit code, message and output file.
 #

@@ -29,17 +29,7 @@
 #
 # Needs cmake, arduino-builder, arduino-core-avr, gcc-avr, avr-libc,
 # libsimavr-dev, python3. PlatformIO and Zephyr themselves are not run.
-set -u
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-MLQ=${MLQ:-$ROOT/build/mlq}
-case $MLQ in /*) ;; *) MLQ=$PWD/$MLQ ;; esac
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+. "$(dirname "$0")/cli_lib.sh"
 # check NAME CMD...: ok when CMD succeeds, else FAIL NAME with its output.
 check() {
     local name=$1
