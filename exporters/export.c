@@ -18,7 +18,7 @@ static const mlq_device_algo *side_of(const mlq_model *m, mlq_err *err)
     const mlq_device_algo *side = mlq_device_algo_of(m);
 
     if (side == NULL)
-        mlq_err_set(err, m->path != NULL ? m->path : m->source, 0,
+        mlq_err_set(err, mlq_model_file(m), 0,
                     "algorithm '%s' has no device side in this version of mlq", m->algo->name);
     return side;
 }
@@ -70,7 +70,7 @@ int mlq_device_build(const mlq_model *m, unsigned bits, mlq_device *dev, mlq_err
     dev->work = malloc(dev->work_bytes > 0 ? dev->work_bytes : 1);
     if (dev->work == NULL) {
         mlq_device_free(dev);
-        return mlq_err_set(err, m->source, 0, "out of memory");
+        return mlq_err_set(err, mlq_model_file(m), 0, "out of memory");
     }
     return 0;
 }
@@ -86,6 +86,11 @@ void mlq_device_free(mlq_device *dev)
     memset(dev, 0, sizeof *dev);
 }
 
+const char *mlq_model_file(const mlq_model *m)
+{
+    return m->path != NULL ? m->path : m->source;
+}
+
 int mlq_device_refuse(const mlq_device *dev, mlq_err *err, const char *field, const char *fmt, ...)
 {
     const mlq_model *m = dev->model;
@@ -95,7 +100,7 @@ int mlq_device_refuse(const mlq_device *dev, mlq_err *err, const char *field, co
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    return mlq_err_set(err, m->path != NULL ? m->path : m->source, 0, "field '%s': %s", field, what);
+    return mlq_err_set(err, mlq_model_file(m), 0, "field '%s': %s", field, what);
 }
 
 /* What to run on a quantized row. */

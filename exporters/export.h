@@ -109,6 +109,10 @@ int mlq_device_after_train(mlq_model *m, const mlq_dataset *d, mlq_err *err);
 /** Note an array of `bytes` that the header will define, for largest_array. */
 void mlq_device_note_array(mlq_device *dev, size_t bytes);
 
+/** The file errors about m are reported against: its model file, or its
+ *  training CSV when it was not loaded from one (freshly trained). */
+const char *mlq_model_file(const mlq_model *m);
+
 /**
  * For a device table's build: refuse a model the device cannot represent, with
  * "MODEL.json: field 'FIELD': what" (the training file's name for a model

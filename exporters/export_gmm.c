@@ -188,7 +188,7 @@ static int gmm_device_fill(mlq_device *dev, gmm_device *gd, mlq_err *err)
     size_t d = gp->n_features, n_comp = gp->n_groups * gp->n_components, c;
     float *mean_raw = mlq_calloc(d, sizeof *mean_raw);
     mlq_q15_t *mean_q = mlq_calloc(d, sizeof *mean_q);
-    int rc = mean_raw == NULL || mean_q == NULL ? mlq_err_set(err, m->source, 0, "out of memory") : 0;
+    int rc = mean_raw == NULL || mean_q == NULL ? mlq_err_set(err, mlq_model_file(m), 0, "out of memory") : 0;
 
     for (c = 0; rc == 0 && c < n_comp; c++) {
         int64_t cst;
@@ -222,7 +222,7 @@ static int gmm_device_build(mlq_device *dev, mlq_err *err)
 
     if (gd == NULL || gmm_device_alloc(gd, gp) != 0) {
         gmm_device_release(gd);
-        return mlq_err_set(err, m->source, 0, "out of memory");
+        return mlq_err_set(err, mlq_model_file(m), 0, "out of memory");
     }
     if (gmm_device_fill(dev, gd, err) != 0) {
         gmm_device_release(gd);

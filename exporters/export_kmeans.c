@@ -31,7 +31,7 @@ static int kmeans_device_build(mlq_device *dev, mlq_err *err)
         if (kd != NULL)
             free(kd->centroids);
         free(kd);
-        return mlq_err_set(err, m->source, 0, "out of memory");
+        return mlq_err_set(err, mlq_model_file(m), 0, "out of memory");
     }
     dev->impl = kd;
     for (c = 0; c < kp->k; c++) {

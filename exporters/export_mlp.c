@@ -291,7 +291,7 @@ static int build_layer(mlq_device *dev, mlq_mlp_dev *md, size_t l, const double 
     if (!last)
         md->mul[l] = mlq_calloc(n_out, sizeof **md->mul);
     if (md->w[l] == NULL || md->bias[l] == NULL || (!last && md->mul[l] == NULL))
-        return mlq_err_set(err, dev->model->source, 0, "out of memory");
+        return mlq_err_set(err, mlq_model_file(dev->model), 0, "out of memory");
     if (acc_steps(dev, mp, l, blim, s, err) != 0)
         return -1;
     if (last) { /* one step for the whole layer */
@@ -389,7 +389,7 @@ static int mlp_device_build(mlq_device *dev, mlq_err *err)
         maxw = mp->size[l + 1] > maxw ? mp->size[l + 1] : maxw;
     md = mlq_calloc(1, sizeof *md);
     if (md == NULL)
-        return mlq_err_set(err, m->source, 0, "out of memory");
+        return mlq_err_set(err, mlq_model_file(m), 0, "out of memory");
     dev->impl = md; /* freed by the caller on failure */
     md->n_layers = L;
     md->layers = mlq_calloc(L, sizeof *md->layers);
@@ -407,7 +407,7 @@ static int mlp_device_build(mlq_device *dev, mlq_err *err)
         s.out == NULL || s.acc == NULL || s.wf == NULL || s.in_from == NULL || s.out_from == NULL ||
         s.acc_from == NULL) {
         steps_free(&s);
-        return mlq_err_set(err, m->source, 0, "out of memory");
+        return mlq_err_set(err, mlq_model_file(m), 0, "out of memory");
     }
     for (j = 0; j < mp->size[0]; j++) {
         s.in[j] = m->input_range / 32768.0;

@@ -90,7 +90,7 @@ int mlq_quant_build(mlq_device *dev, mlq_err *err)
     if (dev->offset == NULL || dev->gain == NULL || dev->raw_center == NULL ||
         dev->raw_mul == NULL || dev->raw_add == NULL || dev->raw_shift == NULL) {
         mlq_quant_free(dev);
-        return mlq_err_set(err, m->source, 0, "out of memory");
+        return mlq_err_set(err, mlq_model_file(m), 0, "out of memory");
     }
     for (j = 0; j < p; j++) {
         if (mlq_input_quant(m, j, &dev->offset[j], &dev->gain[j]) != 0) {

@@ -302,7 +302,7 @@ static int fold_linear(mlq_device *dev, mlq_svm_dev *kd, mlq_err *err)
     kd->w = mlq_calloc(kd->n_pairs * row, sizeof *kd->w);
     if (wz == NULL || kd->w == NULL) {
         free(wz);
-        return mlq_err_set(err, m->source, 0, "out of memory");
+        return mlq_err_set(err, mlq_model_file(m), 0, "out of memory");
     }
     for (i = 0; i < nu; i++) {
         for (c = i + 1; c < nu; c++, q++) {
@@ -377,7 +377,7 @@ static int kernel_model(mlq_device *dev, mlq_svm_dev *kd, double cmax, mlq_err *
         kd->sv_norm = mlq_calloc(nsv, sizeof *kd->sv_norm);
     if (kd->sv_start == NULL || kd->sv == NULL || kd->coef == NULL ||
         (sp->kernel == SVM_RBF && kd->sv_norm == NULL))
-        return mlq_err_set(err, m->source, 0, "out of memory");
+        return mlq_err_set(err, mlq_model_file(m), 0, "out of memory");
     for (c = 0; c <= nu; c++)
         kd->sv_start[c] = (uint16_t)sp->sv_first[c];
     for (s = 0; s < nsv; s++) {
@@ -400,7 +400,7 @@ static int kernel_model(mlq_device *dev, mlq_svm_dev *kd, double cmax, mlq_err *
         rbf_constants(kd, sp->gamma, steps, (uint16_t)p, &dev->clipped);
         dev->flash_bytes += nsv * sizeof(int64_t);
     } else if ((rc = poly_constants(kd, sp, steps, (uint16_t)p)) < 0) {
-        return mlq_err_set(err, m->source, 0, "out of memory");
+        return mlq_err_set(err, mlq_model_file(m), 0, "out of memory");
     } else if (rc == 1) {
         return mlq_device_refuse(dev, err, "svm.gamma",
                                  "%g is too large for the polynomial kernel's base range "
@@ -462,7 +462,7 @@ static int svm_device_build(mlq_device *dev, mlq_err *err)
         return -1;
     kd = mlq_calloc(1, sizeof *kd);
     if (kd == NULL)
-        return mlq_err_set(err, m->source, 0, "out of memory");
+        return mlq_err_set(err, mlq_model_file(m), 0, "out of memory");
     dev->impl = kd; /* freed by mlq_device_free on any error below */
     kd->n_pairs = np;
     kd->rho = mlq_calloc(np, sizeof *kd->rho);
@@ -470,7 +470,7 @@ static int svm_device_build(mlq_device *dev, mlq_err *err)
     kd->dec_shift = mlq_calloc(np, sizeof *kd->dec_shift);
     kd->class_ids = mlq_calloc(nu, sizeof *kd->class_ids);
     if (kd->rho == NULL || kd->frac == NULL || kd->dec_shift == NULL || kd->class_ids == NULL)
-        return mlq_err_set(err, m->source, 0, "out of memory");
+        return mlq_err_set(err, mlq_model_file(m), 0, "out of memory");
     for (c = 0; c < nu; c++) {
         kd->class_ids[c] = (uint16_t)sp->classes[c];
         identity &= sp->classes[c] == (int)c;

@@ -359,7 +359,7 @@ static int tree_device_build(mlq_device *dev, mlq_err *err)
     int rc;
 
     if (td == NULL)
-        return mlq_err_set(err, m->source, 0, "out of memory");
+        return mlq_err_set(err, mlq_model_file(m), 0, "out of memory");
     td->k = tp->n_classes;
     td->forest = tree_is_forest(m);
     for (t = 0; t < tp->n_trees; t++) {
@@ -379,11 +379,11 @@ static int tree_device_build(mlq_device *dev, mlq_err *err)
     dev->impl = td; /* mlq_device_free releases it from here on */
     if (td->nq == NULL || td->nf == NULL || td->keys == NULL || td->ends == NULL ||
         td->fends == NULL)
-        return mlq_err_set(err, m->source, 0, "out of memory");
+        return mlq_err_set(err, mlq_model_file(m), 0, "out of memory");
     if ((rc = build_nodes(dev, td, max_nodes, err)) != 0)
-        return rc == -2 ? -1 : mlq_err_set(err, m->source, 0, "out of memory");
+        return rc == -2 ? -1 : mlq_err_set(err, mlq_model_file(m), 0, "out of memory");
     if (float_nodes(td, m->n_features, tp->n_trees) != 0 || (!td->forest && build_leaf_class(td) != 0))
-        return mlq_err_set(err, m->source, 0, "out of memory");
+        return mlq_err_set(err, mlq_model_file(m), 0, "out of memory");
     td->mq = (mlq_tree_q15){(uint16_t)m->n_features, (uint16_t)td->k, (uint16_t)tp->n_trees,
                             (uint16_t)td->n_dist, td->nq, td->ends, td->dist, td->leaf_class};
     td->mf = (mlq_tree_f32){(uint16_t)m->n_features, (uint16_t)td->k, (uint16_t)tp->n_trees,
