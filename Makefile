@@ -57,7 +57,7 @@ CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 HOST_LIBS  = $(BUILD)/libmlqexport.a $(BUILD)/libmlqtrain.a
 TESTS     := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo check bench cross unit cxx-headers nm-check arduino clean
+.PHONY: all deps demo check bench cross unit cxx-headers nm-check layer-check arduino clean
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/libmlq.a $(BUILD)/mlq
@@ -216,6 +216,14 @@ nm-check: cross $(BUILD)/libmlq.a
 	done
 	@echo "nm-check: device objects are freestanding (no libc, no float helper but in quant.o on M4F, no lmul in k-means or mlq_dot_q15 on M0; no float helper on rv32imac; on AVR nothing in SRAM, only memcpy_P from avr-libc)"
 
+# The layers' include paths hold only for includes by name: no source may
+# reach into another folder with a relative path.
+layer-check:
+	@bad=$$(grep -n '^[[:space:]]*#[[:space:]]*include[[:space:]]*"[^"]*\.\./' src/*.[ch] include/mlq/*.h \
+	    trainers/*.[ch] exporters/*.[ch] cli/*.[ch] || true); \
+	if [ -n "$$bad" ]; then echo "includes by relative path, past the layers:"; echo "$$bad"; exit 1; fi
+	@echo "layer-check: no include by relative path in src/, include/, trainers/, exporters/, cli/"
+
 # Every public header compiles as C++ (stb's rule) with strict warnings.
 cxx-headers:
 	@for h in include/mlq/*.h; do \
@@ -236,7 +244,7 @@ cxx-headers:
 check:
 	$(MAKE) BUILD=build/gcc-san CC=gcc SAN=1 unit
 	$(MAKE) BUILD=build/clang-san CC=clang SAN=1 unit
-	$(MAKE) all cross nm-check cxx-headers
+	$(MAKE) all cross nm-check cxx-headers layer-check
 	MLQ=build/gcc-san/mlq MLQ_PLAIN=build/mlq bash tests/cli.sh
 	MLQ=build/gcc-san/mlq bash tests/cli_options.sh
 	MLQ=build/gcc-san/mlq bash tests/cli_json.sh
