@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "algo.h"
+#include "device_algo.h"
 #include "export.h"
 
 /*
@@ -31,7 +31,14 @@ extern const size_t mlq_n_costs;
 
 const char *mlq_board_names(void)
 {
-    return "uno, mega, m0, m4, rv32";
+    static char names[64];
+    size_t i, len = 0;
+
+    if (names[0] == '\0')
+        for (i = 0; i < sizeof boards / sizeof boards[0]; i++)
+            len += (size_t)snprintf(names + len, sizeof names - len, "%s%s", i > 0 ? ", " : "",
+                                    boards[i].name);
+    return names;
 }
 
 const mlq_board *mlq_board_find(const char *name)
@@ -93,20 +100,5 @@ char *mlq_fit_excess(const mlq_fit *fit, const mlq_device *dev, char *buf, size_
 
 const char *mlq_fit_advice(const mlq_device *dev)
 {
-    const char *a = dev->model->algo->name;
-
-    if (strcmp(a, "forest") == 0)
-        return "fewer or shallower trees (--trees, --max-depth, --min-samples-leaf)";
-    if (strcmp(a, "tree") == 0)
-        return "a shallower tree (--max-depth, --min-samples-leaf)";
-    if (strcmp(a, "gmm") == 0)
-        return "fewer components (--components), or --covariance diag";
-    if (strcmp(a, "svm") == 0)
-        return "--kernel linear (one weight vector per class pair instead of the support vectors), "
-               "or fewer training rows";
-    if (strcmp(a, "mlp") == 0)
-        return "fewer hidden units (--hidden); --bits 8 halves the activations' scratch";
-    if (strcmp(a, "kmeans") == 0)
-        return "fewer clusters (--k)";
-    return "a smaller model";
+    return dev->side->smaller(dev);
 }

@@ -43,6 +43,9 @@ typedef struct mlq_device_algo {
     void (*export_float)(FILE *f, const mlq_device *dev, const char *name);
     /* `mlq info`: algorithm-specific lines, including flash and stack estimates. */
     void (*info)(FILE *f, const mlq_device *dev);
+    /* What makes this model smaller, for one that does not fit a board
+     * (the training options to change; mlq_fit_advice). */
+    const char *(*smaller)(const mlq_device *dev);
     /* Optional: what the device side adds to a freshly trained model's
      * report (m->training) before it is saved (mlq_device_after_train). */
     int (*after_train)(mlq_model *m, const mlq_dataset *d, mlq_err *err);

@@ -382,6 +382,12 @@ static void gmm_info(FILE *f, const mlq_device *dev)
                "frame (measured by make bench)\n", d * sizeof(mlq_q15_t));
 }
 
+static const char *gmm_smaller(const mlq_device *dev)
+{
+    (void)dev;
+    return "fewer components (--components), or --covariance diag";
+}
+
 const mlq_device_algo mlq_device_gmm = {
     .bits = "16",
     .build = gmm_device_build,
@@ -391,4 +397,5 @@ const mlq_device_algo mlq_device_gmm = {
     .free = gmm_device_free,
     .export_body = gmm_export_body,
     .info = gmm_info,
+    .smaller = gmm_smaller,
 };

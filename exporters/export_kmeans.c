@@ -131,6 +131,12 @@ static void kmeans_info(FILE *f, const mlq_device *dev)
                "(measured by make bench)\n", p * sizeof(mlq_q15_t));
 }
 
+static const char *kmeans_smaller(const mlq_device *dev)
+{
+    (void)dev;
+    return "fewer clusters (--k)";
+}
+
 const mlq_device_algo mlq_device_kmeans = {
     .bits = "16",
     .build = kmeans_device_build,
@@ -139,4 +145,5 @@ const mlq_device_algo mlq_device_kmeans = {
     .free = kmeans_device_free,
     .export_body = kmeans_export_body,
     .info = kmeans_info,
+    .smaller = kmeans_smaller,
 };

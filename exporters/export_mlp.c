@@ -478,6 +478,12 @@ static mlq_status mlp_device_proba(const mlq_device *dev, const mlq_q15_t *q, ui
     return mlq_mlp_proba_q15(&md->m, q, md->m.n_features, dev->work, dev->work_bytes, proba);
 }
 
+static const char *mlp_smaller(const mlq_device *dev)
+{
+    (void)dev;
+    return "fewer hidden units (--hidden); --bits 8 halves the activations' scratch";
+}
+
 const mlq_device_algo mlq_device_mlp = {
     .bits = "8|16",
     .build = mlp_device_build,
@@ -487,5 +493,6 @@ const mlq_device_algo mlq_device_mlp = {
     .free = mlp_device_free,
     .export_body = mlq_mlp_export_body,
     .info = mlq_mlp_info,
+    .smaller = mlp_smaller,
     .after_train = mlq_mlp_after_train,
 };

@@ -529,6 +529,13 @@ static mlq_status svm_device_scores(const mlq_device *dev, const mlq_q15_t *q, i
     return mlq_svm_scores_q15(&kd->m, q, kd->m.n_features, dev->work, dev->work_bytes, scores);
 }
 
+static const char *svm_smaller(const mlq_device *dev)
+{
+    (void)dev;
+    return "--kernel linear (one weight vector per class pair instead of the support vectors), "
+           "or fewer training rows";
+}
+
 const mlq_device_algo mlq_device_svm = {
     .bits = "16",
     .build = svm_device_build,
@@ -538,4 +545,5 @@ const mlq_device_algo mlq_device_svm = {
     .free = svm_device_free,
     .export_body = mlq_svm_export_body,
     .info = mlq_svm_info,
+    .smaller = svm_smaller,
 };

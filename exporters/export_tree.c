@@ -465,6 +465,14 @@ const mlq_tree_f32 *mlq_tree_device_f32(const mlq_device *dev)
     return &((const mlq_tree_dev *)dev->impl)->mf;
 }
 
+static const char *tree_smaller(const mlq_device *dev)
+{
+    const mlq_tree_dev *td = dev->impl;
+
+    return td->forest ? "fewer or shallower trees (--trees, --max-depth, --min-samples-leaf)"
+                      : "a shallower tree (--max-depth, --min-samples-leaf)";
+}
+
 const mlq_device_algo mlq_device_tree = {
     .bits = "16",
     .build = tree_device_build,
@@ -475,4 +483,5 @@ const mlq_device_algo mlq_device_tree = {
     .export_body = mlq_tree_export_body,
     .export_float = mlq_tree_export_float,
     .info = mlq_tree_info,
+    .smaller = tree_smaller,
 };
