@@ -236,9 +236,10 @@ cxx-headers:
 # one, since ASan reserves address space); device rules on the objects;
 # headers as C++; `mlq info/export --target` against the boards; the
 # Arduino and CMake consumers and the other manifests; the Cortex-M4 DSP
-# paths in big-endian order; the firmware runner's own checks; the two
+# paths in big-endian order; the firmware runner's own checks; the three
 # application examples (shuttle anomaly detection, speaker-independent vowel
-# MLP on M0), which fail when the firmware differs from the device code;
+# MLP on M0, diabetes regression on M0 and the Uno), which fail when the
+# firmware differs from the device code;
 # then the device code on emulated Cortex-M0/M3/M4F/M7, RISC-V rv32imac and
 # rv32imafc, and AVR ATmega328P/ATmega2560 against `mlq predict --device`.
 check:
@@ -249,6 +250,7 @@ check:
 	MLQ=build/gcc-san/mlq bash tests/cli_options.sh
 	MLQ=build/gcc-san/mlq bash tests/cli_json.sh
 	MLQ=build/gcc-san/mlq bash tests/cli_io.sh
+	MLQ=build/gcc-san/mlq bash tests/cli_regress.sh
 	$(MAKE) fuzz
 	MLQ=build/mlq bash tests/fit.sh
 	MLQ=build/mlq bash tests/libraries.sh
@@ -258,6 +260,7 @@ check:
 	bash examples/firmware/selftest.sh
 	bash examples/gmm_anomaly.sh
 	bash examples/mlp_vowel.sh
+	bash examples/regression.sh
 	bash tests/device.sh
 
 # The main job: k-means on a bundled dataset, exported, run on an emulated
@@ -269,6 +272,8 @@ demo: all
 	@bash examples/gmm_anomaly.sh
 	@echo
 	@bash examples/mlp_vowel.sh
+	@echo
+	@bash examples/regression.sh
 
 # Device benchmark in QEMU; writes bench/results.md.
 bench: all

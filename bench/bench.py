@@ -95,9 +95,10 @@ class Model:
         self.name, self.rows = self.p["P_NAME"], self.p["P_ROWS"]
         self.options = pipeline('algo_options "$2" "$1"', ds, algo).split()
         self.cmp = bench.compare(self.p["P_MODEL"], self.p["P_TEST"])
-        self.metric = next(m for m in ("purity", "accuracy", "detection") if f"host_{m}" in self.cmp)
+        self.metric = next(m for m in ("purity", "accuracy", "detection", "r2") if f"host_{m}" in self.cmp)
+        self.target = ["--target", "target"] if self.metric == "r2" else []
         with open(self.p["P_TEST"], encoding="utf-8") as f:
-            self.d = sum(1 for c in f.readline().rstrip("\r\n").split(",") if c != "label")
+            self.d = sum(1 for c in f.readline().rstrip("\r\n").split(",") if c not in ("label", "target"))
         with open(self.p["P_HEADER"], encoding="utf-8") as f:
             self.has_proba = "_proba_q15(" in f.read()
         self.q15 = os.path.join(self.p["P_DIR"], "bench_q15.rows")
@@ -105,7 +106,7 @@ class Model:
              "--seed", "1", "--out", self.q15])
         # Raw int16 entry, for datasets whose features are integers.
         self.i16 = os.path.join(self.p["P_DIR"], "bench_i16.rows")
-        if run([bench.runner, "rows", "csv", self.p["P_TEST"], "--i16", "--out", self.i16],
+        if run([bench.runner, "rows", "csv", self.p["P_TEST"], *self.target, "--i16", "--out", self.i16],
                check=False).returncode != 0:
             self.i16 = None
 
@@ -113,12 +114,13 @@ class Model:
 class Bench:
     def __init__(self, build, algos):
         os.environ["BUILD"] = build
-        lines = pipeline('printf "%s\\n" "$BUILD" "$MLQ" "$RUN" "$PIPELINE_DATASETS" "$PIPELINE_ALGOS"; '
-                         'for d in $PIPELINE_DATASETS; do dataset_classes "$d"; done').splitlines()
+        lines = pipeline('printf "%s\\n" "$BUILD" "$MLQ" "$RUN" "$PIPELINE_DATASETS $PIPELINE_REGRESS_DATASETS" '
+                         '"$PIPELINE_ALGOS"; for d in $PIPELINE_DATASETS $PIPELINE_REGRESS_DATASETS; do '
+                         'dataset_classes "$d"; done').splitlines()
         self.build, self.mlq, self.runner = lines[:3]
         os.environ["BUILD"] = self.build
-        self.datasets, known = lines[3].split(), lines[4].split()
-        self.classes = dict(zip(self.datasets, map(int, lines[5:])))
+        datasets, known = lines[3].split(), lines[4].split()
+        self.classes = dict(zip(datasets, map(int, lines[5:])))
         self.algos = algos.split() if algos else known
         unknown = [a for a in self.algos if a not in known]
         if unknown:
@@ -131,13 +133,18 @@ class Bench:
     def compare(self, model, test):
         return json.loads(run([self.mlq, "compare", model, test, "--json"]).stdout)
 
-    def reference(self, m):
-        """The scikit-learn reference's metric as a percentage, or n/a."""
+    def datasets(self, algo):
+        """The datasets algo runs on (tests/pipeline.sh's algo_datasets)."""
+        return pipeline('algo_datasets "$1"', algo).split()
+
+    def reference(self, m, share=True):
+        """The scikit-learn reference's metric as a percentage (as a number
+        with share=False), or n/a (None)."""
         script = os.path.join(BENCH, f"ref_{m.algo.split('_')[0]}.py")
         if not self.sklearn or not os.path.isfile(script):
-            return "n/a"
-        out = run([self.python, script, m.p["P_TRAIN"], m.p["P_TEST"], *m.options]).stdout
-        return report.pct(float(out))
+            return "n/a" if share else None
+        out = float(run([self.python, script, m.p["P_TRAIN"], m.p["P_TEST"], *m.options]).stdout)
+        return report.pct(out) if share else out
 
     def seed_mean(self, m):
         """Mean host metric of the model trained with seeds 0..9."""
@@ -214,10 +221,14 @@ class Bench:
 
     def model(self, algo, ds):
         m = Model(self, algo, ds)
-        ref = self.reference(m)
-        if algo in targets.SEEDED:
-            self.rep.seeded_row(algo, ds, self.seed_mean(m), ref)
-        self.rep.accuracy_row(algo, ds, m.cmp, m.metric, ref)
+        if m.metric == "r2":
+            seeded = self.seed_mean(m) if algo in targets.SEEDED else None
+            self.rep.regress_row(algo, ds, m.cmp, self.reference(m, share=False), seeded)
+        else:
+            ref = self.reference(m)
+            if algo in targets.SEEDED:
+                self.rep.seeded_row(algo, ds, self.seed_mean(m), ref)
+            self.rep.accuracy_row(algo, ds, m.cmp, m.metric, ref)
         host_pred = None
         if algo in targets.FLOAT_REFERENCE:
             host_pred = run([self.mlq, "predict", m.p["P_MODEL"], m.p["P_TEST"]]).stdout.splitlines()
@@ -240,7 +251,7 @@ class Bench:
         version = {k: run([t, "--version"]).stdout.splitlines()[0] for k, t in tools.items()}
         version["qemu"] = version["qemu"].split(" (")[0]
         for algo in self.algos:
-            for ds in self.datasets:
+            for ds in self.datasets(algo):
                 print(f"bench: {algo} {ds}", file=sys.stderr)
                 self.model(algo, ds)
         costs = largest(self.costs)

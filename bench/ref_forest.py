@@ -13,21 +13,21 @@ random_state 0..9.
 """
 import sys
 
-from sklearn.ensemble import RandomForestClassifier
+from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
 
-from reflib import TREE_OPTIONS, args, load, tree_params
+from reflib import TREE_OPTIONS, args, load, load_target, regress, tree_params
 
 
 def main(argv):
     train, test, o = args(argv, {**TREE_OPTIONS, "max-features": "sqrt", "trees": "10"})
-    xtr, ytr = load(train)
-    xte, yte = load(test)
+    model, loader = (RandomForestRegressor, load_target) if regress(o) else (RandomForestClassifier, load)
+    xtr, ytr = loader(train)
+    xte, yte = loader(test)
     acc = []
     for seed in range(10):
-        clf = RandomForestClassifier(n_estimators=int(o["trees"]), bootstrap=True,
-                                     **tree_params(o), random_state=seed)
+        clf = model(n_estimators=int(o["trees"]), bootstrap=True, **tree_params(o), random_state=seed)
         clf.fit(xtr, ytr)
-        acc.append((clf.predict(xte) == yte).mean())
+        acc.append(clf.score(xte, yte))
     print(f"{sum(acc) / len(acc):.6f}")
 
 

@@ -16,21 +16,22 @@ import sys
 import warnings
 
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.neural_network import MLPClassifier
+from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.preprocessing import StandardScaler
 
-from reflib import args, load
+from reflib import args, load, load_target, regress, scaled_target
 
 
 def main(argv):
-    train, test, o = args(argv, {"hidden": "32", "activation": "relu", "optimizer": "adam",
+    train, test, o = args(argv, {"task": "classify", "hidden": "32", "activation": "relu", "optimizer": "adam",
                                  "lr": "0.001", "momentum": "0.9", "batch": "32", "epochs": "200",
                                  "l2": "1e-4", "validation": "0", "patience": "10", "bits": "16"})
-    xtr, ytr = load(train)
-    xte, yte = load(test)
+    loader = load_target if regress(o) else load
+    xtr, ytr = loader(train)
+    xte, yte = loader(test)
     scaler = StandardScaler().fit(xtr)
     epochs = int(o["epochs"])
-    mlp = MLPClassifier(hidden_layer_sizes=tuple(int(h) for h in o["hidden"].split(",")),
+    mlp = (MLPRegressor if regress(o) else MLPClassifier)(hidden_layer_sizes=tuple(int(h) for h in o["hidden"].split(",")),
                         activation=o["activation"], solver=o["optimizer"],
                         learning_rate_init=float(o["lr"]), momentum=float(o["momentum"]),
                         nesterovs_momentum=False, batch_size=int(o["batch"]), max_iter=epochs,
@@ -38,6 +39,8 @@ def main(argv):
                         early_stopping=float(o["validation"]) > 0,
                         validation_fraction=float(o["validation"]) or 0.1, shuffle=True,
                         random_state=1)
+    if regress(o):
+        mlp = scaled_target(mlp)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         mlp.fit(scaler.transform(xtr), ytr)

@@ -13,23 +13,27 @@ C and gamma, and one-vs-one voting with ties to the lowest class.
 import sys
 
 from sklearn.preprocessing import StandardScaler
-from sklearn.svm import SVC
+from sklearn.svm import SVC, SVR
 
-from reflib import args, load
+from reflib import args, load, load_target, regress, scaled_target
 
 
 def main(argv):
-    train, test, o = args(argv, {"kernel": "rbf", "C": "1", "gamma": "scale", "degree": "3",
-                                 "coef0": "0", "tol": "1e-3", "class-weight": "none",
-                                 "cache-mb": "200"})
-    xtr, ytr = load(train)
-    xte, yte = load(test)
+    train, test, o = args(argv, {"task": "classify", "kernel": "rbf", "C": "1", "gamma": "scale",
+                                 "degree": "3", "coef0": "0", "tol": "1e-3", "class-weight": "none",
+                                 "cache-mb": "200", "epsilon": "0.1"})
+    loader = load_target if regress(o) else load
+    xtr, ytr = loader(train)
+    xte, yte = loader(test)
     scaler = StandardScaler().fit(xtr)
-    svc = SVC(kernel=o["kernel"], C=float(o["C"]),
-              gamma=o["gamma"] if o["gamma"] == "scale" else float(o["gamma"]),
-              degree=int(o["degree"]), coef0=float(o["coef0"]), tol=float(o["tol"]),
-              class_weight="balanced" if o["class-weight"] == "balanced" else None,
-              cache_size=float(o["cache-mb"]))
+    common = dict(kernel=o["kernel"], C=float(o["C"]),
+                  gamma=o["gamma"] if o["gamma"] == "scale" else float(o["gamma"]),
+                  degree=int(o["degree"]), coef0=float(o["coef0"]), tol=float(o["tol"]),
+                  cache_size=float(o["cache-mb"]))
+    if regress(o):  # epsilon in standardized target units, as mlq's
+        svc = scaled_target(SVR(epsilon=float(o["epsilon"]), **common))
+    else:
+        svc = SVC(class_weight="balanced" if o["class-weight"] == "balanced" else None, **common)
     svc.fit(scaler.transform(xtr), ytr)
     print(f"{svc.score(scaler.transform(xte), yte):.6f}")
 

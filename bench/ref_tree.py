@@ -11,23 +11,26 @@ with its seed, so its tree depends on random_state where splits tie (digits'
 pixels often do); the figure is the mean over random_state 0..9.
 
     bench/ref_tree.py TRAIN.csv TEST.csv [mlq train tree options]   -> prints the test accuracy
+                                                                     (--task regress: R^2, a
+                                                                     DecisionTreeRegressor)
 """
 import sys
 
-from sklearn.tree import DecisionTreeClassifier
+from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
-from reflib import TREE_OPTIONS, args, load, tree_params
+from reflib import TREE_OPTIONS, args, load, load_target, regress, tree_params
 
 
 def main(argv):
     train, test, o = args(argv, TREE_OPTIONS)
-    xtr, ytr = load(train)
-    xte, yte = load(test)
+    model, loader = (DecisionTreeRegressor, load_target) if regress(o) else (DecisionTreeClassifier, load)
+    xtr, ytr = loader(train)
+    xte, yte = loader(test)
     acc = []
     for seed in range(10):
-        clf = DecisionTreeClassifier(**tree_params(o), random_state=seed)
+        clf = model(**tree_params(o), random_state=seed)
         clf.fit(xtr, ytr)
-        acc.append((clf.predict(xte) == yte).mean())
+        acc.append(clf.score(xte, yte))
     print(f"{sum(acc) / len(acc):.6f}")
 
 

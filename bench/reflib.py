@@ -8,8 +8,10 @@ Every reference is run the same way, with the options `mlq train ALGO` gets
 
     bench/ref_ALGO.py TRAIN.csv TEST.csv [--NAME VALUE | --NAME=VALUE | --FLAG]...
 
-and prints one number in [0, 1]: the reference's purity, accuracy or
-detection rate on TEST.csv. An option the reference cannot honour is an error.
+and prints one number: the reference's purity, accuracy or detection rate
+on TEST.csv, in [0, 1], or with --task regress its R^2 (scikit-learn's
+r2_score) on TEST.csv's target. An option the reference cannot honour is an
+error.
 """
 import sys
 
@@ -60,6 +62,29 @@ def load(path):
     return x, y
 
 
+def load_target(path):
+    """Features and the continuous target of a regression split file (column
+    'label' if there is one, else the last)."""
+    with open(path, encoding="utf-8-sig") as f:
+        header = f.readline().strip().split(",")
+    data = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
+    col = header.index("label") if "label" in header else len(header) - 1
+    return np.delete(data, col, axis=1), data[:, col]
+
+
+def regress(o):
+    """Whether the options ask for regression (--task regress)."""
+    return o.get("task", "classify") == "regress"
+
+
+def scaled_target(model):
+    """model fitted on a standardized target (mean 0, population sd 1, as mlq
+    trains), its predictions mapped back to target units."""
+    from sklearn.compose import TransformedTargetRegressor
+    from sklearn.preprocessing import StandardScaler
+    return TransformedTargetRegressor(regressor=model, transformer=StandardScaler())
+
+
 def purity(y, clusters):
     """Share of rows in their cluster's most frequent class."""
     hit = 0
@@ -70,17 +95,19 @@ def purity(y, clusters):
 
 # The options of `mlq train tree` and `mlq train forest`, with mlq's defaults
 # (the forest's --max-features is sqrt).
-TREE_OPTIONS = {"criterion": "gini", "max-depth": "10", "min-samples-leaf": "1",
+TREE_OPTIONS = {"task": "classify", "criterion": "gini", "max-depth": "10", "min-samples-leaf": "1",
                 "min-samples-split": "2", "class-weight": "none", "max-features": "all"}
 
 
 def tree_params(o):
-    """scikit-learn's DecisionTreeClassifier parameters for mlq's tree options."""
+    """scikit-learn's DecisionTree{Classifier,Regressor} parameters for mlq's
+    tree options (a regression tree splits on the squared error)."""
     features = o["max-features"]
-    return {"criterion": o["criterion"],
+    return {"criterion": "squared_error" if regress(o) else o["criterion"],
             "max_depth": None if o["max-depth"] == "none" else int(o["max-depth"]),
             "min_samples_leaf": int(o["min-samples-leaf"]),
             "min_samples_split": int(o["min-samples-split"]),
-            "class_weight": "balanced" if o["class-weight"] == "balanced" else None,
+            **({} if regress(o) else
+               {"class_weight": "balanced" if o["class-weight"] == "balanced" else None}),
             "max_features": None if features == "all" else features if features == "sqrt"
             else int(features)}

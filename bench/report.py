@@ -66,6 +66,37 @@ class Report:
     def __init__(self):
         self.accuracy, self.seeded, self.cost, self.outputs = [], [], [], []
         self.float_ref, self.estimates, self.unfit = [], [], []
+        self.regress = []
+
+    def regress_row(self, algo, ds, c, ref, seeded):
+        """A row of the regression table: c is `mlq compare --json` on the test rows,
+        ref scikit-learn's R^2 (a number, or None), seeded the host R^2 averaged over
+        seeds 0..9 for models that draw random numbers (else None)."""
+        host = seeded if seeded is not None else c["host_r2"]
+        dr2 = abs(c["host_r2"] - c["device_r2"])
+        p99 = c["p99_value_diff_of_range"]
+        vs = "-" if ref is None else f"{host - ref:+.4f}"
+        met = p99 <= 0.005 and dr2 <= 0.005 and (ref is None or abs(host - ref) <= 0.02)
+        self.regress.append([
+            algo, ds, c["rows"], f"{c['host_r2']:.4f}", f"{c['device_r2']:.4f}", f"{dr2:.5f}",
+            "-" if seeded is None else f"{seeded:.4f}", "-" if ref is None else f"{ref:.4f}", vs,
+            f"{g(c['host_mae'])} / {g(c['device_mae'])}",
+            f"{100 * c['median_value_diff_of_range']:.4f}% / {100 * p99:.4f}%",
+            c["saturated_rows"], f"{c['clipped']} of {c['coefficients']}", "yes" if met else "NO"])
+
+    def linear_vs_svm(self):
+        """Rows comparing logistic regression (linear) with the linear SVM on
+        Cortex-M4F: instructions and flash of the float entry, per dataset."""
+        m4 = board_label("m4")
+        cost = {(r[0], r[1]): (r[4], r[9]) for r in self.cost if r[3] == m4}
+        rows = []
+        for (algo, ds), (insn, flash) in cost.items():
+            if algo != "linear" or ("svm_linear", ds) not in cost:
+                continue
+            s_insn, s_flash = cost[("svm_linear", ds)]
+            ok = float(insn) < float(s_insn) and float(flash) < float(s_flash)
+            rows.append([ds, insn, s_insn, flash, s_flash, "yes" if ok else "NO"])
+        return rows
 
     def accuracy_row(self, algo, ds, c, metric, ref):
         proba = "-"
@@ -129,6 +160,11 @@ class Report:
         out = [INTRO.format(date=date, **version), *table(ACCURACY_HEAD, "ll" + "r" * 9, self.accuracy)]
         if self.seeded:
             out += [SEEDED, *table(SEEDED_HEAD, "llrrr", self.seeded)]
+        if self.regress:
+            out += [REGRESS, *table(REGRESS_HEAD, "ll" + "r" * 12, self.regress)]
+        versus = self.linear_vs_svm()
+        if versus:
+            out += [LINEAR_VS_SVM, *table(LINEAR_VS_SVM_HEAD, "lrrrrr", versus)]
         out += [COST, *table(COST_HEAD, "llllrl" + "r" * 8, self.cost)]
         if self.unfit:
             out += [UNFIT, *(f"- {u}" for u in self.unfit)]
@@ -183,6 +219,33 @@ random_state 0..9, same split, same hyperparameters:
 """
 SEEDED_HEAD = ["model", "dataset", "mlq host, mean of 10 seeds", "scikit-learn, mean of 10 seeds",
                "difference (points)"]
+
+REGRESS = """
+## Regression: host float model vs device fixed point (test rows)
+
+The regression variants of tests/pipeline.sh (`--task regress`) on each regression data set,
+70/30 split (random: a continuous target has no classes), seed 1. R^2 is scikit-learn's
+r2_score on the test rows; |host - device| is the difference of the predicted targets
+(`mlq predict` against `mlq predict --device`, the latter NAME_predict's integer x
+2^-NAME_Y_FRAC), as a share of the target's training range. Models that draw random numbers
+in training give their host R^2 as the mean over seeds 0..9, against scikit-learn's over
+random_state 0..9; the others against one fit. Targets (issue 18): p99 |host - device| <=
+0.5% of the range, |host R^2 - device R^2| <= 0.005, host R^2 within 0.02 of scikit-learn's.
+"""
+REGRESS_HEAD = ["model", "dataset", "rows", "host R^2", "device R^2", "|difference|",
+                "host R^2, mean of 10 seeds", "scikit-learn R^2", "mlq - scikit-learn",
+                "MAE host / device", "|host - device| median / p99 of range", "saturated rows",
+                "coefficients saturated", "targets met"]
+
+LINEAR_VS_SVM = """
+### Logistic regression against the linear SVM (Cortex-M4F)
+
+Both are one dot product per class (the SVM one per class pair, with voting). Target (issue 18):
+logistic regression takes fewer instructions and less flash than the linear SVM on the same
+data (float entry).
+"""
+LINEAR_VS_SVM_HEAD = ["dataset", "instructions, logistic", "instructions, linear SVM",
+                      "flash bytes, logistic", "flash bytes, linear SVM", "fewer and smaller"]
 
 COST = """
 ## Cost on the device (QEMU; AVR in simavr)

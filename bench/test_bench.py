@@ -51,6 +51,38 @@ class Report(unittest.TestCase):
         self.assertEqual(report.board_label("m0"), "Cortex-m0")
         self.assertEqual(report.board_label("mega"), "AVR ATmega2560 (cycles)")
 
+    def test_regress_row(self):
+        c = {"rows": 133, "host_r2": 0.5, "device_r2": 0.4996, "host_mae": 44.25, "device_mae": 44.3,
+             "median_value_diff_of_range": 0.0001, "p99_value_diff_of_range": 0.004,
+             "saturated_rows": 0, "clipped": 0, "coefficients": 11}
+        r = report.Report()
+        r.regress_row("linear_reg", "diabetes", c, 0.49, None)
+        self.assertEqual(r.regress[0][3:9], ["0.5000", "0.4996", "0.00040", "-", "0.4900", "+0.0100"])
+        self.assertEqual(r.regress[0][-1], "yes")
+        # Each target missed alone: the p99 difference, the device R^2, scikit-learn's R^2.
+        for key, value, ref in (("p99_value_diff_of_range", 0.0051, 0.49), ("device_r2", 0.494, 0.49),
+                                (None, None, 0.479)):
+            bad = dict(c)
+            if key:
+                bad[key] = value
+            r.regress_row("linear_reg", "diabetes", bad, ref, None)
+            self.assertEqual(r.regress[-1][-1], "NO", key)
+        # A seeded model is held to its mean over the seeds.
+        r.regress_row("forest_reg", "diabetes", c, 0.45, 0.46)
+        self.assertEqual(r.regress[-1][6:9], ["0.4600", "0.4500", "+0.0100"])
+
+    def test_linear_vs_svm(self):
+        r = report.Report()
+        line = {"insn_per_inference": "90", "flash_bytes": "300", "stack_bytes": "40"}
+        svm = {"insn_per_inference": "104", "flash_bytes": "320", "stack_bytes": "48"}
+        r.cost_rows("linear", "iris", "3 x 4", "m4", "-", line, None, None, False, None, None, False)
+        r.cost_rows("svm_linear", "iris", "3 x 4", "m4", "-", svm, None, None, False, None, None, False)
+        r.cost_rows("linear", "iris", "3 x 4", "m0", "-", svm, None, None, False, None, None, False)
+        self.assertEqual(r.linear_vs_svm(), [["iris", "90", "104", "300", "320", "yes"]])
+        r.cost_rows("linear", "wine", "3 x 13", "m4", "-", svm, None, None, False, None, None, False)
+        r.cost_rows("svm_linear", "wine", "3 x 13", "m4", "-", line, None, None, False, None, None, False)
+        self.assertEqual(r.linear_vs_svm()[1][-1], "NO")
+
     def test_field(self):
         avr = {"cycles_per_inference": "539.0", "flash_bytes": "724"}
         self.assertEqual(report.field(avr, "insn_per_inference"), "539.0")

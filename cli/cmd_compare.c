@@ -22,7 +22,9 @@ static const cli_opt compare_opts[C_N] = {
                 "max/median/p99_score_diff and _proba_diff, host_/device_argmax_agreement, "
                 "coefficients, clipped, flash_bytes, predict_flash_bytes, work_bytes, kernel, "
                 "flash_estimate, and with labels classes, confusion and per_class (precision "
-                "and recall)",
+                "and recall); for regression target, host_/device_ mae, rmse and r2, "
+                "max/median/p99_value_diff (and _of_range) and saturated_rows in place of the "
+                "classification fields",
                 0, NULL},
     [C_BITS] = {"bits", "8|16", "the activation width, where the model offers a choice; default the "
                 "model's own", 0, NULL},
@@ -230,7 +232,7 @@ static int print_json(const comparison *c, mlq_err *err)
     cli_json_num(doc, "flash_bytes", (double)dev->flash_bytes);
     cli_json_num(doc, "predict_flash_bytes", (double)dev->predict_bytes);
     cli_json_num(doc, "work_bytes", (double)dev->work_bytes);
-    cli_json_str(doc, "kernel", dev->kern.predict);
+    cli_json_str(doc, "kernel", mlq_device_kernel(dev));
     cli_flash_json(doc, "flash_estimate", dev);
     if (d->y != NULL)
         json_confusion(doc, c);
@@ -360,7 +362,10 @@ static int run_compare(int argc, char **argv)
     c.d = &d;
     if ((rc = cli_device_open(&m, a.val[C_BITS], "compare", &dev, &err)) == EXIT_OK) {
         rc = EXIT_INPUT;
-        if (cli_read_for_model(&m, a.pos[1], &d, &err) == 0 && compare(&c, &err) == 0) {
+        if (cli_read_for_model(&m, a.pos[1], &d, &err) == 0 && mlq_model_task(&m) == MLQ_TASK_REGRESS) {
+            if (cli_compare_regress(&m, &dev, &d, CLI_GIVEN(&a, C_JSON), a.pos[0], &err) == 0)
+                rc = cli_stdout_end();
+        } else if (err.msg[0] == '\0' && compare(&c, &err) == 0) {
             if (!CLI_GIVEN(&a, C_JSON))
                 print_text(&c, a.pos[0], a.pos[1]);
             if (!CLI_GIVEN(&a, C_JSON) || print_json(&c, &err) == 0)
@@ -387,6 +392,8 @@ const cli_cmd cli_compare = {
     "detection; label 0 is normal) when TEST.csv has labels, the largest, median and\n"
     "99th-percentile host vs device difference of the scores and probabilities, the\n"
     "flash a firmware calling NAME_predict needs on each measured core, and the\n"
-    "confusion matrix of the device predictions.\n",
+    "confusion matrix of the device predictions. For a regression model: MAE, RMSE\n"
+    "and R^2 of host and device against TEST.csv's target, and |host - device| in\n"
+    "target units and as a share of the target's training range.\n",
     run_compare,
 };

@@ -139,7 +139,7 @@ static void print_fit(const mlq_device *dev, const mlq_board *board, size_t flas
 
     if (mlq_fit_estimate(dev, board, flash, ram, &fit) != 0) {
         printf("target            %s: no measured cost of %s on this core (make bench measures it)\n",
-               board->name, dev->kern.predict);
+               board->name, mlq_device_kernel(dev));
         return;
     }
     printf("target            %s, %s: %s\n", board->name, board->desc, fit.fits ? "fits" : "DOES NOT FIT");
@@ -235,13 +235,22 @@ static int print_json(const mlq_model *m, const mlq_device *dev, const mlq_board
     cli_json_add(doc, "hyperparameters", cJSON_Duplicate(m->hyper, 1));
     cli_json_add(doc, "training", cJSON_Duplicate(m->training, 1));
     cli_json_num(doc, "input_range", m->input_range);
+    if (mlq_model_task(m) == MLQ_TASK_REGRESS) {
+        cJSON *t = cli_json_obj(doc, "target");
+
+        cli_json_num(t, "mean", m->target_mean);
+        cli_json_num(t, "scale", m->target_scale);
+        cli_json_num(t, "min", m->target_min);
+        cli_json_num(t, "max", m->target_max);
+        cli_json_num(t, "y_frac", dev->y_frac);
+    }
     json_device_lines(doc, dev);
     cli_json_num(doc, "flash_bytes", (double)dev->flash_bytes);
     cli_json_num(doc, "predict_flash_bytes", (double)dev->predict_bytes);
     cli_json_num(doc, "coefficients", (double)dev->n_coef);
     cli_json_num(doc, "clipped", (double)dev->clipped);
     cli_json_num(doc, "work_bytes", (double)dev->work_bytes);
-    cli_json_str(doc, "kernel", dev->kern.predict);
+    cli_json_str(doc, "kernel", mlq_device_kernel(dev));
     cli_flash_json(doc, "flash_estimate", dev);
     if (board != NULL)
         json_fit(doc, dev, board, flash, ram);
@@ -265,6 +274,11 @@ static void print_text(const mlq_model *m, const mlq_device *dev, const mlq_boar
             printf(" %zu=%s", c, m->class_names[c]);
         putchar('\n');
     }
+    if (mlq_model_task(m) == MLQ_TASK_REGRESS)
+        printf("target            '%s': mean %.6g, sd %.6g, training range %.6g to %.6g\n"
+               "device output     int32 in units of 2^%d (NAME_Y_FRAC %d)\n",
+               m->label_name, m->target_mean, m->target_scale, m->target_min, m->target_max, -dev->y_frac,
+               dev->y_frac);
     printf("hyperparameters   %s\n", hyper ? hyper : "?");
     printf("training          %s\n", training ? training : "?");
     printf("input range       %g standard deviations = full Q1.15 scale\n", m->input_range);

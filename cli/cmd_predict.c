@@ -9,7 +9,7 @@
 #include "json.h"
 #include "options.h"
 
-enum { P_DEVICE, P_BITS, P_IDS, P_SCORES, P_PROBA, P_JSON, P_N };
+enum { P_DEVICE, P_BITS, P_IDS, P_FIXED, P_SCORES, P_PROBA, P_JSON, P_N };
 
 static const cli_opt predict_opts[P_N] = {
     [P_DEVICE] = {"device", NULL,
@@ -22,12 +22,17 @@ static const cli_opt predict_opts[P_N] = {
                 "the model's own",
                 0, NULL},
     [P_IDS] = {"ids", NULL, "print class ids instead of class names", 0, NULL},
+    [P_FIXED] = {"fixed", NULL,
+                 "regression with --device: print the integer NAME_predict writes (the target x "
+                 "2^NAME_Y_FRAC) instead of the value",
+                 0, NULL},
     [P_SCORES] = {"scores", NULL, "add the model's scores, one per output (the header's NAME_scores)",
                   0, NULL},
     [P_PROBA] = {"proba", NULL, "add its probabilities, where it defines them (NAME_proba)", 0, NULL},
     [P_JSON] = {"json", NULL,
                 "print one JSON object instead: model, data, device, and rows, each with its "
-                "line in DATA.csv, id, class (classifiers) and the scores and proba asked for",
+                "line in DATA.csv, id, class (classifiers) or value (regression; with --device "
+                "also fixed, the integer) and the scores and proba asked for",
                 0, NULL},
 };
 
@@ -38,6 +43,8 @@ typedef struct row_buf {
     int32_t *sv;
     uint16_t *pv;
     int pred;
+    double value;  /* regression: the predicted target */
+    int32_t fixed; /* regression on the device: NAME_predict's integer */
 } row_buf;
 
 static int row_outputs(const mlq_model *m, const mlq_device *dev, const mlq_dataset *d, size_t i,
@@ -48,6 +55,12 @@ static int row_outputs(const mlq_model *m, const mlq_device *dev, const mlq_data
     const char *what = "predict";
 
     mlq_model_standardize(m, x, r->z);
+    if (mlq_model_task(m) == MLQ_TASK_REGRESS) {
+        double s;
+
+        m->algo->host_scores(m, r->z, &s);
+        r->value = mlq_target_of_z(m, s);
+    }
     if (dev == NULL) {
         r->pred = m->algo->predict(m, r->z);
         if (scores)
@@ -56,7 +69,13 @@ static int row_outputs(const mlq_model *m, const mlq_device *dev, const mlq_data
             m->algo->host_proba(m, r->z, r->hp);
         return 0;
     }
-    st = mlq_device_predict(dev, x, &r->pred);
+    if (mlq_model_task(m) == MLQ_TASK_REGRESS) {
+        r->pred = 0;
+        st = mlq_device_value(dev, x, &r->fixed);
+        r->value = mlq_device_target(dev, r->fixed);
+    } else {
+        st = mlq_device_predict(dev, x, &r->pred);
+    }
     if (st == MLQ_OK && scores) {
         what = "scores";
         st = mlq_device_scores(dev, x, r->sv);
@@ -69,11 +88,16 @@ static int row_outputs(const mlq_model *m, const mlq_device *dev, const mlq_data
                                           mlq_status_str(st));
 }
 
-static void print_row(const mlq_model *m, int device, int ids, int scores, int proba, const row_buf *r)
+static void print_row(const mlq_model *m, int device, int ids, int fixed, int scores, int proba,
+                      const row_buf *r)
 {
     size_t k = m->algo->n_outputs(m), j;
 
-    if (mlq_model_task(m) == MLQ_TASK_CLASSIFY && !ids)
+    if (mlq_model_task(m) == MLQ_TASK_REGRESS && fixed)
+        printf("%ld", (long)r->fixed);
+    else if (mlq_model_task(m) == MLQ_TASK_REGRESS)
+        printf("%.9g", r->value);
+    else if (mlq_model_task(m) == MLQ_TASK_CLASSIFY && !ids)
         fputs(m->class_names[r->pred], stdout);
     else
         printf("%d", r->pred); /* class or cluster id, or 1 = anomaly / 0 = normal */
@@ -99,7 +123,13 @@ static void json_row(cJSON *rows, const mlq_model *m, int device, int scores, in
     cJSON *o = cli_json_obj(rows, NULL), *s = NULL, *p = NULL;
 
     cli_json_num(o, "line", (double)line);
-    cli_json_num(o, "id", r->pred);
+    if (mlq_model_task(m) == MLQ_TASK_REGRESS) {
+        cli_json_num(o, "value", r->value);
+        if (device)
+            cli_json_num(o, "fixed", (double)r->fixed);
+    } else {
+        cli_json_num(o, "id", r->pred);
+    }
     if (mlq_model_task(m) == MLQ_TASK_CLASSIFY)
         cli_json_str(o, "class", m->class_names[r->pred]);
     if (scores)
@@ -132,7 +162,7 @@ static int predict_rows(const mlq_model *m, const mlq_device *dev, const mlq_dat
     int scores = CLI_GIVEN(a, P_SCORES), proba = CLI_GIVEN(a, P_PROBA), rc = 0;
     row_buf r = {mlq_calloc(m->n_features, sizeof(double)), mlq_calloc(k, sizeof(double)),
                  mlq_calloc(k, sizeof(double)), mlq_calloc(k, sizeof(int32_t)),
-                 mlq_calloc(k, sizeof(uint16_t)), 0};
+                 mlq_calloc(k, sizeof(uint16_t)), 0, 0.0, 0};
     cJSON *doc = NULL, *rows = NULL;
 
     if (CLI_GIVEN(a, P_JSON)) {
@@ -150,7 +180,7 @@ static int predict_rows(const mlq_model *m, const mlq_device *dev, const mlq_dat
         if (doc != NULL)
             json_row(rows, m, dev != NULL, scores, proba, d->line[i], &r);
         else
-            print_row(m, dev != NULL, CLI_GIVEN(a, P_IDS), scores, proba, &r);
+            print_row(m, dev != NULL, CLI_GIVEN(a, P_IDS), CLI_GIVEN(a, P_FIXED), scores, proba, &r);
     }
     if (doc != NULL && rc == 0)
         rc = cli_json_print(doc, err);
@@ -181,6 +211,10 @@ static int run_predict(int argc, char **argv)
     rc = EXIT_USAGE;
     if (CLI_GIVEN(&a, P_PROBA) && !has_proba(&m))
         mlq_err_set(&err, a.pos[0], 0, "--proba: this %s model defines no probabilities", m.algo->name);
+    else if (CLI_GIVEN(&a, P_IDS) && mlq_model_task(&m) == MLQ_TASK_REGRESS)
+        mlq_err_set(&err, a.pos[0], 0, "--ids: a regression model has no classes");
+    else if (CLI_GIVEN(&a, P_FIXED) && (mlq_model_task(&m) != MLQ_TASK_REGRESS || !device))
+        mlq_err_set(&err, a.pos[0], 0, "--fixed: only for a regression model with --device");
     else if (!device || (rc = cli_device_open(&m, a.val[P_BITS], "predict", &dev, &err)) == EXIT_OK)
         rc = cli_read_for_model(&m, a.pos[1], &d, &err) != 0 ||
                      predict_rows(&m, device ? &dev : NULL, &d, &a, &err) != 0
@@ -196,7 +230,8 @@ const cli_cmd cli_predict = {
     "predict", "MODEL.json DATA.csv", 2, 2, predict_opts, P_N,
     "Print one line per row of DATA.csv: the predicted class name for classifiers\n"
     "(its id with --ids), the cluster id for clustering, 1 (anomaly) or 0 for\n"
-    "anomaly detection; then the scores and probabilities asked for. DATA.csv needs\n"
-    "no label column. Everything goes to stdout.\n",
+    "anomaly detection, the predicted value for regression (9 significant digits);\n"
+    "then the scores and probabilities asked for. DATA.csv needs no label or target\n"
+    "column. Everything goes to stdout.\n",
     run_predict,
 };

@@ -38,14 +38,37 @@ static size_t n_outputs(const int *pred, size_t n)
     return k;
 }
 
+/* A regression model's report on its training rows: host R^2 and MAE. */
+static int add_host_fit(mlq_model *m, const mlq_dataset *d, mlq_err *err)
+{
+    double *pred = mlq_calloc(d->n_rows, sizeof *pred);
+    mlq_reg_metrics r;
+
+    if (pred == NULL)
+        return mlq_err_set(err, d->path, 0, "out of memory");
+    if (cli_regress_host(m, d, pred, err) != 0) {
+        free(pred);
+        return -1;
+    }
+    r = mlq_regression_metrics(d->t, pred, d->n_rows);
+    cJSON_AddNumberToObject(m->training, "host_r2", r.r2);
+    cJSON_AddNumberToObject(m->training, "host_mae", r.mae);
+    free(pred);
+    return 0;
+}
+
 /* The training report's host metric on the training rows (purity or accuracy). */
 static int add_host_metric(mlq_model *m, const mlq_dataset *d, mlq_err *err)
 {
-    int *pred = mlq_calloc(d->n_rows, sizeof *pred);
+    int *pred;
     mlq_task task = mlq_model_task(m);
     int rc = 0;
 
-    if (pred == NULL)
+    if (task == MLQ_TASK_REGRESS)
+        return add_host_fit(m, d, err);
+    if (d->y == NULL)
+        return 0;
+    if ((pred = mlq_calloc(d->n_rows, sizeof *pred)) == NULL)
         return mlq_err_set(err, d->path, 0, "out of memory");
     if (cli_predict_host(m, d, pred, err) != 0)
         rc = -1;
@@ -76,8 +99,10 @@ static void note_constant(const mlq_model *m, const char *data, const unsigned c
 
 static const char *outputs_are(mlq_task task)
 {
-    return task == MLQ_TASK_CLUSTER ? "clusters" : task == MLQ_TASK_ANOMALY ? "outputs (anomaly detection)"
-                                                                            : "classes";
+    return task == MLQ_TASK_CLUSTER   ? "clusters"
+           : task == MLQ_TASK_ANOMALY ? "outputs (anomaly detection)"
+           : task == MLQ_TASK_REGRESS ? "output (regression)"
+                                      : "classes";
 }
 
 static int print_json(const mlq_model *m, const char *out, const unsigned char *is_const, mlq_err *err)
@@ -98,6 +123,13 @@ static int print_json(const mlq_model *m, const char *out, const unsigned char *
     cli_json_add(doc, "hyperparameters", cJSON_Duplicate(m->hyper, 1));
     cli_json_add(doc, "training", cJSON_Duplicate(m->training, 1));
     cli_json_num(doc, "input_range", m->input_range);
+    if (mlq_model_task(m) == MLQ_TASK_REGRESS) {
+        c = cli_json_obj(doc, "target");
+        cli_json_num(c, "mean", m->target_mean);
+        cli_json_num(c, "scale", m->target_scale);
+        cli_json_num(c, "min", m->target_min);
+        cli_json_num(c, "max", m->target_max);
+    }
     c = cli_json_arr(doc, "constant_features");
     for (j = 0; j < m->n_features; j++)
         if (is_const[j])
@@ -115,8 +147,12 @@ static int train(const mlq_algo *algo, const cli_args *a, cJSON *hyper, unsigned
     mlq_err err = {{0}};
     unsigned char *is_const = NULL;
 
+    mlq_task task = algo->task(hyper);
+
     if (mlq_csv_read(data, a->val[T_LABEL],
-                     algo->task(hyper) == MLQ_TASK_CLASSIFY ? MLQ_LABEL_REQUIRED : MLQ_LABEL_OPTIONAL,
+                     task == MLQ_TASK_CLASSIFY   ? MLQ_LABEL_REQUIRED
+                     : task == MLQ_TASK_REGRESS ? MLQ_TARGET_REQUIRED
+                                                : MLQ_LABEL_OPTIONAL,
                      NULL, 0, &d, &err) != 0) {
         cJSON_Delete(hyper);
         return cli_fail(EXIT_INPUT, &err);
@@ -128,7 +164,7 @@ static int train(const mlq_algo *algo, const cli_args *a, cJSON *hyper, unsigned
     } else if (mlq_model_train(&m, algo, &d, hyper, seed, !quiet && isatty(STDERR_FILENO), is_const,
                                &err) == 0 &&
                mlq_device_after_train(&m, &d, &err) == 0 &&
-               (d.y == NULL || add_host_metric(&m, &d, &err) == 0)) {
+               add_host_metric(&m, &d, &err) == 0) {
         if (!quiet)
             note_constant(&m, data, is_const);
         if (mlq_model_save(out, &m, &err) == 0) {

@@ -49,8 +49,10 @@ int cli_read_for_model(const mlq_model *m, const char *path, mlq_dataset *d, mlq
 {
     size_t j;
 
-    if (mlq_csv_read(path, m->label_name, MLQ_LABEL_IF_PRESENT, m->class_names, m->n_classes, d,
-                     err) != 0)
+    int regress = mlq_model_task(m) == MLQ_TASK_REGRESS;
+
+    if (mlq_csv_read(path, m->label_name, regress ? MLQ_TARGET_IF_PRESENT : MLQ_LABEL_IF_PRESENT,
+                     regress ? NULL : m->class_names, regress ? 0 : m->n_classes, d, err) != 0)
         return -1;
     if (d->n_features != m->n_features) {
         mlq_err_set(err, path, 1, "%zu feature columns, but the model was trained on %zu",
@@ -79,6 +81,22 @@ int cli_predict_host(const mlq_model *m, const mlq_dataset *d, int *out, mlq_err
     for (i = 0; i < d->n_rows; i++) {
         mlq_model_standardize(m, d->x + i * d->n_features, z);
         out[i] = m->algo->predict(m, z);
+    }
+    free(z);
+    return 0;
+}
+
+int cli_regress_host(const mlq_model *m, const mlq_dataset *d, double *out, mlq_err *err)
+{
+    double *z = mlq_calloc(m->n_features, sizeof *z), s;
+    size_t i;
+
+    if (z == NULL)
+        return mlq_err_set(err, d->path, 0, "out of memory");
+    for (i = 0; i < d->n_rows; i++) {
+        mlq_model_standardize(m, d->x + i * d->n_features, z);
+        m->algo->host_scores(m, z, &s);
+        out[i] = mlq_target_of_z(m, s);
     }
     free(z);
     return 0;
@@ -160,7 +178,7 @@ char *cli_flash_text(const mlq_device *dev, char *buf, size_t n)
     buf[0] = '\0';
     if (k == 0) {
         snprintf(buf, n, "no core has measured costs of %s (make bench measures them)",
-                 dev->kern.predict);
+                 mlq_device_kernel(dev));
         return buf;
     }
     for (i = 0; i < k && len < n; i++)

@@ -45,6 +45,13 @@ int cli_read_for_model(const mlq_model *m, const char *path, mlq_dataset *d, mlq
 /** The host (float) prediction of every row of d into out[n_rows]. 0, or -1 with err. */
 int cli_predict_host(const mlq_model *m, const mlq_dataset *d, int *out, mlq_err *err);
 
+/** `mlq compare` on a regression model (compare_regress.c): text, or JSON when json. 0 or -1. */
+int cli_compare_regress(const mlq_model *m, const mlq_device *dev, const mlq_dataset *d, int json,
+                        const char *model, mlq_err *err);
+
+/** Regression: the host model's target prediction of every row of d into out[d->n_rows]. 0 or -1. */
+int cli_regress_host(const mlq_model *m, const mlq_dataset *d, double *out, mlq_err *err);
+
 /**
  * Quantize m for the device with the activation width `bits` (the text of
  * --bits, or NULL for the model's default). EXIT_OK, EXIT_USAGE for a width

@@ -147,24 +147,79 @@ static int set_algo_opt(const mlq_opt *o, const char *text, cJSON *hyper, mlq_er
     return cJSON_AddNumberToObject(hyper, o->name, v) ? 0 : mlq_err_set(err, NULL, 0, "out of memory");
 }
 
+/* "linear, tree, ... and svm": the algorithms with a --task option. */
+static const char *regressors(void)
+{
+    static char list[160];
+    size_t i, j, len = 0, n = 0, k = 0;
+
+    for (i = 0; mlq_algos[i] != NULL; i++)
+        for (j = 0; j < mlq_algos[i]->n_opts; j++)
+            n += strcmp(mlq_algos[i]->opts[j].name, "task") == 0;
+    list[0] = '\0';
+    for (i = 0; mlq_algos[i] != NULL && len < sizeof list; i++)
+        for (j = 0; j < mlq_algos[i]->n_opts && len < sizeof list; j++)
+            if (strcmp(mlq_algos[i]->opts[j].name, "task") == 0)
+                len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", k++ == 0 ? "" : k == n ? " and " : ", ",
+                                        mlq_algos[i]->name);
+    return list;
+}
+
+/* An option of one task given with the other (--task, default classify). */
+static int task_mismatch(const char *cmd, const mlq_algo *algo, const cJSON *hyper, mlq_err *err)
+{
+    bool regress = mlq_hyper_regress(hyper);
+    size_t s;
+
+    for (s = 0; s < algo->n_opts; s++) {
+        const mlq_opt *o = &algo->opts[s];
+
+        if (o->only == MLQ_FOR_ANY || cJSON_GetObjectItemCaseSensitive(hyper, o->name) == NULL ||
+            (o->only == MLQ_FOR_REGRESS) == regress)
+            continue;
+        return mlq_err_set(err, NULL, 0, "%s %s: --%s is for %s, and this is %s", cmd, algo->name, o->name,
+                           o->only == MLQ_FOR_REGRESS ? "regression (--task regress)" : "classification",
+                           regress ? "regression (--task regress)" : "classification (add --task regress)");
+    }
+    return 0;
+}
+
+/* The default of option o: with --task regress the algorithm's regression default, if it has one. */
+static const char *default_of(const mlq_algo *algo, bool regress, const mlq_opt *o)
+{
+    const mlq_opt_default *d = regress ? algo->regress_defaults : NULL;
+
+    for (; d != NULL && d->name != NULL; d++)
+        if (strcmp(d->name, o->name) == 0)
+            return d->def;
+    return o->def;
+}
+
 /* The algorithm's defaults for the options not given; those without one are required. */
 static int algo_defaults(const char *cmd, const mlq_algo *algo, cJSON *hyper, mlq_err *err)
 {
     size_t s;
+    bool regress;
+
+    if (task_mismatch(cmd, algo, hyper, err) != 0)
+        return -1;
+    regress = mlq_hyper_regress(hyper);
 
     for (s = 0; s < algo->n_opts; s++) {
         const mlq_opt *o = &algo->opts[s];
 
         if (cJSON_GetObjectItemCaseSensitive(hyper, o->name) != NULL)
             continue;
+        if (o->only != MLQ_FOR_ANY && (o->only == MLQ_FOR_REGRESS) != regress)
+            continue; /* the other task's option: not in this model */
         if (o->kind == MLQ_OPT_FLAG) { /* absent flag: false */
             if (cJSON_AddFalseToObject(hyper, o->name) == NULL)
                 return mlq_err_set(err, NULL, 0, "out of memory");
             continue;
         }
-        if (o->def == NULL)
+        if (default_of(algo, regress, o) == NULL)
             return mlq_err_set(err, NULL, 0, "%s %s: --%s is required", cmd, algo->name, o->name);
-        if (set_algo_opt(o, o->def, hyper, err) != 0)
+        if (set_algo_opt(o, default_of(algo, regress, o), hyper, err) != 0)
             return -1;
     }
     return 0;
@@ -308,6 +363,9 @@ static int option_error(const parse_state *s, char **argv, int c, const struct o
         snprintf(typed, sizeof typed, "-%c", optopt);
     else
         option_text(argv, 0, typed, sizeof typed);
+    if (s->algo != NULL && strcmp(typed, "--task") == 0)
+        return mlq_err_set(s->err, NULL, 0, "%s %s: --task: %s has no regression (%s can regress)", cmd,
+                           s->algo->name, s->algo->name, regressors());
     return mlq_err_set(s->err, NULL, 0, "%s: unknown option '%s' (see 'mlq help %s')", cmd, typed, cmd);
 }
 

@@ -6,6 +6,7 @@ set(MLQ_SOURCES
     src/fixed.c
     src/gmm.c
     src/kmeans.c
+    src/linear.c
     src/mlp.c
     src/quant.c
     src/score.c

@@ -60,7 +60,7 @@ int mlq_fit_estimate(const mlq_device *dev, const mlq_board *board, size_t flash
     fit->board = board;
     for (i = 0; i < mlq_n_costs; i++) {
         if (strcmp(mlq_costs[i].board, board->core) == 0 &&
-            strcmp(mlq_costs[i].kernel, dev->kern.predict) == 0)
+            strcmp(mlq_costs[i].kernel, mlq_device_kernel(dev)) == 0)
             break;
     }
     if (i == mlq_n_costs)

@@ -60,5 +60,6 @@ extern const mlq_device_algo mlq_device_gmm;
 extern const mlq_device_algo mlq_device_tree; /* tree and forest */
 extern const mlq_device_algo mlq_device_svm;
 extern const mlq_device_algo mlq_device_mlp;
+extern const mlq_device_algo mlq_device_linear;
 
 #endif /* MLQ_DEVICE_ALGO_H */

@@ -20,6 +20,7 @@ static const struct binding {
     {"forest", &mlq_device_tree},
     {"svm", &mlq_device_svm},
     {"mlp", &mlq_device_mlp},
+    {"linear", &mlq_device_linear},
 };
 
 const mlq_device_algo *mlq_device_algo_of(const mlq_model *m)

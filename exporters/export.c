@@ -30,6 +30,11 @@ const char *mlq_device_bits(const mlq_model *m)
     return side != NULL ? side->bits : "16";
 }
 
+const char *mlq_device_kernel(const mlq_device *dev)
+{
+    return mlq_model_task(dev->model) == MLQ_TASK_REGRESS ? dev->kern.scores : dev->kern.predict;
+}
+
 void mlq_device_info(FILE *f, const mlq_device *dev)
 {
     dev->side->info(f, dev);
@@ -61,7 +66,8 @@ int mlq_device_build(const mlq_model *m, unsigned bits, mlq_device *dev, mlq_err
     strcpy(dev->kern.work, "0");
     if (mlq_quant_build(dev, err) != 0)
         return -1;
-    if (dev->side->build(dev, err) != 0) {
+    if (dev->side->build(dev, err) != 0 ||
+        (mlq_model_task(m) == MLQ_TASK_REGRESS && mlq_regress_build(dev, err) != 0)) {
         mlq_device_free(dev);
         return -1;
     }
@@ -236,20 +242,25 @@ static void emit_quantizing_entry(FILE *f, const char *name, size_t e, int i16)
             en->out ? ", out" : "");
 }
 
+/* The entries of every input form; a regression model's predict entries
+ * come last, on its scores entries (export_regress.c). */
 static void emit_entries(FILE *f, const mlq_device *dev, const char *name)
 {
-    size_t n_entries = dev->kern.proba != NULL ? 3 : 2, e;
+    int regress = mlq_model_task(dev->model) == MLQ_TASK_REGRESS;
+    size_t n_entries = dev->kern.proba != NULL ? 3 : 2, e, e0 = regress ? 1 : 0;
 
-    fputs("/* Entries on a Q1.15 input (mlq/quant.h). Each returns the predicted id >= 0, or a\n"
-          " * negative mlq_status, and writes out only when it succeeds. */\n", f);
-    for (e = 0; e < n_entries; e++)
+    fputs(regress ? "/* Entries on a Q1.15 input (mlq/quant.h). Each returns 0, or a negative mlq_status,\n"
+                    " * and writes out only when it succeeds. */\n"
+                  : "/* Entries on a Q1.15 input (mlq/quant.h). Each returns the predicted id >= 0, or a\n"
+                    " * negative mlq_status, and writes out only when it succeeds. */\n", f);
+    for (e = e0; e < n_entries; e++)
         emit_q15_entry(f, dev, name, e);
     fputs("/* Entries on float features in the training CSV's units and column order\n"
           " * (a NaN is MLQ_ERR_INPUT, infinities saturate). */\n", f);
     if (dev->side->export_float != NULL)
         dev->side->export_float(f, dev, name);
     else
-        for (e = 0; e < n_entries; e++)
+        for (e = e0; e < n_entries; e++)
             emit_quantizing_entry(f, name, e, 0);
     if (dev->raw_center != NULL)
         fputs("/* Entries on raw int16 values (ADC counts, ...) in the training CSV's units, with\n"
@@ -257,8 +268,10 @@ static void emit_entries(FILE *f, const mlq_device *dev, const char *name)
     else
         fputs("/* Entries on raw int16 values: this model has no int16 path (see NAME_quant_i16), so\n"
               " * they return MLQ_ERR_MODEL. */\n", f);
-    for (e = 0; e < n_entries; e++)
+    for (e = e0; e < n_entries; e++)
         emit_quantizing_entry(f, name, e, 1);
+    if (regress)
+        mlq_regress_entries(f, name);
     /* An algorithm that writes its own float entries checks their model in NAME_check_f32. */
     fprintf(f, "/** Check the model's constants once, e.g. at start-up: MLQ_OK (0), or MLQ_ERR_MODEL\n"
                " *  when they are inconsistent (the exporter checked them; the entries above check\n"
@@ -315,6 +328,7 @@ int mlq_export_header(const mlq_device *dev, const char *name, const char *path,
     const char *problem = mlq_export_name_problem(name);
     const char *outputs = task == MLQ_TASK_CLUSTER ? "clusters"
                           : task == MLQ_TASK_ANOMALY ? "outputs (0 normal, 1 anomaly)"
+                          : task == MLQ_TASK_REGRESS ? "output (regression)"
                                                      : "classes";
     mlq_outfile out;
     char guard[80], why[320];
@@ -333,16 +347,26 @@ int mlq_export_header(const mlq_device *dev, const char *name, const char *path,
             " (%zu rows) seed=%lu */\n"
             "/* %s: %s, %zu features, %zu %s. Flash: %zu bytes of constants.\n"
             " * Use: compile the .c files of mlq's src/ with the firmware, with mlq's include/ on the\n"
-            " * include path (or its include/mlq/ folder next to this file), then\n"
-            " *   int id = %s_predict(x);     x: %s_N_FEATURES floats, training CSV column order\n"
-            " *   int id = %s_scores(x, s);   s: %s_N_OUTPUTS int32_t, Q15.16 (see %s_SCORE_FRAC)\n",
+            " * include path (or its include/mlq/ folder next to this file), then\n",
             m->train_rows, m->seed, name, m->algo->name, m->n_features, dev->n_outputs, outputs,
-            dev->flash_bytes, name, name, name, name, name);
+            dev->flash_bytes);
+    if (task == MLQ_TASK_REGRESS)
+        fprintf(out.f,
+                " *   int st = %s_predict(x, &y);  x: %s_N_FEATURES floats, training CSV column order;\n"
+                " *                                  y: int32_t, the target x 2^%s_Y_FRAC\n"
+                " *   int st = %s_value(x, &v);    v: float, the target\n"
+                " *   int st = %s_scores(x, s);    s: 1 int32_t, the standardized prediction, Q15.16\n",
+                name, name, name, name, name);
+    else
+        fprintf(out.f,
+                " *   int id = %s_predict(x);     x: %s_N_FEATURES floats, training CSV column order\n"
+                " *   int id = %s_scores(x, s);   s: %s_N_OUTPUTS int32_t, Q15.16 (see %s_SCORE_FRAC)\n",
+                name, name, name, name, name);
     if (dev->kern.proba != NULL)
         fprintf(out.f, " *   int id = %s_proba(x, p);    p: %s_N_OUTPUTS uint16_t, Q15, sum 32768\n",
                 name, name);
     fprintf(out.f,
-            " * and the same with _q15 (Q1.15 input) and _i16 (raw int16 input). Negative ids are\n"
+            " * and the same with _q15 (Q1.15 input) and _i16 (raw int16 input). Negative %s are\n"
             " * errors (mlq_status); outputs are written only on success. */\n"
             "#ifndef %s\n#define %s\n\n"
             "#ifdef ARDUINO\n"
@@ -352,7 +376,8 @@ int mlq_export_header(const mlq_device *dev, const char *name, const char *path,
             "#if !defined(MLQ_FORMAT) || MLQ_FORMAT != %d\n"
             "#error \"%s was exported for mlq device format %d: re-export it with this mlq\"\n"
             "#endif\n\n",
-            guard, guard, dev->kern.header, MLQ_FORMAT, name, MLQ_FORMAT);
+            task == MLQ_TASK_REGRESS ? "returns" : "ids", guard, guard, dev->kern.header, MLQ_FORMAT, name,
+            MLQ_FORMAT);
     if (fit != NULL && !fit->fits)
         fprintf(out.f, "#if defined(%s)\n"
                        "#error \"%s does not fit %s (%s): too large by %s (mlq info MODEL --target %s)\"\n"
@@ -367,9 +392,11 @@ int mlq_export_header(const mlq_device *dev, const char *name, const char *path,
         fprintf(out.f, "#define %s_N_CLUSTERS %zu\n", name, dev->n_outputs);
     fprintf(out.f, "/* %s_scores: %s, Q15.16 (value = score / 2^%d). */\n#define %s_SCORE_FRAC %d\n",
             name, dev->kern.scores_are, MLQ_SCORE_FRAC, name, MLQ_SCORE_FRAC);
-    fprintf(out.f, "/* 1 when this header defines %s_CLASS_NAMES (classifiers), %s_proba. */\n"
-                   "#define %s_HAS_CLASS_NAMES %d\n#define %s_HAS_PROBA %d\n",
-            name, name, name, task == MLQ_TASK_CLASSIFY, name, dev->kern.proba != NULL);
+    fprintf(out.f, "/* 1 when this header defines %s_CLASS_NAMES (classifiers), %s_proba, and when\n"
+                   " * it is a regression model (%s_predict writes the target). */\n"
+                   "#define %s_HAS_CLASS_NAMES %d\n#define %s_HAS_PROBA %d\n#define %s_IS_REGRESSION %d\n",
+            name, name, name, name, task == MLQ_TASK_CLASSIFY, name, dev->kern.proba != NULL, name,
+            task == MLQ_TASK_REGRESS);
     fprintf(out.f, "/* Scratch of one call, on the stack in the entries below (%zu bytes here). */\n"
                    "#define %s_WORK_BYTES %s\n\n",
             dev->work_bytes, name, dev->kern.work);
@@ -378,6 +405,8 @@ int mlq_export_header(const mlq_device *dev, const char *name, const char *path,
     if (dev->side->export_body(out.f, dev, name) != 0)
         goto oom;
     fputc('\n', out.f);
+    if (task == MLQ_TASK_REGRESS)
+        mlq_regress_emit(out.f, dev, name);
     mlq_quant_emit(out.f, dev, name);
     emit_entries(out.f, dev, name);
     fprintf(out.f, "#endif /* %s */\n", guard);

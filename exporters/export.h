@@ -27,6 +27,10 @@
  *   with _i16): NAME_predict, NAME_scores and, where the model defines
  *   probabilities, NAME_proba. Each returns the predicted id (>= 0) or a
  *   negative mlq_status, and writes its outputs only when it succeeds.
+ *   A regression model (one output) differs in its predict entries:
+ *   NAME_predict(x, int32_t *y) returns MLQ_OK (0) or a negative status and
+ *   writes the target in units of 2^-NAME_Y_FRAC, and NAME_value(x, float *y)
+ *   the same as a float; its scores are the standardized prediction.
  */
 #ifndef MLQ_EXPORT_H
 #define MLQ_EXPORT_H
@@ -39,6 +43,7 @@
 #include "host.h"
 #include "model.h"
 #include "mlq/quant.h"
+#include "mlq/score.h"
 
 /** What the header says about a model's device kernels (filled by its device table's build). */
 typedef struct mlq_kernels {
@@ -80,6 +85,8 @@ typedef struct mlq_device {
                              32767: mlq_device_note_array) */
     size_t work_bytes;  /* scratch of every entry (mlq_X_work_size of the model) */
     mlq_kernels kern;   /* what the header calls */
+    mlq_regress regress; /* regression: score -> target in units of 2^-y_frac (export_regress.c) */
+    int y_frac;         /* regression: NAME_Y_FRAC, the target's fractional bits (may be < 0) */
     void *impl;         /* the algorithm's device model */
     void *work;         /* host scratch of work_bytes (aligned by malloc), for mlq_device_* */
 } mlq_device;
@@ -92,6 +99,10 @@ typedef struct mlq_device {
  */
 int mlq_device_build(const mlq_model *m, unsigned bits, mlq_device *dev, mlq_err *err);
 void mlq_device_free(mlq_device *dev);
+
+/** The kernel a firmware calling NAME_predict runs (kern.predict; a regression
+ *  model's kern.scores), which names its measured costs (boards.h). */
+const char *mlq_device_kernel(const mlq_device *dev);
 
 /** The --bits values m's device side accepts, "16" or "8|16". */
 const char *mlq_device_bits(const mlq_model *m);
@@ -133,6 +144,33 @@ mlq_status mlq_device_scores(const mlq_device *dev, const double *x, int32_t *sc
 
 /** The device probabilities of one raw row: [n_outputs] Q15, summing to 32768 (MLQ_ERR_MODEL when the model has none). */
 mlq_status mlq_device_proba(const mlq_device *dev, const double *x, uint16_t *proba);
+
+/* ---- regression outputs (export_regress.c) ------------------------------- */
+
+/*
+ * A regression model's device side builds one score, the prediction in
+ * standardized target units (Q15.16); the header turns it into the target
+ * in a fixed-point unit of 2^-NAME_Y_FRAC (mlq_regress_value, mlq/score.h).
+ * The unit is the finest power of two at which the saturation bounds fit
+ * in 2^30 (headroom for the rounding); the bounds are the training range
+ * widened by its width on each side, so a prediction far outside the
+ * training range saturates there and never wraps.
+ */
+
+/** Fill dev->regress and dev->y_frac for dev's model (after its build). 0, or -1 with err. */
+int mlq_regress_build(mlq_device *dev, mlq_err *err);
+
+/** The device's regression output of one raw row, in units of 2^-dev->y_frac. */
+mlq_status mlq_device_value(const mlq_device *dev, const double *x, int32_t *y);
+
+/** The target value of a device output y: y x 2^-y_frac. */
+double mlq_device_target(const mlq_device *dev, int32_t y);
+
+/** The header's NAME_Y_* macros and NAME_regress (after the model body). */
+void mlq_regress_emit(FILE *f, const mlq_device *dev, const char *name);
+
+/** NAME_predict and NAME_value for each input form, on NAME_scores (after the scores entries). */
+void mlq_regress_entries(FILE *f, const char *name);
 
 /* ---- the shared quantizer (export_quant.c) ------------------------------ */
 

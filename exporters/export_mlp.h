@@ -32,8 +32,14 @@ const mlq_mlp_q15 *mlq_mlp_device_model(const mlq_device *dev);
 int mlq_mlp_export_body(FILE *f, const mlq_device *dev, const char *name);
 /** The accuracy on the training rows the model file records under key, or -1. */
 double mlq_mlp_training_metric(const mlq_model *m, const char *key);
+/** The R^2 on the training rows the model file records under key (finite, <= 1), or NaN. */
+double mlq_mlp_training_r2(const mlq_model *m, const char *key);
+/** "float accuracy A%, device accuracy D%" (a regression: "float R^2 A, device R^2 D") of the
+ *  training rows at `bits` into text: snprintf's count, 0 when the report lacks either. */
+int mlq_mlp_training_note(const mlq_model *m, unsigned bits, char *text, size_t size);
 void mlq_mlp_info(FILE *f, const mlq_device *dev);
-/* training.device_accuracy_8 and _16: the device's accuracy on the training rows d. */
+/* training.device_accuracy_8 and _16 (a regression: device_r2_8 and _16): the device's
+ * accuracy (R^2) on the training rows d. */
 int mlq_mlp_after_train(mlq_model *m, const mlq_dataset *d, mlq_err *err);
 
 #endif /* MLQ_EXPORT_MLP_H */

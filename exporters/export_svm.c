@@ -24,6 +24,10 @@
  *    power-of-two scale that keeps max |w| within int16.
  *  - Scores: each pair's shift from its integer decision value to Q15.16
  *    (dec_shift), from which the device adds votes and margins.
+ *  - Regression (epsilon-SVR): the same with one decision function (all
+ *    support vectors, one coefficient row), whose Q15.16 value is the one
+ *    score (mlq_svm_X_regress_q15): the prediction in standardized target
+ *    units, which export_regress.c turns into the target.
  * What the device cannot represent is refused with the model-file field
  * that causes it (refuse_sizes, refuse_ranges, fold_linear, poly_constants), and every
  * model built passes mlq_svm_check.
@@ -274,7 +278,7 @@ static int refuse_ranges(const mlq_device *dev, double cmax, mlq_err *err)
         double tm = 2.0 * fmax(sp->t_max, fabs(sp->coef0)), csum = 0.0;
         size_t s;
 
-        for (s = 0; s < (sp->n_used - 1) * sp->n_sv; s++)
+        for (s = 0; s < svm_n_coef_rows(sp) * sp->n_sv; s++)
             csum += fabs(sp->coef[s]);
         if (!(pow(tm, sp->degree) * fmax(csum, 1.0) < ldexp(1.0, 1000)))
             return mlq_device_refuse(
@@ -286,68 +290,99 @@ static int refuse_ranges(const mlq_device *dev, double cmax, mlq_err *err)
     return 0;
 }
 
+/* wz += the sum of coef[row][s] * sv[s] over the support vectors first..last - 1. */
+static void add_svs(const svm_params *sp, size_t p, size_t first, size_t last, size_t row,
+                    double *wz)
+{
+    size_t s, j;
+
+    for (s = first; s < last; s++)
+        for (j = 0; j < p; j++)
+            wz[j] += sp->coef[row * sp->n_sv + s] * sp->sv[s * p + j];
+}
+
+/*
+ * Decision function q of a linear model from its folded weights wz
+ * (standardized units): w in Q15 input steps and rho, with the power-of-two
+ * scale that keeps max |w| within int16 and rho within int64. `what` names
+ * the function in a refusal. 0, -1 with err.
+ */
+static int fold_one(mlq_device *dev, mlq_svm_dev *kd, size_t q, const double *wz,
+                    const char *what, mlq_err *err)
+{
+    const mlq_model *m = dev->model;
+    const svm_params *sp = m->params;
+    size_t p = m->n_features, row = MLQ_ROW_LEN(p), j;
+    double steps = mlq_input_steps(m), wmax = 0.0, rho = fabs(sp->rho[q]);
+    int f;
+
+    for (j = 0; j < p; j++)
+        wmax = fmax(wmax, fabs(wz[j] / steps)); /* fmax drops a NaN: checked below */
+    for (j = 0; j < p && isfinite(wz[j]); j++)
+        ;
+    if (j < p || !fits_at_all(wmax, 32767.0))
+        return mlq_device_refuse(dev, err, "svm.support_vectors",
+                                 "folded with svm.dual_coef, the weights of %s reach %g Q15 input "
+                                 "steps, beyond the device's int16 weights even at the coarsest "
+                                 "scale 2^-%d",
+                                 what, j < p ? (double)INFINITY : wmax, FRAC_MAX);
+    if (!fits_at_all(rho, ldexp(1.0, 62)))
+        return sp->regress ? mlq_device_refuse(dev, err, "svm.intercept",
+                                               "%g is beyond the device's int64 intercept even at "
+                                               "the coarsest scale 2^-%d",
+                                               -sp->rho[q], FRAC_MAX)
+                           : mlq_device_refuse(dev, err, "svm.rho",
+                                               "entry %zu (%g) is beyond the device's int64 "
+                                               "intercepts even at the coarsest scale 2^-%d",
+                                               q, sp->rho[q], FRAC_MAX);
+    f = frac_for(wmax, 32767.0);
+    if (frac_for(rho, ldexp(1.0, 62)) < f)
+        f = frac_for(rho, ldexp(1.0, 62));
+    kd->frac[q] = f;
+    for (j = 0; j < p; j++)
+        kd->w[q * row + j] = (mlq_q15_t)mlq_quantize(ldexp(wz[j] / steps, f), INT16_MIN, INT16_MAX,
+                                                     &dev->clipped);
+    kd->rho[q] = mlq_quantize(ldexp(sp->rho[q], f), -((int64_t)1 << 62), (int64_t)1 << 62,
+                              &dev->clipped);
+    return 0;
+}
+
 /*
  * Fold a linear model: w_p = sum of coef * s over the SVs of the pair's two
- * classes, in Q15 input steps, each pair with the power-of-two scale that
- * keeps max |w| within int16 and rho within int64. 0, -1 with err.
+ * classes (a regression: over every SV), each decision function by
+ * fold_one. 0, -1 with err.
  */
 static int fold_linear(mlq_device *dev, mlq_svm_dev *kd, mlq_err *err)
 {
     const mlq_model *m = dev->model;
     const svm_params *sp = m->params;
-    size_t p = m->n_features, row = MLQ_ROW_LEN(p), nu = sp->n_used, nsv = sp->n_sv;
-    size_t i, c, s, j, q = 0;
-    double steps = mlq_input_steps(m), *wz = mlq_calloc(p, sizeof *wz);
+    size_t p = m->n_features, row = MLQ_ROW_LEN(p), nu = sp->n_used, i, c, q = 0;
+    double *wz = mlq_calloc(p, sizeof *wz);
+    char what[80];
+    int rc = 0;
 
     kd->w = mlq_calloc(kd->n_pairs * row, sizeof *kd->w);
     if (wz == NULL || kd->w == NULL) {
         free(wz);
         return mlq_err_set(err, mlq_model_file(m), 0, "out of memory");
     }
-    for (i = 0; i < nu; i++) {
-        for (c = i + 1; c < nu; c++, q++) {
-            double wmax = 0.0, rho = fabs(sp->rho[q]);
-            int f;
-
+    if (sp->regress) {
+        add_svs(sp, p, 0, sp->n_sv, 0, wz);
+        rc = fold_one(dev, kd, 0, wz, "the regression", err);
+    }
+    for (i = 0; i < nu && rc == 0; i++) {
+        for (c = i + 1; c < nu && rc == 0; c++, q++) {
             memset(wz, 0, p * sizeof *wz);
-            for (s = sp->sv_first[i]; s < sp->sv_first[i + 1]; s++)
-                for (j = 0; j < p; j++)
-                    wz[j] += sp->coef[(c - 1) * nsv + s] * sp->sv[s * p + j];
-            for (s = sp->sv_first[c]; s < sp->sv_first[c + 1]; s++)
-                for (j = 0; j < p; j++)
-                    wz[j] += sp->coef[i * nsv + s] * sp->sv[s * p + j];
-            for (j = 0; j < p; j++)
-                wmax = fmax(wmax, fabs(wz[j] / steps)); /* fmax drops a NaN: checked below */
-            for (j = 0; j < p && isfinite(wz[j]); j++)
-                ;
-            if (j < p || !fits_at_all(wmax, 32767.0)) {
-                free(wz);
-                return mlq_device_refuse(
-                    dev, err, "svm.support_vectors",
-                    "folded with svm.dual_coef, the weights of the pair of classes %d and %d reach "
-                    "%g Q15 input steps, beyond the device's int16 weights even at the coarsest "
-                    "scale 2^-%d",
-                    sp->classes[i], sp->classes[c], j < p ? (double)INFINITY : wmax, FRAC_MAX);
-            }
-            if (!fits_at_all(rho, ldexp(1.0, 62))) {
-                free(wz);
-                return mlq_device_refuse(dev, err, "svm.rho",
-                                         "entry %zu (%g) is beyond the device's int64 intercepts "
-                                         "even at the coarsest scale 2^-%d",
-                                         q, sp->rho[q], FRAC_MAX);
-            }
-            f = frac_for(wmax, 32767.0);
-            if (frac_for(rho, ldexp(1.0, 62)) < f)
-                f = frac_for(rho, ldexp(1.0, 62));
-            kd->frac[q] = f;
-            for (j = 0; j < p; j++)
-                kd->w[q * row + j] = (mlq_q15_t)mlq_quantize(ldexp(wz[j] / steps, f), INT16_MIN,
-                                                             INT16_MAX, &dev->clipped);
-            kd->rho[q] = mlq_quantize(ldexp(sp->rho[q], f), -((int64_t)1 << 62), (int64_t)1 << 62,
-                                      &dev->clipped);
+            add_svs(sp, p, sp->sv_first[i], sp->sv_first[i + 1], c - 1, wz);
+            add_svs(sp, p, sp->sv_first[c], sp->sv_first[c + 1], i, wz);
+            snprintf(what, sizeof what, "the pair of classes %d and %d", sp->classes[i],
+                     sp->classes[c]);
+            rc = fold_one(dev, kd, q, wz, what, err);
         }
     }
     free(wz);
+    if (rc != 0)
+        return rc;
     kd->m.w = kd->w;
     dev->n_coef += kd->n_pairs * p;
     dev->flash_bytes += kd->n_pairs * row * sizeof(mlq_q15_t);
@@ -366,7 +401,7 @@ static int kernel_model(mlq_device *dev, mlq_svm_dev *kd, double cmax, mlq_err *
     const mlq_model *m = dev->model;
     const svm_params *sp = m->params;
     size_t p = m->n_features, row = MLQ_ROW_LEN(p), nu = sp->n_used, nsv = sp->n_sv;
-    size_t c, s, j, q, n_coef = (nu - 1) * nsv;
+    size_t c, s, j, q, n_coef = svm_n_coef_rows(sp) * nsv;
     double steps = mlq_input_steps(m);
     int rc;
 
@@ -444,19 +479,22 @@ static const char *const predict_names[3] = {"mlq_svm_linear_predict_q15", "mlq_
                                              "mlq_svm_poly_predict_q15"};
 static const char *const scores_names[3] = {"mlq_svm_linear_scores_q15", "mlq_svm_rbf_scores_q15",
                                             "mlq_svm_poly_scores_q15"};
+/* A regression model's one score; its predict kernel is the classifier's, which reports 0. */
+static const char *const regress_names[3] = {"mlq_svm_linear_regress_q15", "mlq_svm_rbf_regress_q15",
+                                             "mlq_svm_poly_regress_q15"};
 
 static int svm_device_build(mlq_device *dev, mlq_err *err)
 {
     const mlq_model *m = dev->model;
     const svm_params *sp = m->params;
-    size_t nu = sp->n_used, np = nu * (nu - 1) / 2, c, q;
+    size_t nu = sp->n_used, np = svm_n_dec(sp), c, q;
     double cmax = 0.0;
     int identity = 1, linear = sp->kernel == SVM_LINEAR;
     mlq_svm_dev *kd;
 
     if (refuse_sizes(dev, err) != 0)
         return -1;
-    for (c = 0; c < (nu - 1) * sp->n_sv; c++)
+    for (c = 0; c < svm_n_coef_rows(sp) * sp->n_sv; c++)
         cmax = fmax(cmax, fabs(sp->coef[c])); /* fmax drops a NaN; the loader refuses them */
     if (refuse_ranges(dev, cmax, err) != 0)
         return -1;
@@ -471,7 +509,7 @@ static int svm_device_build(mlq_device *dev, mlq_err *err)
     kd->class_ids = mlq_calloc(nu, sizeof *kd->class_ids);
     if (kd->rho == NULL || kd->frac == NULL || kd->dec_shift == NULL || kd->class_ids == NULL)
         return mlq_err_set(err, mlq_model_file(m), 0, "out of memory");
-    for (c = 0; c < nu; c++) {
+    for (c = 0; c < nu && !sp->regress; c++) {
         kd->class_ids[c] = (uint16_t)sp->classes[c];
         identity &= sp->classes[c] == (int)c;
     }
@@ -481,7 +519,7 @@ static int svm_device_build(mlq_device *dev, mlq_err *err)
     }
     kd->m.n_classes = (uint16_t)nu;
     kd->m.n_features = (uint16_t)m->n_features;
-    kd->m.n_outputs = (uint16_t)m->n_classes;
+    kd->m.n_outputs = (uint16_t)(sp->regress ? 1 : m->n_classes);
     kd->m.kernel = (uint8_t)(linear ? MLQ_SVM_LINEAR : sp->kernel == SVM_RBF ? MLQ_SVM_RBF : MLQ_SVM_POLY);
     kd->m.class_ids = kd->class_ids;
     kd->m.rho = kd->rho;
@@ -499,19 +537,21 @@ static int svm_device_build(mlq_device *dev, mlq_err *err)
                                                               : kd->frac[q] - 16);
     if (mlq_svm_check(&kd->m) != MLQ_OK)
         return mlq_device_refuse(dev, err, "svm", "the device model fails mlq_svm_check");
-    dev->n_outputs = m->n_classes;
+    dev->n_outputs = kd->m.n_outputs;
     dev->work_bytes = mlq_svm_work_size(&kd->m);
     dev->kern.header = "mlq/svm.h";
     dev->kern.type = "mlq_svm_q15";
     dev->kern.check = "mlq_svm_check";
     dev->kern.predict = predict_names[kd->m.kernel];
-    dev->kern.scores = scores_names[kd->m.kernel];
+    dev->kern.scores = (sp->regress ? regress_names : scores_names)[kd->m.kernel];
     dev->kern.proba = NULL; /* no Platt scaling is trained: no probabilities */
     snprintf(dev->kern.work, sizeof dev->kern.work, "MLQ_SVM_WORK_BYTES(%s, %zu, %zu)",
              mlq_svm_kernel_macro(kd->m.kernel), (size_t)kd->m.n_sv, nu);
-    snprintf(dev->kern.scores_are, sizeof dev->kern.scores_are,
-             "one-vs-one votes plus the class's summed pairwise decision values, within half a "
-             "vote (-0.5: not voted among)");
+    snprintf(dev->kern.scores_are, sizeof dev->kern.scores_are, "%s",
+             sp->regress ? "the prediction in standardized target units (sum of coefficient x "
+                           "kernel value - rho)"
+                         : "one-vs-one votes plus the class's summed pairwise decision values, "
+                           "within half a vote (-0.5: not voted among)");
     return 0;
 }
 
@@ -526,12 +566,15 @@ static mlq_status svm_device_scores(const mlq_device *dev, const mlq_q15_t *q, i
 {
     const mlq_svm_dev *kd = dev->impl;
 
-    return mlq_svm_scores_q15(&kd->m, q, kd->m.n_features, dev->work, dev->work_bytes, scores);
+    return (kd->m.n_classes == 1 ? mlq_svm_regress_q15 : mlq_svm_scores_q15)(
+        &kd->m, q, kd->m.n_features, dev->work, dev->work_bytes, scores);
 }
 
 static const char *svm_smaller(const mlq_device *dev)
 {
-    (void)dev;
+    if (((const svm_params *)dev->model->params)->regress)
+        return "--kernel linear (one weight vector instead of the support vectors), a larger "
+               "--epsilon (fewer support vectors), or fewer training rows";
     return "--kernel linear (one weight vector per class pair instead of the support vectors), "
            "or fewer training rows";
 }

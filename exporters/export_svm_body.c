@@ -14,14 +14,14 @@ int mlq_svm_export_body(FILE *f, const mlq_device *dev, const char *name)
     const mlq_svm_dev *kd = dev->impl;
     const mlq_svm_q15 *m = &kd->m;
     size_t nu = m->n_classes, p = m->n_features, row = MLQ_ROW_LEN(p), nsv = m->n_sv;
-    size_t np = kd->n_pairs, n_max, i, cols = row < 12 ? row : 12;
-    int linear = m->kernel == MLQ_SVM_LINEAR;
+    size_t np = kd->n_pairs, n_max, i, cols = row < 12 ? row : 12, n_rows = nu > 1 ? nu - 1 : 1;
+    int linear = m->kernel == MLQ_SVM_LINEAR, regress = nu == 1;
     char shape[160];
     int64_t *tmp;
 
     n_max = linear ? np * row : nsv * row;
-    if (n_max < (nu - 1) * nsv)
-        n_max = (nu - 1) * nsv;
+    if (n_max < n_rows * nsv)
+        n_max = n_rows * nsv;
     if (n_max < nu + 1)
         n_max = nu + 1;
     if ((tmp = mlq_calloc(n_max + 16, sizeof *tmp)) == NULL)
@@ -35,14 +35,16 @@ int mlq_svm_export_body(FILE *f, const mlq_device *dev, const char *name)
     if (linear) {
         for (i = 0; i < np * row; i++)
             tmp[i] = kd->w[i];
-        snprintf(shape, sizeof shape,
-                 "[%zu][%zu%s] folded weights per class pair, Q15 input steps x 2^frac%s", np, p,
-                 row == p ? "" : " + 1", row == p ? "" : ", each row zero-padded");
+        snprintf(shape, sizeof shape, "[%zu][%zu%s] folded weights %s, Q15 input steps x 2^frac%s",
+                 np, p, row == p ? "" : " + 1", regress ? "of the regression" : "per class pair",
+                 row == p ? "" : ", each row zero-padded");
         mlq_emit_ints(f, "mlq_q15_t", name, "w", shape, tmp, np * row, cols);
     } else {
         for (i = 0; i <= nu; i++)
             tmp[i] = kd->sv_start[i];
-        snprintf(shape, sizeof shape, "[%zu] first support vector of each class", nu + 1);
+        snprintf(shape, sizeof shape, regress ? "[%zu] first and end support vector"
+                                              : "[%zu] first support vector of each class",
+                 nu + 1);
         mlq_emit_ints(f, "uint16_t", name, "sv_start", shape, tmp, nu + 1, 12);
         for (i = 0; i < nsv * row; i++)
             tmp[i] = kd->sv[i];
@@ -53,11 +55,11 @@ int mlq_svm_export_body(FILE *f, const mlq_device *dev, const char *name)
             snprintf(shape, sizeof shape, "[%zu] exact sum of squared support vector entries, Q2.30", nsv);
             mlq_emit_ints(f, "int64_t", name, "sv_norm", shape, kd->sv_norm, nsv, 4);
         }
-        for (i = 0; i < (nu - 1) * nsv; i++)
+        for (i = 0; i < n_rows * nsv; i++)
             tmp[i] = kd->coef[i];
-        snprintf(shape, sizeof shape, "[%zu][%zu] dual coefficients y * alpha, Q%d", nu - 1, nsv,
-                 kd->coef_frac);
-        mlq_emit_ints(f, "mlq_q15_t", name, "coef", shape, tmp, (nu - 1) * nsv, 12);
+        snprintf(shape, sizeof shape, "[%zu][%zu] dual coefficients %s, Q%d", n_rows, nsv,
+                 regress ? "alpha - alpha*" : "y * alpha", kd->coef_frac);
+        mlq_emit_ints(f, "mlq_q15_t", name, "coef", shape, tmp, n_rows * nsv, 12);
         if (kd->pow_shift != NULL) {
             for (i = 0; i + 1 < m->degree; i++)
                 tmp[i] = kd->pow_shift[i];
@@ -65,7 +67,9 @@ int mlq_svm_export_body(FILE *f, const mlq_device *dev, const char *name)
             mlq_emit_ints(f, "uint8_t", name, "pow_shift", shape, tmp, (size_t)m->degree - 1, 12);
         }
     }
-    if (linear)
+    if (regress)
+        snprintf(shape, sizeof shape, "[1] rho (the value is the sum - rho), in the sum's units");
+    else if (linear)
         snprintf(shape, sizeof shape, "[%zu] intercepts, in each pair's w . x units", np);
     else
         snprintf(shape, sizeof shape, "[%zu] intercepts, Q%d (kernel Q%d x coefficient Q%d)", np,
@@ -74,7 +78,8 @@ int mlq_svm_export_body(FILE *f, const mlq_device *dev, const char *name)
     for (i = 0; i < np; i++)
         tmp[i] = kd->dec_shift[i];
     snprintf(shape, sizeof shape,
-             "[%zu] right shift from each pair's sum - rho to its decision value in Q15.16", np);
+             "[%zu] right shift from %s sum - rho to its decision value in Q15.16", np,
+             regress ? "the" : "each pair's");
     mlq_emit_ints(f, "int8_t", name, "dec_shift", shape, tmp, np, 12);
     fprintf(f, "MLQ_MAYBE_UNUSED static const mlq_svm_q15 %s_model MLQ_FLASH = {\n"
                "    %zu, %zu, %zu, %zu, %s, %u,\n",
@@ -113,19 +118,28 @@ void mlq_svm_info(FILE *f, const mlq_device *dev)
     if (sp->kernel == SVM_POLY)
         fprintf(f, ", degree %d, coef0 %g", sp->degree, sp->coef0);
     fputc('\n', f);
-    fprintf(f, "support vectors   %zu (", sp->n_sv);
-    for (c = 0; c < sp->n_used; c++)
-        fprintf(f, "%s%s: %zu", c ? ", " : "", dev->model->class_names[sp->classes[c]],
-                sp->sv_count[c]);
-    fprintf(f, "), %zu class pairs\n", kd->n_pairs);
+    if (sp->regress) {
+        fprintf(f, "regression        epsilon-SVR, epsilon %g standardized target units (%g in "
+                   "target units), intercept %g\n",
+                sp->epsilon, sp->epsilon * dev->model->target_scale, -sp->rho[0]);
+        fprintf(f, "support vectors   %zu of %zu training rows\n", sp->n_sv, dev->model->train_rows);
+    } else {
+        fprintf(f, "support vectors   %zu (", sp->n_sv);
+        for (c = 0; c < sp->n_used; c++)
+            fprintf(f, "%s%s: %zu", c ? ", " : "", dev->model->class_names[sp->classes[c]],
+                    sp->sv_count[c]);
+        fprintf(f, "), %zu class pairs\n", kd->n_pairs);
+    }
     if (kd->m.kernel == MLQ_SVM_LINEAR)
-        fprintf(f, "device model      %zu folded weight vectors x %zu Q15 + %zu int64 intercepts\n",
-                kd->n_pairs, p, kd->n_pairs);
+        fprintf(f, "device model      %zu folded weight vector%s x %zu Q15 + %zu int64 intercept%s\n",
+                kd->n_pairs, sp->regress ? "" : "s", p, kd->n_pairs, sp->regress ? "" : "s");
     else
-        fprintf(f, "device model      %zu x %zu Q1.15 support vectors (shared by all pairs), "
-                   "%zu x %zu Q%d coefficients, %zu int64 intercepts (Q%d)\n",
-                (size_t)kd->m.n_sv, p, (size_t)kd->m.n_classes - 1, (size_t)kd->m.n_sv,
-                kd->coef_frac, kd->n_pairs, kd->kernel_frac + kd->coef_frac);
+        fprintf(f, "device model      %zu x %zu Q1.15 support vectors%s, %zu x %zu Q%d coefficients, "
+                   "%zu int64 intercept%s (Q%d)\n",
+                (size_t)kd->m.n_sv, p, sp->regress ? "" : " (shared by all pairs)",
+                sp->regress ? (size_t)1 : (size_t)kd->m.n_classes - 1, (size_t)kd->m.n_sv,
+                kd->coef_frac, kd->n_pairs, sp->regress ? "" : "s",
+                kd->kernel_frac + kd->coef_frac);
     fprintf(f, "device RAM        0 bytes (model is const, in flash)\n");
     fprintf(f, "device stack      %zu bytes input buffer + %zu bytes scratch in each entry + the "
                "kernel's frame (measured by make bench)\n",

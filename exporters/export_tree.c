@@ -5,13 +5,15 @@
  * t = floor(threshold * 32768 / R), the code boundary the trainer placed the
  * float threshold on (see trainers/train_tree.c), so the device and the
  * host take the same branch for every training value. The float nodes carry
- * the key of the largest float the input quantizer maps to at most t, found
- * by bisection over the ordered float keys with the device quantizer itself,
- * so the float entries equal quantize-then-Q15 for every non-NaN input.
+ * the key of the largest float the input quantizer maps to at most t, so the
+ * float entries equal quantize-then-Q15 for every non-NaN input.
  * Leaves: pure leaves are their class id, impure leaf distributions are
  * stored once each (identical rows shared) after the class ids; a single
  * tree also gets the class of every leaf id (leaf_class), the largest entry
- * of its distribution, which is what the host model predicts too.
+ * of its distribution, which is what the host model predicts too. A
+ * regression leaf is an int16 value (export_tree.h), identical values
+ * stored once. The float node form is export_tree_float.c's, the header
+ * text and `mlq info` export_tree_body.c's.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -30,51 +32,6 @@
 #define MAX_SKIP (32767 / (2 * sizeof(mlq_tree_node_f32)))
 
 
-int32_t mlq_tree_key_of(float x)
-{
-    uint32_t b;
-
-    memcpy(&b, &x, sizeof b);
-    return (int32_t)(b >> 31 ? b ^ 0x7fffffffu : b);
-}
-
-static float float_of_key(int64_t key)
-{
-    uint32_t b = key < 0 ? (uint32_t)(int32_t)key ^ 0x7fffffffu : (uint32_t)key;
-    float x;
-
-    memcpy(&x, &b, sizeof x);
-    return x;
-}
-
-/* Q15 code of x by the device quantizer with one feature's constants. */
-static int32_t code_of(float offset, float gain, float x)
-{
-    mlq_quant q = {1, &offset, &gain};
-    mlq_q15_t out = 0;
-
-    mlq_quant_f32_to_q15(&q, &x, 1, &out);
-    return out;
-}
-
-int32_t mlq_tree_float_key(float offset, float gain, int32_t c)
-{
-    int64_t lo = mlq_tree_key_of(-HUGE_VALF), hi = mlq_tree_key_of(HUGE_VALF);
-
-    if (code_of(offset, gain, HUGE_VALF) <= c)
-        return (int32_t)hi;
-    /* code(lo) = -32768 <= c and code(hi) > c; the code is monotone in the key. */
-    while (hi - lo > 1) {
-        int64_t mid = lo + (hi - lo) / 2;
-
-        if (code_of(offset, gain, float_of_key(mid)) <= c)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return (int32_t)lo;
-}
-
 static void tree_device_release(mlq_tree_dev *td)
 {
     if (td == NULL)
@@ -87,6 +44,8 @@ static void tree_device_release(mlq_tree_dev *td)
     free(td->dist);
     free(td->leaf_class);
     free(td->slot);
+    free(td->value);
+    free(td->value_slot);
     free(td);
 }
 
@@ -141,15 +100,63 @@ static int grow_dist(mlq_tree_dev *td)
     return 0;
 }
 
+/* Regression: value_frac and room for the values of dev's model (see
+ * export_tree.h). 0, -1 on out of memory, -2 (err set) when a leaf value
+ * does not fit an int16 at any value_frac. */
+static int reg_values_init(mlq_device *dev, mlq_tree_dev *td, mlq_err *err)
+{
+    const tree_params *tp = dev->model->params;
+    double big = 0.0;
+    size_t t, i;
+    int f;
+
+    for (t = 0; t < tp->n_trees; t++)
+        for (i = 0; i < tp->trees[t].n_nodes; i++)
+            big = fmax(big, fabs(tp->trees[t].mean[i]));
+    for (f = 16; f >= 0 && floor(ldexp(big, f) + 0.5) > 32767.0; f--)
+        continue;
+    if (f < 0) {
+        mlq_device_refuse(dev, err, dev->model->algo->name, "a leaf value of %g standardized target "
+                          "units does not fit the device's int16 leaves", big);
+        return -2;
+    }
+    td->value_frac = (unsigned)f;
+    td->value = mlq_calloc(MAX_LEAF_ID + 1, sizeof *td->value);
+    td->value_slot = mlq_calloc(65536, sizeof *td->value_slot);
+    return td->value != NULL && td->value_slot != NULL ? 0 : -1;
+}
+
+/* Regression: leaf id of leaf node i of tree tr, its value's entry in
+ * td->value (identical values shared); an id beyond MAX_LEAF_ID is not
+ * stored (leaf_link refuses it). */
+static long reg_leaf_id(mlq_tree_dev *td, const tree_one *tr, size_t i)
+{
+    double v = ldexp(tr->mean[i], (int)td->value_frac);
+    int32_t q = (int32_t)mlq_quantize(v, -32767, 32767, NULL);
+    uint32_t *slot = &td->value_slot[q + 32768];
+
+    td->value_err = fmax(td->value_err, fabs(ldexp((double)q - v, -(int)td->value_frac)));
+    if (*slot != 0)
+        return (long)*slot - 1;
+    if (td->n_values > MAX_LEAF_ID)
+        return (long)td->n_values;
+    td->value[td->n_values] = (int16_t)q;
+    *slot = (uint32_t)++td->n_values;
+    return (long)td->n_values - 1;
+}
+
 /* Leaf id of leaf node i of tree tr (see mlq/tree.h): its class when pure,
  * else k + its row of dist, identical rows shared. -1 on out of memory. */
 static long leaf_id(mlq_tree_dev *td, const tree_one *tr, size_t i)
 {
-    const int *v = tr->value + i * td->k;
+    const int *v;
     uint8_t *row;
     uint32_t *slot;
     size_t c;
 
+    if (td->regress)
+        return reg_leaf_id(td, tr, i);
+    v = tr->value + i * td->k;
     for (c = 0; c < td->k; c++)
         if (v[c] == MLQ_TREE_LEAF_SCALE)
             return (long)c;
@@ -165,68 +172,9 @@ static long leaf_id(mlq_tree_dev *td, const tree_one *tr, size_t i)
     return (long)(td->k + td->n_dist - 1);
 }
 
-/* Bits of a feature index in the float nodes' meta: 2^bits >= n_features. */
-static unsigned feature_bits(size_t n_features)
-{
-    unsigned b = 0;
-
-    while (((size_t)1 << b) < n_features)
-        b++;
-    return b;
-}
-
-/* The float nodes from the Q15 nodes (nq, with keys): the left child is the
- * next node or a leaf code in meta; a left leaf whose code does not fit in
- * meta goes through a forwarding node (key INT32_MIN: every non-NaN input
- * goes right) on the same feature. Right links count bytes. */
-static int float_nodes(mlq_tree_dev *td, size_t n_features, size_t n_trees)
-{
-    size_t t, i, j, *fidx = mlq_calloc(td->n_nodes + 1, sizeof *fidx);
-    uint32_t lmax;
-
-    if (fidx == NULL)
-        return -1;
-    td->fbits = feature_bits(n_features);
-    lmax = 0xffffu >> td->fbits;
-    /* positions first: node i is at fidx[i], its forwarding node (if any) after it */
-    for (i = 0, j = 0; i < td->n_nodes; i++) {
-        const mlq_tree_node_q15 *q = &td->nq[i];
-
-        fidx[i] = j;
-        j += (q->left <= 0 && td->keys[i] != INT32_MIN && (uint32_t)-q->left + 1u > lmax) ? 2u : 1u;
-    }
-    fidx[td->n_nodes] = td->n_fnodes = j;
-    for (t = 0; t < n_trees; t++)
-        td->fends[t] = (uint32_t)fidx[td->ends[t]];
-    for (i = 0; i < td->n_nodes; i++) {
-        const mlq_tree_node_q15 *q = &td->nq[i];
-        mlq_tree_node_f32 *o = &td->nf[fidx[i]];
-        uint32_t f = q->feature;
-
-        if (td->keys[i] == INT32_MIN) { /* a root leaf: right for every non-NaN input */
-            *o = (mlq_tree_node_f32){INT32_MIN, 0, q->right};
-            continue;
-        }
-        o->key = td->keys[i];
-        o->right = q->right <= 0 ? q->right
-                                 : (int16_t)((fidx[i + (size_t)q->right] - fidx[i]) *
-                                             sizeof(mlq_tree_node_f32));
-        if (q->left > 0) {
-            o->meta = (uint16_t)f;
-        } else if ((uint32_t)-q->left + 1u <= lmax) {
-            o->meta = (uint16_t)(f | ((uint32_t)-q->left + 1u) << td->fbits);
-        } else {
-            o->meta = (uint16_t)f;
-            o[1] = (mlq_tree_node_f32){INT32_MIN, (uint16_t)f, q->left};
-        }
-    }
-    free(fidx);
-    return 0;
-}
-
 int mlq_tree_same_ends(const mlq_tree_dev *td)
 {
-    return memcmp(td->ends, td->fends, td->mq.n_trees * sizeof *td->ends) == 0;
+    return memcmp(td->ends, td->fends, td->n_trees * sizeof *td->ends) == 0;
 }
 
 int mlq_tree_has_cls_model(const mlq_tree_dev *td)
@@ -246,9 +194,13 @@ static int leaf_link(mlq_device *dev, mlq_tree_dev *td, const tree_one *tr, size
         return -1;
     if (id > MAX_LEAF_ID) {
         snprintf(field, sizeof field, "%s.trees[%zu].value", dev->model->algo->name, t);
-        mlq_device_refuse(dev, err, field, "node %zu: leaf id %ld (%zu classes + distinct impure "
-                          "leaf distributions) is more than the %d that the device's int16 links "
-                          "name", ch, id, td->k, MAX_LEAF_ID);
+        if (td->regress)
+            mlq_device_refuse(dev, err, field, "node %zu: more than the %d distinct leaf values that "
+                              "the device's int16 links name", ch, MAX_LEAF_ID + 1);
+        else
+            mlq_device_refuse(dev, err, field, "node %zu: leaf id %ld (%zu classes + distinct impure "
+                              "leaf distributions) is more than the %d that the device's int16 links "
+                              "name", ch, id, td->k, MAX_LEAF_ID);
         return -2;
     }
     *link = (int16_t)-id;
@@ -349,11 +301,92 @@ static int build_leaf_class(mlq_tree_dev *td)
     return 0;
 }
 
+/* The classifier's model structs, checked, and what the header and `mlq
+ * info` say of them. */
+static int class_finish(mlq_device *dev, mlq_tree_dev *td, mlq_err *err)
+{
+    const mlq_model *m = dev->model;
+    size_t n_trees = td->n_trees;
+
+    if (!td->forest && build_leaf_class(td) != 0)
+        return mlq_err_set(err, mlq_model_file(m), 0, "out of memory");
+    td->mq = (mlq_tree_q15){(uint16_t)m->n_features, (uint16_t)td->k, (uint16_t)n_trees,
+                            (uint16_t)td->n_dist, td->nq, td->ends, td->dist, td->leaf_class};
+    td->mf = (mlq_tree_f32){(uint16_t)m->n_features, (uint16_t)td->k, (uint16_t)n_trees,
+                            (uint16_t)td->n_dist, (uint16_t)td->fbits, td->nf, td->fends,
+                            td->dist, td->leaf_class};
+    td->mf_cls = td->mf;
+    td->mf_cls.dist = NULL;
+    if (mlq_tree_check(&td->mq) != MLQ_OK || mlq_tree_check_f32(&td->mf) != MLQ_OK ||
+        (mlq_tree_has_cls_model(td) && mlq_tree_check_f32(&td->mf_cls) != MLQ_OK))
+        return mlq_device_refuse(dev, err, m->algo->name, "the device model fails mlq_tree_check");
+    dev->n_outputs = td->k;
+    dev->flash_bytes += td->n_nodes * sizeof(mlq_tree_node_q15) +
+                        td->n_fnodes * sizeof(mlq_tree_node_f32) +
+                        n_trees * sizeof(uint32_t) * (mlq_tree_same_ends(td) ? 1 : 2) + td->n_dist * td->k +
+                        (td->leaf_class != NULL ? (td->k + td->n_dist) * sizeof(uint16_t) : 0) +
+                        sizeof(mlq_tree_q15) + sizeof(mlq_tree_f32) * (mlq_tree_has_cls_model(td) ? 2 : 1);
+    /* NAME_predict links the float nodes, the trees' ends, the leaf
+     * classes and (but for a single tree's classes-only model) the leaf
+     * distributions: neither the Q15 nodes nor the input quantization. */
+    dev->predict_bytes = td->n_fnodes * sizeof(mlq_tree_node_f32) + n_trees * sizeof(uint32_t) +
+                         sizeof(mlq_tree_f32) +
+                         (td->leaf_class != NULL ? (td->k + td->n_dist) * sizeof(uint16_t) : 0) +
+                         (!td->forest && mlq_tree_has_cls_model(td) ? 0 : td->n_dist * td->k);
+    dev->work_bytes = mlq_tree_work_size(&td->mq);
+    dev->kern.type = "mlq_tree_q15";
+    dev->kern.check = "mlq_tree_check";
+    dev->kern.predict = td->forest ? "mlq_forest_predict_q15" : "mlq_tree_predict_q15";
+    dev->kern.scores = "mlq_tree_scores_q15";
+    dev->kern.proba = "mlq_tree_proba_q15";
+    snprintf(dev->kern.work, sizeof dev->kern.work, "MLQ_TREE_WORK_BYTES(%zu)", td->k);
+    snprintf(dev->kern.scores_are, sizeof dev->kern.scores_are, "%s",
+             td->forest ? "each class's leaf probability averaged over the trees (leaf class "
+                          "distributions in 255ths), 0 to 1"
+                        : "each class's probability in the leaf reached (its class distribution "
+                          "in 255ths), 0 to 1");
+    return 0;
+}
+
+/* The same for a regression model: one output, the leaf values, no scratch. */
+static int reg_finish(mlq_device *dev, mlq_tree_dev *td, mlq_err *err)
+{
+    const mlq_model *m = dev->model;
+    size_t n_trees = td->n_trees;
+
+    td->rq = (mlq_tree_reg_q15){(uint16_t)m->n_features, (uint16_t)n_trees, (uint16_t)td->n_values,
+                                (uint16_t)td->value_frac, td->nq, td->ends, td->value};
+    td->rf = (mlq_tree_reg_f32){(uint16_t)m->n_features, (uint16_t)n_trees, (uint16_t)td->n_values,
+                                (uint16_t)td->value_frac, (uint16_t)td->fbits, td->nf, td->fends,
+                                td->value};
+    if (mlq_tree_reg_check(&td->rq) != MLQ_OK || mlq_tree_reg_check_f32(&td->rf) != MLQ_OK)
+        return mlq_device_refuse(dev, err, m->algo->name, "the device model fails mlq_tree_reg_check");
+    dev->n_outputs = 1;
+    dev->n_coef += td->n_values;
+    dev->flash_bytes += td->n_nodes * sizeof(mlq_tree_node_q15) +
+                        td->n_fnodes * sizeof(mlq_tree_node_f32) +
+                        n_trees * sizeof(uint32_t) * (mlq_tree_same_ends(td) ? 1 : 2) +
+                        td->n_values * sizeof(int16_t) + sizeof(mlq_tree_reg_q15) + sizeof(mlq_tree_reg_f32);
+    /* NAME_predict links the float nodes, the trees' ends and the values. */
+    dev->predict_bytes = td->n_fnodes * sizeof(mlq_tree_node_f32) + n_trees * sizeof(uint32_t) +
+                         td->n_values * sizeof(int16_t) + sizeof(mlq_tree_reg_f32);
+    dev->work_bytes = 0;
+    dev->kern.type = "mlq_tree_reg_q15";
+    dev->kern.check = "mlq_tree_reg_check";
+    dev->kern.predict = NULL;
+    dev->kern.scores = "mlq_tree_reg_scores_q15";
+    dev->kern.proba = NULL;
+    snprintf(dev->kern.scores_are, sizeof dev->kern.scores_are, "%s",
+             td->forest ? "the prediction in standardized target units: the mean of the trees' "
+                          "leaf values"
+                        : "the prediction in standardized target units: the value of the leaf reached");
+    return 0;
+}
+
 static int tree_device_build(mlq_device *dev, mlq_err *err)
 {
     const mlq_model *m = dev->model;
     const tree_params *tp = m->params;
-    const char *algo = m->algo->name;
     size_t t, i, max_nodes = 0;
     mlq_tree_dev *td = mlq_calloc(1, sizeof *td);
     int rc;
@@ -361,7 +394,9 @@ static int tree_device_build(mlq_device *dev, mlq_err *err)
     if (td == NULL)
         return mlq_err_set(err, mlq_model_file(m), 0, "out of memory");
     td->k = tp->n_classes;
+    td->n_trees = tp->n_trees;
     td->forest = tree_is_forest(m);
+    td->regress = tp->n_classes == 0;
     for (t = 0; t < tp->n_trees; t++) {
         size_t split = 0;
 
@@ -380,66 +415,42 @@ static int tree_device_build(mlq_device *dev, mlq_err *err)
     if (td->nq == NULL || td->nf == NULL || td->keys == NULL || td->ends == NULL ||
         td->fends == NULL)
         return mlq_err_set(err, mlq_model_file(m), 0, "out of memory");
-    if ((rc = build_nodes(dev, td, max_nodes, err)) != 0)
+    if ((rc = td->regress ? reg_values_init(dev, td, err) : 0) != 0 ||
+        (rc = build_nodes(dev, td, max_nodes, err)) != 0)
         return rc == -2 ? -1 : mlq_err_set(err, mlq_model_file(m), 0, "out of memory");
-    if (float_nodes(td, m->n_features, tp->n_trees) != 0 || (!td->forest && build_leaf_class(td) != 0))
+    if (mlq_tree_float_nodes(td, m->n_features, tp->n_trees) != 0)
         return mlq_err_set(err, mlq_model_file(m), 0, "out of memory");
-    td->mq = (mlq_tree_q15){(uint16_t)m->n_features, (uint16_t)td->k, (uint16_t)tp->n_trees,
-                            (uint16_t)td->n_dist, td->nq, td->ends, td->dist, td->leaf_class};
-    td->mf = (mlq_tree_f32){(uint16_t)m->n_features, (uint16_t)td->k, (uint16_t)tp->n_trees,
-                            (uint16_t)td->n_dist, (uint16_t)td->fbits, td->nf, td->fends,
-                            td->dist, td->leaf_class};
-    td->mf_cls = td->mf;
-    td->mf_cls.dist = NULL;
-    if (mlq_tree_check(&td->mq) != MLQ_OK || mlq_tree_check_f32(&td->mf) != MLQ_OK ||
-        (mlq_tree_has_cls_model(td) && mlq_tree_check_f32(&td->mf_cls) != MLQ_OK))
-        return mlq_device_refuse(dev, err, algo, "the device model fails mlq_tree_check");
-    dev->n_outputs = td->k;
-    dev->flash_bytes += td->n_nodes * sizeof(mlq_tree_node_q15) +
-                        td->n_fnodes * sizeof(mlq_tree_node_f32) +
-                        tp->n_trees * sizeof(uint32_t) * (mlq_tree_same_ends(td) ? 1 : 2) + td->n_dist * td->k +
-                        (td->leaf_class != NULL ? (td->k + td->n_dist) * sizeof(uint16_t) : 0) +
-                        sizeof(mlq_tree_q15) + sizeof(mlq_tree_f32) * (mlq_tree_has_cls_model(td) ? 2 : 1);
-    /* NAME_predict links the float nodes, the trees' ends, the leaf
-     * classes and (but for a single tree's classes-only model) the leaf
-     * distributions: neither the Q15 nodes nor the input quantization. */
     mlq_device_note_array(dev, td->n_nodes * sizeof(mlq_tree_node_q15));
     mlq_device_note_array(dev, td->n_fnodes * sizeof(mlq_tree_node_f32));
-    dev->predict_bytes = td->n_fnodes * sizeof(mlq_tree_node_f32) + tp->n_trees * sizeof(uint32_t) +
-                         sizeof(mlq_tree_f32) +
-                         (td->leaf_class != NULL ? (td->k + td->n_dist) * sizeof(uint16_t) : 0) +
-                         (!td->forest && mlq_tree_has_cls_model(td) ? 0 : td->n_dist * td->k);
-    dev->work_bytes = mlq_tree_work_size(&td->mq);
     dev->kern.header = "mlq/tree.h";
-    dev->kern.type = "mlq_tree_q15";
-    dev->kern.check = "mlq_tree_check";
-    dev->kern.predict = td->forest ? "mlq_forest_predict_q15" : "mlq_tree_predict_q15";
-    dev->kern.scores = "mlq_tree_scores_q15";
-    dev->kern.proba = "mlq_tree_proba_q15";
-    snprintf(dev->kern.work, sizeof dev->kern.work, "MLQ_TREE_WORK_BYTES(%zu)", td->k);
-    snprintf(dev->kern.scores_are, sizeof dev->kern.scores_are, "%s",
-             td->forest ? "each class's leaf probability averaged over the trees (leaf class "
-                          "distributions in 255ths), 0 to 1"
-                        : "each class's probability in the leaf reached (its class distribution "
-                          "in 255ths), 0 to 1");
-    return 0;
-}
-
-static mlq_status tree_device_predict(const mlq_device *dev, const mlq_q15_t *q, uint16_t *out)
-{
-    const mlq_tree_dev *td = dev->impl;
-
-    return td->forest ? mlq_forest_predict_q15(&td->mq, q, td->mq.n_features, dev->work,
-                                               dev->work_bytes, out)
-                      : mlq_tree_predict_q15(&td->mq, q, td->mq.n_features, dev->work,
-                                             dev->work_bytes, out);
+    return td->regress ? reg_finish(dev, td, err) : class_finish(dev, td, err);
 }
 
 static mlq_status tree_device_scores(const mlq_device *dev, const mlq_q15_t *q, int32_t *scores)
 {
     const mlq_tree_dev *td = dev->impl;
 
+    if (td->regress)
+        return mlq_tree_reg_scores_q15(&td->rq, q, td->rq.n_features, NULL, 0, scores);
     return mlq_tree_scores_q15(&td->mq, q, td->mq.n_features, dev->work, dev->work_bytes, scores);
+}
+
+/* A regression model's id is 0 (its one output), when its scores kernel succeeds. */
+static mlq_status tree_device_predict(const mlq_device *dev, const mlq_q15_t *q, uint16_t *out)
+{
+    const mlq_tree_dev *td = dev->impl;
+    int32_t score;
+    mlq_status s;
+
+    if (td->regress) {
+        if ((s = tree_device_scores(dev, q, &score)) == MLQ_OK)
+            *out = 0;
+        return s;
+    }
+    return td->forest ? mlq_forest_predict_q15(&td->mq, q, td->mq.n_features, dev->work,
+                                               dev->work_bytes, out)
+                      : mlq_tree_predict_q15(&td->mq, q, td->mq.n_features, dev->work,
+                                             dev->work_bytes, out);
 }
 
 static mlq_status tree_device_proba(const mlq_device *dev, const mlq_q15_t *q, uint16_t *proba)
@@ -463,6 +474,16 @@ const mlq_tree_q15 *mlq_tree_device_q15(const mlq_device *dev)
 const mlq_tree_f32 *mlq_tree_device_f32(const mlq_device *dev)
 {
     return &((const mlq_tree_dev *)dev->impl)->mf;
+}
+
+const mlq_tree_reg_q15 *mlq_tree_device_reg_q15(const mlq_device *dev)
+{
+    return &((const mlq_tree_dev *)dev->impl)->rq;
+}
+
+const mlq_tree_reg_f32 *mlq_tree_device_reg_f32(const mlq_device *dev)
+{
+    return &((const mlq_tree_dev *)dev->impl)->rf;
 }
 
 static const char *tree_smaller(const mlq_device *dev)

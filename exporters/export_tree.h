@@ -16,16 +16,33 @@
 /*
  * The device model of a tree or forest (dev->impl): the Q15 and float node
  * forms, leaf distributions and (a single tree) leaf classes of
- * dev->model, both forms checked by mlq_tree_check / mlq_tree_check_f32.
- * The build refuses, with err "field 'ALGO.trees[T].value'", leaf ids
- * beyond the int16 links (more than 32768 - classes distinct impure leaf
- * distributions), and with "field 'ALGO.trees[T].left|right'" a right
- * link that would jump over more than 2046 split nodes.
+ * dev->model, both forms checked by mlq_tree_check / mlq_tree_check_f32;
+ * for a regression model the leaf values instead, checked by
+ * mlq_tree_reg_check / mlq_tree_reg_check_f32. The build refuses, with err
+ * "field 'ALGO.trees[T].value'", leaf ids beyond the int16 links (more than
+ * 32768 - classes distinct impure leaf distributions, or 32769 distinct
+ * leaf values), and with "field 'ALGO.trees[T].left|right'" a right link
+ * that would jump over more than 2046 split nodes.
+ *
+ * Regression leaves: value_frac is the largest f <= 16 at which every leaf
+ * value v (standardized target units) rounds to an int16 of magnitude at
+ * most 32767, round(v 2^f); identical values share one leaf id. The error
+ * of a leaf, at most 2^-(f + 1), is far below the target's training range:
+ * the leaves lie inside that range, which holds 0, so max |v| is at most
+ * its width W, and 2^-(f + 1) <= max(W / 32767, 2^-17).
  */
 typedef struct mlq_tree_dev {
     mlq_tree_q15 mq;
     mlq_tree_f32 mf;
     mlq_tree_f32 mf_cls;   /* mf without dist: a single tree's float predict */
+    mlq_tree_reg_q15 rq;   /* regression: the model (mq, mf and mf_cls unused) */
+    mlq_tree_reg_f32 rf;   /* regression: the float-node model */
+    int16_t *value;        /* regression: [n_values] leaf values, units of 2^-value_frac */
+    uint32_t *value_slot;  /* regression: [65536] 1 + the leaf id of each int16 value, 0 none */
+    size_t n_values;
+    unsigned value_frac;
+    double value_err;      /* regression: largest |quantized - trained| leaf value, standardized units */
+    int regress;
     mlq_tree_node_q15 *nq; /* [n_nodes] */
     mlq_tree_node_f32 *nf; /* [n_fnodes] */
     int32_t *keys;         /* [n_nodes] float key threshold of each Q15 node */
@@ -34,7 +51,7 @@ typedef struct mlq_tree_dev {
     uint8_t *dist;         /* [n_dist][k] */
     uint16_t *leaf_class;  /* [k + n_dist] single tree only */
     uint32_t *slot;        /* [n_slots] 1 + a row of dist by hash (open addressing), 0 empty */
-    size_t n_nodes, n_fnodes, n_dist, dist_cap, n_slots, k;
+    size_t n_nodes, n_fnodes, n_dist, dist_cap, n_slots, k, n_trees;
     unsigned fbits;
     int forest;
 } mlq_tree_dev;
@@ -44,12 +61,17 @@ int mlq_tree_same_ends(const mlq_tree_dev *td);
 /** 1 when a single tree's float predict gets its own model without the distributions. */
 int mlq_tree_has_cls_model(const mlq_tree_dev *td);
 
+/** The float nodes (td->nf, n_fnodes, fbits, fends) from the Q15 nodes and their keys
+ *  (export_tree_float.c). 0, or -1 when memory is short. */
+int mlq_tree_float_nodes(mlq_tree_dev *td, size_t n_features, size_t n_trees);
+
 /* export_tree_body.c (the device table's export_body, export_float, info). */
 /** NAME_model (Q15 nodes, ends, leaf distributions and classes). */
 int mlq_tree_export_body(FILE *f, const mlq_device *dev, const char *name);
 /** The float nodes, NAME_model_f32 (and for a single tree with impure leaves
  *  NAME_classes_f32, its predict-only form), NAME_check_f32 and the float
- *  entries NAME_predict, NAME_scores and NAME_proba. */
+ *  entries NAME_predict, NAME_scores and NAME_proba (a regression model's:
+ *  NAME_scores only, export_regress.c writes the rest). */
 void mlq_tree_export_float(FILE *f, const mlq_device *dev, const char *name);
 /** `mlq info` lines: trees, nodes, leaves, flash, stack. */
 void mlq_tree_info(FILE *f, const mlq_device *dev);
@@ -68,5 +90,8 @@ int32_t mlq_tree_key_of(float x);
 /** The device views of a tree model that mlq_device_build built. */
 const mlq_tree_q15 *mlq_tree_device_q15(const mlq_device *dev);
 const mlq_tree_f32 *mlq_tree_device_f32(const mlq_device *dev);
+/** The same of a regression model. */
+const mlq_tree_reg_q15 *mlq_tree_device_reg_q15(const mlq_device *dev);
+const mlq_tree_reg_f32 *mlq_tree_device_reg_f32(const mlq_device *dev);
 
 #endif /* MLQ_EXPORT_TREE_H */

@@ -21,10 +21,26 @@ static void member(FILE *f, const char *name, const char *suffix, int present, c
         fprintf(f, "NULL%s", sep);
 }
 
+/* A regression model's leaf values and NAME_model (after the nodes and ends). */
+static void reg_body(FILE *f, const mlq_tree_dev *td, const mlq_device *dev, const char *name, int64_t *tmp)
+{
+    char shape[160];
+    size_t i;
+
+    for (i = 0; i < td->n_values; i++)
+        tmp[i] = td->value[i];
+    snprintf(shape, sizeof shape, "[%zu] leaf values (leaf id = index): the prediction in standardized "
+             "target units x 2^%u", td->n_values, td->value_frac);
+    mlq_emit_ints(f, "int16_t", name, "leaf_value", shape, tmp, td->n_values, 12);
+    fprintf(f, "MLQ_MAYBE_UNUSED static const mlq_tree_reg_q15 %s_model MLQ_FLASH = {%zu, %zu, %zu, %u, "
+               "%s_nodes, %s_ends, %s_leaf_value};\n",
+            name, dev->model->n_features, td->n_trees, td->n_values, td->value_frac, name, name, name);
+}
+
 int mlq_tree_export_body(FILE *f, const mlq_device *dev, const char *name)
 {
     const mlq_tree_dev *td = dev->impl;
-    size_t i, t, n = td->n_nodes, nt = td->mq.n_trees, n_ids = td->k + td->n_dist;
+    size_t i, t, n = td->n_nodes, nt = td->n_trees, n_ids = td->k + td->n_dist + td->n_values;
     size_t n_tmp = nt > td->n_dist * td->k ? nt : td->n_dist * td->k;
     int64_t *tmp = mlq_calloc(n_tmp > n_ids ? n_tmp : n_ids, sizeof *tmp);
     char shape[160];
@@ -46,6 +62,11 @@ int mlq_tree_export_body(FILE *f, const mlq_device *dev, const char *name)
         tmp[t] = td->ends[t];
     snprintf(shape, sizeof shape, "[%zu] one past each tree's last node (the next tree's root)", nt);
     mlq_emit_ints(f, "uint32_t", name, "ends", shape, tmp, nt, 12);
+    if (td->regress) {
+        reg_body(f, td, dev, name, tmp);
+        free(tmp);
+        return 0;
+    }
     if (td->n_dist > 0) {
         for (i = 0; i < td->n_dist * td->k; i++)
             tmp[i] = td->dist[i];
@@ -92,7 +113,7 @@ static void float_entry(FILE *f, const char *name, const char *verb, const char 
 void mlq_tree_export_float(FILE *f, const mlq_device *dev, const char *name)
 {
     const mlq_tree_dev *td = dev->impl;
-    size_t i, t, nt = td->mq.n_trees;
+    size_t i, t, nt = td->n_trees;
     int64_t *tmp;
     char shape[128];
 
@@ -117,6 +138,18 @@ void mlq_tree_export_float(FILE *f, const mlq_device *dev, const char *name)
         snprintf(shape, sizeof shape, "[%zu] one past each tree's last node in %s_fnodes", nt, name);
         mlq_emit_ints(f, "uint32_t", name, "fends", shape, tmp, nt, 12);
         free(tmp);
+    }
+    if (td->regress) {
+        fprintf(f, "MLQ_MAYBE_UNUSED static const mlq_tree_reg_f32 %s_model_f32 MLQ_FLASH = {%zu, %zu, %zu, "
+                   "%u, %u, %s_fnodes, %s_%s, %s_leaf_value};\n\n"
+                   "/** The float entry's model, checked by %s_check(). */\n"
+                   "static inline int %s_check_f32(void)\n{\n"
+                   "    return (int)mlq_tree_reg_check_f32(&%s_model_f32);\n}\n\n"
+                   "/* Only the features on the paths are read; integer comparisons only (mlq/tree.h). */\n",
+                name, dev->model->n_features, nt, td->n_values, td->value_frac, td->fbits, name, name,
+                mlq_tree_same_ends(td) ? "ends" : "fends", name, name, name, name);
+        float_entry(f, name, "scores", "int32_t", "mlq_tree_reg_scores_f32", "model_f32", 0);
+        return;
     }
     fprintf(f, "MLQ_MAYBE_UNUSED static const mlq_tree_f32 %s_model_f32 MLQ_FLASH = {%u, %zu, %zu, %zu, %u, "
                "%s_fnodes, %s_%s, ",
@@ -167,6 +200,17 @@ void mlq_tree_info(FILE *f, const mlq_device *dev)
     fprintf(f, "device model      %zu split nodes: %zu bytes (Q15 form), %zu bytes (float form)\n",
             td->n_nodes, td->n_nodes * sizeof(mlq_tree_node_q15),
             td->n_fnodes * sizeof(mlq_tree_node_f32));
+    if (td->regress) {
+        fprintf(f, "leaves            %zu distinct leaf values (int16, standardized target units x 2^%u: "
+                   "largest rounding %.3g, %.3g%% of the training range)\n",
+                td->n_values, td->value_frac, td->value_err,
+                100.0 * td->value_err * dev->model->target_scale /
+                    (dev->model->target_max - dev->model->target_min));
+        fprintf(f, "device RAM        0 bytes (model is const, in flash)\n");
+        fprintf(f, "device stack      the kernel's frame only, no scratch, no recursion (make bench "
+                   "measures it)\n");
+        return;
+    }
     fprintf(f, "leaves            %zu distinct impure leaf distributions x %zu classes (uint8)", td->n_dist,
             td->k);
     if (td->leaf_class != NULL)

@@ -118,3 +118,16 @@ void mlq_proba_softmax(const int32_t *scores, uint16_t n, uint16_t winner, uint1
     }
     normalize(proba, n, winner, sum);
 }
+
+mlq_status mlq_regress_value(const mlq_regress *r, int32_t score, int32_t *y)
+{
+    int32_t lo = MLQ_RD_I32(&r->lo), hi = MLQ_RD_I32(&r->hi), gain = MLQ_RD_I32(&r->gain);
+    uint8_t shift = MLQ_RD_U8(&r->shift);
+
+    if (lo > hi || gain <= 0 || shift > 62u)
+        return MLQ_ERR_MODEL;
+    score = score < lo ? lo : score > hi ? hi : score;
+    *y = mlq_sat_q31((int64_t)MLQ_RD_I32(&r->offset) +
+                     mlq_round_shift_s64((int64_t)score * gain, shift));
+    return MLQ_OK;
+}

@@ -3,10 +3,13 @@
  * The SVM model as a whole: mlq_svm_check, everything the kernels of
  * src/svm.c rest on, validated once (the exporter does; firmware may at
  * start-up), so that each call checks only its sizes; the scratch size;
- * the entries that dispatch on the model's kernel. The model is in flash,
- * read as src/svm.c reads it (mlq/types.h).
+ * the entries that dispatch on the model's kernel; and the entries of a
+ * regression model (epsilon-SVR), on the kernel values of svm_impl.h. The
+ * model is in flash, read as src/svm.c reads it (mlq/types.h).
  */
 #include "mlq/svm.h"
+
+#include "svm_impl.h"
 
 /* The padding of each of n_rows rows of n features is 0. */
 static int pads_zero(const mlq_q15_t *a, uint32_t n_rows, uint32_t n)
@@ -99,8 +102,9 @@ mlq_status mlq_svm_check(const mlq_svm_q15 *model)
     int ok;
 
     MLQ_ASSERT(model != NULL);
-    if (m->n_classes < 2u || m->n_outputs < m->n_classes || m->n_outputs > 32767u ||
-        m->n_features == 0 || m->rho == NULL || m->dec_shift == NULL)
+    if (m->n_classes < 1u || m->n_outputs < m->n_classes || m->n_outputs > 32767u ||
+        (m->n_classes == 1u && m->n_outputs != 1u) || m->n_features == 0 || m->rho == NULL ||
+        m->dec_shift == NULL)
         return MLQ_ERR_MODEL;
     for (c = 0; m->class_ids != NULL && c < m->n_classes; c++) {
         uint16_t id = MLQ_RD_U16(&m->class_ids[c]);
@@ -108,7 +112,8 @@ mlq_status mlq_svm_check(const mlq_svm_q15 *model)
         if (id >= m->n_outputs || (c > 0 && id <= MLQ_RD_U16(&m->class_ids[c - 1u])))
             return MLQ_ERR_MODEL;
     }
-    np = (uint32_t)m->n_classes * (m->n_classes - 1u) / 2u;
+    /* the decision functions: one per class pair, or the regression's one */
+    np = m->n_classes == 1u ? 1u : (uint32_t)m->n_classes * (m->n_classes - 1u) / 2u;
     for (c = 0; c < np; c++) { /* sum - rho fits int64: |sum| < 2^62 (mlq_svm_predict_q15) */
         int64_t rho = MLQ_RD_I64(&m->rho[c]);
 
@@ -161,6 +166,78 @@ mlq_status mlq_svm_scores_q15(const mlq_svm_q15 *model, const mlq_q15_t *x, uint
         return mlq_svm_rbf_scores_q15(model, x, n_features, work, work_size, scores);
     case MLQ_SVM_POLY:
         return mlq_svm_poly_scores_q15(model, x, n_features, work, work_size, scores);
+    default:
+        return MLQ_ERR_MODEL;
+    }
+}
+
+/* ---- regression ------------------------------------------------------------ */
+
+/*
+ * The one value of a regression model (kernel a constant where this is
+ * inlined): the kernel values into the scratch, their exact dot product
+ * with the coefficients (LINEAR: w . x), minus rho, in Q15.16.
+ */
+MLQ_INLINE mlq_status regress_entry(const mlq_svm_q15 *svm, unsigned kernel, const mlq_q15_t *x,
+                                    uint16_t n_features, void *work, size_t work_size,
+                                    int32_t *score)
+{
+    MLQ_MODEL_IN_RAM(mlq_svm_q15, m, svm);
+    int64_t sum;
+    mlq_status s;
+
+    MLQ_ASSERT(svm != NULL && x != NULL && work != NULL && score != NULL);
+    if ((s = call_ok(m, kernel, n_features, work, work_size)) != MLQ_OK)
+        return s;
+    if (m->n_classes != 1u)
+        return MLQ_ERR_MODEL;
+    if (kernel == MLQ_SVM_LINEAR) {
+        sum = mlq_dot_flash_q15(x, m->w, n_features);
+    } else if (kernel == MLQ_SVM_RBF) {
+        mlq_q15_t *k = (mlq_q15_t *)values_of(m, work);
+
+        rbf_values(m, x, k);
+        sum = mlq_dot_flash_q15(k, m->coef, m->n_sv);
+    } else {
+        int32_t *k = (int32_t *)values_of(m, work);
+
+        poly_values(m, x, k);
+        sum = dot_q31_q15(k, m->coef, m->n_sv);
+    }
+    *score = dec_q16(sum - MLQ_RD_I64(&m->rho[0]), MLQ_RD_I8(&m->dec_shift[0]));
+    return MLQ_OK;
+}
+
+mlq_status mlq_svm_rbf_regress_q15(const mlq_svm_q15 *model, const mlq_q15_t *x,
+                                   uint16_t n_features, void *work, size_t work_size, int32_t *score)
+{
+    return regress_entry(model, MLQ_SVM_RBF, x, n_features, work, work_size, score);
+}
+
+mlq_status mlq_svm_poly_regress_q15(const mlq_svm_q15 *model, const mlq_q15_t *x,
+                                    uint16_t n_features, void *work, size_t work_size, int32_t *score)
+{
+    return regress_entry(model, MLQ_SVM_POLY, x, n_features, work, work_size, score);
+}
+
+mlq_status mlq_svm_linear_regress_q15(const mlq_svm_q15 *model, const mlq_q15_t *x,
+                                      uint16_t n_features, void *work, size_t work_size,
+                                      int32_t *score)
+{
+    return regress_entry(model, MLQ_SVM_LINEAR, x, n_features, work, work_size, score);
+}
+
+mlq_status mlq_svm_regress_q15(const mlq_svm_q15 *model, const mlq_q15_t *x, uint16_t n_features,
+                               void *work, size_t work_size, int32_t *score)
+{
+    MLQ_ASSERT(model != NULL);
+    switch (MLQ_RD_U8(&model->kernel)) { /* one field: the kernel's entry copies the struct */
+    case MLQ_SVM_LINEAR:
+        return mlq_svm_linear_regress_q15(model, x, n_features, work, work_size, score);
+    case MLQ_SVM_RBF:
+        return mlq_svm_rbf_regress_q15(model, x, n_features, work, work_size, score);
+    case MLQ_SVM_POLY:
+        return mlq_svm_poly_regress_q15(model, x, n_features, work, work_size, score);
     default:
         return MLQ_ERR_MODEL;
     }

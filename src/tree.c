@@ -320,6 +320,85 @@ mlq_status mlq_tree_proba_f32(const mlq_tree_f32 *tree, const float *x, uint16_t
     return s;
 }
 
+/* ---- regression ------------------------------------------------------------ */
+
+/* round(sum x 2^(16 - frac) / n), halves away from zero, for |sum| <= 32767 n,
+ * n < 2^16 and frac <= 16: on the magnitude, q = mag / n exactly, then the
+ * remainder r < n scaled, r 2^(16 - frac) + n / 2 < 2^32; the result is at
+ * most 32767 x 2^16. */
+MLQ_INLINE int32_t leaf_mean_q16(int32_t sum, uint32_t n, uint32_t frac)
+{
+    uint32_t s = 16u - frac, mag = sum < 0 ? 0u - (uint32_t)sum : (uint32_t)sum, q;
+
+    if (n != 1u) {
+        q = mag / n;
+        mag = (q << s) + (((mag - q * n) << s) + (n >> 1)) / n;
+    } else {
+        mag <<= s;
+    }
+    return sum < 0 ? -(int32_t)mag : (int32_t)mag;
+}
+
+mlq_status mlq_tree_reg_scores_q15(const mlq_tree_reg_q15 *tree, const mlq_q15_t *x,
+                                   uint16_t n_features, void *work, size_t work_size,
+                                   int32_t *score)
+{
+    MLQ_MODEL_IN_RAM(mlq_tree_reg_q15, model, tree);
+    const mlq_tree_node_q15 *nodes;
+    const uint32_t *end, *last;
+    const int16_t *value;
+    uint32_t start = 0;
+    int32_t sum = 0;
+
+    MLQ_ASSERT(tree != NULL && x != NULL && score != NULL);
+    (void)work;
+    (void)work_size;
+    if (n_features != model->n_features)
+        return MLQ_ERR_SIZE;
+    nodes = model->nodes;
+    value = model->value;
+    end = model->ends;
+    last = end + model->n_trees;
+    do {
+        sum += MLQ_RD_I16(&value[descend_q15(nodes + start, x)]);
+        start = MLQ_RD_U32(end++);
+    } while (end != last);
+    *score = leaf_mean_q16(sum, model->n_trees, model->value_frac);
+    return MLQ_OK;
+}
+
+mlq_status mlq_tree_reg_scores_f32(const mlq_tree_reg_f32 *tree, const float *x,
+                                   uint16_t n_features, void *work, size_t work_size,
+                                   int32_t *score)
+{
+    MLQ_MODEL_IN_RAM(mlq_tree_reg_f32, model, tree);
+    const mlq_tree_node_f32 *nodes;
+    const uint32_t *end, *last;
+    const int16_t *value;
+    uint32_t start = 0, fbits, leaf;
+    int32_t sum = 0;
+
+    MLQ_ASSERT(tree != NULL && x != NULL && score != NULL);
+    (void)work;
+    (void)work_size;
+    if (n_features != model->n_features)
+        return MLQ_ERR_SIZE;
+    fbits = model->feature_bits;
+    nodes = model->nodes;
+    value = model->value;
+    end = model->ends;
+    last = end + model->n_trees;
+    do {
+        leaf = descend_f32(nodes + start, x, fbits);
+        if (leaf == UINT32_MAX)
+            return MLQ_ERR_INPUT;
+        sum += MLQ_RD_I16(&value[leaf]);
+        start = MLQ_RD_U32(end++);
+    } while (end != last);
+    *score = leaf_mean_q16(sum, model->n_trees, model->value_frac);
+    return MLQ_OK;
+}
+
 size_t mlq_tree_work_size(const mlq_tree_q15 *tree)
 {
     MLQ_MODEL_IN_RAM(mlq_tree_q15, model, tree);
@@ -346,17 +425,27 @@ MLQ_INLINE bool leaf_ok(const tree_shape *t, uint32_t id)
     return id < t->n_classes + t->n_dist;
 }
 
-/* Counts, arrays, tree ranges, dist rows and leaf classes. */
-static mlq_status check_shape(const tree_shape *t)
+/* Counts, arrays and tree ranges (both tasks). */
+static mlq_status check_trees(const tree_shape *t)
 {
-    uint32_t i, c;
+    uint32_t i;
 
-    if (t->n_features == 0 || t->n_classes == 0 || t->n_trees == 0 || t->nodes == NULL ||
-        t->ends == NULL || (t->n_dist > 0 && t->dist == NULL && t->leaf_class == NULL))
+    if (t->n_features == 0 || t->n_trees == 0 || t->nodes == NULL || t->ends == NULL)
         return MLQ_ERR_MODEL;
     for (i = 0; i < t->n_trees; i++)
         if (MLQ_RD_U32(&t->ends[i]) <= (i > 0 ? MLQ_RD_U32(&t->ends[i - 1]) : 0u))
             return MLQ_ERR_MODEL;
+    return MLQ_OK;
+}
+
+/* A classifier's: check_trees, classes, dist rows and leaf classes. */
+static mlq_status check_shape(const tree_shape *t)
+{
+    uint32_t i, c;
+
+    if (t->n_classes == 0 || (t->n_dist > 0 && t->dist == NULL && t->leaf_class == NULL) ||
+        check_trees(t) != MLQ_OK)
+        return MLQ_ERR_MODEL;
     for (i = 0; t->dist != NULL && i < t->n_dist; i++) {
         const uint8_t *d = t->dist + i * t->n_classes;
         uint32_t sum = 0;
@@ -389,6 +478,20 @@ static mlq_status check_shape(const tree_shape *t)
     return MLQ_OK;
 }
 
+/* A regression model's (leaf ids are entries of value: n_classes 0, n_dist
+ * the values): check_trees, value_frac and the values. */
+static mlq_status check_reg_shape(const tree_shape *t, uint32_t value_frac, const int16_t *value)
+{
+    uint32_t i;
+
+    if (t->n_dist == 0 || value == NULL || value_frac > 16u || check_trees(t) != MLQ_OK)
+        return MLQ_ERR_MODEL;
+    for (i = 0; i < t->n_dist; i++)
+        if (MLQ_RD_I16(&value[i]) == INT16_MIN)
+            return MLQ_ERR_MODEL;
+    return MLQ_OK;
+}
+
 /* Is a link > 0 from node i of a tree ending at `end` inside the tree, or
  * a link <= 0 a leaf id below n_classes + n_dist? */
 MLQ_INLINE bool link_ok(const tree_shape *t, int32_t link, uint32_t i, uint32_t end)
@@ -396,66 +499,109 @@ MLQ_INLINE bool link_ok(const tree_shape *t, int32_t link, uint32_t i, uint32_t 
     return link > 0 ? (uint32_t)link < end - i : leaf_ok(t, (uint32_t)-link);
 }
 
-mlq_status mlq_tree_check(const mlq_tree_q15 *tree)
+/* The Q15 nodes of every tree: features and links. */
+static mlq_status check_nodes_q15(const tree_shape *t)
 {
-    MLQ_MODEL_IN_RAM(mlq_tree_q15, model, tree);
-    tree_shape t;
+    const mlq_tree_node_q15 *nodes = t->nodes;
     uint32_t tr, i = 0;
 
-    MLQ_ASSERT(tree != NULL);
-    t = (tree_shape){model->n_features, model->n_classes, model->n_trees, model->n_dist,
-                     model->nodes, model->ends, model->dist, model->leaf_class};
-    if (check_shape(&t) != MLQ_OK)
-        return MLQ_ERR_MODEL;
-    for (tr = 0; tr < t.n_trees; tr++) {
-        uint32_t end = MLQ_RD_U32(&t.ends[tr]);
+    for (tr = 0; tr < t->n_trees; tr++) {
+        uint32_t end = MLQ_RD_U32(&t->ends[tr]);
 
         for (; i < end; i++) {
-            const mlq_tree_node_q15 *n = &model->nodes[i];
+            const mlq_tree_node_q15 *n = &nodes[i];
 
-            if (MLQ_RD_U16(&n->feature) >= t.n_features ||
-                !link_ok(&t, MLQ_RD_I16(&n->left), i, end) ||
-                !link_ok(&t, MLQ_RD_I16(&n->right), i, end))
+            if (MLQ_RD_U16(&n->feature) >= t->n_features ||
+                !link_ok(t, MLQ_RD_I16(&n->left), i, end) ||
+                !link_ok(t, MLQ_RD_I16(&n->right), i, end))
                 return MLQ_ERR_MODEL;
         }
     }
     return MLQ_OK;
 }
 
-mlq_status mlq_tree_check_f32(const mlq_tree_f32 *tree)
+/* The float nodes of every tree: features, leaf codes and links. */
+static mlq_status check_nodes_f32(const tree_shape *t, uint32_t fbits)
 {
-    MLQ_MODEL_IN_RAM(mlq_tree_f32, model, tree);
-    tree_shape t;
-    uint32_t tr, i = 0, fbits, fmask;
+    const mlq_tree_node_f32 *nodes = t->nodes;
+    uint32_t tr, i = 0, fmask;
 
-    MLQ_ASSERT(tree != NULL);
-    t = (tree_shape){model->n_features, model->n_classes, model->n_trees, model->n_dist,
-                     model->nodes, model->ends, model->dist, model->leaf_class};
-    fbits = model->feature_bits;
-    if (fbits > 16 || check_shape(&t) != MLQ_OK)
+    if (fbits > 16)
         return MLQ_ERR_MODEL;
     fmask = feature_mask(fbits);
-    for (tr = 0; tr < t.n_trees; tr++) {
-        uint32_t end = MLQ_RD_U32(&t.ends[tr]);
+    for (tr = 0; tr < t->n_trees; tr++) {
+        uint32_t end = MLQ_RD_U32(&t->ends[tr]);
 
         for (; i < end; i++) {
-            const mlq_tree_node_f32 *n = &model->nodes[i];
+            const mlq_tree_node_f32 *n = &nodes[i];
             uint32_t meta = MLQ_RD_U16(&n->meta), lcode = meta >> fbits,
                      node = sizeof(mlq_tree_node_f32);
             int32_t right = MLQ_RD_I16(&n->right);
 
-            if ((meta & fmask) >= t.n_features)
+            if ((meta & fmask) >= t->n_features)
                 return MLQ_ERR_MODEL;
             /* left: a leaf, or the next node (never taken past a forwarding node) */
-            if (lcode != 0 ? !leaf_ok(&t, lcode - 1u)
+            if (lcode != 0 ? !leaf_ok(t, lcode - 1u)
                            : MLQ_RD_I32(&n->key) != INT32_MIN && i + 1u >= end)
                 return MLQ_ERR_MODEL;
             /* right: whole nodes further on in bytes, or a leaf */
             if (right > 0 && (uint32_t)right % node != 0)
                 return MLQ_ERR_MODEL;
-            if (!link_ok(&t, right > 0 ? right / (int32_t)node : right, i, end))
+            if (!link_ok(t, right > 0 ? right / (int32_t)node : right, i, end))
                 return MLQ_ERR_MODEL;
         }
     }
     return MLQ_OK;
+}
+
+mlq_status mlq_tree_check(const mlq_tree_q15 *tree)
+{
+    MLQ_MODEL_IN_RAM(mlq_tree_q15, model, tree);
+    tree_shape t;
+
+    MLQ_ASSERT(tree != NULL);
+    t = (tree_shape){model->n_features, model->n_classes, model->n_trees, model->n_dist,
+                     model->nodes, model->ends, model->dist, model->leaf_class};
+    if (check_shape(&t) != MLQ_OK)
+        return MLQ_ERR_MODEL;
+    return check_nodes_q15(&t);
+}
+
+mlq_status mlq_tree_check_f32(const mlq_tree_f32 *tree)
+{
+    MLQ_MODEL_IN_RAM(mlq_tree_f32, model, tree);
+    tree_shape t;
+
+    MLQ_ASSERT(tree != NULL);
+    t = (tree_shape){model->n_features, model->n_classes, model->n_trees, model->n_dist,
+                     model->nodes, model->ends, model->dist, model->leaf_class};
+    if (check_shape(&t) != MLQ_OK)
+        return MLQ_ERR_MODEL;
+    return check_nodes_f32(&t, model->feature_bits);
+}
+
+mlq_status mlq_tree_reg_check(const mlq_tree_reg_q15 *tree)
+{
+    MLQ_MODEL_IN_RAM(mlq_tree_reg_q15, model, tree);
+    tree_shape t;
+
+    MLQ_ASSERT(tree != NULL);
+    t = (tree_shape){model->n_features, 0, model->n_trees, model->n_values,
+                     model->nodes, model->ends, NULL, NULL};
+    if (check_reg_shape(&t, model->value_frac, model->value) != MLQ_OK)
+        return MLQ_ERR_MODEL;
+    return check_nodes_q15(&t);
+}
+
+mlq_status mlq_tree_reg_check_f32(const mlq_tree_reg_f32 *tree)
+{
+    MLQ_MODEL_IN_RAM(mlq_tree_reg_f32, model, tree);
+    tree_shape t;
+
+    MLQ_ASSERT(tree != NULL);
+    t = (tree_shape){model->n_features, 0, model->n_trees, model->n_values,
+                     model->nodes, model->ends, NULL, NULL};
+    if (check_reg_shape(&t, model->value_frac, model->value) != MLQ_OK)
+        return MLQ_ERR_MODEL;
+    return check_nodes_f32(&t, model->feature_bits);
 }

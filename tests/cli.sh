@@ -34,9 +34,9 @@ expect 1 "$T/dup.csv:1: column 3 ('a') has the same name as column 1" "$O" -- tr
 fixture lab.csv 'a,b,label\n1,2,0\n3,4,1\n'
 expect 1 "$T/lab.csv:1: label column 'target' is not in the header*" "$O" -- train "$T/lab.csv" --label target --out "$O"
 fixture frac.csv 'a,b,label\n1,2,0\n3,4,1.5\n'
-expect 1 "$T/frac.csv:3: label '1.5' is not a class: labels are integers 0..K-1 or names" "$O" -- train "$T/frac.csv" --out "$O"
+expect 1 "$T/frac.csv:3: label '1.5' is not a class: labels are integers 0..K-1 or names (for a continuous target, train with --task regress)" "$O" -- train "$T/frac.csv" --out "$O"
 fixture neg.csv 'a,b,label\n1,2,0\n3,4,-1\n'
-expect 1 "$T/neg.csv:3: label '-1' is not a class: labels are integers 0..K-1 or names" "$O" -- train "$T/neg.csv" --out "$O"
+expect 1 "$T/neg.csv:3: label '-1' is not a class: labels are integers 0..K-1 or names (for a continuous target, train with --task regress)" "$O" -- train "$T/neg.csv" --out "$O"
 fixture mixed.csv 'a,b,label\n1,2,0\n3,4,cat\n'
 expect 1 "$T/mixed.csv:3: *" "$O" -- train "$T/mixed.csv" --out "$O"
 fixture quote.csv 'a,b,label\n1,"2,0\n'
@@ -439,7 +439,7 @@ expect 1 "$T/tree_one.csv: every row has the same class ('cat'): a classifier ne
 fixture tree_const.csv 'a,b,label\n1,2,0\n1,2,1\n1,2,0\n'
 expect 1 "$T/tree_const.csv: every feature is constant: nothing to learn from" "$F" -- "$MLQ" train forest --data "$T/tree_const.csv" --out "$F"
 fixture tree_frac.csv 'a,b,label\n1,2,0\n3,4,0.5\n'
-expect 1 "$T/tree_frac.csv:3: label '0.5' is not a class: labels are integers 0..K-1 or names" "$F" -- "$MLQ" train tree --data "$T/tree_frac.csv" --out "$F"
+expect 1 "$T/tree_frac.csv:3: label '0.5' is not a class: labels are integers 0..K-1 or names (for a continuous target, train with --task regress)" "$F" -- "$MLQ" train tree --data "$T/tree_frac.csv" --out "$F"
 # Depth 1 on data that needs two splits: a stump, trained, exported, compared.
 "$MLQ" train tree --max-depth 1 --data "$T/tr.csv" --out "$T/stump.json" --quiet && ok || bad "tree --max-depth 1"
 "$MLQ" info "$T/stump.json" | grep -q '^nodes  *3 (1 splits, 2 leaves), depth 1' && ok || bad "stump info: $("$MLQ" info "$T/stump.json" | grep nodes)"

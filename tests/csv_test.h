@@ -84,6 +84,7 @@ static inline void assert_empty(const mlq_dataset *d)
     assert_null(d->label_name);
     assert_null(d->path);
     assert_null(d->line);
+    assert_null(d->t);
 }
 
 /* Read text from a temporary file, which must succeed. */

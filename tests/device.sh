@@ -113,26 +113,30 @@ board_name() {
 }
 
 for algo in $ALGOS; do
-    for ds in $PIPELINE_DATASETS; do
+    for ds in $(algo_datasets "$algo"); do
         if ! pipeline_prepare "$ds" "$algo"; then
             fail=$((fail + 1))
             echo "FAIL $ds $algo: pipeline"
             continue
         fi
         d=$P_DIR
-        n_features=$(head -n 1 "$P_TEST" | tr , "\n" | grep -cvx label)
+        n_features=$(head -n 1 "$P_TEST" | tr , "\n" | grep -cvx "label\|target")
         rm -f "$d/$algo".*.txt "$d/$algo".*.status "$d/$algo".*.err "$d/$algo.avr"
         # Every entry: the prediction, the scores, and the probabilities where the model has them.
         out="--scores"
         ! grep -q "_proba_q15(" "$P_HEADER" || out="$out --proba"
+        # A regression model's firmware prints NAME_predict's integer: --fixed.
+        fixed=""
+        ! grep -q "_IS_REGRESSION 1$" "$P_HEADER" || fixed="--fixed"
         # shellcheck disable=SC2086
-        "$MLQ" predict "$P_MODEL" "$P_TEST" --device $out >"$d/$algo.cli.txt"
+        "$MLQ" predict "$P_MODEL" "$P_TEST" --device $fixed $out >"$d/$algo.cli.txt"
         "$RUN" rows random --rows 400 --features "$n_features" --range 50 --special --seed 7 \
             --out "$d/special.rows"
         "$RUN" rows random --rows 400 --features "$n_features" --q15 --seed 8 --out "$d/q15.rows"
         kinds="test special q15"
         # Raw int16 sensor values (NAME_predict_i16), for the integer-valued datasets.
-        if "$RUN" rows csv "$P_TEST" --i16 --out "$d/i16.rows" 2>/dev/null; then
+        # shellcheck disable=SC2086
+        if "$RUN" rows csv "$P_TEST" $P_ROWS_OPTS --i16 --out "$d/i16.rows" 2>/dev/null; then
             kinds="$kinds i16"
         else
             rm -f "$d/i16.rows"

@@ -19,8 +19,10 @@ MLQ=${MLQ:-$BUILD/mlq}
 RUN=${RUN:-$ROOT/examples/firmware/run}
 WORK=${WORK:-$BUILD/pipeline}
 
-# The bundled datasets of the benchmark, and their number of classes.
+# The bundled datasets of the benchmark, and their number of classes; the
+# regression data set (a continuous target) of the regression variants.
 PIPELINE_DATASETS="iris wine breast_cancer digits"
+PIPELINE_REGRESS_DATASETS="diabetes"
 
 # The algorithms that tests, demo and bench run, one line each.
 PIPELINE_ALGOS=""
@@ -37,12 +39,28 @@ pipeline_algo svm_linear # C-SVC, linear kernel (one folded weight vector per cl
 pipeline_algo mlp        # D-32-K, ReLU, Adam; int8 weights, 16-bit activations
 pipeline_algo mlp_int8   # the same network with 8-bit activations
 pipeline_algo mlp_tanh   # D-32-16-K, tanh, SGD with momentum; 16-bit activations
+pipeline_algo linear     # logistic regression, L2, C = 1 (multinomial for K > 2)
+# Regression variants (ALGO_reg, --task regress), on the regression data set.
+pipeline_algo linear_reg # ridge regression, alpha = 1
+pipeline_algo tree_reg   # CART regression tree (variance reduction), depth <= 10
+pipeline_algo forest_reg # 10 bootstrap regression trees, depth <= 10
+pipeline_algo svm_reg    # epsilon-SVR, RBF kernel, C = 1, epsilon = 0.1 (standardized target)
+pipeline_algo mlp_reg    # D-32-1, ReLU, Adam, squared loss; int8 weights, 16-bit activations
+
+# The datasets an algorithm variant runs on.
+algo_datasets() {
+    case $1 in
+        *_reg) echo "$PIPELINE_REGRESS_DATASETS" ;;
+        *) echo "$PIPELINE_DATASETS" ;;
+    esac
+}
 
 dataset_classes() {
     case $1 in
         iris | wine) echo 3 ;;
         breast_cancer) echo 2 ;;
         digits) echo 10 ;;
+        diabetes) echo 0 ;;
         *) echo "pipeline: unknown dataset $1" >&2; return 1 ;;
     esac
 }
@@ -61,6 +79,12 @@ algo_options() {
         mlp) echo "--hidden 32 --activation relu --epochs 200 --lr 0.001 --batch 32" ;;
         mlp_int8) echo "--hidden 32 --activation relu --epochs 200 --lr 0.001 --batch 32 --bits 8" ;;
         mlp_tanh) echo "--hidden 32,16 --activation tanh --optimizer sgd --lr 0.01 --momentum 0.9 --epochs 200 --batch 32" ;;
+        linear) echo "--C 1" ;;
+        linear_reg) echo "--task regress --alpha 1" ;;
+        tree_reg) echo "--task regress --max-depth 10" ;;
+        forest_reg) echo "--task regress --trees 10 --max-depth 10 --max-features all" ;;
+        svm_reg) echo "--task regress --kernel rbf --C 1 --gamma scale --epsilon 0.1" ;;
+        mlp_reg) echo "--task regress --hidden 32 --activation relu --epochs 200 --lr 0.001 --batch 32" ;;
         *) echo "pipeline: no options for algorithm $1" >&2; return 1 ;;
     esac
 }
@@ -85,6 +109,9 @@ pipeline_prepare() {
     P_MODEL=$P_DIR/$algo.json
     P_HEADER=$P_DIR/$P_NAME.h
     P_ROWS=$P_DIR/test.rows
+    # The rows tool leaves out the target column of a regression data set.
+    P_ROWS_OPTS=""
+    case " $PIPELINE_REGRESS_DATASETS " in *" $ds "*) P_ROWS_OPTS="--target target" ;; esac
     mkdir -p "$P_DIR"
     if [ ! -f "$P_TEST" ] || [ "$ROOT/data/$ds.csv" -nt "$P_TEST" ]; then
         "$MLQ" split "$ROOT/data/$ds.csv" --train "$P_TRAIN" --test "$P_TEST" --test-size 0.3 \
@@ -92,5 +119,6 @@ pipeline_prepare() {
     fi
     pipeline_train "$ds" "$algo" 1 "$P_MODEL" || return 1
     "$MLQ" export "$P_MODEL" --name "$P_NAME" --out "$P_HEADER" 2>/dev/null || return 1
-    "$RUN" rows csv "$P_TEST" --out "$P_ROWS" || return 1
+    # shellcheck disable=SC2086
+    "$RUN" rows csv "$P_TEST" $P_ROWS_OPTS --out "$P_ROWS" || return 1
 }

@@ -4,7 +4,7 @@
  * from test_rng.h, for test_svm.c and test_svm_check.c: every kernel,
  * 2..5 classes, up to 9 support vectors per class, class ids with gaps,
  * scaling constants anywhere in their ranges, decision value shifts and
- * intercepts up to their ends.
+ * intercepts up to their ends; and regression models (make_regress).
  */
 #ifndef MLQ_TEST_SVM_RAND_H
 #define MLQ_TEST_SVM_RAND_H
@@ -132,6 +132,21 @@ static inline void make_model(rand_model *r, unsigned kernel, uint16_t k, uint16
             r->pow_shift[j] = (uint8_t)(30 + next_u32() % 2u);
         r->m.pow_shift = r->pow_shift;
     }
+}
+
+/*
+ * A random regression model (n_classes 1) of `kernel`, d features: the
+ * two-class model of make_model with its one pair as the regression's
+ * decision function, so that its value is that pair's decision value (the
+ * SVs of both classes, coefficient row 0, rho[0]).
+ */
+static inline void make_regress(rand_model *r, unsigned kernel, uint16_t d)
+{
+    make_model(r, kernel, 2, d);
+    r->m.n_classes = 1;
+    r->m.n_outputs = 1;
+    r->m.class_ids = NULL;
+    r->start[1] = r->start[2];
 }
 
 /* Scratch for every model of make_model, aligned as mlq_work_t. */

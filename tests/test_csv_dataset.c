@@ -296,8 +296,9 @@ static void test_csv_error_labels(void **state)
     expect_error_opt("a,kind,b\n1,,2\n", "kind", MLQ_LABEL_REQUIRED, NULL, 0, 2, "column 'kind': empty label");
     for (i = 0; i < sizeof not_class / sizeof not_class[0]; i++) {
         snprintf(text, sizeof text, "a,label\n1,0\n2,%s\n", not_class[i]);
-        snprintf(problem, sizeof problem, "label '%s' is not a class: labels are integers 0..K-1 or names",
-                 not_class[i]);
+        /* A finite number gets the hint of regression; NaN, infinities and overflow do not. */
+        snprintf(problem, sizeof problem, "label '%s' is not a class: labels are integers 0..K-1 or names%s",
+                 not_class[i], i < 4 ? " (for a continuous target, train with --task regress)" : "");
         expect_error(text, 3, problem);
     }
     expect_error("a,label\n1,65536\n", 2, "label '65536' is too large: integer labels go up to 65535");
@@ -328,7 +329,8 @@ static void test_csv_error_label_not_in_model(void **state)
                       "label '0' is not one of the model's 3 classes ('setosa', 'versicolor', 'virginica')");
     /* The label checks come first. */
     expect_error_opt("a,label\n1,1.5\n", NULL, MLQ_LABEL_REQUIRED, ints, 3, 2,
-                      "label '1.5' is not a class: labels are integers 0..K-1 or names");
+                      "label '1.5' is not a class: labels are integers 0..K-1 or names (for a continuous "
+                      "target, train with --task regress)");
     expect_error_opt("a,label\n1,c0\n2,c99\n", NULL, MLQ_LABEL_REQUIRED, many, 12, 3,
                       "label 'c99' is not one of the model's 12 classes ('c0', 'c1', 'c2', 'c3', 'c4', 'c5', "
                       "'c6', 'c7', 'c8', 'c9', 'c10', 'c11')");
@@ -350,6 +352,53 @@ static void test_csv_error_too_many_classes(void **state)
     free(text);
 }
 
+/* A regression target: numbers read like features into t, no classes. */
+static void test_csv_target(void **state)
+{
+    mlq_dataset d;
+
+    (void)state;
+    read_text("a,b,y\n1,2,3.5\n4,5,-1e3\n6,7,\" 8 \"\n", NULL, MLQ_TARGET_REQUIRED, NULL, 0, &d);
+    assert_int_equal(d.n_rows, 3);
+    assert_int_equal(d.n_features, 2);
+    assert_string_equal(d.label_name, "y"); /* the last column, as for labels */
+    assert_null(d.y);
+    assert_int_equal(d.n_classes, 0);
+    assert_non_null(d.t);
+    assert_true(d.t[0] == 3.5 && d.t[1] == -1000.0 && d.t[2] == 8.0);
+    assert_true(d.x[2] == 4.0 && d.x[5] == 7.0);
+    mlq_dataset_free(&d);
+    assert_null(d.t);
+    /* Named, in the middle. */
+    read_text("a,dose,b\n1,0.25,2\n", "dose", MLQ_TARGET_REQUIRED, NULL, 0, &d);
+    assert_true(d.n_features == 2 && d.t[0] == 0.25 && d.x[1] == 2.0);
+    mlq_dataset_free(&d);
+    /* Data for an existing model: the target column when present, else none. */
+    read_text("a,b\n1,2\n", "dose", MLQ_TARGET_IF_PRESENT, NULL, 0, &d);
+    assert_true(d.n_features == 2 && d.t == NULL && d.y == NULL && d.label_name == NULL);
+    mlq_dataset_free(&d);
+    read_text("a,dose\n1,-7\n", "dose", MLQ_TARGET_IF_PRESENT, NULL, 0, &d);
+    assert_true(d.n_features == 1 && d.t[0] == -7.0);
+    mlq_dataset_free(&d);
+}
+
+static void test_csv_error_target(void **state)
+{
+    (void)state;
+    expect_error_opt("a,y\n1,2\n2,nan\n", NULL, MLQ_TARGET_REQUIRED, NULL, 0, 3,
+                     "target column 'y': 'nan' is not a finite number");
+    expect_error_opt("a,y\n1,-inf\n", NULL, MLQ_TARGET_REQUIRED, NULL, 0, 2,
+                     "target column 'y': '-inf' is not a finite number");
+    expect_error_opt("a,y\n1,\n", NULL, MLQ_TARGET_REQUIRED, NULL, 0, 2,
+                     "target column 'y': empty cell (missing values are not supported)");
+    expect_error_opt("a,y\n1,high\n", NULL, MLQ_TARGET_REQUIRED, NULL, 0, 2,
+                     "target column 'y': 'high' is not a number");
+    expect_error_opt("a,y\n1,1e999\n", NULL, MLQ_TARGET_REQUIRED, NULL, 0, 2,
+                     "target column 'y': '1e999' is out of the range of a double");
+    expect_error_opt("a,y\n1,2\n", "dose", MLQ_TARGET_REQUIRED, NULL, 0, 1,
+                     "label column 'dose' is not in the header");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -364,6 +413,8 @@ int main(void)
         cmocka_unit_test(test_csv_error_labels),
         cmocka_unit_test(test_csv_error_label_not_in_model),
         cmocka_unit_test(test_csv_error_too_many_classes),
+        cmocka_unit_test(test_csv_target),
+        cmocka_unit_test(test_csv_error_target),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

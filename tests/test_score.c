@@ -172,6 +172,42 @@ static void test_softmax_equal_scores_and_one_output(void **state)
     assert_int_equal(p[0], 32768);
 }
 
+/* y = offset + round(clamp(s) x gain / 2^shift), halves away from zero. */
+static void test_regress_value(void **state)
+{
+    mlq_regress r = {-196608, 196608, 3 << 29, 1000, 30}; /* x 1.5, s within +-3.0 */
+    const int32_t s[] = {65536, 1, -1, 0, 3, INT32_MAX, INT32_MIN, 196608, 196609};
+    const int32_t want[] = {99304, 1002, 998, 1000, 1005, 295912, -293912, 295912, 295912};
+    int32_t y = 7;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof s / sizeof s[0]; i++) {
+        assert_int_equal(mlq_regress_value(&r, s[i], &y), MLQ_OK);
+        assert_int_equal(y, want[i]);
+    }
+    /* The sum saturates to int32_t should a hand-made model overflow it. */
+    r.offset = INT32_MAX;
+    assert_int_equal(mlq_regress_value(&r, 65536, &y), MLQ_OK);
+    assert_int_equal(y, INT32_MAX);
+    r.offset = INT32_MIN;
+    assert_int_equal(mlq_regress_value(&r, -65536, &y), MLQ_OK);
+    assert_int_equal(y, INT32_MIN);
+}
+
+static void test_regress_value_refuses_bad_models(void **state)
+{
+    const mlq_regress bad[] = {{10, 9, 1, 0, 0}, {0, 0, 0, 0, 0}, {0, 0, -5, 0, 0}, {0, 0, 1, 0, 63}};
+    int32_t y = 7;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(mlq_regress_value(&bad[i], 0, &y), MLQ_ERR_MODEL);
+        assert_int_equal(y, 7); /* untouched */
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -182,6 +218,8 @@ int main(void)
         cmocka_unit_test(test_from_weights_exact_cases),
         cmocka_unit_test(test_softmax_against_double),
         cmocka_unit_test(test_softmax_equal_scores_and_one_output),
+        cmocka_unit_test(test_regress_value),
+        cmocka_unit_test(test_regress_value_refuses_bad_models),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,8 +6,10 @@
  * and scores; all tail lengths, INT16_MIN/MAX inputs, random scaling
  * constants, saturating decision values); scores on hand-made models
  * (vote ties, class ids, rounding and saturation of each pair's decision
- * value). mlq_svm_check and the error codes are in test_svm_check.c, the
- * trainer and the exporter in test_train_svm.c.
+ * value); the regression entries bit for bit against the same reference,
+ * their saturation on hand-made models. mlq_svm_check and the error codes
+ * are in test_svm_check.c, the trainer and the exporter in
+ * test_train_svm.c and test_svm_regress*.c.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -261,6 +263,107 @@ static void test_linear_kernel_matches_reference(void **state)
     check_against_reference(MLQ_SVM_LINEAR);
 }
 
+/* ---- regression ----------------------------------------------------------- */
+
+/*
+ * The regression entries against the reference: the value of a random
+ * regression model (make_regress) is its pair's reference decision value
+ * in Q15.16 (rounded half up, saturated), for every kernel, all tail
+ * lengths and extreme inputs, through the kernel's entry and the
+ * dispatching one; both saturation ends are reached.
+ */
+static void test_regression_matches_reference(void **state)
+{
+    typedef mlq_status (*regress_fn)(const mlq_svm_q15 *, const mlq_q15_t *, uint16_t, void *,
+                                     size_t, int32_t *);
+    static const regress_fn entry[3] = {mlq_svm_linear_regress_q15, mlq_svm_rbf_regress_q15,
+                                        mlq_svm_poly_regress_q15};
+    static rand_model r;
+    mlq_work_t work[MLQ_WORK_ELEMS(WORK_BYTES)];
+    mlq_q15_t x[40] MLQ_ALIGN4;
+    int64_t ref;
+    int32_t got, want;
+    unsigned kernel;
+    uint16_t d, j, rounds;
+    size_t top = 0, bottom = 0, inside = 0;
+
+    (void)state;
+    for (kernel = MLQ_SVM_LINEAR; kernel <= MLQ_SVM_POLY; kernel++) {
+        for (d = 1; d <= 37; d++) {
+            for (rounds = 0; rounds < 20; rounds++) {
+                mlq_q15_t *in = x + (rounds & 1u);
+
+                make_regress(&r, kernel, d);
+                assert_int_equal(mlq_svm_check(&r.m), MLQ_OK);
+                for (j = 0; j < d; j++) {
+                    uint32_t pick = next_u32() % 8u;
+
+                    in[j] = pick == 0 ? INT16_MIN : pick == 1 ? INT16_MAX : next_q15();
+                }
+                r.m.n_classes = 2; /* the reference computes the pair's value */
+                ref_decision(&r.m, in, &ref);
+                r.m.n_classes = 1;
+                want = ref_q16(ref, r.m.dec_shift[0]);
+                got = 4242;
+                assert_int_equal(entry[kernel](&r.m, in, d, work, sizeof work, &got), MLQ_OK);
+                assert_int_equal(got, want);
+                got = 4242;
+                assert_int_equal(mlq_svm_regress_q15(&r.m, in, d, work, sizeof work, &got), MLQ_OK);
+                assert_int_equal(got, want);
+                top += want == INT32_MAX;
+                bottom += want == INT32_MIN;
+                inside += want != INT32_MAX && want != INT32_MIN && want != 0;
+            }
+        }
+    }
+    assert_true(top > 20 && bottom > 20 && inside > 200);
+}
+
+/* A linear regression model of 2 features: the value saturates at the
+ * ends of int32 for the largest sums and intercepts, never wraps. */
+static void test_regression_saturates(void **state)
+{
+    mlq_q15_t w[2] = {32767, -32768}, x[2] MLQ_ALIGN4 = {32767, -32768};
+    int64_t rho[1] = {0};
+    int8_t shift[1] = {-30};
+    mlq_svm_q15 m = {1, 2, 0, 1, MLQ_SVM_LINEAR, 0, NULL, NULL, NULL, NULL, NULL, w, rho, shift,
+                     0, 0, 0, 0, 0, NULL};
+    mlq_work_t work[MLQ_WORK_ELEMS(MLQ_SVM_WORK_BYTES(MLQ_SVM_LINEAR, 0, 1))];
+    int32_t y;
+
+    (void)state;
+    assert_int_equal(mlq_svm_check(&m), MLQ_OK);
+    /* w . x = 2147418113, times 2^30 (shift -30): far beyond int32 */
+    assert_int_equal(mlq_svm_linear_regress_q15(&m, x, 2, work, sizeof work, &y), MLQ_OK);
+    assert_int_equal(y, INT32_MAX);
+    x[0] = -32768;
+    x[1] = 32767;
+    assert_int_equal(mlq_svm_linear_regress_q15(&m, x, 2, work, sizeof work, &y), MLQ_OK);
+    assert_int_equal(y, INT32_MIN);
+    /* The largest intercepts either way, with the sum at its ends: exact
+     * in int64 (|sum - rho| < 2^63), then saturated. */
+    shift[0] = 0;
+    rho[0] = -((int64_t)1 << 62);
+    assert_int_equal(mlq_svm_linear_regress_q15(&m, x, 2, work, sizeof work, &y), MLQ_OK);
+    assert_int_equal(y, INT32_MAX);
+    rho[0] = (int64_t)1 << 62;
+    x[0] = 32767;
+    x[1] = -32768;
+    assert_int_equal(mlq_svm_linear_regress_q15(&m, x, 2, work, sizeof work, &y), MLQ_OK);
+    assert_int_equal(y, INT32_MIN);
+    /* In range: (w . x - rho) / 2^shift, rounded half up: w . x - rho =
+     * 2 x 32767 - 32768 + 32768 = 65534. */
+    rho[0] = -32768;
+    x[0] = 2;
+    x[1] = 1;
+    shift[0] = 2; /* 16383.5 */
+    assert_int_equal(mlq_svm_linear_regress_q15(&m, x, 2, work, sizeof work, &y), MLQ_OK);
+    assert_int_equal(y, 16384);
+    rho[0] = 163836; /* 32766 - 163836 = -131070; / 4 = -32767.5 */
+    assert_int_equal(mlq_svm_linear_regress_q15(&m, x, 2, work, sizeof work, &y), MLQ_OK);
+    assert_int_equal(y, -32767);
+}
+
 /* A linear model of 3 classes in 2 features (w rows per pair, rho 0). */
 static mlq_svm_q15 linear3(const mlq_q15_t *w, const int64_t *rho, const int8_t *shift)
 {
@@ -404,6 +507,8 @@ int main(void)
         cmocka_unit_test(test_vote_ties_go_to_the_lowest_class),
         cmocka_unit_test(test_scores_count_votes_and_clamp_margins),
         cmocka_unit_test(test_decision_values_round_and_saturate),
+        cmocka_unit_test(test_regression_matches_reference),
+        cmocka_unit_test(test_regression_saturates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,8 +2,9 @@
 /*
  * SVM device contract: every defect mlq_svm_check rejects (shapes, arrays,
  * ids, norms, padding, each scaling constant one step past its range), and
- * every error code of every entry (predict, scores, decision, generic and
- * kernel-specific) with output canaries that must survive.
+ * every error code of every entry (predict, scores, decision, regress,
+ * generic and kernel-specific) with output canaries that must survive;
+ * what a regression model is to the classification entries.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -44,7 +45,8 @@ static void test_check_rejects_each_defect(void **state)
         make_model(&r, MLQ_SVM_RBF, 3, 3);
     while (r.m.class_ids == NULL || r.start[1] == 0 || r.start[3] == r.start[2]);
     assert_int_equal(mlq_svm_check(&r.m), MLQ_OK);
-    REJECT(bad.n_classes = 1);
+    REJECT(bad.n_classes = 0);
+    REJECT(bad.n_classes = 1);                      /* a regression model has one output */
     REJECT(bad.n_outputs = 2);                      /* below n_classes */
     REJECT(bad.n_outputs = 32768);
     REJECT(bad.n_features = 0);
@@ -244,11 +246,97 @@ static void test_errors_leave_output_untouched(void **state)
     }
 }
 
+/* A regression model: what mlq_svm_check rejects of it, every error code
+ * of the regress entries with the output untouched, and the classification
+ * entries, which report class 0 (score 0) and no pair. */
+static void test_regression_model(void **state)
+{
+    static rand_model r;
+    static const unsigned kernels[3] = {MLQ_SVM_LINEAR, MLQ_SVM_RBF, MLQ_SVM_POLY};
+    typedef mlq_status (*regress_fn)(const mlq_svm_q15 *, const mlq_q15_t *, uint16_t, void *,
+                                     size_t, int32_t *);
+    static const regress_fn rf[3] = {mlq_svm_linear_regress_q15, mlq_svm_rbf_regress_q15,
+                                     mlq_svm_poly_regress_q15};
+    mlq_work_t work[MLQ_WORK_ELEMS(WORK_BYTES) + 1];
+    mlq_q15_t x[4] MLQ_ALIGN4 = {1, 2, 3, 4};
+    mlq_svm_q15 bad;
+    uint16_t start_bad[6], cls;
+    int64_t dec[1];
+    int32_t y, s[2];
+    size_t i, need;
+
+#define REJECT(edit)                                                                               \
+    do {                                                                                           \
+        bad = r.m;                                                                                 \
+        edit;                                                                                      \
+        if (mlq_svm_check(&bad) != MLQ_ERR_MODEL)                                                  \
+            fail_msg("kernel %u accepted: %s", kernels[i], #edit);                                 \
+    } while (0)
+#define EXPECT(call, want)                                                                         \
+    do {                                                                                           \
+        if ((call) != (want))                                                                      \
+            fail_msg("kernel %u: %s is not %s", kernels[i], #call, #want);                         \
+    } while (0)
+    (void)state;
+    for (i = 0; i < 3; i++) {
+        do
+            make_regress(&r, kernels[i], 4);
+        while (kernels[i] != MLQ_SVM_LINEAR && r.m.n_sv == 0);
+        assert_int_equal(mlq_svm_check(&r.m), MLQ_OK);
+        REJECT(bad.n_outputs = 2);
+        REJECT(bad.rho = NULL);
+        if (kernels[i] != MLQ_SVM_LINEAR) {
+            memcpy(start_bad, r.start, sizeof start_bad);
+            start_bad[1] = (uint16_t)(r.m.n_sv - 1u); /* not the end of the SVs */
+            REJECT(bad.sv_start = start_bad);
+            REJECT(bad.coef = NULL);
+        }
+        need = mlq_svm_work_size(&r.m);
+        assert_int_equal(need, MLQ_SVM_WORK_BYTES(kernels[i], r.m.n_sv, 1));
+        y = s[0] = s[1] = 777;
+        dec[0] = 7;
+        EXPECT(rf[i](&r.m, x, 3, work, sizeof work, &y), MLQ_ERR_SIZE);
+        EXPECT(mlq_svm_regress_q15(&r.m, x, 5, work, sizeof work, &y), MLQ_ERR_SIZE);
+        EXPECT(rf[i](&r.m, x, 4, work, need - 1, &y), MLQ_ERR_BUFFER);
+        EXPECT(mlq_svm_regress_q15(&r.m, x, 4, NULL, 0, &y), MLQ_ERR_BUFFER);
+        if (MLQ_WORK_ALIGN > 1)
+            EXPECT(rf[i](&r.m, x, 4, (char *)work + 1, need, &y), MLQ_ERR_BUFFER);
+        EXPECT(rf[(i + 1) % 3](&r.m, x, 4, work, sizeof work, &y), MLQ_ERR_MODEL);
+        r.m.kernel = 7;
+        EXPECT(mlq_svm_regress_q15(&r.m, x, 4, work, sizeof work, &y), MLQ_ERR_MODEL);
+        r.m.kernel = (uint8_t)kernels[i];
+        /* a classifier is not a regression model */
+        r.m.n_classes = 2;
+        r.m.n_outputs = 2;
+        r.start[1] = r.start[2] = r.m.n_sv;
+        assert_int_equal(mlq_svm_check(&r.m), MLQ_OK);
+        EXPECT(rf[i](&r.m, x, 4, work, sizeof work, &y), MLQ_ERR_MODEL);
+        EXPECT(mlq_svm_regress_q15(&r.m, x, 4, work, sizeof work, &y), MLQ_ERR_MODEL);
+        assert_int_equal(y, 777);
+        r.m.n_classes = 1;
+        r.m.n_outputs = 1;
+        /* the classification entries: class 0, a score of 0, no pair */
+        cls = 9;
+        EXPECT(mlq_svm_predict_q15(&r.m, x, 4, work, sizeof work, &cls), MLQ_OK);
+        assert_int_equal(cls, 0);
+        EXPECT(mlq_svm_scores_q15(&r.m, x, 4, work, sizeof work, s), MLQ_OK);
+        assert_int_equal(s[0], 0);
+        assert_int_equal(s[1], 777);
+        EXPECT(mlq_svm_decision_q15(&r.m, x, 4, work, sizeof work, dec), MLQ_OK);
+        assert_true(dec[0] == 7);
+        /* the exact size, aligned: fine */
+        EXPECT(rf[i](&r.m, x, 4, work, need, &y), MLQ_OK);
+    }
+#undef REJECT
+#undef EXPECT
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_check_rejects_each_defect),
         cmocka_unit_test(test_errors_leave_output_untouched),
+        cmocka_unit_test(test_regression_model),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -118,7 +118,7 @@ static void test_two_points_by_hand(void **state)
     double x[8] = {-1, 3, 1, 3, -1, 5, 1, 5};
     int y[4] = {0, 1, 0, 1};
     char *names[2] = {"a", "b"}, *feat[2] = {"f0", "f1"};
-    mlq_dataset d = {4, 2, x, feat, y, 2, names, NULL, "hand", NULL};
+    mlq_dataset d = {4, 2, x, feat, y, 2, names, NULL, "hand", NULL, NULL};
     mlq_model m;
     mlq_err err = {{0}};
     const svm_params *sp;
@@ -153,7 +153,7 @@ static void test_training_errors(void **state)
     double x[6] = {1, 2, 3, 4, 5, 6};
     int y1[3] = {1, 1, 1};
     char *names[2] = {"cat", "dog"}, *feat[2] = {"f0", "f1"};
-    mlq_dataset one = {3, 2, x, feat, y1, 2, names, NULL, "one.csv", NULL};
+    mlq_dataset one = {3, 2, x, feat, y1, 2, names, NULL, "one.csv", NULL, NULL};
     mlq_dataset tr, te = {0};
     mlq_model m;
     mlq_err err = {{0}};

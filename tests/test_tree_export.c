@@ -30,6 +30,7 @@
 #include "tree_params.h"
 #include "test_rng.h"
 #include "test_tree_train.h"
+#include "test_tree_util.h"
 
 static int32_t code_of(const mlq_device *dev, size_t j, float x)
 {
@@ -114,34 +115,6 @@ static void test_thresholds_agree_on_every_training_value(void **state)
     }
 }
 
-/* Floats that probe the quantizer's edges: specials, subnormals, huge, and
- * values within a few ulps of every float key threshold. */
-static float probe(const mlq_tree_f32 *mf, size_t n_nodes, size_t j)
-{
-    static const float special[] = {INFINITY, -INFINITY, 0.0f, -0.0f, 1e-45f, -1e-45f,
-                                    3.4e38f, -3.4e38f, 1e-38f};
-    uint32_t r = next_u32();
-
-    if (r % 4 == 0)
-        return special[r % 9];
-    if (r % 4 == 1) {
-        size_t i = next_u32() % n_nodes;
-
-        if ((mf->nodes[i].meta & ((1u << mf->feature_bits) - 1u)) == j) {
-            int32_t k = mf->nodes[i].key;
-            uint32_t b;
-            float x;
-
-            k += (int32_t)(next_u32() % 5) - 2;
-            b = k < 0 ? (uint32_t)k ^ 0x7fffffffu : (uint32_t)k;
-            memcpy(&x, &b, sizeof x);
-            if (x == x)
-                return x;
-        }
-    }
-    return (float)((double)(int32_t)next_u32() / 2147483648.0 * 40.0);
-}
-
 /* The four float entries against quantize-then-Q15 for one input x of a
  * model's float and Q15 forms (the float predict of a single tree also on
  * the predict-only form without dist), bit-exact, outputs and status. */
@@ -208,7 +181,7 @@ static void test_float_entries_equal_quantize_then_q15(void **state)
             n_nodes = mf->ends[mf->n_trees - 1];
             for (r = 0; r < 3000; r++) {
                 for (j = 0; j < d.n_features; j++)
-                    x[j] = r % 2 ? probe(mf, n_nodes, j) : (float)d.x[(r % d.n_rows) * d.n_features + j];
+                    x[j] = r % 2 ? probe(mf->nodes, n_nodes, mf->feature_bits, j) : (float)d.x[(r % d.n_rows) * d.n_features + j];
                 compare_float_entries(&dev, (int)a, x, d.n_features);
             }
             /* NaN on the first root's feature is an error, whatever else is there. */

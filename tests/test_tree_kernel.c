@@ -20,82 +20,7 @@
 #include "mlq/score.h"
 #include "mlq/tree.h"
 #include "test_rng.h"
-
-/* ---- an independent reference: trees of explicit nodes -------------------- */
-
-typedef struct ref_node {
-    int leaf; /* 1: leaf with id `id` */
-    int id;
-    mlq_q15_t thr;
-    uint16_t feature;
-    struct ref_node *kid[2];
-} ref_node;
-
-static ref_node pool[8192];
-static size_t pool_used;
-
-/* Random tree of depth <= depth over d features with leaf ids below n_ids. */
-static ref_node *random_tree(int depth, uint16_t d, int n_ids)
-{
-    ref_node *n = &pool[pool_used++];
-
-    memset(n, 0, sizeof *n);
-    if (depth == 0 || next_u32() % 4 == 0) {
-        n->leaf = 1;
-        n->id = (int)(next_u32() % (uint32_t)n_ids);
-        return n;
-    }
-    n->feature = (uint16_t)(next_u32() % d);
-    /* Thresholds at the extremes too, so INT16_MIN/MAX inputs meet equality. */
-    switch (next_u32() % 8) {
-    case 0: n->thr = INT16_MIN; break;
-    case 1: n->thr = INT16_MAX; break;
-    default: n->thr = next_q15();
-    }
-    n->kid[0] = random_tree(depth - 1, d, n_ids);
-    n->kid[1] = random_tree(depth - 1, d, n_ids);
-    return n;
-}
-
-static int ref_walk(const ref_node *n, const mlq_q15_t *x)
-{
-    while (!n->leaf)
-        n = n->kid[x[n->feature] <= n->thr ? 0 : 1];
-    return n->id;
-}
-
-/* Serialize a reference tree into the device layout (preorder split nodes,
- * relative links); a root leaf becomes one node with both links on it.
- * Returns the index one past the tree's last node. */
-static size_t serialize(const ref_node *n, mlq_tree_node_q15 *out, size_t at)
-{
-    size_t me = at, next = at + 1, side;
-    int16_t links[2];
-
-    if (n->leaf) {
-        out[me] = (mlq_tree_node_q15){INT16_MAX, 0, (int16_t)-n->id, (int16_t)-n->id};
-        return next;
-    }
-    for (side = 0; side < 2; side++) {
-        if (n->kid[side]->leaf) {
-            links[side] = (int16_t)-n->kid[side]->id;
-        } else {
-            links[side] = (int16_t)(next - me);
-            next = serialize(n->kid[side], out, next);
-        }
-    }
-    out[me] = (mlq_tree_node_q15){n->thr, n->feature, links[0], links[1]};
-    return next;
-}
-
-static mlq_q15_t random_input(void)
-{
-    switch (next_u32() % 8) {
-    case 0: return INT16_MIN;
-    case 1: return INT16_MAX;
-    default: return next_q15();
-    }
-}
+#include "test_tree_util.h"
 
 /* ---- random models ----------------------------------------------------------- */
 
@@ -132,7 +57,7 @@ static void make_forest(forest *f, int k, int n_trees, int n_dist, int max_depth
     size_t at = 0;
     int t, r, c;
 
-    pool_used = 0;
+    ref_reset();
     for (r = 0; r < n_dist; r++) {
         int left = MLQ_TREE_LEAF_SCALE;
 

@@ -17,12 +17,35 @@ const mlq_algo *const mlq_algos[] = {
     &mlq_algo_forest,
     &mlq_algo_svm,
     &mlq_algo_mlp,
+    &mlq_algo_linear,
     NULL,
 };
 
 mlq_task mlq_model_task(const mlq_model *m)
 {
     return m->algo->task(m->hyper);
+}
+
+bool mlq_hyper_regress(const cJSON *hyper)
+{
+    const char *task = mlq_hyper_str(hyper, "task");
+
+    return task != NULL && strcmp(task, "regress") == 0;
+}
+
+void mlq_softmax(double *v, size_t n)
+{
+    double top = v[0], sum = 0.0;
+    size_t k;
+
+    for (k = 1; k < n; k++)
+        top = fmax(top, v[k]);
+    for (k = 0; k < n; k++) {
+        v[k] = exp(v[k] - top);
+        sum += v[k];
+    }
+    for (k = 0; k < n; k++)
+        v[k] /= sum;
 }
 
 const mlq_algo *mlq_algo_find(const char *name)

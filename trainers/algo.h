@@ -23,8 +23,18 @@ struct cJSON;
 typedef enum mlq_task {
     MLQ_TASK_CLASSIFY, /* class ids; trains on labels; compare reports accuracy */
     MLQ_TASK_CLUSTER,  /* cluster ids; labels optional, used for purity */
-    MLQ_TASK_ANOMALY   /* 1 = anomaly, 0 = normal; labels optional */
+    MLQ_TASK_ANOMALY,  /* 1 = anomaly, 0 = normal; labels optional */
+    MLQ_TASK_REGRESS   /* a continuous target (--task regress): one output, the prediction in
+                          standardized target units (model.h, mlq_target_z); compare reports
+                          MAE, RMSE and R^2 */
 } mlq_task;
+
+/** Which task an option is for; given for the other task, it is an error. */
+typedef enum mlq_opt_for {
+    MLQ_FOR_ANY = 0,
+    MLQ_FOR_CLASSIFY, /* classification only, e.g. --class-weight */
+    MLQ_FOR_REGRESS   /* regression only, e.g. --epsilon */
+} mlq_opt_for;
 
 typedef enum mlq_opt_kind {
     MLQ_OPT_INT,    /* integer in [min, max] */
@@ -43,7 +53,25 @@ typedef struct mlq_opt {
     bool min_open;     /* the bound min itself is not allowed */
     const char *words; /* allowed words, '|'-separated, or NULL */
     const char *help;
+    mlq_opt_for only;  /* MLQ_FOR_ANY unless the option belongs to one task */
 } mlq_opt;
+
+/** An option whose default differs with --task regress (mlq_algo.regress_defaults). */
+typedef struct mlq_opt_default {
+    const char *name; /* the option's name in the algorithm's table */
+    const char *def;  /* its default with --task regress */
+} mlq_opt_default;
+
+/*
+ * The `--task classify|regress` option of the algorithms that can regress
+ * (put it in their option table; mlq_hyper_regress reads it). kmeans and
+ * gmm have no such option, and the CLI says so when it is given to them.
+ */
+#define MLQ_OPT_TASK                                                                       \
+    {"task", MLQ_OPT_CHOICE, "classify", 0, 0, false, "classify|regress",                 \
+     "classify: the label column holds classes; regress: it holds a continuous target, "  \
+     "a finite number per row",                                                          \
+     MLQ_FOR_ANY}
 
 typedef struct mlq_algo {
     const char *name;
@@ -72,10 +100,16 @@ typedef struct mlq_algo {
     /* Float reference probabilities (n_outputs, sum 1): 0, or -1 when the
      * model defines none (NULL: the algorithm never does). */
     int (*host_proba)(const mlq_model *m, const double *z, double *proba);
+    /* Optional: the defaults that differ with --task regress, ended by a NULL
+     * name (the forest's max-features: all, as scikit-learn's regressor), or NULL. */
+    const mlq_opt_default *regress_defaults;
 } mlq_algo;
 
 /** The task of model m. */
 mlq_task mlq_model_task(const mlq_model *m);
+
+/** Whether hyper asks for regression (--task regress). */
+bool mlq_hyper_regress(const struct cJSON *hyper);
 
 /**
  * Hyperparameter `key` of `hyper` (m->hyper as the CLI parsed it or the
@@ -88,6 +122,10 @@ const struct cJSON *mlq_hyper(const struct cJSON *hyper, const char *key);
 double mlq_hyper_num(const struct cJSON *hyper, const char *key);
 const char *mlq_hyper_str(const struct cJSON *hyper, const char *key);
 
+/** In place, v[n] (n >= 1) into its softmax exp(v_k) / sum exp(v_j): the float
+ *  reference probabilities of a model whose scores are logits. */
+void mlq_softmax(double *v, size_t n);
+
 /** The algorithm called `name`, or NULL. */
 const mlq_algo *mlq_algo_find(const char *name);
 /** NULL-terminated list of all algorithms, in `mlq help` order. */
@@ -99,5 +137,6 @@ extern const mlq_algo mlq_algo_gmm;
 extern const mlq_algo mlq_algo_tree;
 extern const mlq_algo mlq_algo_forest;
 extern const mlq_algo mlq_algo_mlp;
+extern const mlq_algo mlq_algo_linear;
 
 #endif /* MLQ_ALGO_H */

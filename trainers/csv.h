@@ -10,6 +10,7 @@
  *       return 1;
  *   }
  *   ... d.x[i * d.n_features + j], d.y[i] in 0..d.n_classes-1 ...
+ *   (regression: MLQ_TARGET_REQUIRED, and d.t[i] is the row's target)
  *   mlq_dataset_free(&d);
  *
  * Accepted format
@@ -80,8 +81,12 @@ extern "C" {
 typedef enum mlq_label_mode {
     MLQ_LABEL_REQUIRED, /**< classifiers: column `label_col` if given, else "label", else the last column */
     MLQ_LABEL_OPTIONAL, /**< clustering: column `label_col` if given, else "label" if present, else no labels */
-    MLQ_LABEL_IF_PRESENT /**< data for an existing model: column `label_col` (else "label") if the
+    MLQ_LABEL_IF_PRESENT, /**< data for an existing model: column `label_col` (else "label") if the
                               header has it, else no labels; never an error */
+    MLQ_TARGET_REQUIRED, /**< regression: as MLQ_LABEL_REQUIRED, but the column is a continuous
+                              target read into `t` (each cell a finite decimal number) */
+    MLQ_TARGET_IF_PRESENT /**< data for an existing regression model: as MLQ_LABEL_IF_PRESENT,
+                               the column read into `t` */
 } mlq_label_mode;
 
 /** A table of numeric features with optional class labels, as read from a CSV file. */
@@ -89,16 +94,20 @@ typedef struct mlq_dataset {
     size_t n_rows, n_features;
     double *x;            /* [n_rows][n_features], row-major, all finite */
     char **feature_names; /* [n_features] */
-    int *y;               /* [n_rows] class ids in 0..n_classes-1, NULL when there is no label column */
+    int *y;               /* [n_rows] class ids in 0..n_classes-1, NULL when there is no label column
+                             or it was read as a target */
     size_t n_classes;     /* 0 when no labels */
     char **class_names;   /* [n_classes] */
     char *label_name;     /* header name of the label column, NULL when none */
     char *path;           /* as given, for messages */
     long *line;           /* [n_rows] 1-based line number of each row in the file */
+    double *t;            /* [n_rows] the target (MLQ_TARGET_* modes), all finite; NULL otherwise */
 } mlq_dataset;
 
 /**
- * Read a CSV file (format above).
+ * Read a CSV file (format above). In the MLQ_TARGET_* modes the label
+ * column is a target: its cells follow the rules of feature cells, `y`
+ * stays NULL and `classes` must be NULL.
  *
  * @param[in]  path       file to read; appears verbatim in messages
  * @param[in]  label_col  name of the label column, or NULL for the default of `mode`

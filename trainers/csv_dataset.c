@@ -21,6 +21,7 @@ typedef struct csv_build {
     size_t n_cols;
     char **col_names;     /* [n_cols] header names, borrowed from d, for messages */
     size_t label_col;     /* NO_COLUMN when the file has no labels */
+    int target;           /* the label column is a continuous target (MLQ_TARGET_* modes) */
     size_t rows_cap;
     mlq_csv_labels labels;
 } csv_build;
@@ -93,14 +94,14 @@ static int choose_label(csv_build *b, char **hdr, size_t n, const char *label_co
     }
     if (label_col != NULL) {
         b->label_col = mlq_strtab_find(&tab, hdr, label_col);
-        if (b->label_col == NO_COLUMN && mode != MLQ_LABEL_IF_PRESENT) {
+        if (b->label_col == NO_COLUMN && mode != MLQ_LABEL_IF_PRESENT && mode != MLQ_TARGET_IF_PRESENT) {
             mlq_err_set(err, path, b->in.lineno, "label column '%s' is not in the header",
                         mlq_csv_clips(c1, label_col));
             goto done;
         }
     } else {
         b->label_col = mlq_strtab_find(&tab, hdr, "label");
-        if (b->label_col == NO_COLUMN && mode == MLQ_LABEL_REQUIRED)
+        if (b->label_col == NO_COLUMN && (mode == MLQ_LABEL_REQUIRED || mode == MLQ_TARGET_REQUIRED))
             b->label_col = n - 1;
     }
     if (b->label_col != NO_COLUMN && n == 1) {
@@ -179,7 +180,12 @@ static int grow_rows(csv_build *b, mlq_err *err)
     if (p == NULL)
         return oom(b, err);
     b->d.line = p;
-    if (b->label_col != NO_COLUMN) {
+    if (b->label_col != NO_COLUMN && b->target) {
+        p = mlq_realloc(b->d.t, cap, sizeof(double));
+        if (p == NULL)
+            return oom(b, err);
+        b->d.t = p;
+    } else if (b->label_col != NO_COLUMN) {
         p = mlq_realloc(b->d.y, cap, sizeof(int));
         if (p == NULL)
             return oom(b, err);
@@ -189,42 +195,50 @@ static int grow_rows(csv_build *b, mlq_err *err)
     return 0;
 }
 
-/* The feature cells of the current row into x[0..n_features). */
-static int take_features(csv_build *b, double *x, mlq_err *err)
+/* Cell k of the current row, a number (a feature or the target), into *v. 0, or -1 with err. */
+static int take_number(csv_build *b, size_t k, double *v, mlq_err *err)
 {
     const char *path = b->in.path;
     long line = b->in.lineno;
+    const mlq_csv_cell *c = &b->row.cell[k];
     char col[MLQ_CSV_COL_BUF];
     char c1[MLQ_CSV_CLIP_BUF];
+    const char *problem = NULL;
+
+    switch (mlq_csv_parse_number(c->s, c->len, v)) {
+    case MLQ_NUM_OK:
+        return 0;
+    case MLQ_NUM_EMPTY:
+        return mlq_err_set(err, path, line, "%s%s: empty cell (missing values are not supported)",
+                           k == b->label_col ? "target " : "", mlq_csv_col_desc(col, b->col_names, b->n_cols, k));
+    case MLQ_NUM_SYNTAX:
+        problem = "is not a number";
+        break;
+    case MLQ_NUM_NONFINITE:
+        problem = "is not a finite number";
+        break;
+    case MLQ_NUM_RANGE:
+        problem = "is out of the range of a double";
+        break;
+    case MLQ_NUM_LOCALE:
+        problem = mlq_csv_locale_problem;
+        break;
+    }
+    return mlq_err_set(err, path, line, "%s%s: '%s' %s", k == b->label_col ? "target " : "",
+                       mlq_csv_col_desc(col, b->col_names, b->n_cols, k), mlq_csv_clip(c1, c->s, c->len),
+                       problem);
+}
+
+/* The feature cells of the current row into x[0..n_features). */
+static int take_features(csv_build *b, double *x, mlq_err *err)
+{
     size_t k, j;
 
     for (k = 0, j = 0; k < b->n_cols; k++) {
-        const mlq_csv_cell *c = &b->row.cell[k];
-        const char *problem = NULL;
         if (k == b->label_col)
             continue;
-        switch (mlq_csv_parse_number(c->s, c->len, &x[j])) {
-        case MLQ_NUM_OK:
-            j++;
-            continue;
-        case MLQ_NUM_EMPTY:
-            return mlq_err_set(err, path, line, "%s: empty cell (missing values are not supported)",
-                               mlq_csv_col_desc(col, b->col_names, b->n_cols, k));
-        case MLQ_NUM_SYNTAX:
-            problem = "is not a number";
-            break;
-        case MLQ_NUM_NONFINITE:
-            problem = "is not a finite number";
-            break;
-        case MLQ_NUM_RANGE:
-            problem = "is out of the range of a double";
-            break;
-        case MLQ_NUM_LOCALE:
-            problem = mlq_csv_locale_problem;
-            break;
-        }
-        return mlq_err_set(err, path, line, "%s: '%s' %s", mlq_csv_col_desc(col, b->col_names, b->n_cols, k),
-                           mlq_csv_clip(c1, c->s, c->len), problem);
+        if (take_number(b, k, &x[j++], err) != 0)
+            return -1;
     }
     return 0;
 }
@@ -258,7 +272,10 @@ static int read_rows(csv_build *b, mlq_err *err)
                                b->row.n, b->row.n == 1 ? "" : "s", b->n_cols);
         if (grow_rows(b, err) != 0 || take_features(b, b->d.x + b->d.n_rows * b->d.n_features, err) != 0)
             return -1;
-        if (b->label_col != NO_COLUMN &&
+        if (b->label_col != NO_COLUMN && b->target) {
+            if (take_number(b, b->label_col, &b->d.t[b->d.n_rows], err) != 0)
+                return -1;
+        } else if (b->label_col != NO_COLUMN &&
             mlq_csv_label_take(&b->labels, b->in.lineno, &b->row.cell[b->label_col], &b->d.y[b->d.n_rows],
                                err) != 0)
             return -1;
@@ -288,6 +305,11 @@ static void shrink_rows(csv_build *b)
         if (p != NULL)
             b->d.y = p;
     }
+    if (b->d.t != NULL) {
+        p = mlq_realloc(b->d.t, b->d.n_rows, sizeof(double));
+        if (p != NULL)
+            b->d.t = p;
+    }
 }
 
 int mlq_csv_read(const char *path, const char *label_col, mlq_label_mode mode, char *const *classes,
@@ -298,6 +320,7 @@ int mlq_csv_read(const char *path, const char *label_col, mlq_label_mode mode, c
     memset(out, 0, sizeof *out);
     memset(&b, 0, sizeof b);
     b.label_col = NO_COLUMN;
+    b.target = mode == MLQ_TARGET_REQUIRED || mode == MLQ_TARGET_IF_PRESENT;
     b.in.path = path;
     b.in.f = fopen(path, "rb");
     if (b.in.f == NULL)
@@ -311,7 +334,7 @@ int mlq_csv_read(const char *path, const char *label_col, mlq_label_mode mode, c
     if (mlq_csv_labels_init(&b.labels, path, NULL, classes, n_classes, err) != 0 ||
         read_header(&b, label_col, mode, err) != 0 || read_rows(&b, err) != 0)
         goto fail;
-    if (b.label_col != NO_COLUMN &&
+    if (b.label_col != NO_COLUMN && !b.target &&
         mlq_csv_labels_finish(&b.labels, b.in.lineno, b.d.y, b.d.n_rows, &b.d.class_names, &b.d.n_classes,
                               err) != 0)
         goto fail;
@@ -334,6 +357,7 @@ void mlq_dataset_free(mlq_dataset *d)
     free(d->x);
     mlq_strings_free(d->feature_names, d->n_features);
     free(d->y);
+    free(d->t);
     mlq_strings_free(d->class_names, d->n_classes);
     free(d->label_name);
     free(d->path);

@@ -154,7 +154,9 @@ static int label_kind_of(const mlq_csv_labels *l, long line, const mlq_csv_cell 
     }
     *kind = MLQ_KIND_INT;
     if (*v < 0.0 || *v != floor(*v))
-        return mlq_err_set(err, l->path, line, "label '%s' is not a class: labels are integers 0..K-1 or names",
+        return mlq_err_set(err, l->path, line,
+                           "label '%s' is not a class: labels are integers 0..K-1 or names (for a "
+                           "continuous target, train with --task regress)",
                            mlq_csv_clip(c1, cell->s, cell->len));
     if (*v > (double)MLQ_CSV_MAX_CLASS_ID)
         return mlq_err_set(err, l->path, line, "label '%s' is too large: integer labels go up to %d",

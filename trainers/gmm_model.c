@@ -377,20 +377,20 @@ static int gmm_host_proba(const mlq_model *m, const double *z, double *proba)
 
 static const mlq_opt gmm_opts[] = {
     {"components", MLQ_OPT_INT, NULL, 1, 65535, false, NULL,
-     "Gaussian components (per class with --per-class) (required)"},
-    {"covariance", MLQ_OPT_CHOICE, "full", 0, 0, false, "full|diag", "covariance matrices"},
+     "Gaussian components (per class with --per-class) (required)", MLQ_FOR_ANY},
+    {"covariance", MLQ_OPT_CHOICE, "full", 0, 0, false, "full|diag", "covariance matrices", MLQ_FOR_ANY},
     {"per-class", MLQ_OPT_FLAG, NULL, 0, 0, false, NULL,
-     "one mixture per class; predict = most likely class (needs labels)"},
+     "one mixture per class; predict = most likely class (needs labels)", MLQ_FOR_ANY},
     {"anomaly-percentile", MLQ_OPT_NUM, "off", 0, 50, true, "off",
      "anomaly detection: flag rows whose log-likelihood is below this percentile of the "
-     "training rows' (trains on class 0 when there are labels)"},
+     "training rows' (trains on class 0 when there are labels)", MLQ_FOR_ANY},
     {"reg-covar", MLQ_OPT_NUM, "1e-6", 0, 1e6, false, NULL,
-     "added to every variance (standardized units), keeps covariances positive definite"},
-    {"max-iter", MLQ_OPT_INT, "100", 1, 1000000, false, NULL, "EM iterations per run at most"},
+     "added to every variance (standardized units), keeps covariances positive definite", MLQ_FOR_ANY},
+    {"max-iter", MLQ_OPT_INT, "100", 1, 1000000, false, NULL, "EM iterations per run at most", MLQ_FOR_ANY},
     {"tol", MLQ_OPT_NUM, "1e-3", 0, 1e6, false, NULL,
-     "stop when the mean log-likelihood per row changes by less than this"},
+     "stop when the mean log-likelihood per row changes by less than this", MLQ_FOR_ANY},
     {"n-init", MLQ_OPT_INT, "1", 1, 10000, false, NULL,
-     "EM runs from k-means starts; the best log-likelihood is kept"},
+     "EM runs from k-means starts; the best log-likelihood is kept", MLQ_FOR_ANY},
 };
 
 const mlq_algo mlq_algo_gmm = {

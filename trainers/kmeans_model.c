@@ -103,12 +103,12 @@ static void kmeans_host_scores(const mlq_model *m, const double *z, double *scor
 }
 
 static const mlq_opt kmeans_opts[] = {
-    {"k", MLQ_OPT_INT, NULL, 1, 65535, false, NULL, "number of clusters (required)"},
+    {"k", MLQ_OPT_INT, NULL, 1, 65535, false, NULL, "number of clusters (required)", MLQ_FOR_ANY},
     {"n-init", MLQ_OPT_INT, "10", 1, 10000, false, NULL,
-     "k-means++ restarts; the run with the lowest inertia is kept"},
-    {"max-iter", MLQ_OPT_INT, "300", 1, 1000000, false, NULL, "Lloyd iterations per run at most"},
+     "k-means++ restarts; the run with the lowest inertia is kept", MLQ_FOR_ANY},
+    {"max-iter", MLQ_OPT_INT, "300", 1, 1000000, false, NULL, "Lloyd iterations per run at most", MLQ_FOR_ANY},
     {"tol", MLQ_OPT_NUM, "1e-4", 0, 1, false, NULL,
-     "stop when the centres move less than tol x mean feature variance (squared)"},
+     "stop when the centres move less than tol x mean feature variance (squared)", MLQ_FOR_ANY},
 };
 
 static mlq_task kmeans_task(const cJSON *hyper)

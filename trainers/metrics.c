@@ -123,3 +123,27 @@ int mlq_split_stratified(const int *y, size_t n, size_t n_classes, double test_f
     gsl_rng_free(rng);
     return 0;
 }
+
+mlq_reg_metrics mlq_regression_metrics(const double *truth, const double *pred, size_t n)
+{
+    mlq_reg_metrics r = {0.0, 0.0, 1.0};
+    double mean = 0.0, ss_tot = 0.0, ss_res = 0.0;
+    size_t i;
+
+    if (n == 0)
+        return r;
+    for (i = 0; i < n; i++)
+        mean += truth[i];
+    mean /= (double)n;
+    for (i = 0; i < n; i++) {
+        double e = truth[i] - pred[i];
+
+        r.mae += fabs(e);
+        ss_res += e * e;
+        ss_tot += (truth[i] - mean) * (truth[i] - mean);
+    }
+    r.mae /= (double)n;
+    r.rmse = sqrt(ss_res / (double)n);
+    r.r2 = ss_tot > 0.0 ? 1.0 - ss_res / ss_tot : ss_res == 0.0 ? 1.0 : 0.0;
+    return r;
+}

@@ -28,6 +28,16 @@ size_t mlq_confusion(const int *truth, const int *pred, size_t n, size_t n_true,
 double mlq_purity(const int *truth, const int *cluster, size_t n, size_t n_classes,
                   size_t n_clusters);
 
+/** Regression quality of predictions against the truth. */
+typedef struct mlq_reg_metrics {
+    double mae, rmse; /* mean absolute and root mean squared error, target units */
+    double r2;        /* 1 - SS_res / SS_tot about the truth's own mean (scikit-learn's r2_score;
+                         1 when the truth is constant and every prediction right, else 0 then) */
+} mlq_reg_metrics;
+
+/** MAE, RMSE and R^2 of pred[n] against truth[n], n >= 1. */
+mlq_reg_metrics mlq_regression_metrics(const double *truth, const double *pred, size_t n);
+
 /**
  * The pct-th percentile (0..100) of v[n], n >= 1, by linear interpolation
  * between order statistics (numpy's default). Sorts v in place.

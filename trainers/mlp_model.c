@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The multilayer perceptron model on the host: fully connected layers on
- * standardized inputs, ReLU or tanh hidden units, softmax output; the
- * largest activation of every hidden unit on the training rows (the
- * calibration the exporter derives the device's activation scales from).
+ * standardized inputs, ReLU or tanh hidden units, a softmax output (one
+ * unit per class) or, for a regression (--task regress), one linear output
+ * unit, the prediction in standardized target units; the largest
+ * activation of every hidden unit on the training rows (the calibration
+ * the exporter derives the device's activation scales from).
  * Its forward pass, options, model-file parameters and host table; the
  * trainer is train_mlp.c, the device side exporters/export_mlp.c.
  */
@@ -122,6 +124,7 @@ size_t mlp_forward_row(const mlp_params *mp, const double *z, double *logits, do
     return best;
 }
 
+/* A regression network's prediction is its score; its class is always 0. */
 static int mlp_predict(const mlq_model *m, const double *z)
 {
     const mlp_params *mp = m->params;
@@ -142,7 +145,8 @@ static size_t mlp_n_outputs(const mlq_model *m)
     return mp->size[mp->n_layers];
 }
 
-/* The float network's logits: the quantity whose Q15.16 the device's scores are. */
+/* The float network's logits (a regression's one output, the prediction in
+ * standardized target units): the quantity whose Q15.16 the device's scores are. */
 static void mlp_host_scores(const mlq_model *m, const double *z, double *scores)
 {
     const mlp_params *mp = m->params;
@@ -158,23 +162,17 @@ static void mlp_host_scores(const mlq_model *m, const double *z, double *scores)
     free(buf);
 }
 
-/* The softmax of the logits, the probabilities the network was trained for. */
+/* The softmax of the logits, the probabilities the network was trained for
+ * (-1 for a regression: it has none). */
 static int mlp_host_proba(const mlq_model *m, const double *z, double *proba)
 {
     const mlp_params *mp = m->params;
-    size_t k, n = mp->size[mp->n_layers];
-    double top, sum = 0.0;
+    size_t n = mp->size[mp->n_layers];
 
+    if (mlq_model_task(m) == MLQ_TASK_REGRESS)
+        return -1;
     mlp_host_scores(m, z, proba);
-    top = proba[0];
-    for (k = 1; k < n; k++)
-        top = fmax(top, proba[k]);
-    for (k = 0; k < n; k++) {
-        proba[k] = exp(proba[k] - top);
-        sum += proba[k];
-    }
-    for (k = 0; k < n; k++)
-        proba[k] /= sum;
+    mlq_softmax(proba, n);
     return 0;
 }
 
@@ -220,7 +218,7 @@ static int mlp_params_load(mlq_model *m, const cJSON *obj, const char *path, mlq
     size_t bits, n_sizes, l, *size;
     double *tmp;
     mlp_params *mp;
-    int act;
+    int act, regress = mlq_model_task(m) == MLQ_TASK_REGRESS;
 
     if (it == NULL)
         return mlq_err_set(err, path, 0, "missing field 'mlp.activation'");
@@ -259,10 +257,15 @@ static int mlp_params_load(mlq_model *m, const cJSON *obj, const char *path, mlq
         size[l] = (size_t)tmp[l];
     }
     free(tmp);
-    if (size[0] != m->n_features || size[n_sizes - 1] != m->n_classes) {
-        mlq_err_set(err, path, 0,
-                    "field 'mlp.sizes' must start with the %zu features and end with the %zu classes",
-                    m->n_features, m->n_classes);
+    if (size[0] != m->n_features || size[n_sizes - 1] != (regress ? 1 : m->n_classes)) {
+        if (regress)
+            mlq_err_set(err, path, 0,
+                        "field 'mlp.sizes' must start with the %zu features and end with 1 (the one "
+                        "output of a regression)", m->n_features);
+        else
+            mlq_err_set(err, path, 0,
+                        "field 'mlp.sizes' must start with the %zu features and end with the %zu classes",
+                        m->n_features, m->n_classes);
         free(size);
         return -1;
     }
@@ -302,34 +305,35 @@ static int mlp_params_load(mlq_model *m, const cJSON *obj, const char *path, mlq
 }
 
 static const mlq_opt mlp_opts[] = {
+    MLQ_OPT_TASK,
     {"hidden", MLQ_OPT_INT_LIST, "32", 1, 65535, false, NULL,
-     "hidden layer widths, e.g. 32 or 32,16"},
-    {"activation", MLQ_OPT_CHOICE, "relu", 0, 0, false, "relu|tanh", "hidden-layer activation"},
+     "hidden layer widths, e.g. 32 or 32,16", MLQ_FOR_ANY},
+    {"activation", MLQ_OPT_CHOICE, "relu", 0, 0, false, "relu|tanh", "hidden-layer activation", MLQ_FOR_ANY},
     {"optimizer", MLQ_OPT_CHOICE, "adam", 0, 0, false, "adam|sgd",
-     "Adam, or SGD with momentum (--momentum)"},
-    {"lr", MLQ_OPT_NUM, "0.001", 0, 10, true, NULL, "learning rate (> 0)"},
-    {"momentum", MLQ_OPT_NUM, "0.9", 0, 1, false, NULL, "momentum of SGD (< 1)"},
-    {"batch", MLQ_OPT_INT, "32", 1, 1e9, false, NULL, "rows per minibatch"},
-    {"epochs", MLQ_OPT_INT, "200", 1, 1e7, false, NULL, "passes over the training rows at most"},
+     "Adam, or SGD with momentum (--momentum)", MLQ_FOR_ANY},
+    {"lr", MLQ_OPT_NUM, "0.001", 0, 10, true, NULL, "learning rate (> 0)", MLQ_FOR_ANY},
+    {"momentum", MLQ_OPT_NUM, "0.9", 0, 1, false, NULL, "momentum of SGD (< 1)", MLQ_FOR_ANY},
+    {"batch", MLQ_OPT_INT, "32", 1, 1e9, false, NULL, "rows per minibatch", MLQ_FOR_ANY},
+    {"epochs", MLQ_OPT_INT, "200", 1, 1e7, false, NULL, "passes over the training rows at most", MLQ_FOR_ANY},
     {"l2", MLQ_OPT_NUM, "1e-4", 0, 1e6, false, NULL,
-     "L2 penalty on the weights (0.5 x l2 x sum of squares per row)"},
+     "L2 penalty on the weights (0.5 x l2 x sum of squares per row)", MLQ_FOR_ANY},
     {"validation", MLQ_OPT_NUM, "0", 0, 0.9, false, NULL,
-     "share of rows held out for early stopping (0: none)"},
+     "share of rows held out for early stopping (0: none)", MLQ_FOR_ANY},
     {"patience", MLQ_OPT_INT, "10", 1, 1e7, false, NULL,
-     "early stopping: epochs without a better validation loss"},
+     "early stopping: epochs without a better validation loss", MLQ_FOR_ANY},
     {"bits", MLQ_OPT_CHOICE, "16", 0, 0, false, "8|16",
-     "activation width of the device model (export --bits overrides it)"},
+     "activation width of the device model (export --bits overrides it)", MLQ_FOR_ANY},
 };
 
 static mlq_task mlp_task(const cJSON *hyper)
 {
-    (void)hyper;
-    return MLQ_TASK_CLASSIFY;
+    return mlq_hyper_regress(hyper) ? MLQ_TASK_REGRESS : MLQ_TASK_CLASSIFY;
 }
 
 const mlq_algo mlq_algo_mlp = {
     .name = "mlp",
-    .summary = "multilayer perceptron (ReLU or tanh, softmax; Adam or SGD); int8 weights on the device",
+    .summary = "multilayer perceptron (ReLU or tanh; softmax, or a linear output with --task regress; "
+               "Adam or SGD); int8 weights on the device",
     .task = mlp_task,
     .opts = mlp_opts,
     .n_opts = sizeof mlp_opts / sizeof mlp_opts[0],

@@ -19,8 +19,10 @@ typedef enum mlp_activation { MLP_RELU = 0, MLP_TANH = 1 } mlp_activation;
 
 typedef struct mlp_params {
     size_t n_layers;           /* weight layers: hidden layers + the output layer, >= 1 */
-    size_t *size;              /* [n_layers + 1] widths: size[0] = features, size[n_layers] = classes */
-    mlp_activation activation; /* of every hidden layer; the output layer is softmax */
+    size_t *size;              /* [n_layers + 1] widths: size[0] = features, size[n_layers] = classes
+                                  (1 for a regression, --task regress) */
+    mlp_activation activation; /* of every hidden layer; the output layer is softmax (a regression:
+                                  one linear unit, the prediction in standardized target units) */
     unsigned bits;             /* activation width of the device model unless --bits says otherwise */
     double **w;                /* [n_layers] layer l: [size[l+1]][size[l]], on standardized inputs */
     double **b;                /* [n_layers] layer l: [size[l+1]] */
@@ -43,9 +45,10 @@ double mlp_activate(mlp_activation a, double v);
 size_t mlp_n_hidden_units(const mlp_params *mp);
 
 /**
- * Output-layer values (logits, before softmax) of one standardized row
- * z[size[0]] into logits[size[n_layers]]; scratch holds 2 x the widest
- * layer. Returns the class with the largest logit (ties: the lowest).
+ * Output-layer values (logits, before softmax; a regression's one
+ * prediction) of one standardized row z[size[0]] into
+ * logits[size[n_layers]]; scratch holds 2 x the widest layer. Returns the
+ * class with the largest logit (ties: the lowest; a regression: 0).
  */
 size_t mlp_forward_row(const mlp_params *mp, const double *z, double *logits, double *scratch);
 

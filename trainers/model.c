@@ -28,6 +28,9 @@ int mlq_model_train(mlq_model *m, const mlq_algo *algo, const mlq_dataset *d, cJ
     if (d->n_features > 65535)
         return mlq_err_set(err, d->path, 1, "%zu features: the device format allows at most 65535",
                            d->n_features);
+    if ((algo->task(hyper) == MLQ_TASK_REGRESS) != (d->t != NULL))
+        return mlq_err_set(err, d->path, 0, "%s", d->t != NULL ? "a target column is for --task regress"
+                                                               : "--task regress needs a target column");
     if (d->y != NULL && d->n_classes > 65535)
         return mlq_err_set(err, d->path, 0, "label column '%s' has %zu classes: a model holds at most 65535",
                            d->label_name, d->n_classes);
@@ -48,7 +51,8 @@ int mlq_model_train(mlq_model *m, const mlq_algo *algo, const mlq_dataset *d, cJ
         (d->label_name != NULL && (m->label_name = mlq_strdup(d->label_name)) == NULL))
         mlq_err_set(err, d->path, 0, "out of memory (%zu rows x %zu features)", d->n_rows,
                     d->n_features);
-    else if (mlq_model_fit_scaling(m, d, z, is_constant, err) >= 0) {
+    else if ((d->t == NULL || mlq_model_fit_target(m, d, err) == 0) &&
+             mlq_model_fit_scaling(m, d, z, is_constant, err) >= 0) {
         /* The trainers check GSL's return codes themselves (gsl_rng_alloc
          * out of memory, a singular covariance): GSL's handler, abort by
          * default, is off while they run, then the caller's is back. */
@@ -332,6 +336,8 @@ static long line_of(const char *text, const char *pos)
     return line;
 }
 
+static int load_target(mlq_model *m, const cJSON *root, const char *path, mlq_err *err);
+
 static int load_common(mlq_model *m, const cJSON *root, const char *path, mlq_err *err)
 {
     const char *ctx = NULL, *key;
@@ -443,6 +449,30 @@ static int load_common(mlq_model *m, const cJSON *root, const char *path, mlq_er
         return mlq_err_set(err, path, 0, "out of memory");
     if (mlq_model_task(m) == MLQ_TASK_CLASSIFY && m->n_classes < 2)
         return mlq_err_set(err, path, 0, "a %s model needs at least 2 class names", m->algo->name);
+    return mlq_model_task(m) == MLQ_TASK_REGRESS ? load_target(m, root, path, err) : 0;
+}
+
+/* The "target" object of a regression model. */
+static int load_target(mlq_model *m, const cJSON *root, const char *path, mlq_err *err)
+{
+    const char *key = "target";
+    const cJSON *t = field(root, key, NULL, path, err);
+
+    if (t == NULL)
+        return -1;
+    if (!cJSON_IsObject(t))
+        return mlq_err_set(err, path, 0, "field 'target' must be an object");
+    if (m->label_name == NULL || m->n_classes != 0)
+        return mlq_err_set(err, path, 0, "a regression model names its target in 'label_name' and has "
+                           "no 'class_names'");
+    if (mlq_json_get_number(t, "mean", key, &m->target_mean, path, err) != 0 ||
+        mlq_json_get_number(t, "scale", key, &m->target_scale, path, err) != 0 ||
+        mlq_json_get_number(t, "min", key, &m->target_min, path, err) != 0 ||
+        mlq_json_get_number(t, "max", key, &m->target_max, path, err) != 0)
+        return -1;
+    if (!(m->target_scale > 0.0) || !(m->target_min < m->target_max) ||
+        !(m->target_mean >= m->target_min && m->target_mean <= m->target_max))
+        return mlq_err_set(err, path, 0, "field 'target': needs scale > 0 and min <= mean <= max, min < max");
     return 0;
 }
 
@@ -488,7 +518,7 @@ int mlq_model_load(const char *path, mlq_model *m, mlq_err *err)
 
 int mlq_model_save(const char *path, const mlq_model *m, mlq_err *err)
 {
-    cJSON *root = cJSON_CreateObject(), *data, *sc, *params;
+    cJSON *root = cJSON_CreateObject(), *data, *sc, *params, *tg;
     mlq_outfile out;
     char *text = NULL;
     int ok;
@@ -509,6 +539,12 @@ int mlq_model_save(const char *path, const mlq_model *m, mlq_err *err)
          mlq_json_add(sc, "mean", mlq_json_array(m->mean, m->n_features)) == 0 &&
          mlq_json_add(sc, "scale", mlq_json_array(m->scale, m->n_features)) == 0 &&
          mlq_json_add(sc, "input_range", cJSON_CreateNumber(m->input_range)) == 0 &&
+         (mlq_model_task(m) != MLQ_TASK_REGRESS ||
+          (mlq_json_add(root, "target", tg = cJSON_CreateObject()) == 0 &&
+           mlq_json_add(tg, "mean", cJSON_CreateNumber(m->target_mean)) == 0 &&
+           mlq_json_add(tg, "scale", cJSON_CreateNumber(m->target_scale)) == 0 &&
+           mlq_json_add(tg, "min", cJSON_CreateNumber(m->target_min)) == 0 &&
+           mlq_json_add(tg, "max", cJSON_CreateNumber(m->target_max)) == 0)) &&
          mlq_json_add(root, "hyperparameters", cJSON_Duplicate(m->hyper, 1)) == 0 &&
          mlq_json_add(root, "training", cJSON_Duplicate(m->training, 1)) == 0 &&
          mlq_json_add(root, m->algo->name, params = cJSON_CreateObject()) == 0 &&

@@ -15,7 +15,9 @@
  *   data {path, rows}, seed, feature_names [D], label_name (string|null),
  *   class_names [K] (may be empty), scaling {mean [D], scale [D],
  *   input_range R}, hyperparameters {...}, training {...}, and one object
- *   named after the algorithm with its parameters.
+ *   named after the algorithm with its parameters. A regression model
+ *   (hyperparameter task "regress") also has target {mean, scale, min, max}:
+ *   its label_name is the target column and class_names is empty.
  * Loading validates all of it: types, shapes, finiteness, known algorithm
  * and version; errors name the file and the field.
  */
@@ -51,6 +53,10 @@ typedef struct mlq_model {
     struct cJSON *hyper;   /* hyperparameters as given (owned) */
     struct cJSON *training; /* training report: iterations, objective, host metric (owned) */
     void *params;          /* algorithm parameters (owned by algo) */
+    /* Regression (task MLQ_TASK_REGRESS) only, else 0: the target's
+     * standardization (mean, population sd > 0) and its training range
+     * [min, max]; the model file's "target" object. */
+    double target_mean, target_scale, target_min, target_max;
 } mlq_model;
 
 /**
@@ -82,9 +88,16 @@ int mlq_model_fit_scaling(mlq_model *m, const struct mlq_dataset *d, double *z,
                           unsigned char *is_constant, mlq_err *err);
 
 /**
+ * Regression: learn the target's standardization and range from d->t
+ * (model.h's target_* fields). 0, or -1 with err: fewer than 2 rows, a
+ * constant target, or one spanning more than a double.
+ */
+int mlq_model_fit_target(mlq_model *m, const struct mlq_dataset *d, mlq_err *err);
+
+/**
  * Train a model of `algo` on d, as `mlq train` does: fill m's common fields
  * from d (source, rows, feature names, label name and classes when d has
- * labels), take over `hyper` (the parsed hyperparameters; freed with m even
+ * labels; for regression, which needs d->t, the target's scaling), take over `hyper` (the parsed hyperparameters; freed with m even
  * on failure), fit the scaling, and run the algorithm's trainer. When
  * is_constant is not NULL it receives 1/0 per feature (see
  * mlq_model_fit_scaling). 0, or -1 with err; either way m needs
@@ -93,6 +106,17 @@ int mlq_model_fit_scaling(mlq_model *m, const struct mlq_dataset *d, double *z,
 int mlq_model_train(mlq_model *m, const struct mlq_algo *algo, const struct mlq_dataset *d,
                     struct cJSON *hyper, unsigned long seed, int progress,
                     unsigned char *is_constant, mlq_err *err);
+
+/**
+ * Regression: the standardized targets (t_i - target_mean) / target_scale
+ * of d's rows, a new array of d->n_rows (free it), or NULL when memory is
+ * short. The trainers fit these; a regression model's host_scores and
+ * device scores are predictions in these units.
+ */
+double *mlq_target_z(const mlq_model *m, const struct mlq_dataset *d);
+
+/** Regression: the target value of a prediction s in standardized units. */
+double mlq_target_of_z(const mlq_model *m, double s);
 
 /** Standardize a raw row: z_j = (x_j - mean_j) / scale_j. */
 void mlq_model_standardize(const mlq_model *m, const double *x, double *z);

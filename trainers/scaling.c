@@ -7,6 +7,7 @@
  * split on it); the exporters build the header's quantizer from them.
  */
 #include <math.h>
+#include <stdlib.h>
 
 #include "csv.h"
 #include "model.h"
@@ -65,6 +66,51 @@ int mlq_model_fit_scaling(mlq_model *m, const mlq_dataset *d, double *z, unsigne
     while (m->input_range < 1.25 * zmax && m->input_range < 65536.0)
         m->input_range *= 2.0;
     return constant;
+}
+
+double *mlq_target_z(const mlq_model *m, const mlq_dataset *d)
+{
+    double *t = malloc(d->n_rows > 0 ? d->n_rows * sizeof *t : 1);
+    size_t i;
+
+    for (i = 0; t != NULL && i < d->n_rows; i++)
+        t[i] = (d->t[i] - m->target_mean) / m->target_scale;
+    return t;
+}
+
+double mlq_target_of_z(const mlq_model *m, double s)
+{
+    return m->target_mean + s * m->target_scale;
+}
+
+/* Regression: the target's mean, population sd and range over d's rows.
+ * 0, or -1 with err for a target the model cannot learn. */
+int mlq_model_fit_target(mlq_model *m, const mlq_dataset *d, mlq_err *err)
+{
+    size_t n = d->n_rows, i;
+    double mean = 0.0, ss = 0.0, lo = d->t[0], hi = d->t[0];
+
+    if (n < 2)
+        return mlq_err_set(err, d->path, 0, "one training row: regression needs at least 2");
+    for (i = 0; i < n; i++) {
+        mean += d->t[i];
+        lo = d->t[i] < lo ? d->t[i] : lo;
+        hi = d->t[i] > hi ? d->t[i] : hi;
+    }
+    if (lo == hi)
+        return mlq_err_set(err, d->path, 0, "target column '%s' is constant (%.17g on every row): nothing to "
+                           "regress", d->label_name, lo);
+    mean /= (double)n;
+    for (i = 0; i < n; i++)
+        ss += (d->t[i] - mean) * (d->t[i] - mean);
+    m->target_mean = mean;
+    m->target_scale = sqrt(ss / (double)n);
+    m->target_min = lo;
+    m->target_max = hi;
+    if (!isfinite(m->target_scale) || !(m->target_scale > 0.0) || !isfinite(mean))
+        return mlq_err_set(err, d->path, 0, "target column '%s' spans more than a double holds (%g to %g)",
+                           d->label_name, lo, hi);
+    return 0;
 }
 
 double mlq_input_steps(const mlq_model *m)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * SMO for the C-SVC dual (see smo.h), after the reference solver of
+ * SMO for the SVM duals (see smo.h), after the reference solver of
  * Chang and Lin: the working pair is the maximal violating i and the j of
  * largest second-order decrease of the objective (WSS 2 of Fan, Chen and
  * Lin 2005); variables that sit at a bound and are unlikely to move are
@@ -12,7 +12,9 @@
  * permutation of the data, so a problem's indices never move. Kernel
  * columns Q_i (all l entries, single precision as in the reference) live
  * in a least-recently-used cache bounded in bytes; at least two columns are
- * always held, the working pair's.
+ * always held, the working pair's. A column is built from the kernel
+ * values of the problem's distinct rows, each computed once (an SVR's two
+ * variables of a row share them).
  */
 #include "smo.h"
 
@@ -31,10 +33,12 @@ struct smo_workspace {
     const double *x;
     size_t p, l_max, l;
     const svm_params *kp;
-    double *xr;          /* [l_max][p] rows of the current problem */
+    double *xr;          /* [l_max][p] the distinct rows of the current problem */
     double *xn;          /* [l_max] their squared norms */
+    double *kv;          /* [l_max] kernel values of one row against them */
+    size_t n_rows;       /* distinct rows: variable i is row i, or i - n_rows */
     const signed char *y;
-    const double *C;
+    const double *C, *p_lin; /* p_lin: the linear term, NULL for all -1 */
     double *alpha, *G, *G_bar, *QD;
     unsigned char *status;
     size_t *act;         /* [l_max] active indices, increasing */
@@ -86,7 +90,7 @@ double svm_kernel_eval(const svm_params *sp, const double *a, const double *b, s
     }
 }
 
-/* Kernel of problem rows i and j, with the precomputed norms for RBF. */
+/* Kernel of the problem's distinct rows i and j, with the precomputed norms for RBF. */
 static double kij(const smo_workspace *w, size_t i, size_t j)
 {
     const svm_params *sp = w->kp;
@@ -119,6 +123,7 @@ void smo_free(smo_workspace *w)
     free(w->free_bufs);
     free(w->xr);
     free(w->xn);
+    free(w->kv);
     free(w->alpha);
     free(w->G);
     free(w->G_bar);
@@ -152,6 +157,7 @@ smo_workspace *smo_alloc(const double *x, size_t l_max, size_t p, const svm_para
     w->cache_cols = cols;
     w->xr = mlq_calloc(l_max * p, sizeof *w->xr);
     w->xn = mlq_calloc(l_max, sizeof *w->xn);
+    w->kv = mlq_calloc(l_max, sizeof *w->kv);
     w->alpha = mlq_calloc(l_max, sizeof *w->alpha);
     w->G = mlq_calloc(l_max, sizeof *w->G);
     w->G_bar = mlq_calloc(l_max, sizeof *w->G_bar);
@@ -164,8 +170,8 @@ smo_workspace *smo_alloc(const double *x, size_t l_max, size_t p, const svm_para
     w->next = mlq_calloc(l_max + 1, sizeof *w->next);
     w->bufs = mlq_calloc(cols, sizeof *w->bufs);
     w->free_bufs = mlq_calloc(cols, sizeof *w->free_bufs);
-    if (w->xr == NULL || w->xn == NULL || w->alpha == NULL || w->G == NULL || w->G_bar == NULL ||
-        w->QD == NULL || w->status == NULL || w->act == NULL || w->in_act == NULL ||
+    if (w->xr == NULL || w->xn == NULL || w->kv == NULL || w->alpha == NULL || w->G == NULL ||
+        w->G_bar == NULL || w->QD == NULL || w->status == NULL || w->act == NULL || w->in_act == NULL ||
         w->col == NULL || w->prev == NULL || w->next == NULL || w->bufs == NULL ||
         w->free_bufs == NULL) {
         smo_free(w);
@@ -205,6 +211,18 @@ static void cache_reset(smo_workspace *w)
     w->n_free = w->n_bufs;
 }
 
+/* The distinct row of variable i. */
+static size_t row_of(const smo_workspace *w, size_t i)
+{
+    return i < w->n_rows ? i : i - w->n_rows;
+}
+
+/* The linear term of variable i. */
+static double lin(const smo_workspace *w, size_t i)
+{
+    return w->p_lin != NULL ? w->p_lin[i] : -1.0;
+}
+
 /* Column i of Q (all l entries), or NULL when memory is short. */
 static const float *get_q(smo_workspace *w, size_t i)
 {
@@ -230,8 +248,10 @@ static const float *get_q(smo_workspace *w, size_t i)
         w->col[old] = NULL;
         lru_unlink(w, old);
     }
+    for (j = 0; j < w->n_rows; j++)
+        w->kv[j] = kij(w, row_of(w, i), j);
     for (j = 0; j < w->l; j++)
-        c[j] = (float)(w->y[i] * w->y[j] * kij(w, i, j));
+        c[j] = (float)(w->y[i] * w->y[j] * w->kv[row_of(w, j)]);
     w->col[i] = c;
     lru_append(w, i);
     return c;
@@ -272,7 +292,7 @@ static int reconstruct_gradient(smo_workspace *w)
         return 0;
     for (j = 0; j < l; j++)
         if (!w->in_act[j])
-            w->G[j] = w->G_bar[j] - 1.0;
+            w->G[j] = w->G_bar[j] + lin(w, j);
     for (a = 0; a < w->n_act; a++) {
         const float *q;
 
@@ -512,25 +532,27 @@ static double calc_rho(const smo_workspace *w)
     return n_free > 0 ? sum_free / (double)n_free : (ub + lb) / 2;
 }
 
-int smo_solve(smo_workspace *w, const size_t *rows, const signed char *y, const double *C,
-              size_t l, double tol, size_t max_iter, double *alpha, smo_result *res)
+int smo_solve(smo_workspace *w, const smo_problem *pb, double tol, size_t max_iter, double *alpha,
+              smo_result *res)
 {
-    size_t i, j, iter = 0, counter;
+    size_t i, j, iter = 0, counter, l = pb->l;
     int sel = 0;
 
     w->l = l;
-    w->y = y;
-    w->C = C;
+    w->n_rows = pb->n_rows;
+    w->y = pb->y;
+    w->C = pb->C;
+    w->p_lin = pb->p;
     w->unshrink = 0;
-    for (i = 0; i < l; i++) {
-        memcpy(w->xr + i * w->p, w->x + rows[i] * w->p, w->p * sizeof(double));
+    for (i = 0; i < pb->n_rows; i++) {
+        memcpy(w->xr + i * w->p, w->x + pb->rows[i] * w->p, w->p * sizeof(double));
         w->xn[i] = dot(w->xr + i * w->p, w->xr + i * w->p, w->p);
     }
     for (i = 0; i < l; i++) {
         w->alpha[i] = 0.0;
-        w->G[i] = -1.0;
+        w->G[i] = lin(w, i);
         w->G_bar[i] = 0.0;
-        w->QD[i] = kij(w, i, i);
+        w->QD[i] = kij(w, row_of(w, i), row_of(w, i));
         update_status(w, i);
     }
     activate_all(w);
@@ -568,7 +590,7 @@ int smo_solve(smo_workspace *w, const size_t *rows, const signed char *y, const 
     res->objective = 0.0;
     for (i = 0; i < l; i++) {
         alpha[i] = w->alpha[i];
-        res->objective += w->alpha[i] * (w->G[i] - 1.0);
+        res->objective += w->alpha[i] * (w->G[i] + lin(w, i));
     }
     res->objective /= 2;
     return 0;

@@ -3,16 +3,22 @@
  * The SVM trainer (the model is svm_model.c): C-SVC, one binary problem per
  * pair of classes (one-vs-one) solved by SMO (smo.c), support vectors
  * gathered once, grouped by class, with one coefficient per other class
- * (the layout of mlq/svm.h).
+ * (the layout of mlq/svm.h); or, with --task regress, epsilon-SVR, one
+ * problem of 2n variables on the standardized target (smo.h), the rows
+ * whose coefficient alpha - alpha* is not 0 its support vectors.
  *
  * Kernels on standardized rows: linear z.s, rbf exp(-gamma |z - s|^2),
  * poly (gamma z.s + coef0)^degree. --gamma scale is 1 / (features x the
  * variance of all standardized training values), the common convention.
  * --class-weight balanced multiplies C of class c by n / (classes x n_c).
  *
+ * --epsilon is in standardized target units (the target divided by its
+ * training standard deviation), as scikit-learn's SVR on a standardized
+ * target; on the raw target it is epsilon x that deviation.
+ *
  * Deterministic: SMO makes no random choice (the seed is recorded only).
- * A pair whose solver does not reach --tol within --max-iter iterations is
- * an error and no model is written.
+ * A problem whose solver does not reach --tol within --max-iter iterations
+ * is an error and no model is written.
  */
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -78,32 +84,42 @@ static int oom(const mlq_dataset *d, mlq_err *err)
                        d->n_rows, d->n_features);
 }
 
-int svm_train(mlq_model *m, const mlq_dataset *d, const double *z, bool progress, mlq_err *err)
+
+/* The solver's common settings, from the hyperparameters. */
+typedef struct solve_opts {
+    double C, tol;
+    size_t max_iter, cache;
+} solve_opts;
+
+static solve_opts opts_of(const mlq_model *m)
 {
-    size_t n = d->n_rows, p = d->n_features, c, i, j, k, q, n_used = 0, l_max = 0, n_sv = 0;
-    size_t max_iter = (size_t)mlq_hyper_num(m->hyper, "max-iter"), total_iter = 0, o;
-    size_t cache = (size_t)mlq_hyper_num(m->hyper, "cache-mb") * 1024 * 1024;
-    double C = mlq_hyper_num(m->hyper, "C"), tol = mlq_hyper_num(m->hyper, "tol");
+    solve_opts o;
+
+    o.C = mlq_hyper_num(m->hyper, "C");
+    o.tol = mlq_hyper_num(m->hyper, "tol");
+    o.max_iter = (size_t)mlq_hyper_num(m->hyper, "max-iter");
+    o.cache = (size_t)mlq_hyper_num(m->hyper, "cache-mb") * 1024 * 1024;
+    return o;
+}
+
+/* C-SVC: one problem per pair of classes. 0, or -1 with err. */
+static int svc_train(mlq_model *m, const mlq_dataset *d, const double *z, svm_params *sp,
+                     bool progress, size_t *iterations, mlq_err *err)
+{
+    size_t n = d->n_rows, p = d->n_features, c, i, j, k, q, n_used = 0, l_max = 0, n_sv = 0, o;
+    solve_opts so = opts_of(m);
     const char *cwname = mlq_hyper_str(m->hyper, "class-weight");
     train_state t;
-    svm_params *sp;
     smo_workspace *w = NULL;
     int rc = -1;
 
     memset(&t, 0, sizeof t);
-    sp = mlq_calloc(1, sizeof *sp);
     t.count = mlq_calloc(d->n_classes, sizeof *t.count);
     t.used_of = mlq_calloc(d->n_classes, sizeof *t.used_of);
-    if (sp == NULL || t.count == NULL || t.used_of == NULL) {
-        free(sp);
+    if (t.count == NULL || t.used_of == NULL) {
         state_free(&t, 0);
         return oom(d, err);
     }
-    m->params = sp;
-    sp->kernel = (svm_kernel)svm_kernel_of(mlq_hyper_str(m->hyper, "kernel"));
-    sp->degree = (int)mlq_hyper_num(m->hyper, "degree");
-    sp->coef0 = mlq_hyper_num(m->hyper, "coef0");
-    sp->gamma = resolve_gamma(m, z, n);
     for (i = 0; i < n; i++)
         t.count[d->y[i]]++;
     for (c = 0; c < d->n_classes; c++) {
@@ -160,7 +176,7 @@ int svm_train(mlq_model *m, const mlq_dataset *d, const double *z, bool progress
     t.y = mlq_calloc(l_max, 1);
     t.C = mlq_calloc(l_max, sizeof *t.C);
     t.alpha = mlq_calloc(l_max, sizeof *t.alpha);
-    w = smo_alloc(z, l_max, p, sp, cache);
+    w = smo_alloc(z, l_max, p, sp, so.cache);
     if (t.pair_rows == NULL || t.y == NULL || t.C == NULL || t.alpha == NULL || w == NULL) {
         oom(d, err);
         goto done;
@@ -170,29 +186,30 @@ int svm_train(mlq_model *m, const mlq_dataset *d, const double *z, bool progress
     for (i = 0; i < n_used; i++) {
         for (j = i + 1; j < n_used; j++, q++) {
             size_t ni = t.count[sp->classes[i]], nj = t.count[sp->classes[j]], l = ni + nj;
+            smo_problem pb = {t.pair_rows, l, l, t.y, t.C, NULL};
             smo_result res;
 
             for (k = 0; k < ni; k++) {
                 t.pair_rows[k] = t.rows[i][k];
                 t.y[k] = 1;
-                t.C[k] = C * t.cw[i];
+                t.C[k] = so.C * t.cw[i];
             }
             for (k = 0; k < nj; k++) {
                 t.pair_rows[ni + k] = t.rows[j][k];
                 t.y[ni + k] = -1;
-                t.C[ni + k] = C * t.cw[j];
+                t.C[ni + k] = so.C * t.cw[j];
             }
-            if (smo_solve(w, t.pair_rows, t.y, t.C, l, tol, max_iter, t.alpha, &res) != 0) {
+            if (smo_solve(w, &pb, so.tol, so.max_iter, t.alpha, &res) != 0) {
                 oom(d, err);
                 goto done;
             }
-            total_iter += res.iterations;
+            *iterations += res.iterations;
             if (!res.converged) {
                 mlq_err_set(err, d->path, 0,
                             "the SVM solver did not reach --tol %g within --max-iter %zu iterations "
                             "(classes '%s' vs '%s'); no model written: raise --max-iter, or try a "
                             "larger --tol or a smaller --C",
-                            tol, max_iter, d->class_names[sp->classes[i]],
+                            so.tol, so.max_iter, d->class_names[sp->classes[i]],
                             d->class_names[sp->classes[j]]);
                 goto done;
             }
@@ -252,29 +269,142 @@ int svm_train(mlq_model *m, const mlq_dataset *d, const double *z, bool progress
             q++;
         }
     }
-    /* The range of the polynomial kernel's base on the training rows, from
-     * which the exporter chooses its fixed-point formats. */
-    sp->t_max = 0.0;
-    if (sp->kernel == SVM_POLY) {
-        for (i = 0; i < n; i++)
-            for (k = 0; k < n_sv; k++) {
-                double v = sp->gamma * svm_kernel_eval(&(svm_params){.kernel = SVM_LINEAR},
-                                                       z + i * p, sp->sv + k * p, p) + sp->coef0;
-
-                if (fabs(v) > sp->t_max)
-                    sp->t_max = fabs(v);
-            }
-    }
-    if (cJSON_AddNumberToObject(m->training, "iterations", (double)total_iter) == NULL ||
-        cJSON_AddNumberToObject(m->training, "support_vectors", (double)n_sv) == NULL ||
-        cJSON_AddNumberToObject(m->training, "pairs", (double)svm_n_pairs(n_used)) == NULL ||
-        cJSON_AddNumberToObject(m->training, "gamma", sp->gamma) == NULL) {
-        oom(d, err);
-        goto done;
-    }
     rc = 0;
 done:
     smo_free(w);
     state_free(&t, n_used);
     return rc;
+}
+
+/*
+ * epsilon-SVR on the standardized target t: 2n variables (smo.h), the
+ * coefficient of row i beta_i = alpha_i - alpha*_i, the rows with beta_i
+ * != 0 the support vectors, in row order. 0, or -1 with err.
+ */
+static int svr_train(mlq_model *m, const mlq_dataset *d, const double *z, svm_params *sp,
+                     bool progress, size_t *iterations, mlq_err *err)
+{
+    size_t n = d->n_rows, p = d->n_features, l = 2 * n, i, q = 0;
+    solve_opts so = opts_of(m);
+    double eps = mlq_hyper_num(m->hyper, "epsilon");
+    double *t = mlq_target_z(m, d), *C = mlq_calloc(l, sizeof *C), *lin = mlq_calloc(l, sizeof *lin);
+    double *alpha = mlq_calloc(l, sizeof *alpha);
+    size_t *rows = mlq_calloc(n, sizeof *rows);
+    signed char *y = mlq_calloc(l, 1);
+    smo_workspace *w = smo_alloc(z, l, p, sp, so.cache);
+    smo_problem pb = {rows, n, l, y, C, lin};
+    smo_result res;
+    int rc = -1;
+
+    sp->regress = true;
+    sp->epsilon = eps;
+    sp->n_used = 1;
+    sp->sv_count = mlq_calloc(1, sizeof *sp->sv_count);
+    sp->rho = mlq_calloc(1, sizeof *sp->rho);
+    if (t == NULL || C == NULL || lin == NULL || alpha == NULL || rows == NULL || y == NULL ||
+        w == NULL || sp->sv_count == NULL || sp->rho == NULL) {
+        oom(d, err);
+        goto done;
+    }
+    for (i = 0; i < n; i++) {
+        rows[i] = i;
+        y[i] = 1;
+        y[n + i] = -1;
+        C[i] = C[n + i] = so.C;
+        lin[i] = eps - t[i];
+        lin[n + i] = eps + t[i];
+    }
+    if (smo_solve(w, &pb, so.tol, so.max_iter, alpha, &res) != 0) {
+        oom(d, err);
+        goto done;
+    }
+    *iterations = res.iterations;
+    if (!res.converged) {
+        mlq_err_set(err, d->path, 0,
+                    "the SVM solver did not reach --tol %g within --max-iter %zu iterations "
+                    "(regression); no model written: raise --max-iter, or try a larger --tol, a "
+                    "smaller --C or a larger --epsilon",
+                    so.tol, so.max_iter);
+        goto done;
+    }
+    if (progress)
+        fprintf(stderr, "svm: regression: %zu iterations\n", res.iterations);
+    for (i = 0; i < n; i++)
+        sp->n_sv += alpha[i] - alpha[n + i] != 0.0;
+    if (sp->n_sv == 0) {
+        mlq_err_set(err, d->path, 0,
+                    "every training target is within --epsilon %g of the SVR's constant (standardized "
+                    "target units): no support vector; use a smaller --epsilon",
+                    eps);
+        goto done;
+    }
+    sp->sv_count[0] = sp->n_sv;
+    sp->rho[0] = res.rho;
+    sp->sv = mlq_calloc(sp->n_sv * p, sizeof *sp->sv);
+    sp->coef = mlq_calloc(sp->n_sv, sizeof *sp->coef);
+    if (sp->sv == NULL || sp->coef == NULL || svm_set_first(sp) != 0) {
+        oom(d, err);
+        goto done;
+    }
+    for (i = 0; i < n; i++) {
+        if (alpha[i] - alpha[n + i] == 0.0)
+            continue;
+        memcpy(sp->sv + q * p, z + i * p, p * sizeof *sp->sv);
+        sp->coef[q++] = alpha[i] - alpha[n + i];
+    }
+    rc = 0;
+done:
+    smo_free(w);
+    free(t);
+    free(C);
+    free(lin);
+    free(alpha);
+    free(rows);
+    free(y);
+    return rc;
+}
+
+/* The range of the polynomial kernel's base on the training rows, from
+ * which the exporter chooses its fixed-point formats (0 for the others). */
+static double poly_range(const svm_params *sp, const double *z, size_t n, size_t p)
+{
+    double t_max = 0.0;
+    size_t i, k;
+
+    if (sp->kernel != SVM_POLY)
+        return 0.0;
+    for (i = 0; i < n; i++)
+        for (k = 0; k < sp->n_sv; k++) {
+            double v = sp->gamma * svm_kernel_eval(&(svm_params){.kernel = SVM_LINEAR}, z + i * p,
+                                                   sp->sv + k * p, p) + sp->coef0;
+
+            if (fabs(v) > t_max)
+                t_max = fabs(v);
+        }
+    return t_max;
+}
+
+int svm_train(mlq_model *m, const mlq_dataset *d, const double *z, bool progress, mlq_err *err)
+{
+    svm_params *sp = mlq_calloc(1, sizeof *sp);
+    bool regress = mlq_model_task(m) == MLQ_TASK_REGRESS;
+    size_t iterations = 0;
+
+    if (sp == NULL)
+        return oom(d, err);
+    m->params = sp;
+    sp->kernel = (svm_kernel)svm_kernel_of(mlq_hyper_str(m->hyper, "kernel"));
+    sp->degree = (int)mlq_hyper_num(m->hyper, "degree");
+    sp->coef0 = mlq_hyper_num(m->hyper, "coef0");
+    sp->gamma = resolve_gamma(m, z, d->n_rows);
+    if ((regress ? svr_train : svc_train)(m, d, z, sp, progress, &iterations, err) != 0)
+        return -1;
+    sp->t_max = poly_range(sp, z, d->n_rows, d->n_features);
+    if (cJSON_AddNumberToObject(m->training, "iterations", (double)iterations) == NULL ||
+        cJSON_AddNumberToObject(m->training, "support_vectors", (double)sp->n_sv) == NULL ||
+        (!regress &&
+         cJSON_AddNumberToObject(m->training, "pairs", (double)svm_n_pairs(sp->n_used)) == NULL) ||
+        cJSON_AddNumberToObject(m->training, "gamma", sp->gamma) == NULL)
+        return oom(d, err);
+    return 0;
 }

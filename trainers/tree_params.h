@@ -28,15 +28,21 @@ typedef struct tree_one {
                           class unless rounding to 255ths ties it with a lower one */
     int *value;        /* [n_nodes][n_classes] leaf class distribution in units of
                           1/MLQ_TREE_LEAF_SCALE, each leaf row summing to it; 0 at split nodes */
+    double *mean;      /* regression (n_classes 0) instead of cls and value: [n_nodes] the
+                          leaf's prediction in standardized target units (mlq_target_z), the
+                          mean of its rows' targets weighted by their bootstrap counts; 0 at
+                          split nodes. NULL in a classifier, as cls and value are in a
+                          regression tree */
 } tree_one;
 
 typedef struct tree_params {
-    size_t n_trees, n_classes;
+    size_t n_trees, n_classes; /* n_classes 0: regression (the model's trees predict the
+                                  mean of their leaves' `mean`) */
     tree_one *trees; /* [n_trees] */
 } tree_params;
 
-/** Room for n nodes (k classes) in t, contents kept: 0, or -1 when memory is short (t
- *  stays freeable). */
+/** Room for n nodes in t, contents kept: class leaves of k classes, or regression
+ *  leaves (mean) when k is 0. 0, or -1 when memory is short (t stays freeable). */
 int tree_one_reserve(tree_one *t, size_t n, size_t k);
 
 /** Free a tree_params and everything it owns; safe on NULL (mlq_algo.params_free). */

@@ -105,7 +105,8 @@ BOARD_NOIPA static int predict_empty(const void *x)
 #define predict_model predict_empty
 #else
 /*
- * The entry timed: NAME_predict, or with MLQ_BENCH_SCORES NAME_scores and
+ * The entry timed: NAME_predict (a regression model's writes its target
+ * into a static int32_t), or with MLQ_BENCH_SCORES NAME_scores and
  * with MLQ_BENCH_PROBA NAME_proba (their outputs into a static array), on
  * the input form chosen above.
  */
@@ -115,6 +116,9 @@ static int32_t bench_out[MODEL_N_OUTPUTS];
 #elif defined(MLQ_BENCH_PROBA)
 static uint16_t bench_out[MODEL_N_OUTPUTS];
 #define BENCH_CALL(kind, x) MODEL_PROBA##kind(x, bench_out)
+#elif defined(MLQ_MODEL_REGRESSION)
+static int32_t bench_out[1];
+#define BENCH_CALL(kind, x) MODEL_PREDICT##kind(x, bench_out)
 #else
 #define BENCH_CALL(kind, x) MODEL_PREDICT##kind(x)
 #endif

@@ -12,7 +12,9 @@
  *
  * Float rows go to NAME_predict, Q15 rows to NAME_predict_q15, raw int16
  * rows to NAME_predict_i16 (see rowsfile.h), and likewise to NAME_scores
- * and NAME_proba. Each line is the prediction (the class name when the
+ * and NAME_proba. Each line is the prediction (a regression model's
+ * integer target with -DMLQ_MODEL_REGRESSION, as `mlq predict --device
+ * --fixed` prints it; the class name when the
  * model has classes, -DMLQ_MODEL_HAS_CLASSES, unless -DMLQ_PRINT_IDS, read
  * with MLQ_RD_PTR since on AVR the names are in flash; else the id), then
  * with -DMLQ_PRINT_SCORES the scores and with
@@ -58,14 +60,24 @@ static void answer(const void *x, int kind)
     uint16_t p[MODEL_N_OUTPUTS];
 #endif
 
+#ifdef MLQ_MODEL_REGRESSION
+    int32_t v;
+
+    y = kind == 0 ? MODEL_PREDICT((const float *)x, &v)
+        : kind == 1 ? MODEL_PREDICT_Q15((const int16_t *)x, &v)
+                    : MODEL_PREDICT_I16((const int16_t *)x, &v);
+#else
     y = kind == 0 ? MODEL_PREDICT((const float *)x)
         : kind == 1 ? MODEL_PREDICT_Q15((const int16_t *)x)
                     : MODEL_PREDICT_I16((const int16_t *)x);
+#endif
     if (y < 0) {
         BOARD_PRINTF("%d\n", y);
         return;
     }
-#if defined(MLQ_MODEL_HAS_CLASSES) && !defined(MLQ_PRINT_IDS)
+#if defined(MLQ_MODEL_REGRESSION)
+    BOARD_PRINTF("%ld", (long)v);
+#elif defined(MLQ_MODEL_HAS_CLASSES) && !defined(MLQ_PRINT_IDS)
     /* NAME_CLASS_NAMES is an MLQ_FLASH array of MLQ_FLASH strings. */
     board_fputs_flash((const char *)MLQ_RD_PTR(&MODEL_CLASS_NAMES[y]));
 #else

@@ -3,9 +3,9 @@
  * rows.c -- host helper that writes the rows files read by the firmware
  * (format in rowsfile.h). Run through `examples/firmware/run rows ...`.
  *
- *   rows csv DATA.csv --out ROWS.bin [--features N] [--label COL] [--i16]
+ *   rows csv DATA.csv --out ROWS.bin [--features N] [--label COL | --target COL] [--i16]
  *       features = every column but the label column (--label COL, else a
- *       column named "label"), read by mlq's CSV reader; each double is
+ *       column named "label"; --target COL: a regression target, numbers), read by mlq's CSV reader; each double is
  *       rounded to float32 exactly as `mlq predict --device` rounds it; with
  *       --i16, raw int16 rows for NAME_predict_i16 (every value must be an
  *       integer in the int16 range).
@@ -104,14 +104,15 @@ static int finish(FILE *f, const char *out, int ok)
  * detection and errors are those of mlq) and rounded from double to float
  * exactly as `mlq predict --device` does.
  */
-static int cmd_csv(const char *csv, const char *out, long want, const char *label, int i16)
+static int cmd_csv(const char *csv, const char *out, long want, const char *label, int target, int i16)
 {
     mlq_dataset d = {0};
     mlq_err err;
     FILE *f;
     size_t i;
 
-    if (mlq_csv_read(csv, label, MLQ_LABEL_OPTIONAL, NULL, 0, &d, &err) != 0) {
+    if (mlq_csv_read(csv, label, target ? MLQ_TARGET_IF_PRESENT : MLQ_LABEL_OPTIONAL, NULL, 0, &d, &err) !=
+        0) {
         fprintf(stderr, "%s: %s\n", prog, err.msg);
         return 2;
     }
@@ -247,7 +248,7 @@ static int cmd_show(const char *path)
 static int usage(void)
 {
     fprintf(stderr,
-            "usage: %s csv DATA.csv --out ROWS.bin [--features N] [--label COL] [--i16]\n"
+            "usage: %s csv DATA.csv --out ROWS.bin [--features N] [--label COL | --target COL] [--i16]\n"
             "       %s random --out ROWS.bin --rows N --features F [--seed S] [--range R] [--q15|--special]\n"
             "       %s show ROWS.bin\n",
             prog, prog, prog);
@@ -260,7 +261,7 @@ int main(int argc, char **argv)
     long n_rows = -1, n_features = -1;
     unsigned long seed = 1;
     double range = 2.0;
-    int q15 = 0, specials = 0, i16 = 0, i;
+    int q15 = 0, specials = 0, i16 = 0, target = 0, i;
 
     if (argc < 2)
         return usage();
@@ -271,6 +272,8 @@ int main(int argc, char **argv)
         if (strcmp(a, "--out") == 0 && has)
             out = argv[++i];
         else if (strcmp(a, "--label") == 0 && has)
+            label = argv[++i];
+        else if (strcmp(a, "--target") == 0 && has && ++target)
             label = argv[++i];
         else if (strcmp(a, "--rows") == 0 && has)
             n_rows = strtol(argv[++i], NULL, 10);
@@ -292,7 +295,7 @@ int main(int argc, char **argv)
             return usage();
     }
     if (strcmp(cmd, "csv") == 0 && arg != NULL && out != NULL)
-        return cmd_csv(arg, out, n_features, label, i16);
+        return cmd_csv(arg, out, n_features, label, target, i16);
     if (strcmp(cmd, "random") == 0 && arg == NULL && out != NULL)
         return cmd_random(out, n_rows, n_features, seed, range, q15, specials);
     if (strcmp(cmd, "show") == 0 && arg != NULL)

@@ -47,6 +47,12 @@
  * (the scores and proba entries keep the accumulators as int32_t in the
  * buffer that the last hidden layer did not write).
  *
+ * A regression network (mlq train mlp --task regress) is the same network
+ * with one output (n_classes = 1) and no softmax: its one score, from the
+ * scores entry, is the prediction in standardized target units (Q15.16),
+ * saturated to int32 as every score is; the exported header turns it into
+ * the target (mlq_regress_value, mlq/score.h). Its predict entry gives 0.
+ *
  * Weight layout. Rows are padded with zeros to a multiple of four entries
  * (MLQ_MLP_ROW_LEN(n_in)), so every row starts on a word. A layer whose
  * inputs are 16-bit (layer 0, and every layer when bits = 16) stores each

@@ -19,6 +19,7 @@
 #include "tree.h"
 #include "svm.h"
 #include "mlp.h"
+#include "linear.h"
 
 /** Version of the device library; exported headers record the mlq version that wrote them. */
 #define MLQ_VERSION_MAJOR 0

@@ -90,6 +90,34 @@ void mlq_proba_from_weights(const uint32_t *w, uint16_t n, uint16_t winner, uint
  */
 void mlq_proba_softmax(const int32_t *scores, uint16_t n, uint16_t winner, uint16_t *proba);
 
+/**
+ * The output of a regression model (trained with --task regress): its one
+ * score, the prediction in standardized target units (Q15.16), turned into
+ * the target in the header's fixed-point unit, y / 2^NAME_Y_FRAC in the
+ * training CSV's units. Exporters fill it; it lives in flash with the model.
+ */
+typedef struct mlq_regress {
+    int32_t lo, hi;  /* the score saturates to [lo, hi] (Q15.16), so y does to NAME_Y_MIN..MAX */
+    int32_t gain;    /* output units per score unit, times 2^shift; > 0 */
+    int32_t offset;  /* the target's training mean in output units */
+    uint8_t shift;   /* 0..62 */
+} mlq_regress;
+
+/**
+ * The regression output of a score.
+ * @param[in]  r      the model's mlq_regress (in flash: MLQ_FLASH)
+ * @param[in]  score  the model's score (mlq_X_scores_q15's one output)
+ * @param[out] y      offset + round((clamp(score, lo, hi) x gain) / 2^shift),
+ *                    rounding halves away from zero; written only on MLQ_OK
+ * @return MLQ_OK, or MLQ_ERR_MODEL when r is inconsistent (lo > hi, gain
+ *         <= 0, shift > 62).
+ *
+ * Scaling and overflow: the product is exact in int64 (|score| < 2^31,
+ * gain < 2^31); the exporter chooses lo, hi, gain and offset so that y fits
+ * int32_t, and the sum saturates to it should a hand-made r not.
+ */
+mlq_status mlq_regress_value(const mlq_regress *r, int32_t score, int32_t *y);
+
 #ifdef __cplusplus
 }
 #endif

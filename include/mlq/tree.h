@@ -7,6 +7,8 @@
  *   int cls = iris_tree_predict(x);        // float features (only the visited ones are read)
  *   int cls = iris_tree_proba(x, p);       // and the class probabilities of the leaf
  *   int cls = iris_tree_predict_q15(q);    // pre-quantized Q1.15 features
+ *   int st = dose_forest_predict(x, &y);   // a regression model: int32_t y, the target
+ *                                          // in units of 2^-dose_forest_Y_FRAC
  *
  * or directly (a single tree's predict needs no scratch; every other entry
  * takes MLQ_TREE_WORK_BYTES(n_classes) bytes, aligned as mlq_work_t):
@@ -68,10 +70,23 @@
  *    the path. A NaN on a path is MLQ_ERR_INPUT; features off the paths are
  *    not read.
  *
- * Validation. mlq_tree_check / mlq_tree_check_f32 validate a model once;
- * the entries check per call only n_features, the scratch, and that the
- * model has what the entry reads (MLQ_ERR_MODEL: leaf_class for a single
- * tree's predict, dist for scores and proba).
+ * Regression (a model trained with --task regress) has its own structs,
+ * mlq_tree_reg_q15 and mlq_tree_reg_f32: the same nodes, ends and links,
+ * and leaf id i is entry i of `value`, a leaf's prediction in standardized
+ * target units as an int16 of 2^-value_frac (the exporter picks the
+ * finest value_frac at which every leaf fits; identical values are
+ * stored once). The one score is the mean of the trees' leaf values in
+ * Q15.16: the values are summed exactly in int32, then divided by the
+ * number of trees and scaled to 2^-16, rounding to nearest once (halves
+ * away from zero). The header turns it into the target (mlq/score.h,
+ * mlq_regress_value).
+ *
+ * Validation. mlq_tree_check / mlq_tree_check_f32 (mlq_tree_reg_check /
+ * mlq_tree_reg_check_f32 for regression) validate a model once; the
+ * entries check per call only n_features, the scratch, and that the model
+ * has what the entry reads (MLQ_ERR_MODEL: leaf_class for a single tree's
+ * predict, dist for scores and proba). The regression entries need no
+ * scratch (work may be NULL).
  */
 #ifndef MLQ_TREE_H
 #define MLQ_TREE_H
@@ -139,6 +154,27 @@ typedef struct mlq_tree_f32 {
     const uint8_t *dist;            /* [n_dist][n_classes], as in mlq_tree_q15 */
     const uint16_t *leaf_class;     /* [n_classes + n_dist], as in mlq_tree_q15 */
 } mlq_tree_f32;
+
+/** Regression tree or forest over Q15 nodes (--task regress); lives in flash, as do its arrays. */
+typedef struct mlq_tree_reg_q15 {
+    uint16_t n_features, n_trees;
+    uint16_t n_values;              /* leaf values (leaf ids 0..n_values - 1), at most 32769 */
+    uint16_t value_frac;            /* 0..16: a leaf predicts value / 2^value_frac standardized
+                                       target units */
+    const mlq_tree_node_q15 *nodes; /* [ends[n_trees - 1]] as in mlq_tree_q15 */
+    const uint32_t *ends;           /* [n_trees] as in mlq_tree_q15 */
+    const int16_t *value;           /* [n_values] leaf values, each in [-32767, 32767] */
+} mlq_tree_reg_q15;
+
+/** Regression tree or forest over float nodes (the same trees and leaves); lives in
+ *  flash, as do its arrays. */
+typedef struct mlq_tree_reg_f32 {
+    uint16_t n_features, n_trees, n_values, value_frac; /* as in mlq_tree_reg_q15 */
+    uint16_t feature_bits;          /* as in mlq_tree_f32 */
+    const mlq_tree_node_f32 *nodes; /* as in mlq_tree_f32 */
+    const uint32_t *ends;           /* [n_trees] one past each tree's last node, increasing */
+    const int16_t *value;           /* [n_values] as in mlq_tree_reg_q15 */
+} mlq_tree_reg_f32;
 
 /**
  * Check a Q15 model once (the exporter does; firmware may at start-up).
@@ -319,6 +355,68 @@ mlq_status mlq_tree_scores_f32(const mlq_tree_f32 *model, const float *x, uint16
  */
 mlq_status mlq_tree_proba_f32(const mlq_tree_f32 *model, const float *x, uint16_t n_features,
                               void *work, size_t work_size, uint16_t *proba);
+
+/**
+ * Check a regression model once (the exporter does; firmware may at start-up).
+ * @param[in] model  regression tree or forest
+ * @return MLQ_OK, or MLQ_ERR_MODEL when it has no feature, tree or leaf
+ *         value, a missing array, value_frac above 16, a tree without nodes
+ *         (ends not increasing), a node whose feature is not below
+ *         n_features or whose link leaves its own tree or names a leaf id
+ *         not below n_values, or a value of -32768
+ *
+ * Scaling and overflow: one pass over the nodes and the values.
+ */
+mlq_status mlq_tree_reg_check(const mlq_tree_reg_q15 *model);
+
+/**
+ * Check a float-node regression model once, as mlq_tree_reg_check plus the
+ * node rules of mlq_tree_check_f32.
+ * @param[in] model  regression tree or forest
+ * @return MLQ_OK or MLQ_ERR_MODEL
+ */
+mlq_status mlq_tree_reg_check_f32(const mlq_tree_reg_f32 *model);
+
+/**
+ * The prediction of a regression tree or forest for a Q1.15 input: the mean
+ * of the trees' leaf values, in Q15.16 standardized target units.
+ * @param[in]  model       regression model that passes mlq_tree_reg_check
+ * @param[in]  x           [n_features] input, Q1.15 (mlq/quant.h)
+ * @param[in]  n_features  must equal model->n_features
+ * @param[in]  work        unused (no scratch); may be NULL
+ * @param[in]  work_size   unused
+ * @param[out] score       one int32_t, round(sum x 2^(16 - value_frac) / n_trees)
+ *                         (halves away from zero), written only on MLQ_OK
+ * @return MLQ_OK; MLQ_ERR_SIZE if n_features != model->n_features
+ *
+ * Scaling and overflow: the sum of n_trees values of at most 32767 in
+ * magnitude stays below 2^31 in int32_t, exact; the division works on its
+ * magnitude in two exact 32-bit steps (quotient, then the remainder times
+ * 2^(16 - value_frac) < 2^32), and the result is at most 32767 x 2^16 in
+ * magnitude: no saturation is ever needed, whatever the input.
+ */
+mlq_status mlq_tree_reg_scores_q15(const mlq_tree_reg_q15 *model, const mlq_q15_t *x,
+                                   uint16_t n_features, void *work, size_t work_size,
+                                   int32_t *score);
+
+/**
+ * The prediction of a regression tree or forest for float features in raw
+ * units, reading only the features on the trees' paths (see mlq_tree_predict_f32).
+ * @param[in]  model       regression model (float nodes) that passes mlq_tree_reg_check_f32
+ * @param[in]  x           [n_features] raw float features
+ * @param[in]  n_features  must equal model->n_features
+ * @param[in]  work        unused; may be NULL
+ * @param[in]  work_size   unused
+ * @param[out] score       as mlq_tree_reg_scores_q15, written only on MLQ_OK
+ * @return MLQ_OK; MLQ_ERR_SIZE on a length mismatch; MLQ_ERR_INPUT if a
+ *         feature on a path is NaN
+ *
+ * Scaling and overflow: as mlq_tree_reg_scores_q15; equal to
+ * quantize-then-mlq_tree_reg_scores_q15 for every input without NaN.
+ */
+mlq_status mlq_tree_reg_scores_f32(const mlq_tree_reg_f32 *model, const float *x,
+                                   uint16_t n_features, void *work, size_t work_size,
+                                   int32_t *score);
 
 #ifdef __cplusplus
 }
