@@ -49,6 +49,14 @@ typedef struct mlq_device_algo {
     /* Optional: what the device side adds to a freshly trained model's
      * report (m->training) before it is saved (mlq_device_after_train). */
     int (*after_train)(mlq_model *m, const mlq_dataset *d, mlq_err *err);
+    /* Optional: the work of one NAME_predict call, for the instruction
+     * estimate (boards.h, mlq_fit_insns), averaged over the raw rows
+     * x[rows][n_features] where it depends on the input (rows may be 0:
+     * then a typical figure, e.g. a tree's mean depth over its leaves):
+     * w[0] the inner-loop steps (multiply-accumulates, nodes visited),
+     * w[1] the outer ones (outputs, support vectors, layers, trees). NULL:
+     * w[0] = n_coef and w[1] = n_outputs. */
+    void (*work)(const mlq_device *dev, const double *x, size_t rows, double w[2]);
 } mlq_device_algo;
 
 /** The device side of the algorithm of m (by its name), or NULL (device_algos.c). */

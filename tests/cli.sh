@@ -127,6 +127,31 @@ for c in train export predict compare info split help; do
 done
 "$MLQ" split "$ROOT/data/iris.csv" --train "$T/tr.csv" --test "$T/te.csv" --seed 3 2>/dev/null
 [ "$(($(wc -l <"$T/te.csv") - 1))" -eq 45 ] && [ "$(($(wc -l <"$T/tr.csv") - 1))" -eq 105 ] && ok || bad "split 150 -> 105 + 45"
+# Grouped split: every speaker of vowel on one side, about 30% of the rows (whole
+# speakers of 66 rows each: 5 of 15), each vowel 30 times in the test part.
+V=$ROOT/data/vowel.csv VG=$ROOT/data/vowel.groups.txt
+"$MLQ" split "$V" --groups "$VG" --train "$T/vtr.csv" --test "$T/vte.csv" --seed 2 --json --quiet >"$T/vsplit.json"
+if /usr/bin/python3 - "$T/vsplit.json" "$VG" "$V" "$T/vte.csv" <<'EOF'; then ok; else bad "split --groups: $(cat "$T/vsplit.json")"; fi
+import json, sys
+d = json.load(open(sys.argv[1]))
+groups = open(sys.argv[2]).read().split()
+rows = open(sys.argv[3]).read().splitlines()[1:]
+test = set(open(sys.argv[4]).read().splitlines()[1:])
+tr, te = set(d["train"]["groups"]), set(d["test"]["groups"])
+assert len(te) == 5 and len(tr) == 10 and not tr & te and d["test"]["rows"] == 330
+assert all((r in test) == (g in te) for r, g in zip(rows, groups))
+assert all(c["test"] == 30 for c in d["classes"])
+EOF
+"$MLQ" split "$V" --groups "$VG" --train "$T/vtr2.csv" --test "$T/vte2.csv" --seed 2 --quiet
+cmp -s "$T/vte.csv" "$T/vte2.csv" && ok || bad "split --groups is deterministic for a seed"
+"$MLQ" split "$V" --groups "$VG" --train "$T/vtr2.csv" --test "$T/vte3.csv" --seed 3 --quiet
+cmp -s "$T/vte.csv" "$T/vte3.csv" && bad "split --groups: seeds 2 and 3 give the same speakers" || ok
+head -n 989 "$VG" >"$T/short.groups"
+expect 1 "$T/short.groups: fewer group ids for the 990 rows of $V (one per row, in order)" "$T/vtr4.csv" -- "$MLQ" split "$V" --groups "$T/short.groups" --train "$T/vtr4.csv" --test "$T/vte4.csv"
+yes 7 | head -n 990 >"$T/one.groups"
+expect 1 "$T/one.groups: one group: a grouped split needs at least 2" "$T/vtr4.csv" -- "$MLQ" split "$V" --groups "$T/one.groups" --train "$T/vtr4.csv" --test "$T/vte4.csv"
+expect 1 "$T/none.groups: cannot open: No such file or directory" "$T/vtr4.csv" -- "$MLQ" split "$V" --groups "$T/none.groups" --train "$T/vtr4.csv" --test "$T/vte4.csv"
+expect 1 "$VG: would overwrite the input file $VG" "$T/vte4.csv" -- "$MLQ" split "$V" --groups "$VG" --train "$VG" --test "$T/vte4.csv"
 "$MLQ" train kmeans --k 3 --data "$T/tr.csv" --out "$T/iris.json" --quiet
 [ "$("$MLQ" predict "$T/iris.json" "$T/te.csv" | wc -l)" -eq 45 ] && ok || bad "predict prints one line per row"
 "$MLQ" compare "$T/iris.json" "$T/te.csv" --json >"$T/cmp.json"
