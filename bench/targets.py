@@ -59,7 +59,7 @@ _TREES = {
 
 # Models whose training draws random numbers (feature order, bootstrap
 # samples): the bench reports their host accuracy averaged over seeds 0..9.
-SEEDED = {"tree", "forest", "tree_reg", "forest_reg"}
+SEEDED = {"tree", "forest", "tree_reg", "forest_reg", "mlp_reg"}
 
 # Models with a float32 reference firmware (bench/svm_float_header.py).
 FLOAT_REFERENCE = {"svm", "svm_poly", "svm_linear"}
