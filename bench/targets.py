@@ -25,6 +25,8 @@ board, from reference implementations timed on the same emulated boards
   scale); svm_linear: <= 0.5x the instructions of that library with the
   linear kernel folded into weight vectors. Cortex-M0 rows have no target
   (fixed point against soft float).
+- tree, forest, tree_reg, forest_reg (issue 20): both layouts in a table of
+  their own, tree_layout_target below.
 - mlp, mlp_int8 (issue 6): Cortex-M4F, a D-32-K network against an int8
   dense-layer kernel library with the DSP extension (float input vector to
   class, input quantization included) and its plain-C build's flash:
@@ -56,6 +58,31 @@ _TREES = {
     "forest": {"iris": (184, 124, 671, 2110), "wine": (242, 171, 741, 2420),
                "breast_cancer": (289, 214, 842, 2285), "digits": (605, 458, 1361, 4130)},
 }
+
+# The tree layouts table (bench.py's tree_layouts, issue 20): every tree and
+# forest, both layouts. Targets on the integer entry NAME_predict_q15, per
+# visited node (the model's instructions over the nodes its rows visit, the
+# vote included): the code layout at most 5 on Cortex-M4F and 8 on Cortex-M0,
+# and for forests at most emlearn's inline int16 code on the same datasets
+# (measured in the same harness); the array layout at most 7 on Cortex-M4F.
+TREE_LAYOUTS = {"tree", "forest", "tree_reg", "forest_reg"}
+# tests/pipeline.sh's variants exported with --layout code (for tests/device.sh):
+# the table above measures the same models, so the bench skips them.
+CODE_LAYOUT_VARIANTS = {"tree_code", "forest_code", "forest_code_reg"}
+_CODE_PER_NODE = {"m4": 5, "m0": 8}
+_ARRAY_PER_NODE = {"m4": 7}
+_EMLEARN_INLINE = {"iris": (107, 173), "wine": (175, 276), "breast_cancer": (198, 344),
+                   "digits": (481, 654)}  # forest, integer entry, Cortex-M4F / M0
+
+
+def tree_layout_target(algo, dataset, board):
+    """(code per node, code instructions, array per node) that a row of the tree
+    layouts table must stay at or below on board, None where there is no target."""
+    inline = None
+    if algo == "forest" and dataset in _EMLEARN_INLINE and board in ("m4", "m0"):
+        inline = _EMLEARN_INLINE[dataset][0 if board == "m4" else 1]
+    return _CODE_PER_NODE.get(board), inline, _ARRAY_PER_NODE.get(board)
+
 
 # Models whose training draws random numbers (feature order, bootstrap
 # samples): the bench reports their host accuracy averaged over seeds 0..9.

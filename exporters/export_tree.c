@@ -24,8 +24,8 @@
 #include "mlq/tree.h"
 #include "tree_params.h"
 
-/* Leaf ids are int16 links (-link), so at most 32768. */
-#define MAX_LEAF_ID 32768
+/* Leaf ids are int16 links (~link in the Q15 nodes), so at most 32767. */
+#define MAX_LEAF_ID 32767
 /* A right link counts bytes of float nodes, and a float tree may hold up
  * to two nodes per split (forwarding nodes): the split nodes of a left
  * subtree must stay within 32767 / 16. */
@@ -36,9 +36,11 @@ static void tree_device_release(mlq_tree_dev *td)
 {
     if (td == NULL)
         return;
+    free(td->sp);
     free(td->nq);
     free(td->nf);
     free(td->keys);
+    free(td->nan_tested);
     free(td->ends);
     free(td->fends);
     free(td->dist);
@@ -185,7 +187,7 @@ int mlq_tree_has_cls_model(const mlq_tree_dev *td)
 /* -(leaf id) of leaf node ch of tree t in *link. 0, -1 on out of memory,
  * -2 (err set) when the id is beyond the int16 links. */
 static int leaf_link(mlq_device *dev, mlq_tree_dev *td, const tree_one *tr, size_t t, size_t ch,
-                     int16_t *link, mlq_err *err)
+                     int32_t *link, mlq_err *err)
 {
     char field[64];
     long id = leaf_id(td, tr, ch);
@@ -203,7 +205,7 @@ static int leaf_link(mlq_device *dev, mlq_tree_dev *td, const tree_one *tr, size
                               "name", ch, id, td->k, MAX_LEAF_ID);
         return -2;
     }
-    *link = (int16_t)-id;
+    *link = (int32_t)-id;
     return 0;
 }
 
@@ -211,7 +213,7 @@ static int leaf_link(mlq_device *dev, mlq_tree_dev *td, const tree_one *tr, size
  * node offset or -(leaf id). 0, -1 on out of memory, -2 (err set) when the
  * device cannot represent it. */
 static int child_link(mlq_device *dev, mlq_tree_dev *td, const tree_one *tr, const size_t *map,
-                      size_t t, size_t i, int side, int16_t *link, mlq_err *err)
+                      size_t t, size_t i, int side, int32_t *link, mlq_err *err)
 {
     size_t gi = map[i], ch = (size_t)(side ? tr->right[i] : tr->left[i]);
     char field[64];
@@ -226,12 +228,39 @@ static int child_link(mlq_device *dev, mlq_tree_dev *td, const tree_one *tr, con
                           i, map[ch] - gi - 1, (size_t)MAX_SKIP - 1);
         return -2;
     }
-    *link = (int16_t)(map[ch] - gi);
+    *link = (int32_t)(map[ch] - gi);
     return 0;
 }
 
-/* The Q15 nodes (and each node's float key) of every tree. 0, -1 on out of
- * memory, -2 when refused (err set). */
+/* A tree of more than MLQ_TREE_MAX_NODES split nodes is refused (err set): -2. */
+static int tree_size_ok(mlq_device *dev, size_t t, size_t n, mlq_err *err)
+{
+    char field[64];
+
+    if (n <= MLQ_TREE_MAX_NODES)
+        return 0;
+    snprintf(field, sizeof field, "%s.trees[%zu]", dev->model->algo->name, t);
+    mlq_device_refuse(dev, err, field, "%zu split nodes, more than the %u that the device's int16 "
+                      "links reach (limit --max-depth)", n, MLQ_TREE_MAX_NODES);
+    return -2;
+}
+
+/* The Q15 node of split s, node i of a tree whose first node is first. */
+static mlq_tree_node_q15 q15_node(const mlq_tree_split *s, size_t i, size_t first)
+{
+    int32_t links[2] = {s->left, s->right};
+    int16_t out[2];
+    int side;
+
+    for (side = 0; side < 2; side++) /* a byte offset from the root, or ~leaf */
+        out[side] = (int16_t)(links[side] > 0
+                                  ? (int32_t)((i - first + (size_t)links[side]) * sizeof(mlq_tree_node_q15))
+                                  : links[side] - 1); /* ~(-link) */
+    return (mlq_tree_node_q15){(uint16_t)(2u * s->feature), s->threshold, out[0], out[1]};
+}
+
+/* The split nodes (and each node's float key) of every tree, and the Q15
+ * nodes made of them. 0, -1 on out of memory, -2 when refused (err set). */
 static int build_nodes(mlq_device *dev, mlq_tree_dev *td, size_t max_nodes, mlq_err *err)
 {
     const tree_params *tp = dev->model->params;
@@ -249,17 +278,18 @@ static int build_nodes(mlq_device *dev, mlq_tree_dev *td, size_t max_nodes, mlq_
             if (tr->feature[i] >= 0)
                 map[i] = g++;
         if (g == first) { /* the root is a leaf: one node, both links on it */
-            int16_t link = 0;
+            int32_t link = 0;
 
             rc = leaf_link(dev, td, tr, t, 0, &link, err);
-            td->nq[g] = (mlq_tree_node_q15){INT16_MAX, 0, link, link};
+            td->sp[g] = (mlq_tree_split){INT16_MAX, 0, link, link};
             td->keys[g++] = INT32_MIN;
         }
-        td->ends[t] = (uint32_t)g;
+        td->ends[t] = (uint16_t)g;
+        if (rc == 0)
+            rc = tree_size_ok(dev, t, g - first, err);
         for (i = 0; i < tr->n_nodes && rc == 0; i++) {
             size_t f = (size_t)tr->feature[i];
-            int16_t links[2];
-            int32_t c;
+            int32_t links[2], c;
 
             if (tr->feature[i] < 0)
                 continue;
@@ -269,10 +299,12 @@ static int build_nodes(mlq_device *dev, mlq_tree_dev *td, size_t max_nodes, mlq_
             /* thresholds are finite (params_load); beyond the input range they saturate */
             c = (int32_t)mlq_quantize(floor(tr->threshold[i] * steps), INT16_MIN, INT16_MAX,
                                       &dev->clipped);
-            td->nq[map[i]] = (mlq_tree_node_q15){(mlq_q15_t)c, (uint16_t)f, links[0], links[1]};
+            td->sp[map[i]] = (mlq_tree_split){(int16_t)c, (uint16_t)f, links[0], links[1]};
             td->keys[map[i]] = mlq_tree_float_key(dev->offset[f], dev->gain[f], c);
             dev->n_coef++;
         }
+        for (i = first; i < g && rc == 0; i++)
+            td->nq[i] = q15_node(&td->sp[i], i, first);
     }
     free(map);
     return rc;
@@ -321,18 +353,20 @@ static int class_finish(mlq_device *dev, mlq_tree_dev *td, mlq_err *err)
         (mlq_tree_has_cls_model(td) && mlq_tree_check_f32(&td->mf_cls) != MLQ_OK))
         return mlq_device_refuse(dev, err, m->algo->name, "the device model fails mlq_tree_check");
     dev->n_outputs = td->k;
-    dev->flash_bytes += td->n_nodes * sizeof(mlq_tree_node_q15) +
+    td->array_bytes = td->n_nodes * sizeof(mlq_tree_node_q15) +
                         td->n_fnodes * sizeof(mlq_tree_node_f32) +
-                        n_trees * sizeof(uint32_t) * (mlq_tree_same_ends(td) ? 1 : 2) + td->n_dist * td->k +
+                        n_trees * sizeof(uint16_t) * (mlq_tree_same_ends(td) ? 1 : 2) + td->n_dist * td->k +
                         (td->leaf_class != NULL ? (td->k + td->n_dist) * sizeof(uint16_t) : 0) +
                         sizeof(mlq_tree_q15) + sizeof(mlq_tree_f32) * (mlq_tree_has_cls_model(td) ? 2 : 1);
+    dev->flash_bytes += td->array_bytes;
     /* NAME_predict links the float nodes, the trees' ends, the leaf
      * classes and (but for a single tree's classes-only model) the leaf
      * distributions: neither the Q15 nodes nor the input quantization. */
-    dev->predict_bytes = td->n_fnodes * sizeof(mlq_tree_node_f32) + n_trees * sizeof(uint32_t) +
+    dev->predict_bytes = td->n_fnodes * sizeof(mlq_tree_node_f32) + n_trees * sizeof(uint16_t) +
                          sizeof(mlq_tree_f32) +
                          (td->leaf_class != NULL ? (td->k + td->n_dist) * sizeof(uint16_t) : 0) +
                          (!td->forest && mlq_tree_has_cls_model(td) ? 0 : td->n_dist * td->k);
+    td->array_predict = dev->predict_bytes;
     dev->work_bytes = mlq_tree_work_size(&td->mq);
     dev->kern.type = "mlq_tree_q15";
     dev->kern.check = "mlq_tree_check";
@@ -363,13 +397,15 @@ static int reg_finish(mlq_device *dev, mlq_tree_dev *td, mlq_err *err)
         return mlq_device_refuse(dev, err, m->algo->name, "the device model fails mlq_tree_reg_check");
     dev->n_outputs = 1;
     dev->n_coef += td->n_values;
-    dev->flash_bytes += td->n_nodes * sizeof(mlq_tree_node_q15) +
+    td->array_bytes = td->n_nodes * sizeof(mlq_tree_node_q15) +
                         td->n_fnodes * sizeof(mlq_tree_node_f32) +
-                        n_trees * sizeof(uint32_t) * (mlq_tree_same_ends(td) ? 1 : 2) +
+                        n_trees * sizeof(uint16_t) * (mlq_tree_same_ends(td) ? 1 : 2) +
                         td->n_values * sizeof(int16_t) + sizeof(mlq_tree_reg_q15) + sizeof(mlq_tree_reg_f32);
+    dev->flash_bytes += td->array_bytes;
     /* NAME_predict links the float nodes, the trees' ends and the values. */
-    dev->predict_bytes = td->n_fnodes * sizeof(mlq_tree_node_f32) + n_trees * sizeof(uint32_t) +
+    dev->predict_bytes = td->n_fnodes * sizeof(mlq_tree_node_f32) + n_trees * sizeof(uint16_t) +
                          td->n_values * sizeof(int16_t) + sizeof(mlq_tree_reg_f32);
+    td->array_predict = dev->predict_bytes;
     dev->work_bytes = 0;
     dev->kern.type = "mlq_tree_reg_q15";
     dev->kern.check = "mlq_tree_reg_check";
@@ -382,6 +418,8 @@ static int reg_finish(mlq_device *dev, mlq_tree_dev *td, mlq_err *err)
                         : "the prediction in standardized target units: the value of the leaf reached");
     return 0;
 }
+
+static const char *tree_smaller(const mlq_device *dev);
 
 static int tree_device_build(mlq_device *dev, mlq_err *err)
 {
@@ -406,20 +444,34 @@ static int tree_device_build(mlq_device *dev, mlq_err *err)
         if (tp->trees[t].n_nodes > max_nodes)
             max_nodes = tp->trees[t].n_nodes;
     }
+    td->sp = mlq_calloc(td->n_nodes, sizeof *td->sp);
     td->nq = mlq_calloc(td->n_nodes, sizeof *td->nq);
     td->nf = mlq_calloc(2 * td->n_nodes, sizeof *td->nf);
     td->keys = mlq_calloc(td->n_nodes, sizeof *td->keys);
+    td->nan_tested = mlq_calloc(m->n_features, 1);
     td->ends = mlq_calloc(tp->n_trees, sizeof *td->ends);
     td->fends = mlq_calloc(tp->n_trees, sizeof *td->fends);
     dev->impl = td; /* mlq_device_free releases it from here on */
-    if (td->nq == NULL || td->nf == NULL || td->keys == NULL || td->ends == NULL ||
-        td->fends == NULL)
+    if (td->n_nodes > UINT16_MAX)
+        return mlq_device_refuse(dev, err, m->algo->name, "%zu split nodes in all, more than the "
+                                 "%u that the device's uint16 tree ends count (%s)", td->n_nodes,
+                                 UINT16_MAX, tree_smaller(dev));
+    if (m->n_features > 32768)
+        return mlq_device_refuse(dev, err, m->algo->name, "%zu features: a device tree names a "
+                                 "feature by its byte offset in the input, a uint16, so at most 32768",
+                                 m->n_features);
+    if (td->sp == NULL || td->nq == NULL || td->nf == NULL || td->keys == NULL || td->ends == NULL ||
+        td->fends == NULL || td->nan_tested == NULL)
         return mlq_err_set(err, mlq_model_file(m), 0, "out of memory");
     if ((rc = td->regress ? reg_values_init(dev, td, err) : 0) != 0 ||
         (rc = build_nodes(dev, td, max_nodes, err)) != 0)
         return rc == -2 ? -1 : mlq_err_set(err, mlq_model_file(m), 0, "out of memory");
     if (mlq_tree_float_nodes(td, m->n_features, tp->n_trees) != 0)
         return mlq_err_set(err, mlq_model_file(m), 0, "out of memory");
+    if (td->n_fnodes > UINT16_MAX)
+        return mlq_device_refuse(dev, err, m->algo->name, "%zu float nodes in all (split and "
+                                 "forwarding), more than the %u that the device's uint16 tree ends "
+                                 "count (%s)", td->n_fnodes, UINT16_MAX, tree_smaller(dev));
     mlq_device_note_array(dev, td->n_nodes * sizeof(mlq_tree_node_q15));
     mlq_device_note_array(dev, td->n_fnodes * sizeof(mlq_tree_node_f32));
     dev->kern.header = "mlq/tree.h";
@@ -486,6 +538,72 @@ const mlq_tree_reg_f32 *mlq_tree_device_reg_f32(const mlq_device *dev)
     return &((const mlq_tree_dev *)dev->impl)->rf;
 }
 
+/* Split nodes visited from node i (a tree's root) to a leaf for the Q1.15 row q, as the
+ * array layout's walk visits them (a root leaf's one node included). */
+static size_t visited(const mlq_tree_dev *td, size_t i, const mlq_q15_t *q)
+{
+    size_t n = 1;
+    int32_t link;
+
+    while ((link = q[td->sp[i].feature] <= td->sp[i].threshold ? td->sp[i].left : td->sp[i].right) > 0) {
+        i += (size_t)link;
+        n++;
+    }
+    return n;
+}
+
+/* Mean depth of the leaves under node i (split nodes on their paths), unweighted;
+ * *leaves their count. Recursion as deep as the tree. */
+static double leaf_depth(const mlq_tree_dev *td, size_t i, size_t *leaves)
+{
+    const mlq_tree_split *s = &td->sp[i];
+    int32_t links[2] = {s->left, s->right};
+    double sum = 0.0;
+    size_t side, n;
+
+    *leaves = 0;
+    for (side = 0; side < (s->left == s->right ? 1u : 2u); side++) {
+        n = 1;
+        sum += links[side] > 0 ? leaf_depth(td, i + (size_t)links[side], &n) * (double)n : 0.0;
+        sum += (double)n; /* this node, on each leaf's path */
+        *leaves += n;
+    }
+    return sum / (double)*leaves;
+}
+
+/*
+ * The work hook (device_algo.h): w[0] the split nodes visited per
+ * inference, summed over the trees and averaged over the rows (quantized as
+ * the device quantizes them; rows with NaN are left out), or without rows
+ * the sum of the trees' mean leaf depths; w[1] the trees.
+ */
+static void tree_device_work(const mlq_device *dev, const double *x, size_t rows, double w[2])
+{
+    const mlq_tree_dev *td = dev->impl;
+    size_t p = dev->model->n_features, r, t, j, used = 0, total = 0, leaves;
+    float *f = mlq_calloc(p, sizeof *f);
+    mlq_q15_t *q = mlq_calloc(p, sizeof *q);
+
+    w[0] = 0.0;
+    w[1] = (double)td->n_trees;
+    for (r = 0; r < rows && f != NULL && q != NULL; r++) {
+        for (j = 0; j < p; j++)
+            f[j] = (float)x[r * p + j];
+        if (mlq_quant_f32_to_q15(&dev->quant, f, (uint16_t)p, q) != MLQ_OK)
+            continue;
+        for (t = 0; t < td->n_trees; t++)
+            total += visited(td, t > 0 ? td->ends[t - 1] : 0, q);
+        used++;
+    }
+    if (used > 0)
+        w[0] = (double)total / (double)used;
+    else
+        for (t = 0; t < td->n_trees; t++)
+            w[0] += leaf_depth(td, t > 0 ? td->ends[t - 1] : 0, &leaves);
+    free(f);
+    free(q);
+}
+
 static const char *tree_smaller(const mlq_device *dev)
 {
     const mlq_tree_dev *td = dev->impl;
@@ -505,4 +623,5 @@ const mlq_device_algo mlq_device_tree = {
     .export_float = mlq_tree_export_float,
     .info = mlq_tree_info,
     .smaller = tree_smaller,
+    .work = tree_device_work,
 };

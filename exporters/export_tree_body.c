@@ -45,23 +45,29 @@ int mlq_tree_export_body(FILE *f, const mlq_device *dev, const char *name)
     int64_t *tmp = mlq_calloc(n_tmp > n_ids ? n_tmp : n_ids, sizeof *tmp);
     char shape[160];
 
+    if (td->layout == MLQ_TREE_CODE) {
+        free(tmp);
+        mlq_tree_code_body(f, dev, name);
+        return 0;
+    }
     if (tmp == NULL)
         return -1;
-    fprintf(f, "/* [%zu] split nodes {threshold Q1.15 (left when x <= it), feature, left, right};\n"
-               " * a link > 0 is the node that many entries on, <= 0 is leaf -link. */\n"
+    fprintf(f, "/* [%zu] split nodes {2 x feature, threshold Q1.15 (left when x <= it), left, right};\n"
+               " * a link >= 0 is the byte offset of the next node from its tree's root, < 0 is\n"
+               " * leaf ~link. */\n"
                "static const mlq_tree_node_q15 %s_nodes[%zu] MLQ_FLASH MLQ_ALIGN4 = {\n",
             n, name, n);
     for (i = 0; i < n; i++) {
         const mlq_tree_node_q15 *q = &td->nq[i];
 
-        fprintf(f, "%s{%d, %u, %d, %d},%s", i % 4 == 0 ? "    " : " ", q->threshold,
-                (unsigned)q->feature, q->left, q->right, i % 4 == 3 || i + 1 == n ? "\n" : "");
+        fprintf(f, "%s{%u, %d, %d, %d},%s", i % 4 == 0 ? "    " : " ", (unsigned)q->x_offset,
+                q->threshold, q->left, q->right, i % 4 == 3 || i + 1 == n ? "\n" : "");
     }
     fputs("};\n", f);
     for (t = 0; t < nt; t++)
         tmp[t] = td->ends[t];
     snprintf(shape, sizeof shape, "[%zu] one past each tree's last node (the next tree's root)", nt);
-    mlq_emit_ints(f, "uint32_t", name, "ends", shape, tmp, nt, 12);
+    mlq_emit_ints(f, "uint16_t", name, "ends", shape, tmp, nt, 12);
     if (td->regress) {
         reg_body(f, td, dev, name, tmp);
         free(tmp);
@@ -91,9 +97,8 @@ int mlq_tree_export_body(FILE *f, const mlq_device *dev, const char *name)
     return 0;
 }
 
-/* One float entry: NAME_<verb>(x[, out]) on `model` with `work`. */
-static void float_entry(FILE *f, const char *name, const char *verb, const char *out,
-                        const char *kernel, const char *model, int work)
+void mlq_tree_float_entry(FILE *f, const char *name, const char *verb, const char *out,
+                          const char *kernel, const char *model, int work)
 {
     if (out == NULL) /* id word-aligned: Cortex-M0 addresses it in one instruction */
         fprintf(f, "static inline int %s_%s(const float *x)\n{\n    uint16_t id MLQ_ALIGN4;\n", name, verb);
@@ -117,6 +122,10 @@ void mlq_tree_export_float(FILE *f, const mlq_device *dev, const char *name)
     int64_t *tmp;
     char shape[128];
 
+    if (td->layout == MLQ_TREE_CODE) {
+        mlq_tree_code_float(f, dev, name);
+        return;
+    }
     fprintf(f, "/* [%zu] the same trees for float input: {key, meta, right}; left when key(x) <= key,\n"
                " * to the next node or, if meta >> %u is not 0, to leaf (meta >> %u) - 1; feature =\n"
                " * meta & %u; right > 0 is the node that many bytes on, <= 0 leaf -right (mlq/tree.h). */\n"
@@ -136,7 +145,7 @@ void mlq_tree_export_float(FILE *f, const mlq_device *dev, const char *name)
         for (t = 0; t < nt; t++)
             tmp[t] = td->fends[t];
         snprintf(shape, sizeof shape, "[%zu] one past each tree's last node in %s_fnodes", nt, name);
-        mlq_emit_ints(f, "uint32_t", name, "fends", shape, tmp, nt, 12);
+        mlq_emit_ints(f, "uint16_t", name, "fends", shape, tmp, nt, 12);
         free(tmp);
     }
     if (td->regress) {
@@ -148,7 +157,7 @@ void mlq_tree_export_float(FILE *f, const mlq_device *dev, const char *name)
                    "/* Only the features on the paths are read; integer comparisons only (mlq/tree.h). */\n",
                 name, dev->model->n_features, nt, td->n_values, td->value_frac, td->fbits, name, name,
                 mlq_tree_same_ends(td) ? "ends" : "fends", name, name, name, name);
-        float_entry(f, name, "scores", "int32_t", "mlq_tree_reg_scores_f32", "model_f32", 0);
+        mlq_tree_float_entry(f, name, "scores", "int32_t", "mlq_tree_reg_scores_f32", "model_f32", 0);
         return;
     }
     fprintf(f, "MLQ_MAYBE_UNUSED static const mlq_tree_f32 %s_model_f32 MLQ_FLASH = {%u, %zu, %zu, %zu, %u, "
@@ -173,12 +182,37 @@ void mlq_tree_export_float(FILE *f, const mlq_device *dev, const char *name)
                "/* Only the features on the paths are read; integer comparisons only (mlq/tree.h). */\n",
             name);
     if (td->forest)
-        float_entry(f, name, "predict", NULL, "mlq_forest_predict_f32", "model_f32", 1);
+        mlq_tree_float_entry(f, name, "predict", NULL, "mlq_forest_predict_f32", "model_f32", 1);
     else
-        float_entry(f, name, "predict", NULL, "mlq_tree_predict_f32",
+        mlq_tree_float_entry(f, name, "predict", NULL, "mlq_tree_predict_f32",
                     mlq_tree_has_cls_model(td) ? "classes_f32" : "model_f32", 0);
-    float_entry(f, name, "scores", "int32_t", "mlq_tree_scores_f32", "model_f32", 1);
-    float_entry(f, name, "proba", "uint16_t", "mlq_tree_proba_f32", "model_f32", 1);
+    mlq_tree_float_entry(f, name, "scores", "int32_t", "mlq_tree_scores_f32", "model_f32", 1);
+    mlq_tree_float_entry(f, name, "proba", "uint16_t", "mlq_tree_proba_f32", "model_f32", 1);
+}
+
+/* The flash of the two layouts, each with NAME_predict_q15 and with NAME_predict: the
+ * array layout's constants (its code is the kernel's, below under firmware flash), the code
+ * layout's estimated code per core. */
+static void code_layout_line(FILE *f, const mlq_tree_dev *td)
+{
+    size_t q[MLQ_TREE_CODE_CORES], fl[MLQ_TREE_CODE_CORES], n[2], i;
+    size_t q15 = td->n_nodes * sizeof(mlq_tree_node_q15) + td->n_trees * sizeof(uint16_t) +
+                 (td->regress ? td->n_values * sizeof(int16_t) + sizeof(mlq_tree_reg_q15)
+                              : td->n_dist * td->k + sizeof(mlq_tree_q15) +
+                                    (td->leaf_class != NULL ? (td->k + td->n_dist) * sizeof(uint16_t) : 0));
+
+    fprintf(f, "array layout      %zu bytes of constants with NAME_predict_q15, %zu with NAME_predict "
+               "(the default; the kernel's code on top: firmware flash below)\n", q15, td->array_predict);
+    mlq_tree_code_bytes(td, 0, q, n);
+    mlq_tree_code_bytes(td, 1, fl, NULL);
+    fputs("code layout       about", f);
+    for (i = 0; i < MLQ_TREE_CODE_CORES; i++)
+        fprintf(f, "%s %zu (%s)", i > 0 ? "," : "", q[i], mlq_tree_code_cores[i]);
+    fputs(" bytes of code with NAME_predict_q15, about", f);
+    for (i = 0; i < MLQ_TREE_CODE_CORES; i++)
+        fprintf(f, "%s %zu (%s)", i > 0 ? "," : "", fl[i], mlq_tree_code_cores[i]);
+    fprintf(f, " with NAME_predict, no constants (--layout code: %zu comparisons, %zu leaf adds; "
+               "the bytes estimated from make bench's measurements)\n", n[0], n[1]);
 }
 
 void mlq_tree_info(FILE *f, const mlq_device *dev)
@@ -200,6 +234,7 @@ void mlq_tree_info(FILE *f, const mlq_device *dev)
     fprintf(f, "device model      %zu split nodes: %zu bytes (Q15 form), %zu bytes (float form)\n",
             td->n_nodes, td->n_nodes * sizeof(mlq_tree_node_q15),
             td->n_fnodes * sizeof(mlq_tree_node_f32));
+    code_layout_line(f, td);
     if (td->regress) {
         fprintf(f, "leaves            %zu distinct leaf values (int16, standardized target units x 2^%u: "
                    "largest rounding %.3g, %.3g%% of the training range)\n",

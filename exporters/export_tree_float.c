@@ -70,7 +70,7 @@ static unsigned feature_bits(size_t n_features)
     return b;
 }
 
-/* The float nodes from the Q15 nodes (nq, with keys): the left child is the
+/* The float nodes from the split nodes (sp, with keys): the left child is the
  * next node or a leaf code in meta; a left leaf whose code does not fit in
  * meta goes through a forwarding node (key INT32_MIN: every non-NaN input
  * goes right) on the same feature. Right links count bytes. */
@@ -85,25 +85,25 @@ int mlq_tree_float_nodes(mlq_tree_dev *td, size_t n_features, size_t n_trees)
     lmax = 0xffffu >> td->fbits;
     /* positions first: node i is at fidx[i], its forwarding node (if any) after it */
     for (i = 0, j = 0; i < td->n_nodes; i++) {
-        const mlq_tree_node_q15 *q = &td->nq[i];
+        const mlq_tree_split *q = &td->sp[i];
 
         fidx[i] = j;
         j += (q->left <= 0 && td->keys[i] != INT32_MIN && (uint32_t)-q->left + 1u > lmax) ? 2u : 1u;
     }
     fidx[td->n_nodes] = td->n_fnodes = j;
     for (t = 0; t < n_trees; t++)
-        td->fends[t] = (uint32_t)fidx[td->ends[t]];
+        td->fends[t] = (uint16_t)fidx[td->ends[t]];
     for (i = 0; i < td->n_nodes; i++) {
-        const mlq_tree_node_q15 *q = &td->nq[i];
+        const mlq_tree_split *q = &td->sp[i];
         mlq_tree_node_f32 *o = &td->nf[fidx[i]];
         uint32_t f = q->feature;
 
         if (td->keys[i] == INT32_MIN) { /* a root leaf: right for every non-NaN input */
-            *o = (mlq_tree_node_f32){INT32_MIN, 0, q->right};
+            *o = (mlq_tree_node_f32){INT32_MIN, 0, (int16_t)q->right};
             continue;
         }
         o->key = td->keys[i];
-        o->right = q->right <= 0 ? q->right
+        o->right = q->right <= 0 ? (int16_t)q->right
                                  : (int16_t)((fidx[i + (size_t)q->right] - fidx[i]) *
                                              sizeof(mlq_tree_node_f32));
         if (q->left > 0) {
@@ -112,7 +112,7 @@ int mlq_tree_float_nodes(mlq_tree_dev *td, size_t n_features, size_t n_trees)
             o->meta = (uint16_t)(f | ((uint32_t)-q->left + 1u) << td->fbits);
         } else {
             o->meta = (uint16_t)f;
-            o[1] = (mlq_tree_node_f32){INT32_MIN, (uint16_t)f, q->left};
+            o[1] = (mlq_tree_node_f32){INT32_MIN, (uint16_t)f, (int16_t)q->left};
         }
     }
     free(fidx);

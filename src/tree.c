@@ -2,73 +2,16 @@
 #include "mlq/tree.h"
 
 #include "mlq/score.h"
-
-/* A float whose bits without the sign are above those of infinity is NaN. */
-#define F32_INF_BITS 0x7f800000u
+#include "tree_walk.h"
 
 /*
  * The model struct is in flash, and so are the arrays it points to, the
  * nodes included (mlq/types.h): every entry copies the struct with
- * MLQ_MODEL_IN_RAM and hands its RAM view to the helpers below, which read
- * each node field and array element with MLQ_RD_*, never through a plain
- * pointer. On targets other than AVR both are plain loads.
+ * MLQ_MODEL_IN_RAM and hands its RAM view to the helpers, which read each
+ * node field and array element with MLQ_RD_*, never through a plain
+ * pointer. On targets other than AVR both are plain loads. The descents of
+ * both node forms are tree_walk.h's.
  */
-
-/* Leaf id reached from node n of a Q15 tree. */
-MLQ_INLINE uint32_t descend_q15(const mlq_tree_node_q15 *n, const mlq_q15_t *x)
-{
-    int32_t link;
-
-    for (;;) {
-        link = x[MLQ_RD_U16(&n->feature)] <= MLQ_RD_I16(&n->threshold) ? MLQ_RD_I16(&n->left)
-                                                                       : MLQ_RD_I16(&n->right);
-        if (link <= 0)
-            return (uint32_t)-link;
-        n += link;
-    }
-}
-
-/* The feature index bits of a float node's meta: 2^fbits - 1 for fbits <=
- * 16, shifted in uint32_t (where int has 16 bits, 1u << 16 would be
- * undefined, and so would 0xffffu >> 16 for fbits 0). */
-MLQ_INLINE uint32_t feature_mask(uint32_t fbits)
-{
-    return ((uint32_t)1 << fbits) - 1u;
-}
-
-/* Leaf id reached from node n of a float tree, or UINT32_MAX when a
- * feature on the path is NaN. The left child is the next node unless meta
- * names a leaf; right links count bytes (mlq/tree.h). A float is NaN when
- * its bits without the sign exceed those of infinity: (b << 1) above
- * F32_INF_BITS << 1. */
-MLQ_INLINE uint32_t descend_f32(const mlq_tree_node_f32 *n, const float *x, uint32_t fbits)
-{
-    uint32_t fmask = feature_mask(fbits);
-
-    for (;;) {
-        uint32_t meta = MLQ_RD_U16(&n->meta);
-        uint32_t b = MLQ_F32_BITS(x, meta & fmask);
-
-        if ((b << 1) > (F32_INF_BITS << 1))
-            return UINT32_MAX;
-        /* The key order of the bits: an arithmetic >> (mlq/types.h) and the
-         * two's complement reading of uint32 as int32, as every supported
-         * compiler does. */
-        if ((int32_t)(b ^ ((uint32_t)((int32_t)b >> 31) >> 1)) <= MLQ_RD_I32(&n->key)) {
-            uint32_t lcode = meta >> fbits;
-
-            if (lcode != 0)
-                return lcode - 1u;
-            n++;
-        } else {
-            int32_t link = MLQ_RD_I16(&n->right);
-
-            if (link <= 0)
-                return (uint32_t)-link;
-            n = (const mlq_tree_node_f32 *)(const void *)((const unsigned char *)n + link);
-        }
-    }
-}
 
 /* ---- class sums ---------------------------------------------------------- */
 
@@ -124,7 +67,7 @@ MLQ_INLINE mlq_status sums_q15(const mlq_tree_q15 *model, const mlq_q15_t *x, ui
                                void *work, size_t work_size, uint16_t *winner)
 {
     const mlq_tree_node_q15 *nodes;
-    const uint32_t *end, *last;
+    const uint16_t *end, *last;
     const uint8_t *dist;
     uint32_t *votes = work, k, start = 0;
 
@@ -141,8 +84,8 @@ MLQ_INLINE mlq_status sums_q15(const mlq_tree_q15 *model, const mlq_q15_t *x, ui
     last = end + model->n_trees;
     clear_votes(votes, k);
     do {
-        add_leaf(votes, descend_q15(nodes + start, x), k, dist);
-        start = MLQ_RD_U32(end++);
+        add_leaf(votes, descend_trees_q15(nodes + start, x), k, dist);
+        start = MLQ_RD_U16(end++);
     } while (end != last);
     *winner = argmax(votes, k);
     return MLQ_OK;
@@ -153,7 +96,7 @@ MLQ_INLINE mlq_status sums_f32(const mlq_tree_f32 *model, const float *x, uint16
                                void *work, size_t work_size, uint16_t *winner)
 {
     const mlq_tree_node_f32 *nodes;
-    const uint32_t *end, *last;
+    const uint16_t *end, *last;
     const uint8_t *dist;
     uint32_t *votes = work, k, fbits, leaf, start = 0;
 
@@ -175,7 +118,7 @@ MLQ_INLINE mlq_status sums_f32(const mlq_tree_f32 *model, const float *x, uint16
         if (leaf == UINT32_MAX)
             return MLQ_ERR_INPUT;
         add_leaf(votes, leaf, k, dist);
-        start = MLQ_RD_U32(end++);
+        start = MLQ_RD_U16(end++);
     } while (end != last);
     *winner = argmax(votes, k);
     return MLQ_OK;
@@ -345,7 +288,7 @@ mlq_status mlq_tree_reg_scores_q15(const mlq_tree_reg_q15 *tree, const mlq_q15_t
 {
     MLQ_MODEL_IN_RAM(mlq_tree_reg_q15, model, tree);
     const mlq_tree_node_q15 *nodes;
-    const uint32_t *end, *last;
+    const uint16_t *end, *last;
     const int16_t *value;
     uint32_t start = 0;
     int32_t sum = 0;
@@ -360,8 +303,8 @@ mlq_status mlq_tree_reg_scores_q15(const mlq_tree_reg_q15 *tree, const mlq_q15_t
     end = model->ends;
     last = end + model->n_trees;
     do {
-        sum += MLQ_RD_I16(&value[descend_q15(nodes + start, x)]);
-        start = MLQ_RD_U32(end++);
+        sum += MLQ_RD_I16(&value[descend_trees_q15(nodes + start, x)]);
+        start = MLQ_RD_U16(end++);
     } while (end != last);
     *score = leaf_mean_q16(sum, model->n_trees, model->value_frac);
     return MLQ_OK;
@@ -373,7 +316,7 @@ mlq_status mlq_tree_reg_scores_f32(const mlq_tree_reg_f32 *tree, const float *x,
 {
     MLQ_MODEL_IN_RAM(mlq_tree_reg_f32, model, tree);
     const mlq_tree_node_f32 *nodes;
-    const uint32_t *end, *last;
+    const uint16_t *end, *last;
     const int16_t *value;
     uint32_t start = 0, fbits, leaf;
     int32_t sum = 0;
@@ -393,10 +336,34 @@ mlq_status mlq_tree_reg_scores_f32(const mlq_tree_reg_f32 *tree, const float *x,
         if (leaf == UINT32_MAX)
             return MLQ_ERR_INPUT;
         sum += MLQ_RD_I16(&value[leaf]);
-        start = MLQ_RD_U32(end++);
+        start = MLQ_RD_U16(end++);
     } while (end != last);
     *score = leaf_mean_q16(sum, model->n_trees, model->value_frac);
     return MLQ_OK;
+}
+
+/* ---- the code layout's outputs ------------------------------------------------ */
+
+mlq_status mlq_tree_code_finish(unsigned op, const uint32_t *sums, uint16_t n_classes,
+                                uint16_t n_trees, void *work, void *out)
+{
+    uint32_t *votes = work, c, lanes = MLQ_TREE_CODE_LANES(n_trees);
+    uint16_t winner;
+
+    MLQ_ASSERT(sums != NULL && work != NULL && out != NULL);
+    for (c = 0; c < n_classes; c++)
+        votes[c] = lanes == 2u ? sums[c >> 1] >> (c & 1u) * 16u & 0xffffu : sums[c];
+    winner = argmax(votes, n_classes);
+    if (op == MLQ_TREE_CODE_SCORES)
+        write_scores(votes, n_classes, n_trees, winner, out);
+    else
+        mlq_proba_from_weights(votes, n_classes, winner, out);
+    return MLQ_OK;
+}
+
+int32_t mlq_tree_code_mean(int32_t sum, uint16_t n_trees, uint16_t value_frac)
+{
+    return leaf_mean_q16(sum, n_trees, value_frac);
 }
 
 size_t mlq_tree_work_size(const mlq_tree_q15 *tree)
@@ -414,7 +381,7 @@ size_t mlq_tree_work_size(const mlq_tree_q15 *tree)
 typedef struct tree_shape {
     uint32_t n_features, n_classes, n_trees, n_dist;
     const void *nodes;
-    const uint32_t *ends;
+    const uint16_t *ends;
     const uint8_t *dist;
     const uint16_t *leaf_class;
 } tree_shape;
@@ -433,7 +400,7 @@ static mlq_status check_trees(const tree_shape *t)
     if (t->n_features == 0 || t->n_trees == 0 || t->nodes == NULL || t->ends == NULL)
         return MLQ_ERR_MODEL;
     for (i = 0; i < t->n_trees; i++)
-        if (MLQ_RD_U32(&t->ends[i]) <= (i > 0 ? MLQ_RD_U32(&t->ends[i - 1]) : 0u))
+        if (MLQ_RD_U16(&t->ends[i]) <= (i > 0 ? MLQ_RD_U16(&t->ends[i - 1]) : 0u))
             return MLQ_ERR_MODEL;
     return MLQ_OK;
 }
@@ -499,21 +466,37 @@ MLQ_INLINE bool link_ok(const tree_shape *t, int32_t link, uint32_t i, uint32_t 
     return link > 0 ? (uint32_t)link < end - i : leaf_ok(t, (uint32_t)-link);
 }
 
-/* The Q15 nodes of every tree: features and links. */
+/* Is link from node i of a Q15 tree whose nodes are [start, end) a whole
+ * node past node i inside the tree (a byte offset from the root), or ~ a
+ * leaf id below n_classes + n_dist? */
+MLQ_INLINE bool link_ok_q15(const tree_shape *t, int32_t link, uint32_t i, uint32_t start,
+                            uint32_t end)
+{
+    uint32_t at = (uint32_t)link / sizeof(mlq_tree_node_q15);
+
+    if (link < 0)
+        return leaf_ok(t, (uint32_t)~link);
+    return (uint32_t)link % sizeof(mlq_tree_node_q15) == 0 && at > i - start && at < end - start;
+}
+
+/* The Q15 nodes of every tree: tree sizes, split words and links. */
 static mlq_status check_nodes_q15(const tree_shape *t)
 {
     const mlq_tree_node_q15 *nodes = t->nodes;
-    uint32_t tr, i = 0;
+    uint32_t tr, i = 0, start;
 
     for (tr = 0; tr < t->n_trees; tr++) {
-        uint32_t end = MLQ_RD_U32(&t->ends[tr]);
+        uint32_t end = MLQ_RD_U16(&t->ends[tr]);
 
-        for (; i < end; i++) {
+        if (end - i > MLQ_TREE_MAX_NODES)
+            return MLQ_ERR_MODEL;
+        for (start = i; i < end; i++) {
             const mlq_tree_node_q15 *n = &nodes[i];
+            uint32_t x_offset = MLQ_RD_U16(&n->x_offset);
 
-            if (MLQ_RD_U16(&n->feature) >= t->n_features ||
-                !link_ok(t, MLQ_RD_I16(&n->left), i, end) ||
-                !link_ok(t, MLQ_RD_I16(&n->right), i, end))
+            if ((x_offset & 1u) != 0 || x_offset / 2u >= t->n_features ||
+                !link_ok_q15(t, MLQ_RD_I16(&n->left), i, start, end) ||
+                !link_ok_q15(t, MLQ_RD_I16(&n->right), i, start, end))
                 return MLQ_ERR_MODEL;
         }
     }
@@ -530,7 +513,7 @@ static mlq_status check_nodes_f32(const tree_shape *t, uint32_t fbits)
         return MLQ_ERR_MODEL;
     fmask = feature_mask(fbits);
     for (tr = 0; tr < t->n_trees; tr++) {
-        uint32_t end = MLQ_RD_U32(&t->ends[tr]);
+        uint32_t end = MLQ_RD_U16(&t->ends[tr]);
 
         for (; i < end; i++) {
             const mlq_tree_node_f32 *n = &nodes[i];

@@ -46,6 +46,11 @@ pipeline_algo tree_reg   # CART regression tree (variance reduction), depth <= 1
 pipeline_algo forest_reg # 10 bootstrap regression trees, depth <= 10
 pipeline_algo svm_reg    # epsilon-SVR, RBF kernel, C = 1, epsilon = 0.1 (standardized target)
 pipeline_algo mlp_reg    # D-32-1, ReLU, Adam, squared loss; int8 weights, 16-bit activations
+# The code layout (mlq export --layout code): the same models as tree, forest
+# and forest_reg, exported as C code instead of node arrays (algo_export_options).
+pipeline_algo tree_code       # tree, as code
+pipeline_algo forest_code     # forest, as code
+pipeline_algo forest_code_reg # forest_reg, as code
 
 # The datasets an algorithm variant runs on.
 algo_datasets() {
@@ -71,8 +76,8 @@ algo_options() {
         kmeans) echo "--k $(dataset_classes "$2")" ;;
         gmm) echo "--per-class --components 2 --covariance full --reg-covar 1e-2" ;;
         gmm_nb) echo "--per-class --components 1 --covariance diag --reg-covar 1e-9" ;;
-        tree) echo "--max-depth 10" ;;
-        forest) echo "--trees 10 --max-depth 10 --max-features sqrt" ;;
+        tree | tree_code) echo "--max-depth 10" ;;
+        forest | forest_code) echo "--trees 10 --max-depth 10 --max-features sqrt" ;;
         svm) echo "--kernel rbf --C 1 --gamma scale" ;;
         svm_poly) echo "--kernel poly --C 1 --gamma scale --degree 3 --coef0 0" ;;
         svm_linear) echo "--kernel linear --C 1" ;;
@@ -82,10 +87,18 @@ algo_options() {
         linear) echo "--C 1" ;;
         linear_reg) echo "--task regress --alpha 1" ;;
         tree_reg) echo "--task regress --max-depth 10" ;;
-        forest_reg) echo "--task regress --trees 10 --max-depth 10 --max-features all" ;;
+        forest_reg | forest_code_reg) echo "--task regress --trees 10 --max-depth 10 --max-features all" ;;
         svm_reg) echo "--task regress --kernel rbf --C 1 --gamma scale --epsilon 0.1" ;;
         mlp_reg) echo "--task regress --hidden 32 --activation relu --epochs 200 --lr 0.001 --batch 32" ;;
         *) echo "pipeline: no options for algorithm $1" >&2; return 1 ;;
+    esac
+}
+
+# Export options of each algorithm variant (none for most).
+algo_export_options() {
+    case $1 in
+        *_code | *_code_*) echo "--layout code" ;;
+        *) echo "" ;;
     esac
 }
 
@@ -118,7 +131,9 @@ pipeline_prepare() {
             --seed 1 2>/dev/null || return 1
     fi
     pipeline_train "$ds" "$algo" 1 "$P_MODEL" || return 1
-    "$MLQ" export "$P_MODEL" --name "$P_NAME" --out "$P_HEADER" 2>/dev/null || return 1
+    # shellcheck disable=SC2046
+    "$MLQ" export "$P_MODEL" --name "$P_NAME" --out "$P_HEADER" $(algo_export_options "$algo") \
+        2>/dev/null || return 1
     # shellcheck disable=SC2086
     "$RUN" rows csv "$P_TEST" $P_ROWS_OPTS --out "$P_ROWS" || return 1
 }

@@ -71,7 +71,7 @@ static void check_thresholds(const mlq_model *m, const mlq_dataset *d)
             while (mf->nodes[gf].key == INT32_MIN) /* forwarding nodes */
                 gf++;
             key = mf->nodes[gf].key;
-            assert_int_equal(mq->nodes[g].feature, f);
+            assert_int_equal(mq->nodes[g].x_offset, 2 * f);
             assert_int_equal(mf->nodes[gf].meta & ((1u << mf->feature_bits) - 1u), f);
             for (r = 0; r < d->n_rows; r++) {
                 double x = d->x[r * d->n_features + f];
@@ -372,8 +372,9 @@ static void distinct_row(size_t i, int *a, int *b)
 /* Nodes [0, 2 splits] of tr as a chain: split i (node 2i, feature 0) has
  * leaf i on its left and split i + 1 on its right, the last split leaf
  * `splits` on its right. Leaves are pure class 0, or distinct impure
- * distributions when `distinct`. `base` is added to every link. */
-static void make_chain(tree_one *tr, size_t splits, int distinct, int base)
+ * distributions from distinct_row(first) on when `distinct`. `base` is
+ * added to every link. */
+static void make_chain(tree_one *tr, size_t splits, int distinct, size_t first, int base)
 {
     size_t i, node;
     int a = 255, b = 0;
@@ -381,7 +382,7 @@ static void make_chain(tree_one *tr, size_t splits, int distinct, int base)
     for (i = 0; i <= splits; i++) {
         node = 2 * i;
         if (distinct)
-            distinct_row(i, &a, &b);
+            distinct_row(first + i, &a, &b);
         if (i == splits) {
             set_leaf(tr, node, a, b);
             break;
@@ -395,11 +396,104 @@ static void make_chain(tree_one *tr, size_t splits, int distinct, int base)
     }
 }
 
-/* Leaf ids are int16 links: with 3 classes, 32766 distinct impure leaf
- * distributions (ids up to 32768) export, one more is refused. */
+/* Iris trained as a forest of n_trees trees, tree t replaced by a chain of
+ * leaves[t] leaves (make_chain): with `distinct`, distinct impure
+ * distributions from distinct_row(first[t]) on (first NULL: one after the
+ * other throughout), else pure class 0. */
+static void iris_with_chains(mlq_model *m, mlq_dataset *d, size_t n_trees, const size_t *leaves,
+                             int distinct, const size_t *first)
+{
+    mlq_err err = {{0}};
+    tree_params *tp;
+    char hyper[256];
+    size_t t, next = 0;
+
+    snprintf(hyper, sizeof hyper, "{\"trees\": %zu, \"criterion\": \"gini\", \"max-depth\": 2, "
+             "\"min-samples-leaf\": 1, \"min-samples-split\": 2, \"class-weight\": \"none\", "
+             "\"max-features\": \"sqrt\"}", n_trees);
+    assert_int_equal(mlq_csv_read("data/iris.csv", NULL, MLQ_LABEL_REQUIRED, NULL, 0, d, &err), 0);
+    assert_int_equal(train(&mlq_algo_forest, d, hyper, 1, m, &err), 0);
+    tp = m->params;
+    assert_int_equal(tp->n_trees, n_trees);
+    for (t = 0; t < n_trees; t++) {
+        tree_one *tr = &tp->trees[t];
+
+        assert_int_equal(tree_one_reserve(tr, 2 * leaves[t] - 1, 3), 0);
+        tr->n_nodes = 2 * leaves[t] - 1;
+        make_chain(tr, leaves[t] - 1, distinct, first != NULL ? first[t] : next, 0);
+        next += leaves[t];
+    }
+}
+
+/* The trees' ends are uint16: more than 65535 nodes of either form in all are
+ * refused, the Q15 split nodes (17 chains of 3899) and the float nodes (16
+ * chains of 3999 splits, 63984, the last 12 of them on the same 4000
+ * distributions, seen after 16000 others: most of their left leaves have
+ * ids beyond the 16383 that a float node's meta holds with 4 features, and a
+ * forwarding node each). */
+static void test_too_many_nodes_in_all_are_refused(void **state)
+{
+    size_t c, t, leaves[17], first[17];
+
+    (void)state;
+    for (c = 0; c < 2; c++) {
+        mlq_model m;
+        mlq_dataset d = {0};
+        mlq_device dev;
+        mlq_err err = {{0}};
+
+        for (t = 0; t < 17; t++) {
+            leaves[t] = c == 0 ? 3900 : 4000;
+            first[t] = t < 4 ? 4000 * t : 16400;
+        }
+        iris_with_chains(&m, &d, c == 0 ? 17 : 16, leaves, c == 1, first);
+        assert_int_equal(mlq_device_build(&m, 0, &dev, &err), -1);
+        if (strstr(err.msg, c == 0 ? "field 'forest': 66283 split nodes in all, more than the 65535 "
+                                   : " float nodes in all (split and forwarding), more than the 65535 ")
+            == NULL)
+            fail_msg("message: %s", err.msg);
+        mlq_model_free(&m);
+        mlq_dataset_free(&d);
+    }
+}
+
+/* Leaf ids are int16 links (~id): with 3 classes, 32765 distinct impure
+ * leaf distributions (ids up to 32767) export, one more is refused. The
+ * leaves are spread over a forest, a tree holding at most 4096 split nodes. */
 static void test_too_many_leaf_distributions_are_refused(void **state)
 {
-    static const size_t leaves[2] = {32766, 32767};
+    size_t c, t, leaves[10];
+
+    (void)state;
+    for (c = 0; c < 2; c++) {
+        mlq_model m;
+        mlq_dataset d = {0};
+        mlq_device dev;
+        mlq_err err = {{0}};
+
+        for (t = 0; t < 10; t++) /* 9 x 3277 + 3272 (+ 1) */
+            leaves[t] = t < 9 ? 3277 : 3272 + c;
+        iris_with_chains(&m, &d, 10, leaves, 1, NULL);
+        if (c == 0) {
+            assert_int_equal(mlq_device_build(&m, 0, &dev, &err), 0);
+            assert_int_equal(mlq_tree_device_q15(&dev)->n_dist, 32765);
+            mlq_device_free(&dev);
+        } else {
+            assert_int_equal(mlq_device_build(&m, 0, &dev, &err), -1);
+            if (strstr(err.msg, "field 'forest.trees[9].value': node ") == NULL ||
+                strstr(err.msg, "leaf id 32768") == NULL)
+                fail_msg("message: %s", err.msg);
+        }
+        mlq_model_free(&m);
+        mlq_dataset_free(&d);
+    }
+}
+
+/* The Q15 links are int16 byte offsets from a tree's root: a tree of 4096
+ * split nodes exports, and with every input on its last leaf the device
+ * walks all of them; one of 4097 is refused. */
+static void test_too_large_trees_are_refused(void **state)
+{
     size_t c;
 
     (void)state;
@@ -408,18 +502,27 @@ static void test_too_many_leaf_distributions_are_refused(void **state)
         mlq_dataset d = {0};
         mlq_device dev;
         mlq_err err = {{0}};
-        size_t splits = leaves[c] - 1;
+        size_t splits = 4096 + c;
+        double x[4] = {1e9, 0, 0, 0};
+        int device;
 
         iris_with_tree(&m, &d, 2 * splits + 1);
-        make_chain(&((tree_params *)m.params)->trees[0], splits, 1, 0);
+        make_chain(&((tree_params *)m.params)->trees[0], splits, 0, 0, 0);
+        ((tree_params *)m.params)->trees[0].value[2 * splits * 3] = 0; /* the last leaf: class 2 */
+        ((tree_params *)m.params)->trees[0].value[2 * splits * 3 + 2] = 255;
+        ((tree_params *)m.params)->trees[0].cls[2 * splits] = 2;
         if (c == 0) {
             assert_int_equal(mlq_device_build(&m, 0, &dev, &err), 0);
-            assert_int_equal(mlq_tree_device_q15(&dev)->n_dist, 32766);
+            assert_int_equal(mlq_tree_device_q15(&dev)->ends[0], 4096);
+            assert_int_equal(mlq_device_predict(&dev, x, &device), MLQ_OK);
+            assert_int_equal(device, 2);
+            x[0] = -1e9;
+            assert_int_equal(mlq_device_predict(&dev, x, &device), MLQ_OK);
+            assert_int_equal(device, 0);
             mlq_device_free(&dev);
         } else {
             assert_int_equal(mlq_device_build(&m, 0, &dev, &err), -1);
-            if (strstr(err.msg, "field 'tree.trees[0].value': node ") == NULL ||
-                strstr(err.msg, "leaf id 32769") == NULL)
+            if (strstr(err.msg, "field 'tree.trees[0]': 4097 split nodes, more than the 4096 ") == NULL)
                 fail_msg("message: %s", err.msg);
         }
         mlq_model_free(&m);
@@ -464,7 +567,7 @@ static void test_too_large_left_subtrees_are_refused(void **state)
         sub.right = tr->right + 1;
         sub.cls = tr->cls + 1;
         sub.value = tr->value + 3;
-        make_chain(&sub, left, 0, 1);
+        make_chain(&sub, left, 0, 0, 1);
         if (c == 1) {
             assert_int_equal(mlq_device_build(&m, 0, &dev, &err), -1);
             if (strstr(err.msg, "field 'tree.trees[0].right': node 0: its left subtree has 2047 "
@@ -486,6 +589,39 @@ static void test_too_large_left_subtrees_are_refused(void **state)
     }
 }
 
+/* A device tree names a feature by its byte offset in the input, a uint16:
+ * a model of 32769 features is refused (a tree trained on 4 rows of them). */
+static void test_too_many_features_are_refused(void **state)
+{
+    enum { P = 32769, N = 4 };
+    static char *names[P], *classes[2] = {"a", "b"};
+    static char buf[P][8];
+    static double x[N * P];
+    static int y[N] = {0, 1, 0, 1};
+    static long line[N] = {2, 3, 4, 5};
+    mlq_dataset d = {0};
+    mlq_model m;
+    mlq_device dev;
+    mlq_err err = {{0}};
+    size_t j;
+
+    (void)state;
+    for (j = 0; j < P; j++) {
+        snprintf(buf[j], sizeof buf[j], "f%zu", j);
+        names[j] = buf[j];
+        x[j] = 0.0; /* row 0 */
+        x[P + j] = 1.0;
+        x[2 * P + j] = (double)(j % 3);
+        x[3 * P + j] = 2.0;
+    }
+    d = (mlq_dataset){N, P, x, names, y, 2, classes, "label", "wide", line, NULL};
+    assert_int_equal(train(&mlq_algo_tree, &d, tree_hyper, 1, &m, &err), 0);
+    assert_int_equal(mlq_device_build(&m, 0, &dev, &err), -1);
+    assert_string_equal(err.msg, "wide: field 'tree': 32769 features: a device tree names a feature by "
+                                 "its byte offset in the input, a uint16, so at most 32768");
+    mlq_model_free(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -494,6 +630,9 @@ int main(void)
         cmocka_unit_test(test_host_and_device_agree_on_scores_and_proba),
         cmocka_unit_test(test_a_tree_predicts_the_largest_entry_of_its_leaf),
         cmocka_unit_test(test_too_many_leaf_distributions_are_refused),
+        cmocka_unit_test(test_too_large_trees_are_refused),
+        cmocka_unit_test(test_too_many_nodes_in_all_are_refused),
+        cmocka_unit_test(test_too_many_features_are_refused),
         cmocka_unit_test(test_too_large_left_subtrees_are_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -29,7 +29,7 @@ enum { MAX_K = 10, MAX_T = 9, MAX_DIST = 12, MAX_NODES = 4096, D = 7 };
 typedef struct forest {
     ref_node *trees[MAX_T];
     mlq_tree_node_q15 nodes[MAX_NODES];
-    uint32_t ends[MAX_T];
+    uint16_t ends[MAX_T];
     uint8_t dist[MAX_DIST * MAX_K];
     uint16_t leaf_class[MAX_K + MAX_DIST];
     mlq_tree_q15 m;
@@ -76,8 +76,8 @@ static void make_forest(forest *f, int k, int n_trees, int n_dist, int max_depth
     }
     for (t = 0; t < n_trees; t++) {
         f->trees[t] = random_tree((t + max_depth) % (max_depth + 1), D, k + n_dist);
-        at = serialize(f->trees[t], f->nodes, at);
-        f->ends[t] = (uint32_t)at;
+        at = serialize(f->trees[t], f->nodes, at, at);
+        f->ends[t] = (uint16_t)at;
     }
     for (r = 0; r < k + n_dist; r++)
         f->leaf_class[r] = (uint16_t)ref_class(f->dist, k, r);
@@ -211,8 +211,8 @@ static void test_forest_predict_scores_proba_match_reference(void **state)
 static void test_tree_scores_are_the_leaf_distribution(void **state)
 {
     /* x[0] <= 0: leaf 3 = row 0 {100, 100, 55} (class 1 and 2 tie: class 1); else class 2 */
-    static const mlq_tree_node_q15 nodes[1] = {{0, 0, -3, -2}};
-    static const uint32_t ends[1] = {1};
+    static const mlq_tree_node_q15 nodes[1] = {Q15_NODE(0, 0, Q15_LEAF(3), Q15_LEAF(2))};
+    static const uint16_t ends[1] = {1};
     static const uint8_t dist[3] = {55, 100, 100};
     static const uint16_t leaf_class[4] = {0, 1, 2, 1};
     const mlq_tree_q15 m = {1, 3, 1, 1, nodes, ends, dist, leaf_class};
@@ -249,7 +249,7 @@ static void test_scores_keep_the_winner_in_a_large_forest(void **state)
 {
     enum { T = 600 };
     static mlq_tree_node_q15 nodes[T];
-    static uint32_t ends[T];
+    static uint16_t ends[T];
     static const uint8_t dist[2 * 2] = {128, 127, 127, 128};
     const mlq_tree_q15 m = {1, 2, T, 2, nodes, ends, dist, NULL};
     mlq_work_t work[MLQ_WORK_ELEMS(MLQ_TREE_WORK_BYTES(2))];
@@ -261,10 +261,10 @@ static void test_scores_keep_the_winner_in_a_large_forest(void **state)
     (void)state;
     /* 299 trees end in row 0 {128, 127}, 301 in row 1 {127, 128}: sums 76499 and 76501 */
     for (t = 0; t < T; t++) {
-        int16_t id = (int16_t)(t < 299 ? -2 : -3);
+        int16_t id = Q15_LEAF(t < 299 ? 2 : 3);
 
-        nodes[t] = (mlq_tree_node_q15){INT16_MAX, 0, id, id};
-        ends[t] = (uint32_t)t + 1;
+        nodes[t] = (mlq_tree_node_q15)Q15_NODE(INT16_MAX, 0, id, id);
+        ends[t] = (uint16_t)(t + 1);
     }
     assert_int_equal(mlq_tree_check(&m), MLQ_OK);
     assert_int_equal(mlq_forest_predict_q15(&m, &x, 1, work, sizeof work, &cls), MLQ_OK);
@@ -276,7 +276,7 @@ static void test_scores_keep_the_winner_in_a_large_forest(void **state)
     assert_int_equal(mlq_proba_argmax(p, 2), 1);
     assert_int_equal(p[0] + p[1], 32768);
     /* 300 and 300: a tie of the sums, class 0 */
-    nodes[299] = (mlq_tree_node_q15){INT16_MAX, 0, -2, -2};
+    nodes[299] = (mlq_tree_node_q15)Q15_NODE(INT16_MAX, 0, Q15_LEAF(2), Q15_LEAF(2));
     assert_int_equal(mlq_forest_predict_q15(&m, &x, 1, work, sizeof work, &cls), MLQ_OK);
     assert_int_equal(cls, 0);
     assert_int_equal(mlq_tree_scores_q15(&m, &x, 1, work, sizeof work, s), MLQ_OK);
@@ -290,8 +290,9 @@ static void test_scores_keep_the_winner_in_a_large_forest(void **state)
 static void test_forest_ties_go_to_the_lowest_class(void **state)
 {
     /* Two one-node trees: x[0] <= 0 -> class 2 in both; else classes 1 and 0 tie. */
-    static const mlq_tree_node_q15 nodes[2] = {{0, 0, -2, -1}, {0, 0, -2, 0}};
-    static const uint32_t ends[2] = {1, 2};
+    static const mlq_tree_node_q15 nodes[2] = {Q15_NODE(0, 0, Q15_LEAF(2), Q15_LEAF(1)),
+                                               Q15_NODE(0, 0, Q15_LEAF(2), Q15_LEAF(0))};
+    static const uint16_t ends[2] = {1, 2};
     const mlq_tree_q15 m = {1, 3, 2, 0, nodes, ends, NULL, NULL};
     mlq_work_t work[MLQ_WORK_ELEMS(MLQ_TREE_WORK_BYTES(3))];
     uint16_t cls;
@@ -314,10 +315,10 @@ static void test_forest_ties_go_to_the_lowest_class(void **state)
 /* ---- errors ------------------------------------------------------------------ */
 
 /* A 2-feature, 2-class tree: x[0] <= 0 goes to leaf 2 (row 0 {200, 55}: class 0), else class 1. */
-static const mlq_tree_node_q15 e_nodes[1] = {{0, 0, -2, -1}};
+static const mlq_tree_node_q15 e_nodes[1] = {Q15_NODE(0, 0, Q15_LEAF(2), Q15_LEAF(1))};
 /* feature 0 (1 bit), left leaf 2 (code 3), right leaf 1 */
 static const mlq_tree_node_f32 e_fnodes[1] = {{0, 3 << 1, -1}};
-static const uint32_t e_ends[1] = {1};
+static const uint16_t e_ends[1] = {1};
 static const uint8_t e_dist[2] = {200, 55};
 static const uint16_t e_leaf_class[3] = {0, 1, 0};
 
@@ -407,8 +408,10 @@ static void test_check_rejects_each_defect(void **state)
 {
     /* tree 0: node 0 splits to node 1 (left) and leaf 4 (row 1); node 1 to leaves 0 and 2;
      * tree 1: one node to leaves 1 and 3 (row 0) */
-    mlq_tree_node_q15 nodes[3] = {{10, 1, 1, -4}, {-5, 0, 0, -2}, {0, 1, -1, -3}};
-    uint32_t ends[2] = {2, 3};
+    mlq_tree_node_q15 nodes[3] = {Q15_NODE(10, 1, Q15_AT(1), Q15_LEAF(4)),
+                                  Q15_NODE(-5, 0, Q15_LEAF(0), Q15_LEAF(2)),
+                                  Q15_NODE(0, 1, Q15_LEAF(1), Q15_LEAF(3))};
+    uint16_t ends[2] = {2, 3};
     uint8_t dist[2 * 3] = {85, 85, 85, 0, 55, 200};
     uint16_t leaf_class[5] = {0, 1, 2, 0, 2};
     const mlq_tree_q15 good = {2, 3, 2, 2, nodes, ends, dist, NULL};
@@ -439,14 +442,27 @@ static void test_check_rejects_each_defect(void **state)
     ends[0] = 0;
     assert_int_equal(mlq_tree_check(&good), MLQ_ERR_MODEL);
     ends[0] = 2;
-    /* a link into the next tree */
-    nodes[1].left = 1;
+    /* a link into the next tree, to its own node, back to the root, not a whole node */
+    nodes[1].left = Q15_AT(2);
     assert_int_equal(mlq_tree_check(&good), MLQ_ERR_MODEL);
-    nodes[1].left = 0;
+    nodes[1].left = Q15_AT(1);
+    assert_int_equal(mlq_tree_check(&good), MLQ_ERR_MODEL);
+    nodes[1].left = Q15_AT(0);
+    assert_int_equal(mlq_tree_check(&good), MLQ_ERR_MODEL);
+    nodes[0].left = 4;
+    assert_int_equal(mlq_tree_check(&good), MLQ_ERR_MODEL);
+    nodes[0].left = Q15_AT(1);
+    nodes[1].left = Q15_LEAF(0);
+    /* a feature's byte offset that is odd, or past n_features */
+    nodes[1].x_offset = 1;
+    assert_int_equal(mlq_tree_check(&good), MLQ_ERR_MODEL);
+    nodes[1].x_offset = 4;
+    assert_int_equal(mlq_tree_check(&good), MLQ_ERR_MODEL);
+    nodes[1].x_offset = 0;
     /* a leaf id beyond n_classes + n_dist */
-    nodes[2].right = -5;
+    nodes[2].right = Q15_LEAF(5);
     assert_int_equal(mlq_tree_check(&good), MLQ_ERR_MODEL);
-    nodes[2].right = -3;
+    nodes[2].right = Q15_LEAF(3);
     /* a row that does not sum to 255 */
     dist[5] = 199;
     assert_int_equal(mlq_tree_check(&good), MLQ_ERR_MODEL);
@@ -481,7 +497,7 @@ static void test_check_f32_rejects_each_defect(void **state)
     /* 3 features (2 bits); node 0: left next node, right +16 bytes (node 2);
      * node 1: left leaf 0 (code 1), right leaf 1; node 2: forwarding node (last) to leaf 2 */
     mlq_tree_node_f32 nodes[3] = {{5, 2, 16}, {-7, 1 | 1 << 2, -1}, {INT32_MIN, 0, -2}};
-    uint32_t ends[1] = {3};
+    uint16_t ends[1] = {3};
     const mlq_tree_f32 good = {3, 3, 1, 0, 2, nodes, ends, NULL, NULL};
     mlq_tree_f32 m;
 
@@ -520,7 +536,7 @@ static void test_float_nodes_with_one_feature(void **state)
     /* x <= 0.5 (key of 0.5f = 0x3f000000): left leaf 1 (code 2), else next node:
      * x <= 2: leaf 0 (code 1), else leaf 1 */
     static const mlq_tree_node_f32 fnodes[2] = {{0x3f000000, 2, 8}, {0x40000000, 1, -1}};
-    static const uint32_t ends[1] = {2};
+    static const uint16_t ends[1] = {2};
     static const uint16_t leaf_class[2] = {0, 1};
     const mlq_tree_f32 m = {1, 2, 1, 0, 0, fnodes, ends, NULL, leaf_class};
     static const float in[] = {-INFINITY, 0.5f, 0.50000006f, 2.0f, 2.0000002f, INFINITY, -0.0f};

@@ -213,13 +213,13 @@ static void test_header_and_info(void **state)
 }
 
 /*
- * Leaf ids are int16 links: a chain of leaves with distinct values (split i
- * at node 2i, its leaf on the left) exports with 32769 values (ids up to
- * 32768) and is refused with one more.
+ * Leaf ids are int16 links (~id): chains of leaves with distinct values
+ * (split i at node 2i, its leaf on the left) over a forest of 10 trees (a
+ * tree holds at most 4096 split nodes) export with 32768 values (ids up to
+ * 32767) and are refused with one more.
  */
 static void test_too_many_leaf_values_are_refused(void **state)
 {
-    static const size_t leaves[2] = {32769, 32770};
     size_t c;
 
     (void)state;
@@ -229,37 +229,41 @@ static void test_too_many_leaf_values_are_refused(void **state)
         mlq_model m;
         mlq_device dev;
         mlq_err err = {{0}};
-        tree_one *tr;
-        size_t n = 2 * leaves[c] - 1, i;
+        size_t total = 32768 + c, v = 0, tr_i, i;
 
-        assert_int_equal(train(&mlq_algo_tree, &d, tree_reg_hyper, 1, &m, &err), 0);
-        tr = &((tree_params *)m.params)->trees[0];
-        assert_int_equal(tree_one_reserve(tr, n, 0), 0);
-        tr->n_nodes = n;
-        for (i = 0; i < leaves[c]; i++) {
-            size_t node = 2 * i, leaf = i + 1 == leaves[c] ? node : node + 1;
+        assert_int_equal(train(&mlq_algo_forest, &d, forest_reg_hyper, 1, &m, &err), 0);
+        assert_int_equal(((tree_params *)m.params)->n_trees, 10);
+        for (tr_i = 0; tr_i < 10; tr_i++) {
+            tree_one *tr = &((tree_params *)m.params)->trees[tr_i];
+            size_t leaves = tr_i < 9 ? 3277 : total - 9 * 3277, n = 2 * leaves - 1;
 
-            tr->feature[leaf] = -1;
-            tr->left[leaf] = tr->right[leaf] = -1;
-            tr->threshold[leaf] = 0.0;
-            tr->mean[leaf] = -0.999 + 1.998 * (double)i / (double)leaves[c];
-            if (leaf == node)
-                break;
-            tr->feature[node] = 0;
-            tr->threshold[node] = (double)i / (double)leaves[c];
-            tr->mean[node] = 0.0;
-            tr->left[node] = (int)node + 1;
-            tr->right[node] = (int)node + 2;
+            assert_int_equal(tree_one_reserve(tr, n, 0), 0);
+            tr->n_nodes = n;
+            for (i = 0; i < leaves; i++) {
+                size_t node = 2 * i, leaf = i + 1 == leaves ? node : node + 1;
+
+                tr->feature[leaf] = -1;
+                tr->left[leaf] = tr->right[leaf] = -1;
+                tr->threshold[leaf] = 0.0;
+                tr->mean[leaf] = -0.999 + 1.998 * (double)v++ / (double)total;
+                if (leaf == node)
+                    break;
+                tr->feature[node] = 0;
+                tr->threshold[node] = (double)i / (double)leaves;
+                tr->mean[node] = 0.0;
+                tr->left[node] = (int)node + 1;
+                tr->right[node] = (int)node + 2;
+            }
         }
         if (c == 0) {
             assert_int_equal(mlq_device_build(&m, 0, &dev, &err), 0);
-            assert_int_equal(mlq_tree_device_reg_q15(&dev)->n_values, 32769);
+            assert_int_equal(mlq_tree_device_reg_q15(&dev)->n_values, 32768);
             assert_int_equal(mlq_tree_device_reg_q15(&dev)->value_frac, 15);
             mlq_device_free(&dev);
         } else {
             assert_int_equal(mlq_device_build(&m, 0, &dev, &err), -1);
-            if (strstr(err.msg, "field 'tree.trees[0].value': node ") == NULL ||
-                strstr(err.msg, "more than the 32769 distinct leaf values") == NULL)
+            if (strstr(err.msg, "field 'forest.trees[9].value': node ") == NULL ||
+                strstr(err.msg, "more than the 32768 distinct leaf values") == NULL)
                 fail_msg("message: %s", err.msg);
         }
         mlq_model_free(&m);

@@ -37,7 +37,7 @@ enum { MAX_T = 9, MAX_NODES = 4096, MAX_V = 40, D = 5 };
 typedef struct reg_forest {
     ref_node *trees[MAX_T];
     mlq_tree_node_q15 nodes[MAX_NODES];
-    uint32_t ends[MAX_T];
+    uint16_t ends[MAX_T];
     int16_t value[MAX_V];
     mlq_tree_reg_q15 m;
 } reg_forest;
@@ -59,8 +59,8 @@ static void make_reg_forest(reg_forest *f, int n_trees, int n_values, unsigned f
     for (t = 0; t < n_trees; t++) {
         f->trees[t] = random_tree(t % 7, D, n_values);
         assert_non_null(f->trees[t]);
-        at = serialize(f->trees[t], f->nodes, at);
-        f->ends[t] = (uint32_t)at;
+        at = serialize(f->trees[t], f->nodes, at, at);
+        f->ends[t] = (uint16_t)at;
     }
     f->m = (mlq_tree_reg_q15){D, (uint16_t)n_trees, (uint16_t)n_values, (uint16_t)frac, f->nodes,
                               f->ends, f->value};
@@ -95,13 +95,13 @@ static void test_scores_match_reference(void **state)
 }
 
 /* A forest of n root leaves whose leaf ids are ids[t]. */
-static void root_leaves(mlq_tree_node_q15 *nodes, uint32_t *ends, const int *ids, size_t n)
+static void root_leaves(mlq_tree_node_q15 *nodes, uint16_t *ends, const int *ids, size_t n)
 {
     size_t t;
 
     for (t = 0; t < n; t++) {
-        nodes[t] = (mlq_tree_node_q15){INT16_MAX, 0, (int16_t)-ids[t], (int16_t)-ids[t]};
-        ends[t] = (uint32_t)t + 1u;
+        nodes[t] = (mlq_tree_node_q15)Q15_NODE(INT16_MAX, 0, Q15_LEAF(ids[t]), Q15_LEAF(ids[t]));
+        ends[t] = (uint16_t)(t + 1u);
     }
 }
 
@@ -127,7 +127,7 @@ static void test_the_mean_rounds_halves_away_from_zero(void **state)
     };
     static const int16_t value[4] = {1, 0, -1, 0};
     mlq_tree_node_q15 nodes[4];
-    uint32_t ends[4];
+    uint16_t ends[4];
     mlq_q15_t x[1] = {0};
     size_t c;
 
@@ -154,7 +154,7 @@ static void test_extremes_never_overflow(void **state)
     static const int16_t value[3] = {32767, -32767, 0};
     mlq_tree_node_q15 *nodes = calloc(T, sizeof *nodes);
     mlq_tree_node_f32 *fnodes = calloc(T, sizeof *fnodes);
-    uint32_t *ends = calloc(T, sizeof *ends);
+    uint16_t *ends = calloc(T, sizeof *ends);
     int *ids = calloc(T, sizeof *ids);
     static const float big[] = {INFINITY, -INFINITY, 3.4e38f, -3.4e38f, 0.0f};
     size_t t, s, b;
@@ -206,8 +206,8 @@ static void test_extremes_never_overflow(void **state)
 }
 
 /* One split on feature 1 (left leaf 0, right leaf 1), in both node forms. */
-static const mlq_tree_node_q15 one_q15[1] = {{100, 1, 0, -1}};
-static const uint32_t one_end[1] = {1};
+static const mlq_tree_node_q15 one_q15[1] = {Q15_NODE(100, 1, Q15_LEAF(0), Q15_LEAF(1))};
+static const uint16_t one_end[1] = {1};
 static const int16_t one_value[2] = {-300, 500};
 
 static void test_errors_leave_outputs_alone(void **state)
@@ -247,8 +247,10 @@ static void test_errors_leave_outputs_alone(void **state)
 
 static void test_check_rejects_each_defect(void **state)
 {
-    static const mlq_tree_node_q15 two[3] = {{0, 0, 1, -1}, {5, 1, 0, -1}, {0, 0, 0, 0}};
-    static const uint32_t ends2[2] = {2, 3}, flat[2] = {2, 2};
+    static const mlq_tree_node_q15 two[3] = {Q15_NODE(0, 0, Q15_AT(1), Q15_LEAF(1)),
+                                             Q15_NODE(5, 1, Q15_LEAF(0), Q15_LEAF(1)),
+                                             Q15_NODE(0, 0, Q15_LEAF(0), Q15_LEAF(0))};
+    static const uint16_t ends2[2] = {2, 3}, flat[2] = {2, 2};
     static const int16_t bad_value[2] = {0, INT16_MIN};
     const mlq_tree_reg_q15 good = {2, 2, 2, 16, two, ends2, one_value};
     mlq_tree_node_q15 nodes[3];
@@ -257,7 +259,7 @@ static void test_check_rejects_each_defect(void **state)
 
     (void)state;
     assert_int_equal(mlq_tree_reg_check(&good), MLQ_OK);
-    for (c = 0; c < 12; c++) {
+    for (c = 0; c < 14; c++) {
         m = good;
         memcpy(nodes, two, sizeof nodes);
         m.nodes = nodes;
@@ -270,10 +272,12 @@ static void test_check_rejects_each_defect(void **state)
         case 5: m.value = NULL; break;
         case 6: m.value_frac = 17; break;
         case 7: m.ends = flat; break;           /* the second tree has no node */
-        case 8: nodes[1].feature = 2; break;    /* not below n_features */
-        case 9: nodes[1].left = 1; break;       /* leaves its tree */
-        case 10: nodes[2].right = -2; break;    /* leaf id 2 of 2 values */
+        case 8: nodes[1].x_offset = 4; break;   /* feature 2: not below n_features */
+        case 9: nodes[1].left = Q15_AT(2); break; /* leaves its tree */
+        case 10: nodes[2].right = Q15_LEAF(2); break; /* leaf id 2 of 2 values */
         case 11: m.value = bad_value; break;    /* -32768 */
+        case 12: nodes[0].left = Q15_AT(0); break; /* back to itself */
+        case 13: nodes[1].x_offset = 3; break;  /* not a whole int16 */
         }
         if (mlq_tree_reg_check(&m) != MLQ_ERR_MODEL)
             fail_msg("defect %zu accepted", c);
@@ -285,7 +289,7 @@ static void test_check_f32_rejects_each_defect(void **state)
     /* node 0: feature 0, left = next node, right = leaf 1; node 1: feature 1,
      * left leaf 0 (code 1), right 8 bytes on would leave the tree: leaf 0 */
     static const mlq_tree_node_f32 two[2] = {{0, 0, -1}, {5, (uint16_t)(1u | 1u << 1), 0}};
-    static const uint32_t end[1] = {2};
+    static const uint16_t end[1] = {2};
     const mlq_tree_reg_f32 good = {2, 1, 2, 16, 1, two, end, one_value};
     mlq_tree_node_f32 nodes[2];
     mlq_tree_reg_f32 m;

@@ -78,27 +78,35 @@ static inline int ref_walk(const ref_node *n, const mlq_q15_t *x)
     return n->id;
 }
 
+/* A Q15 node's links (mlq/tree.h): the node of index i within its tree
+ * (its byte offset from the root), or leaf id. */
+#define Q15_AT(i) ((int16_t)((i) * (int)sizeof(mlq_tree_node_q15)))
+#define Q15_LEAF(id) ((int16_t)~(id))
+/* A Q15 node on feature f (x_offset 2 f). */
+#define Q15_NODE(thr, f, left, right) {(uint16_t)(2 * (f)), (mlq_q15_t)(thr), left, right}
+
 /* Serialize a reference tree into the device layout (preorder split nodes,
- * relative links); a root leaf becomes one node with both links on it.
- * Returns the index one past the tree's last node. */
-static inline size_t serialize(const ref_node *n, mlq_tree_node_q15 *out, size_t at)
+ * links as byte offsets from the root, which is at out[root]); a root leaf
+ * becomes one node with both links on it. Returns the index one past the
+ * tree's last node. */
+static inline size_t serialize(const ref_node *n, mlq_tree_node_q15 *out, size_t at, size_t root)
 {
     size_t me = at, next = at + 1, side;
     int16_t links[2];
 
     if (n->leaf) {
-        out[me] = (mlq_tree_node_q15){INT16_MAX, 0, (int16_t)-n->id, (int16_t)-n->id};
+        out[me] = (mlq_tree_node_q15)Q15_NODE(INT16_MAX, 0, Q15_LEAF(n->id), Q15_LEAF(n->id));
         return next;
     }
     for (side = 0; side < 2; side++) {
         if (n->kid[side]->leaf) {
-            links[side] = (int16_t)-n->kid[side]->id;
+            links[side] = Q15_LEAF(n->kid[side]->id);
         } else {
-            links[side] = (int16_t)(next - me);
-            next = serialize(n->kid[side], out, next);
+            links[side] = Q15_AT(next - root);
+            next = serialize(n->kid[side], out, next, root);
         }
     }
-    out[me] = (mlq_tree_node_q15){n->thr, n->feature, links[0], links[1]};
+    out[me] = (mlq_tree_node_q15)Q15_NODE(n->thr, n->feature, links[0], links[1]);
     return next;
 }
 

@@ -29,14 +29,21 @@
  * Layout. A model holds one or more trees. Only the internal (split) nodes
  * are stored, each tree in preorder, trees one after another: tree 0 starts
  * at node 0 and tree t + 1 at ends[t], the index one past tree t's last
- * node (ends[n_trees - 1] is the node count). Q15 nodes carry two links
- * that say where to go next: link > 0 is the node `link` entries further
- * on (children always follow their parent in preorder, and links stay in
- * their tree), link <= 0 is a leaf with id -link.
+ * node (ends[n_trees - 1] is the node count, at most 65535). A Q15 node holds its
+ * threshold, its feature as a byte offset in the input (2 x the index) and
+ * two links: a link >= 0 is the byte offset of the child node from its
+ * tree's root (8 bytes a node; children always follow their parent, so a
+ * link is past its own node, and at most 4095 nodes, 32760 bytes, on), a
+ * link < 0 a leaf with id ~link (0 to 32767). The descent reads each field
+ * at the same byte offset from its own base, so that a visited node costs
+ * the loads of its feature offset, its threshold, the feature and the link
+ * taken, one compare and two conditional branches (the side, and the leaf
+ * test on the link's sign): 8 instructions on Cortex-M4F, no arithmetic.
  * Float nodes are 8 bytes: the left child of a split node is either the
  * next node or a leaf named in the node's `meta` field, and `right` is a
- * byte offset (> 0) or a leaf (<= 0). A tree whose root is a leaf is stored
- * as one node that leads to that leaf whichever way it goes.
+ * byte offset (> 0) from the node or a leaf (<= 0, leaf -right). A tree
+ * whose root is a leaf is stored as one node that leads to that leaf
+ * whichever way it goes.
  *
  * Leaves, the same in a tree and a forest. A leaf id below n_classes is a
  * pure leaf of that class (all of its MLQ_TREE_LEAF_SCALE weight on one
@@ -108,11 +115,15 @@ extern "C" {
  *  sums, one uint32_t each); a single tree's predict uses none. */
 #define MLQ_TREE_WORK_BYTES(n_classes) ((size_t)(n_classes) * sizeof(uint32_t))
 
-/** Split node of the Q15 form, 8 bytes; links count nodes. */
+/** Most nodes of one Q15 tree: its links are int16 byte offsets from its root. */
+#define MLQ_TREE_MAX_NODES 4096u
+
+/** Split node of the Q15 form, 8 bytes; links count bytes from the tree's root. */
 typedef struct mlq_tree_node_q15 {
+    uint16_t x_offset;   /* the feature's byte offset in x: 2 x its index */
     mlq_q15_t threshold; /* Q1.15, input domain: left when x[feature] <= threshold */
-    uint16_t feature;    /* index into x */
-    int16_t left, right; /* > 0: node this many entries further on; <= 0: leaf -link */
+    int16_t left, right; /* >= 0: the child node's byte offset from its tree's root;
+                            < 0: leaf ~link */
 } mlq_tree_node_q15;
 
 /** Split node of the float form, 8 bytes. meta = feature | lcode << feature_bits
@@ -132,7 +143,7 @@ typedef struct mlq_tree_q15 {
     uint16_t n_dist;                /* impure leaf distributions (rows of dist) */
     const mlq_tree_node_q15 *nodes; /* [ends[n_trees - 1]] all trees, each in preorder, the
                                        root first */
-    const uint32_t *ends;           /* [n_trees] one past each tree's last node, increasing */
+    const uint16_t *ends;           /* [n_trees] one past each tree's last node, increasing */
     const uint8_t *dist;            /* [n_dist][n_classes] impure leaf distributions, rows sum
                                        to MLQ_TREE_LEAF_SCALE; NULL when n_dist is 0 (or in a
                                        predict-only single tree, see mlq_tree_f32) */
@@ -150,7 +161,7 @@ typedef struct mlq_tree_f32 {
     uint16_t feature_bits;          /* meta bits of the feature index, <= 16 */
     const mlq_tree_node_f32 *nodes; /* [ends[n_trees - 1]] all trees, each in preorder, the root
                                        first (plus forwarding nodes) */
-    const uint32_t *ends;           /* [n_trees] one past each tree's last node, increasing */
+    const uint16_t *ends;           /* [n_trees] one past each tree's last node, increasing */
     const uint8_t *dist;            /* [n_dist][n_classes], as in mlq_tree_q15 */
     const uint16_t *leaf_class;     /* [n_classes + n_dist], as in mlq_tree_q15 */
 } mlq_tree_f32;
@@ -158,11 +169,11 @@ typedef struct mlq_tree_f32 {
 /** Regression tree or forest over Q15 nodes (--task regress); lives in flash, as do its arrays. */
 typedef struct mlq_tree_reg_q15 {
     uint16_t n_features, n_trees;
-    uint16_t n_values;              /* leaf values (leaf ids 0..n_values - 1), at most 32769 */
+    uint16_t n_values;              /* leaf values (leaf ids 0..n_values - 1), at most 32768 */
     uint16_t value_frac;            /* 0..16: a leaf predicts value / 2^value_frac standardized
                                        target units */
     const mlq_tree_node_q15 *nodes; /* [ends[n_trees - 1]] as in mlq_tree_q15 */
-    const uint32_t *ends;           /* [n_trees] as in mlq_tree_q15 */
+    const uint16_t *ends;           /* [n_trees] as in mlq_tree_q15 */
     const int16_t *value;           /* [n_values] leaf values, each in [-32767, 32767] */
 } mlq_tree_reg_q15;
 
@@ -172,7 +183,7 @@ typedef struct mlq_tree_reg_f32 {
     uint16_t n_features, n_trees, n_values, value_frac; /* as in mlq_tree_reg_q15 */
     uint16_t feature_bits;          /* as in mlq_tree_f32 */
     const mlq_tree_node_f32 *nodes; /* as in mlq_tree_f32 */
-    const uint32_t *ends;           /* [n_trees] one past each tree's last node, increasing */
+    const uint16_t *ends;           /* [n_trees] one past each tree's last node, increasing */
     const int16_t *value;           /* [n_values] as in mlq_tree_reg_q15 */
 } mlq_tree_reg_f32;
 
@@ -183,9 +194,11 @@ typedef struct mlq_tree_reg_f32 {
  *         a missing array (dist may be NULL only when n_dist is 0 or
  *         leaf_class is present: a predict-only single tree, whose leaf
  *         classes are then only checked to be classes), a tree without
- *         nodes (ends not increasing), a node whose feature is not below
- *         n_features or whose link leaves its own tree or names a leaf id
- *         not below n_classes + n_dist, a dist row that does
+ *         nodes (ends not increasing) or of more than MLQ_TREE_MAX_NODES,
+ *         a node whose feature is not below n_features (or whose x_offset
+ *         is odd), whose link is not a whole node past its
+ *         own inside its tree or names a leaf id not below n_classes +
+ *         n_dist, a dist row that does
  *         not sum to MLQ_TREE_LEAF_SCALE, or a leaf_class (which needs
  *         n_trees 1) whose entry for a pure leaf c is not c or for an
  *         impure leaf is not the largest entry of its row (lowest on ties)
@@ -223,7 +236,7 @@ size_t mlq_tree_work_size(const mlq_tree_q15 *model);
  *         MLQ_ERR_MODEL if the model has no leaf_class (a forest)
  *
  * Scaling and overflow: one int16 comparison per visited node, no
- * arithmetic on the input; links are int16 node counts added to a pointer.
+ * arithmetic on the input; links are int16 byte offsets from the root.
  */
 mlq_status mlq_tree_predict_q15(const mlq_tree_q15 *model, const mlq_q15_t *x,
                                 uint16_t n_features, void *work, size_t work_size, uint16_t *cls);
@@ -360,10 +373,9 @@ mlq_status mlq_tree_proba_f32(const mlq_tree_f32 *model, const float *x, uint16_
  * Check a regression model once (the exporter does; firmware may at start-up).
  * @param[in] model  regression tree or forest
  * @return MLQ_OK, or MLQ_ERR_MODEL when it has no feature, tree or leaf
- *         value, a missing array, value_frac above 16, a tree without nodes
- *         (ends not increasing), a node whose feature is not below
- *         n_features or whose link leaves its own tree or names a leaf id
- *         not below n_values, or a value of -32768
+ *         value, a missing array, value_frac above 16, a tree or node that
+ *         breaks mlq_tree_check's rules (leaf ids below n_values), or a
+ *         value of -32768
  *
  * Scaling and overflow: one pass over the nodes and the values.
  */
@@ -417,6 +429,143 @@ mlq_status mlq_tree_reg_scores_q15(const mlq_tree_reg_q15 *model, const mlq_q15_
 mlq_status mlq_tree_reg_scores_f32(const mlq_tree_reg_f32 *model, const float *x,
                                    uint16_t n_features, void *work, size_t work_size,
                                    int32_t *score);
+
+/* ---- the code layout --------------------------------------------------------
+ *
+ * `mlq export --layout code` writes a tree or forest as C code in place of
+ * the node arrays: NAME_model is then a function of type mlq_tree_code (the
+ * float entries' NAME_model_f32 one of mlq_tree_code_f32) in which every
+ * tree is a chain of comparisons of the input with integer constants (the
+ * Q15 thresholds; the key thresholds for float input, with the NaN test of
+ * each feature on a path before its first use) whose leaves add their
+ * precomputed class distribution to the class sums, held in registers two
+ * classes a word (MLQ_TREE_CODE_LANES), or for regression their value. The
+ * sums are the array layout's, integer for integer, and so are the
+ * classes, scores, probabilities, errors and the order in which they are
+ * checked: mlq_tree_code_predict_q15 and the others below take the place
+ * of the array kernels with the same arguments and results. The code lives
+ * in flash like any code and uses no RAM but its stack and the scratch
+ * (MLQ_TREE_WORK_BYTES, as in the array layout).
+ */
+
+/** What NAME_model does (its first argument). */
+#define MLQ_TREE_CODE_CHECK 0u   /* nothing to check: MLQ_OK */
+#define MLQ_TREE_CODE_PREDICT 1u /* out: uint16_t class */
+#define MLQ_TREE_CODE_SCORES 2u  /* out: int32_t scores[n_classes] (regression: 1, the mean) */
+#define MLQ_TREE_CODE_PROBA 3u   /* out: uint16_t proba[n_classes] */
+
+/** Classes a 32-bit word of a code model's sums holds: two 16-bit lanes while a
+ *  class sum (at most 255 n_trees) fits in 16 bits, else one. */
+#define MLQ_TREE_CODE_LANES(n_trees) ((uint32_t)(n_trees) <= 257u ? 2u : 1u)
+
+/** A tree or forest as code (Q1.15 input); out as the op says. */
+typedef mlq_status mlq_tree_code(unsigned op, const mlq_q15_t *x, uint16_t n_features, void *work,
+                                 size_t work_size, void *out);
+/** The same on float input in raw units (reading only the features on the paths). */
+typedef mlq_status mlq_tree_code_f32(unsigned op, const float *x, uint16_t n_features, void *work,
+                                     size_t work_size, void *out);
+
+/** Check a code model (there are no constants to check: MLQ_OK). */
+MLQ_INLINE mlq_status mlq_tree_code_check(mlq_tree_code *model)
+{
+    return model(MLQ_TREE_CODE_CHECK, NULL, 0, NULL, 0, NULL);
+}
+
+/** As mlq_tree_predict_q15 (a single tree) or mlq_forest_predict_q15. */
+MLQ_INLINE mlq_status mlq_tree_code_predict_q15(mlq_tree_code *model, const mlq_q15_t *x,
+                                                uint16_t n_features, void *work, size_t work_size,
+                                                uint16_t *cls)
+{
+    return model(MLQ_TREE_CODE_PREDICT, x, n_features, work, work_size, cls);
+}
+
+/** As mlq_tree_scores_q15, or for regression mlq_tree_reg_scores_q15. */
+MLQ_INLINE mlq_status mlq_tree_code_scores_q15(mlq_tree_code *model, const mlq_q15_t *x,
+                                               uint16_t n_features, void *work, size_t work_size,
+                                               int32_t *scores)
+{
+    return model(MLQ_TREE_CODE_SCORES, x, n_features, work, work_size, scores);
+}
+
+/** As mlq_tree_proba_q15. */
+MLQ_INLINE mlq_status mlq_tree_code_proba_q15(mlq_tree_code *model, const mlq_q15_t *x,
+                                              uint16_t n_features, void *work, size_t work_size,
+                                              uint16_t *proba)
+{
+    return model(MLQ_TREE_CODE_PROBA, x, n_features, work, work_size, proba);
+}
+
+/** The same four on float input, for NAME_model_f32 (as mlq_tree_check_f32,
+ *  mlq_tree_predict_f32 or mlq_forest_predict_f32, mlq_tree_scores_f32 or
+ *  mlq_tree_reg_scores_f32, mlq_tree_proba_f32). */
+MLQ_INLINE mlq_status mlq_tree_code_check_f32(mlq_tree_code_f32 *model)
+{
+    return model(MLQ_TREE_CODE_CHECK, NULL, 0, NULL, 0, NULL);
+}
+
+MLQ_INLINE mlq_status mlq_tree_code_predict_f32(mlq_tree_code_f32 *model, const float *x,
+                                                uint16_t n_features, void *work, size_t work_size,
+                                                uint16_t *cls)
+{
+    return model(MLQ_TREE_CODE_PREDICT, x, n_features, work, work_size, cls);
+}
+
+MLQ_INLINE mlq_status mlq_tree_code_scores_f32(mlq_tree_code_f32 *model, const float *x,
+                                               uint16_t n_features, void *work, size_t work_size,
+                                               int32_t *scores)
+{
+    return model(MLQ_TREE_CODE_SCORES, x, n_features, work, work_size, scores);
+}
+
+MLQ_INLINE mlq_status mlq_tree_code_proba_f32(mlq_tree_code_f32 *model, const float *x,
+                                              uint16_t n_features, void *work, size_t work_size,
+                                              uint16_t *proba)
+{
+    return model(MLQ_TREE_CODE_PROBA, x, n_features, work, work_size, proba);
+}
+
+/** What a code model calls. Is the scratch right for n_classes sums (the array
+ *  kernels' MLQ_ERR_BUFFER test)? */
+MLQ_INLINE bool mlq_tree_code_work_ok(const void *work, size_t work_size, uint16_t n_classes)
+{
+    return work_size / sizeof(uint32_t) >= n_classes && MLQ_WORK_ALIGNED(work);
+}
+
+/** The IEEE-754 key of the float x[j] (see the float nodes above). */
+MLQ_INLINE int32_t mlq_tree_code_key(const float *x, uint32_t j)
+{
+    uint32_t b = MLQ_F32_BITS(x, j);
+
+    return (int32_t)(b ^ ((uint32_t)((int32_t)b >> 31) >> 1));
+}
+
+/** Is the float x[j] NaN? */
+MLQ_INLINE bool mlq_tree_code_nan(const float *x, uint32_t j)
+{
+    return (uint32_t)(MLQ_F32_BITS(x, j) << 1) > 0xff000000u;
+}
+
+/**
+ * The scores (op MLQ_TREE_CODE_SCORES) or probabilities (MLQ_TREE_CODE_PROBA)
+ * of a code model's class sums, written to out as mlq_tree_scores_q15 and
+ * mlq_tree_proba_q15 write them.
+ * @param[in]  op         MLQ_TREE_CODE_SCORES or MLQ_TREE_CODE_PROBA
+ * @param[in]  sums       [n_classes / lanes, rounded up] the class sums, class c
+ *                        in bits 16 (c % lanes) up of word c / lanes, lanes =
+ *                        MLQ_TREE_CODE_LANES(n_trees)
+ * @param[in]  n_classes  classes (at least 1)
+ * @param[in]  n_trees    trees (at least 1)
+ * @param[in]  work       scratch of MLQ_TREE_WORK_BYTES(n_classes) bytes, aligned as
+ *                        mlq_work_t (the code model checked it)
+ * @param[out] out        [n_classes] int32_t scores or uint16_t probabilities
+ * @return MLQ_OK
+ */
+mlq_status mlq_tree_code_finish(unsigned op, const uint32_t *sums, uint16_t n_classes,
+                                uint16_t n_trees, void *work, void *out);
+
+/** A code regression model's score: the mean of its trees' leaf values, as
+ *  mlq_tree_reg_scores_q15 computes it from their exact sum. */
+int32_t mlq_tree_code_mean(int32_t sum, uint16_t n_trees, uint16_t value_frac);
 
 #ifdef __cplusplus
 }

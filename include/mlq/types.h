@@ -43,7 +43,7 @@ typedef int32_t mlq_q31_t;
  * exported header stops with #error when it was written for another
  * format; re-export it with this mlq.
  */
-#define MLQ_FORMAT 4
+#define MLQ_FORMAT 5
 
 /** Result of every fallible device call: MLQ_OK (0) or a negative error. */
 typedef enum mlq_status {
