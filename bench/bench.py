@@ -18,11 +18,16 @@ file's own pipeline_prepare:
     instructions (AVR: cycles) per inference of each entry, flash and RAM as
     the size difference against the same firmware without the model, stack
     by painting;
-  - the flash `mlq info MODEL --target BOARD` estimates against the measured
-    one, the stack frames of the device library (-fstack-usage), and whether
-    the Cortex-M0 k-means kernel calls a 64-bit multiply helper.
+  - the flash and the instructions `mlq info MODEL --target BOARD` estimates
+    against the measured ones, the stack frames of the device library
+    (-fstack-usage), and whether the Cortex-M0 k-means kernel calls a 64-bit
+    multiply helper.
+Then, on runs of every algorithm, `mlq select` on vowel (grouped 5-fold
+cross-validation by speaker) for the Uno and the Cortex-M0, timed: the model
+chosen against the best that fits, and the time against issue 19's targets.
 bench/costs.tsv (compiled into mlq for `mlq info --target`) gets, per core
-and kernel, the largest code and stack frame measured over the datasets;
+and kernel, the largest code and stack frame measured over the datasets and
+the instruction model fitted to this run's float entries (fit_insns);
 kernels this run did not measure keep their figures.
 
     python3 bench/bench.py [--build DIR] [--out FILE] [--costs FILE] [--algos "A B"]
@@ -35,12 +40,19 @@ algorithm of tests/pipeline.sh); PYTHON is the interpreter of the references
 the Cortex-M0 objects of BUILD for __aeabi_lmul (exit status 1 if called).
 """
 import argparse
+import collections
 import datetime
 import glob
+import itertools
 import json
+import math
 import os
+import re
+import statistics
+import struct
 import subprocess
 import sys
+import time
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(BENCH)
@@ -54,6 +66,7 @@ import targets  # noqa: E402
 PIPELINE = os.path.join(ROOT, "tests", "pipeline.sh")
 BOARDS = ("m0", "m4")  # with targets and float references; then rv32, and uno or mega
 NO_FIT = 4  # the runner's status for a firmware that does not fit an AVR board
+SELECT_BOARDS = ("uno", "m0")  # mlq select on vowel for these; the targets are the Uno's
 
 
 class BenchError(Exception):
@@ -100,7 +113,10 @@ class Model:
         with open(self.p["P_TEST"], encoding="utf-8") as f:
             self.d = sum(1 for c in f.readline().rstrip("\r\n").split(",") if c not in ("label", "target"))
         with open(self.p["P_HEADER"], encoding="utf-8") as f:
-            self.has_proba = "_proba_q15(" in f.read()
+            text = f.read()
+        self.has_proba = "_proba_q15(" in text
+        # The generic float entry quantizes every feature; a model's own (trees) only those it reads.
+        self.quantizes_all = "mlq_quant_f32_to_q15(" in text
         self.q15 = os.path.join(self.p["P_DIR"], "bench_q15.rows")
         run([bench.runner, "rows", "random", "--rows", "8", "--features", str(self.d), "--q15",
              "--seed", "1", "--out", self.q15])
@@ -129,6 +145,8 @@ class Bench:
         self.sklearn = run([self.python, "-c", "import sklearn"], check=False).returncode == 0
         self.rep = report.Report()
         self.costs = []  # (core, kernel, code, frame) of every float entry measured
+        self.insn_samples = []  # InsnSample of every float entry measured
+        self.work_cache = {}
 
     def compare(self, model, test):
         return json.loads(run([self.mlq, "compare", model, test, "--json"]).stdout)
@@ -197,6 +215,30 @@ class Bench:
         self.costs.append((core, c["kernel"], int(line["flash_bytes"]) - c["predict_flash_bytes"],
                            int(line["stack_bytes"]) - c["work_bytes"] - 2 * m.d))
 
+    def work(self, m, rows):
+        """work_steps of `mlq compare --json` on the first rows test rows of m
+        (those the board's bench line averaged over)."""
+        key = (m.p["P_MODEL"], rows)
+        if key not in self.work_cache:
+            head = os.path.join(m.p["P_DIR"], f"bench_head{rows}.csv")
+            with open(m.p["P_TEST"], encoding="utf-8") as f:
+                lines = f.readlines()[:rows + 1]
+            with open(head, "w", encoding="utf-8") as f:
+                f.writelines(lines)
+            self.work_cache[key] = tuple(self.compare(m.p["P_MODEL"], head)["work_steps"])
+        return self.work_cache[key]
+
+    def note_insns(self, m, core, line, q15):
+        """The instruction model's sample of the float entry of m on core (q15: the
+        q15 entry's bench line, or None)."""
+        w = self.work(m, int(line["rows"]))
+        y = float(report.field(line, "insn_per_inference"))
+        q = report.field(q15, "insn_per_inference")
+        s = InsnSample(core, m.cmp["kernel"], m.d, w[0], w[1], y, None if q == "-" else float(q),
+                       m.quantizes_all)
+        self.insn_samples.append(s)
+        return s
+
     def board(self, m, b, line, tolerate):
         """Every entry of model m on board b, whose predict entry's line is given.
         On AVR an entry may not fit the board the predict entry fits ("-")."""
@@ -215,11 +257,14 @@ class Bench:
         target = targets.target(m.algo, m.ds, b, m.k, m.d) if b in BOARDS else "-"
         core = "avr" if b in ("uno", "mega") else b
         self.note_cost(m, core, line)
+        sample = self.note_insns(m, core, line, q15)
         self.rep.cost_rows(m.algo, m.ds, f"{m.k} x {m.d}", b, target, line, q15, i16,
                            m.i16 is not None, scores, proba, m.has_proba)
-        self.rep.estimate(m.algo, m.ds, b, core, m.cmp, line)
+        self.rep.estimate(m.algo, m.ds, b, core, m.cmp, line, sample)
 
     def model(self, algo, ds):
+        if algo in targets.CODE_LAYOUT_VARIANTS:
+            return  # the tree layouts table times them with the array rows
         m = Model(self, algo, ds)
         if m.metric == "r2":
             seeded = self.seed_mean(m) if algo in targets.SEEDED else None
@@ -241,6 +286,77 @@ class Bench:
         avr = self.avr_predict(m)
         if avr is not None:
             self.board(m, *avr, tolerate=True)
+        if algo in targets.TREE_LAYOUTS:
+            self.tree_layouts(m)
+
+    # -- trees and forests: both layouts (issue 20) --------------------------
+    def tree_layouts(self, m):
+        """The tree layouts table's rows of m (a tree or forest exported in the
+        array layout): the same model exported with --layout code, both timed on
+        TREE_BOARDS through NAME_predict_q15 on 8 test rows spread over the test
+        set, quantized as the device quantizes them (checked against `mlq
+        predict --device`), and through NAME_predict on the same rows; the nodes
+        each row visits from `mlq compare --json` (work_steps: the trees' work
+        hook). The marginal instructions per node: the difference of the q15
+        entry between the 4 rows that visit the most nodes and the 4 that visit
+        the fewest, over the difference of their nodes."""
+        name, pdir = m.name + "_code", m.p["P_DIR"]
+        code_h = os.path.join(pdir, name + ".h")
+        run([self.mlq, "export", m.p["P_MODEL"], "--name", name, "--out", code_h, "--layout", "code",
+             "--quiet"])
+        with open(m.p["P_TEST"], encoding="utf-8") as f:
+            head, *lines = f.readlines()
+        picked = [lines[round(i * (len(lines) - 1) / 7)] for i in range(8)] if len(lines) >= 8 else lines
+        nodes = [self.tree_nodes(m, head, [x], f"bench_tree_row{i}.csv") for i, x in enumerate(picked)]
+        order = sorted(range(len(picked)), key=lambda i: nodes[i])
+        half = len(order) // 2
+        sets = {"all": list(range(len(picked))), "lo": order[:half], "hi": order[half:]}
+        q15 = {}
+        for k, idx in sets.items():
+            csv = os.path.join(pdir, f"bench_tree_{k}.csv")
+            with open(csv, "w", encoding="utf-8") as f:
+                f.writelines([head] + [picked[i] for i in idx])
+            q15[k] = tree_q15_rows(m.p["P_HEADER"], m.name, csv, os.path.join(pdir, f"bench_tree_{k}.rows"))
+        all_csv = os.path.join(pdir, "bench_tree_all.csv")
+        fixed = ["--fixed"] if m.metric == "r2" else []
+        want = run([self.mlq, "predict", m.p["P_MODEL"], all_csv, "--device", "--scores", *fixed]).stdout
+        got = run([self.runner, "predict", "--board", "host", "--header", m.p["P_HEADER"], "--name", m.name,
+                   "--input", q15["all"], "--scores"]).stdout
+        if got != want:
+            raise BenchError(f"{m.name}: the tree table's Q15 rows are not the device's quantized rows")
+        floats = os.path.join(pdir, "bench_tree_all_f32.rows")
+        run([self.runner, "rows", "csv", all_csv, *m.target, "--out", floats])
+        mean = {k: sum(nodes[i] for i in idx) / len(idx) for k, idx in sets.items()}
+        info = json.loads(run([self.mlq, "info", m.p["P_MODEL"], "--json"]).stdout)["device"]
+        estimate = code_estimate(info["code_layout"])
+        for b in TREE_BOARDS:
+            line = {}
+            for layout, hdr, nm in (("array", m.p["P_HEADER"], m.name), ("code", code_h, name)):
+                q = {k: self.bench(m, b, q15[k], header=hdr, name=nm) for k in sets}
+                line[layout] = (q["all"], self.bench(m, b, floats, header=hdr, name=nm),
+                                marginal(q["lo"], q["hi"], mean["lo"], mean["hi"]))
+            self.rep.tree_layout_row(m.algo, m.ds, b, mean["all"], line, estimate.get(b),
+                                     targets.tree_layout_target(m.algo, m.ds, b))
+
+    def tree_nodes(self, m, head, lines, csv):
+        """The split nodes one inference of m visits, averaged over the CSV lines
+        (`mlq compare --json`: work_steps)."""
+        path = os.path.join(m.p["P_DIR"], csv)
+        with open(path, "w", encoding="utf-8") as f:
+            f.writelines([head] + lines)
+        return float(self.compare(m.p["P_MODEL"], path)["work_steps"][0])
+
+    def selection(self):
+        """`mlq select` on vowel, grouped 5-fold cross-validation by speaker, for
+        each of SELECT_BOARDS, timed; on runs of every algorithm only (a minute)."""
+        if set(pipeline('printf "%s" "$PIPELINE_ALGOS"').split()) - set(self.algos):
+            return
+        for b in SELECT_BOARDS:
+            print(f"bench: select vowel {b}", file=sys.stderr)
+            start = time.monotonic()
+            out = run([self.mlq, "select", "--data", "data/vowel.csv", "--groups", "data/vowel.groups.txt",
+                       "--folds", "5", "--target", b, "--json", "--quiet"]).stdout
+            self.rep.selection_row(b, json.loads(out), time.monotonic() - start, os.cpu_count())
 
     # -- the whole run -----------------------------------------------------
     def main(self, out, costs_path):
@@ -254,12 +370,14 @@ class Bench:
             for ds in self.datasets(algo):
                 print(f"bench: {algo} {ds}", file=sys.stderr)
                 self.model(algo, ds)
+        self.selection()
         costs = largest(self.costs)
+        insns = fit_insns(self.insn_samples)
         frames = {c: stack_frames(os.path.join(self.build, "arm", c, "obj")) for c in BOARDS}
         text = self.rep.markdown(datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d"),
-                                 version, costs, frames, m0_lmul_calls(self.build))
+                                 version, costs, frames, m0_lmul_calls(self.build), insns)
         report.write(out, text)
-        write_costs(costs_path, costs)
+        write_costs(costs_path, costs, insns)
         sys.stdout.write(text)
 
 
@@ -273,20 +391,218 @@ def largest(costs):
     return out
 
 
-def write_costs(path, costs):
-    """bench/costs.tsv: costs ({(core, kernel): (code, frame)}), and the previous
-    file's rows of the kernels this run did not measure, sorted."""
+COSTS_HEAD = """\
+# core\tkernel\tcode bytes\tstack frame bytes\tc0\tc1\tc2\tc3 (written by make bench: bench/bench.py)
+# code: the float entry's flash less the model's constants, frame: its stack less the
+# scratch and the input, each the largest over the datasets. c0..c3: the instructions of
+# one NAME_predict call (float entry; AVR: clock cycles) are c0 + c1 w0 + c2 w1 + c3 D, w
+# the call's work (`mlq compare --json`: work_steps; device_algo.h's hook `work`) and D
+# the features; c3 is the core's cost of quantizing a feature (0 for kernels whose float
+# entry quantizes only the features it reads), c0..c2 fitted to the models measured
+# ("-": none fitted). mlq_fit_insns (exporters/boards.c) evaluates it.
+"""
+
+
+def write_costs(path, costs, insns=None):
+    """bench/costs.tsv: costs ({(core, kernel): (code, frame)}) with the
+    instruction model insns ({(core, kernel): (c0, c1, c2, c3)}, "-" where it
+    has none), and the previous file's rows of the kernels this run did not
+    measure, sorted."""
+    insns = insns or {}
     bad = [f"{c} {k}: {v}" for (c, k), v in costs.items() if min(v) < 0]
     if bad:
         raise BenchError(f"{path}: negative code or frame (constants above the measured flash, "
                          "or scratch above the stack): " + "; ".join(bad))
-    rows = [f"{c}\t{k}\t{code}\t{frame}" for (c, k), (code, frame) in costs.items()]
+    rows = ["\t".join([c, k, str(code), str(frame)] +
+                      ([f"{v:.6g}" for v in insns[(c, k)]] if (c, k) in insns else ["-"] * 4))
+            for (c, k), (code, frame) in costs.items()]
     if os.path.exists(path):
         with open(path, encoding="utf-8") as f:
             rows += [x.rstrip("\n") for x in f
                      if x.strip() and not x.startswith("#") and tuple(x.split("\t")[:2]) not in costs]
-    head = "# core\tkernel\tcode bytes\tstack frame bytes (written by make bench: bench/bench.py)\n"
-    report.write(path, head + "".join(r + "\n" for r in sorted(rows)))
+    report.write(path, COSTS_HEAD + "".join(r + "\n" for r in sorted(rows)))
+
+
+# -- the instruction model of bench/costs.tsv ---------------------------------
+
+# One float entry measured: core, kernel, d (features), w0, w1 (work_steps on the
+# rows measured), y (instructions or cycles per call), q15 (the q15 entry's, or
+# None), quantizes_all (whether the float entry quantizes every feature).
+InsnSample = collections.namedtuple("InsnSample", "core kernel d w0 w1 y q15 quantizes_all")
+
+
+def lstsq(a, b):
+    """x minimising |a x - b| (normal equations, Gauss-Jordan with pivoting); None when singular."""
+    n = len(a[0])
+    m = [[sum(r[i] * r[j] for r in a) for j in range(n)] + [sum(r[i] * y for r, y in zip(a, b))]
+         for i in range(n)]
+    for i in range(n):
+        p = max(range(i, n), key=lambda r: abs(m[r][i]))
+        if abs(m[p][i]) < 1e-12 * max(1.0, max(abs(v) for v in m[p][:n])):
+            return None
+        m[i], m[p] = m[p], m[i]
+        for r in range(n):
+            if r != i:
+                f = m[r][i] / m[i][i]
+                m[r] = [u - f * v for u, v in zip(m[r], m[i])]
+    return [m[i][n] / m[i][i] for i in range(n)]
+
+
+def nnls(a, b, free):
+    """x >= 0 minimising |a x - b|, nonzero only at the indices free: the best
+    least-squares solution over the subsets of free (there are a handful)."""
+    best = None
+    for k in range(len(free) + 1):
+        for sub in itertools.combinations(free, k):
+            x = [0.0] * len(a[0])
+            if sub:
+                part = lstsq([[r[i] for i in sub] for r in a], b)
+                if part is None or min(part) < 0:
+                    continue
+                for i, v in zip(sub, part):
+                    x[i] = v
+            err = sum((sum(u * v for u, v in zip(r, x)) - y) ** 2 for r, y in zip(a, b))
+            if best is None or err < best[0]:
+                best = (err, x)
+    return best[1]
+
+
+def minimax(a, b, free, rounds=200):
+    """x >= 0 (nonzero only at free) minimising the largest |a x - b|: Lawson's
+    iteratively reweighted least squares, the best iterate kept."""
+    weights, best = [1.0] * len(a), None
+    for _ in range(rounds):
+        s = [w ** 0.5 for w in weights]
+        x = nnls([[u * v for u in r] for r, v in zip(a, s)], [y * v for y, v in zip(b, s)], free)
+        res = [abs(sum(u * v for u, v in zip(r, x)) - y) for r, y in zip(a, b)]
+        if best is None or max(res) < best[0]:
+            best = (max(res), x)
+        total = sum(w * e for w, e in zip(weights, res))
+        if total <= 0:
+            break
+        weights = [w * e / total for w, e in zip(weights, res)]
+    return best[1]
+
+
+def quant_cost(samples, core):
+    """c3 of core: the instructions of quantizing one feature. Per dataset (D),
+    the median over the models whose float entry quantizes every feature of
+    their float entry less their q15 entry (the q15 rows are random, which
+    moves only the kernels whose work depends on the input), then the slope
+    of those medians over D (their intercept is each kernel's c0)."""
+    by_d = {}
+    for s in samples:
+        if s.core == core and s.quantizes_all and s.q15 is not None:
+            by_d.setdefault(s.d, []).append(s.y - s.q15)
+    pts = [(d, statistics.median(v)) for d, v in by_d.items()]
+    if len(pts) < 2:
+        return max(0.0, pts[0][1] / pts[0][0]) if pts else 0.0
+    md, mv = statistics.mean(d for d, _ in pts), statistics.mean(v for _, v in pts)
+    slope = sum((d - md) * (v - mv) for d, v in pts) / sum((d - md) ** 2 for d, _ in pts)
+    return max(0.0, slope)
+
+
+def sibling(kernel):
+    """The classifier's entry of a kernel's family: mlq_X_predict_q15 for
+    mlq_X_scores_q15, mlq_X_regress_q15 or mlq_X_proba_q15."""
+    for entry in ("_scores_q15", "_regress_q15", "_proba_q15"):
+        if kernel.endswith(entry):
+            return kernel[:-len(entry)] + "_predict_q15"
+    return kernel
+
+
+def rounded(c):
+    """Coefficients as bench/costs.tsv writes them (6 significant digits)."""
+    return tuple(float(f"{v:.6g}") for v in c)
+
+
+def fit_insns(samples):
+    """{(core, kernel): (c0, c1, c2, c3)}, as written to bench/costs.tsv: per
+    core c3 (quant_cost; 0 for a float entry that quantizes only what it
+    reads), then per kernel c0, c1, c2 >= 0 minimising the largest relative
+    difference to the measured float entries. A kernel measured on fewer
+    than three models takes its sibling's c1 / c2 / c0 scaled to fit
+    (one factor), or else only c0 (and c1 with two models)."""
+    out = {}
+    for core in sorted({s.core for s in samples}):
+        q = quant_cost(samples, core)
+        kernels = {}
+        for s in samples:
+            if s.core == core:
+                kernels.setdefault(s.kernel, []).append(s)
+        for kernel, ss in sorted(kernels.items(), key=lambda kv: (len(kv[1]) < 3, kv[0])):
+            c3 = q if ss[0].quantizes_all else 0.0
+            rest = [(s.y - c3 * s.d) / s.y for s in ss]  # relative: each row's difference / y
+            a = [[1 / s.y, s.w0 / s.y, s.w1 / s.y] for s in ss]
+            sib = out.get((core, sibling(kernel)))
+            if len(ss) >= 3:
+                c = minimax(a, rest, [0, 1, 2])
+            elif sib is not None:
+                base = [[sum(u * v for u, v in zip(r, sib[:3]))] for r in a]
+                c = [sib[i] * nnls(base, rest, [0])[0] for i in range(3)]
+            else:
+                c = minimax(a, rest, [0, 1][:len(ss)])
+            out[(core, kernel)] = rounded(list(c) + [c3])
+    return out
+
+
+
+# -- trees and forests: both layouts (issue 20) --------------------------------
+
+TREE_BOARDS = ("m4", "m0")  # the boards of the tree layouts table
+
+
+def tree_q15_rows(header, name, csv, out):
+    """out: the rows of csv (its feature columns) written as a Q15 rows file
+    (examples/firmware/rowsfile.h), each value quantized as the device quantizes
+    float input (mlq/quant.h): b = (x - offset) * gain in IEEE single precision,
+    floor(b) saturated to [0, 65535], minus 32768, with the header's NAME_offset
+    and NAME_gain."""
+    with open(header, encoding="utf-8") as f:
+        text = f.read()
+
+    def floats(array):
+        m = re.search(rf"\b{name}_{array}\[\d+\] MLQ_FLASH = {{ /\*.*?\*/\n(.*?)}};", text, re.S)
+        if m is None:
+            raise BenchError(f"{header}: no {name}_{array}")
+        return [f32(float(v.rstrip("f"))) for v in m.group(1).replace(",", " ").split()]
+
+    offset, gain = floats("offset"), floats("gain")
+    with open(csv, encoding="utf-8") as f:
+        head = f.readline().rstrip("\r\n").split(",")
+        keep = [i for i, c in enumerate(head) if c not in ("label", "target")]
+        rows = [line.rstrip("\r\n").split(",") for line in f if line.strip()]
+    data = []
+    for r in rows:
+        for j, i in enumerate(keep):
+            b = f32(f32(f32(float(r[i])) - offset[j]) * gain[j])
+            u = 0 if not b >= 0 else 65535 if b >= 65536 else int(math.floor(b))
+            data.append(u - 32768)
+    with open(out, "wb") as f:
+        f.write(struct.pack("<3I", 0x3531514D, len(rows), len(keep)) + struct.pack(f"<{len(data)}h", *data))
+    return out
+
+
+def marginal(lo, hi, nodes_lo, nodes_hi):
+    """Instructions per additional visited node between two bench lines (None
+    when the rows visit as many nodes)."""
+    if nodes_hi - nodes_lo < 0.5:
+        return None
+    return (float(report.field(hi, "insn_per_inference")) -
+            float(report.field(lo, "insn_per_inference"))) / (nodes_hi - nodes_lo)
+
+
+def f32(x):
+    """x rounded to IEEE single precision."""
+    return struct.unpack("<f", struct.pack("<f", x))[0]
+
+
+def code_estimate(text):
+    """{board: bytes} of the code layout's flash estimate with NAME_predict_q15, from
+    `mlq info`'s "code layout" line ("about 812 (avr), 400 (m0), ... bytes of code with
+    NAME_predict_q15, ...")."""
+    first = text.split(" with NAME_predict_q15")[0]
+    return {core: int(v) for v, core in re.findall(r"(\d+) \((\w+)\)", first)}
 
 
 def stack_frames(obj):

@@ -83,6 +83,24 @@ class Report(unittest.TestCase):
         r.cost_rows("svm_linear", "wine", "3 x 13", "m4", "-", line, None, None, False, None, None, False)
         self.assertEqual(r.linear_vs_svm()[1][-1], "NO")
 
+    def test_selection_row(self):
+        s = {"tried": 42, "candidates": [{"fits": True, "device_mean": 0.58},
+                                         {"fits": False, "device_mean": 0.63},
+                                         {"fits": True, "device_mean": 0.575}],
+             "chosen": {"algorithm": "mlp", "options": "--hidden 128 --bits 8", "device_mean": 0.575,
+                        "device_sd": 0.0592}}
+        r = report.Report()
+        r.selection_row("uno", s, 20.25, 2)
+        self.assertEqual(r.selection[0], ["uno", 42, 2, "20.2 (2 cores)", "mlp --hidden 128 --bits 8",
+                                          "57.50% (sd 5.92)", "58.00%", "0.50", "met"])
+        r.selection_row("uno", s, 301.0, 2)  # too slow
+        self.assertEqual(r.selection[1][-1], "**not met**")
+        s["chosen"]["device_mean"] = 0.569  # more than a point below the best that fits
+        r.selection_row("uno", s, 20.0, 2)
+        self.assertEqual(r.selection[2][-2:], ["1.10", "**not met**"])
+        r.selection_row("m0", s, 20.0, 2)  # no target
+        self.assertEqual(r.selection[3][-1], "-")
+
     def test_field(self):
         avr = {"cycles_per_inference": "539.0", "flash_bytes": "724"}
         self.assertEqual(report.field(avr, "insn_per_inference"), "539.0")
@@ -106,17 +124,48 @@ class Report(unittest.TestCase):
 
     def test_estimates(self):
         r = report.Report()
+        s = bench.InsnSample
         r.estimate("tree", "iris", "m4", "m4", {"kernel": "k", "predict_flash_bytes": 106},
-                   {"flash_bytes": "336"})
+                   {"flash_bytes": "336"}, s("m4", "k", 4, 3.5, 1, 40.0, 41.0, False))
         r.estimate("tree", "wine", "m4", "m4", {"kernel": "k", "predict_flash_bytes": 122},
-                   {"flash_bytes": "348"})
+                   {"flash_bytes": "348"}, s("m4", "k", 13, 4, 1, 50.0, None, False))
         r.estimate("tree", "iris", "uno", "avr", {"kernel": "k", "predict_flash_bytes": 106},
-                   {"flash_bytes": "724"})
-        lines = r.estimate_table({("m4", "k"): (230, 20), ("avr", "k"): (618, 38)})
-        self.assertEqual(lines[2:5], ["| tree | iris | m4 | 106 | 230 | 336 | 336 | +0.0% |",
-                                      "| tree | wine | m4 | 122 | 230 | 352 | 348 | +1.1% |",
-                                      "| tree | iris | uno | 106 | 618 | 724 | 724 | +0.0% |"])
-        self.assertEqual(lines[-1], "Spread, the largest |difference| per board: m4 1.1%, uno 0.0%.")
+                   {"flash_bytes": "724"}, s("avr", "k", 4, 3.5, 1, 539.0, None, False))
+        # A kernel without an instruction model, and a row without a sample.
+        r.estimate("svm", "iris", "m4", "m4", {"kernel": "s", "predict_flash_bytes": 900},
+                   {"flash_bytes": "1000"}, s("m4", "s", 4, 10, 2, 500.0, None, True))
+        r.estimate("svm", "wine", "m4", "m4", {"kernel": "s", "predict_flash_bytes": 900},
+                   {"flash_bytes": "1000"})
+        costs = {("m4", "k"): (230, 20), ("avr", "k"): (618, 38), ("m4", "s"): (100, 8)}
+        insns = {("m4", "k"): (10.0, 8.0, 2.0, 0.0), ("avr", "k"): (100.0, 120.0, 0.0, 1.0)}
+        lines = r.estimate_table(costs, insns)
+        self.assertEqual(lines[2:7], [
+            "| tree | iris | m4 | 106 + 230 | 336 | +0.0% | 3.5 / 1 | 40 | 40 | +0.0% |",
+            "| tree | wine | m4 | 122 + 230 | 348 | +1.1% | 4 / 1 | 44 | 50 | -12.0% |",
+            "| tree | iris | uno | 106 + 618 | 724 | +0.0% | 3.5 / 1 | 524 | 539 | -2.8% |",
+            "| svm | iris | m4 | 900 + 100 | 1000 | +0.0% | - | - | - | - |",
+            "| svm | wine | m4 | 900 + 100 | 1000 | +0.0% | - | - | - | - |"])
+        self.assertEqual(lines[-3], "Largest |difference| per board, flash / instructions: "
+                                    "m4 1.1% / 12.0%, uno 0.0% / 2.8%.")
+        self.assertEqual(lines[-1], "Targets (issue 19): flash within 5% on every row: yes; "
+                                    "instructions within 15% on every row: yes.")
+        # Each target missed: the rows that miss it are named.
+        r.estimate("tree", "x", "m0", "m0", {"kernel": "k", "predict_flash_bytes": 100},
+                   {"flash_bytes": "300"}, s("m0", "k", 4, 1, 1, 100.0, None, False))
+        lines = r.estimate_table({**costs, ("m0", "k"): (210, 20)}, {**insns, ("m0", "k"): (1, 2, 3, 4)})
+        self.assertEqual(lines[-5], "| tree | x | m0 | 100 + 210 | 300 | +3.3% | 1 / 1 | 22 | 100 | -78.0% |")
+        r.estimate("tree", "y", "m0", "m0", {"kernel": "k", "predict_flash_bytes": 100},
+                   {"flash_bytes": "290"}, s("m0", "k", 4, 1, 1, 23.0, None, False))
+        lines = r.estimate_table({**costs, ("m0", "k"): (210, 20)}, {**insns, ("m0", "k"): (1, 2, 3, 4)})
+        self.assertEqual(lines[-1], "Targets (issue 19): flash within 5% on every row: NO (tree y m0); "
+                                    "instructions within 15% on every row: NO (tree x m0).")
+        # Without instruction models (an old costs.tsv): flash only.
+        self.assertTrue(r.estimate_table({**costs, ("m0", "k"): (210, 20)})[2].endswith("| 336 | +0.0% | - | - | - | - |"))
+
+    def test_insn_estimate(self):
+        s = bench.InsnSample("m0", "k", 10, 100, 5, 0.0, None, True)
+        self.assertEqual(report.insn_estimate((1, 2, 3, 4), s), 1 + 200 + 15 + 40)
+        self.assertEqual(report.insn_estimate((-500, 2, 3, 4), s), 0.0)  # as mlq_fit_insns: >= 0
 
     def test_write_umask(self):
         with tempfile.TemporaryDirectory() as d:
@@ -141,11 +190,15 @@ class Costs(unittest.TestCase):
         with tempfile.TemporaryDirectory() as d:
             path = os.path.join(d, "costs.tsv")
             with open(path, "w", encoding="utf-8") as f:
-                f.write("# header\nm4\tk\t1\t2\nm4\told\t5\t6\navr\tz\t7\t8\n")
-            bench.write_costs(path, {("m4", "k"): (230, 24), ("m0", "k"): (192, 24)})
+                f.write("# header\nm4\tk\t1\t2\nm4\told\t5\t6\navr\tz\t7\t8\t1\t2\t3\t4\n")
+            bench.write_costs(path, {("m4", "k"): (230, 24), ("m0", "k"): (192, 24)},
+                              {("m4", "k"): (12.5, 1.0 / 3, 0.0, 7e-05)})
             with open(path, encoding="utf-8") as f:
-                self.assertEqual(f.read().splitlines()[1:],
-                                 ["avr\tz\t7\t8", "m0\tk\t192\t24", "m4\tk\t230\t24", "m4\told\t5\t6"])
+                text = f.read()
+            self.assertEqual([x for x in text.splitlines() if not x.startswith("#")],
+                             ["avr\tz\t7\t8\t1\t2\t3\t4", "m0\tk\t192\t24\t-\t-\t-\t-",
+                              "m4\tk\t230\t24\t12.5\t0.333333\t0\t7e-05", "m4\told\t5\t6"])
+            self.assertTrue(text.startswith(bench.COSTS_HEAD))
 
     def test_negative(self):
         with tempfile.TemporaryDirectory() as d:
@@ -153,6 +206,70 @@ class Costs(unittest.TestCase):
             with self.assertRaisesRegex(bench.BenchError, "negative code or frame.*m4 k"):
                 bench.write_costs(path, {("m4", "k"): (-4, 24)})
             self.assertFalse(os.path.exists(path))
+
+    def test_least_squares(self):
+        self.assertEqual(bench.lstsq([[1, 0], [0, 2], [1, 1]], [1, 4, 3]), [1.0, 2.0])
+        self.assertIsNone(bench.lstsq([[1, 2], [2, 4]], [1, 2]))
+        # Unconstrained, x would be (3, -1): the best with x >= 0 drops the second.
+        a, b = [[1, 1], [1, 2], [1, 3]], [2, 1, 0]
+        x = bench.lstsq(a, b)
+        self.assertAlmostEqual(x[0], 3.0)
+        self.assertAlmostEqual(x[1], -1.0)
+        self.assertEqual(bench.nnls(a, b, [0, 1]), [1.0, 0.0])
+        self.assertEqual(bench.nnls(a, b, []), [0.0, 0.0])
+
+    def test_minimax(self):
+        # Fitting a constant to 0, 1 and 10: least squares gives the mean, minimax the midrange.
+        a, b = [[1], [1], [1]], [0, 1, 10]
+        self.assertAlmostEqual(bench.nnls(a, b, [0])[0], 11 / 3)
+        self.assertAlmostEqual(bench.minimax(a, b, [0])[0], 5.0, places=3)
+        # An exact line stays exact.
+        x = bench.minimax([[1, 1], [1, 2], [1, 4]], [3, 5, 9], [0, 1])
+        self.assertAlmostEqual(x[0], 1.0)
+        self.assertAlmostEqual(x[1], 2.0)
+
+    def test_quant_cost(self):
+        s = bench.InsnSample
+        samples = [s("m0", "a", 4, 0, 0, 1000.0, 200.0, True), s("m0", "b", 4, 0, 0, 5000.0, 4200.0, True),
+                   s("m0", "c", 4, 0, 0, 900.0, 50.0, True),      # median of 800, 800, 850
+                   s("m0", "a", 10, 0, 0, 3000.0, 1000.0, True),  # 2000
+                   s("m0", "t", 10, 0, 0, 90.0, 80.0, False),     # not a generic float entry
+                   s("m0", "a", 20, 0, 0, 5000.0, None, True),    # no q15 figure
+                   s("m4", "a", 4, 0, 0, 60.0, 20.0, True)]
+        self.assertAlmostEqual(bench.quant_cost(samples, "m0"), 200.0)
+        self.assertAlmostEqual(bench.quant_cost(samples, "m4"), 10.0)  # one D: the ratio
+        self.assertEqual(bench.quant_cost(samples, "rv32"), 0.0)
+        self.assertEqual(bench.sibling("mlq_svm_rbf_regress_q15"), "mlq_svm_rbf_predict_q15")
+        self.assertEqual(bench.sibling("mlq_mlp_relu16_scores_q15"), "mlq_mlp_relu16_predict_q15")
+        self.assertEqual(bench.sibling("mlq_tree_predict_q15"), "mlq_tree_predict_q15")
+
+    def test_fit_insns(self):
+        # Measurements made by a known model are fitted back exactly; c3 is the
+        # float entry less the q15 entry per feature, 0 for an entry of its own.
+        s = bench.InsnSample
+
+        def model(c, d, w0, w1):
+            return c[0] + c[1] * w0 + c[2] * w1 + c[3] * d
+
+        k, t = (50, 6, 40, 180), (60, 1.25, 0, 0)
+        shapes = [(4, 12, 3), (13, 39, 3), (30, 60, 2), (64, 640, 10)]
+        samples = [s("m0", "mlq_k_predict_q15", d, w0, w1, model(k, d, w0, w1),
+                     model(k, 0, w0, w1), True) for d, w0, w1 in shapes]
+        samples += [s("m0", "mlq_t_predict_q15", d, w0, w0 / 2, model(t, d, w0, 0), None, False)
+                    for d, w0, _ in shapes]
+        # One model of a sibling kernel: the classifier's coefficients, scaled by 1.5.
+        samples.append(s("m0", "mlq_k_scores_q15", 10, 100, 1, 1.5 * model(k[:3] + (0,), 0, 100, 1)
+                         + 180 * 10, None, True))
+        # One model of a kernel alone: c0.
+        samples.append(s("m0", "mlq_x_predict_q15", 10, 100, 1, 2000.0, None, True))
+        got = bench.fit_insns(samples)
+        for key, want in ((("m0", "mlq_k_predict_q15"), k), (("m0", "mlq_t_predict_q15"), t),
+                          (("m0", "mlq_k_scores_q15"), (75, 9, 60, 180)),
+                          (("m0", "mlq_x_predict_q15"), (200, 0, 0, 180))):
+            for g, w in zip(got[key], want):
+                self.assertAlmostEqual(g, w, places=3, msg=key)
+        self.assertEqual(len(got), 4)
+        self.assertEqual(bench.rounded([1 / 3, 123456789.0]), (0.333333, 123457000.0))
 
     def test_stack_frames(self):
         with tempfile.TemporaryDirectory() as d:

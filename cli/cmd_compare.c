@@ -21,7 +21,9 @@ static const cli_opt compare_opts[C_N] = {
                 "host_/device_ accuracy, purity or detection (and false_alarm), scores, "
                 "max/median/p99_score_diff and _proba_diff, host_/device_argmax_agreement, "
                 "coefficients, clipped, flash_bytes, predict_flash_bytes, work_bytes, kernel, "
-                "flash_estimate, and with labels classes, confusion and per_class (precision "
+                "flash_estimate, work_steps (the work of one NAME_predict on these rows) and "
+                "insn_estimate (its instructions per core; AVR: cycles), and with labels "
+                "classes, confusion and per_class (precision "
                 "and recall); for regression target, host_/device_ mae, rmse and r2, "
                 "max/median/p99_value_diff (and _of_range) and saturated_rows in place of the "
                 "classification fields",
@@ -234,6 +236,7 @@ static int print_json(const comparison *c, mlq_err *err)
     cli_json_num(doc, "work_bytes", (double)dev->work_bytes);
     cli_json_str(doc, "kernel", mlq_device_kernel(dev));
     cli_flash_json(doc, "flash_estimate", dev);
+    cli_insn_json(doc, dev, d);
     if (d->y != NULL)
         json_confusion(doc, c);
     return cli_json_print(doc, err);

@@ -9,12 +9,13 @@
 #include <string.h>
 
 #include "common.h"
+#include "export_tree.h"
 #include "json.h"
 #include "options.h"
 
 /* ---- export ----------------------------------------------------------------- */
 
-enum { E_NAME, E_OUT, E_BITS, E_TARGET, E_QUIET, E_N };
+enum { E_NAME, E_OUT, E_BITS, E_TARGET, E_LAYOUT, E_QUIET, E_N };
 
 static const cli_opt export_opts[E_N] = {
     [E_NAME] = {"name", "NAME",
@@ -30,6 +31,12 @@ static const cli_opt export_opts[E_N] = {
                   "warn when the model will not fit BOARD (see mlq help info); the header then "
                   "stops with #error when it is compiled for that chip. BOARD is one of",
                   0, mlq_board_names},
+    [E_LAYOUT] = {"layout", "array|code",
+                  "trees and forests: 'array' (default) writes the trees as constant node arrays "
+                  "that the library's kernels walk; 'code' writes them as C code, each tree a chain "
+                  "of comparisons with integer thresholds (several times faster, the same results "
+                  "bit for bit, larger for large forests: mlq info shows both layouts' flash)",
+                  0, NULL},
     [E_QUIET] = {"quiet", NULL, "no 'wrote' line on stderr", 0, NULL},
 };
 
@@ -71,6 +78,9 @@ static int run_export(int argc, char **argv)
     out = a.val[E_OUT];
     if (mlq_export_name_problem(name) != NULL)
         mlq_err_set(&err, NULL, 0, "export: --name '%s' %s", name, mlq_export_name_problem(name));
+    else if (CLI_GIVEN(&a, E_LAYOUT) && strcmp(a.val[E_LAYOUT], "array") != 0 &&
+             strcmp(a.val[E_LAYOUT], "code") != 0)
+        mlq_err_set(&err, NULL, 0, "export: --layout must be array or code, not '%s'", a.val[E_LAYOUT]);
     else
         cli_find_target(a.val[E_TARGET], "export", &board, &err);
     if (err.msg[0] != '\0')
@@ -79,7 +89,13 @@ static int run_export(int argc, char **argv)
         return cli_fail(EXIT_INPUT, &err);
     if ((rc = cli_device_open(&m, a.val[E_BITS], "export", &dev, &err)) == EXIT_OK) {
         rc = EXIT_INPUT;
-        if (mlq_export_header(&dev, name, out, export_fit(&dev, board, a.pos[0], &fit), &err) == 0) {
+        if (CLI_GIVEN(&a, E_LAYOUT) && mlq_tree_set_layout(&dev, a.val[E_LAYOUT], &err) != 0) {
+            char why[sizeof err.msg];
+
+            snprintf(why, sizeof why, "%s", err.msg);
+            mlq_err_set(&err, NULL, 0, "export: %s", why);
+            rc = EXIT_USAGE;
+        } else if (mlq_export_header(&dev, name, out, export_fit(&dev, board, a.pos[0], &fit), &err) == 0) {
             char alone[64] = "";
 
             if (dev.predict_bytes != dev.flash_bytes)
@@ -116,7 +132,9 @@ static const cli_opt info_opts[I_N] = {
                   "say whether the model fits BOARD: flash for its constants and the code of its "
                   "entry, SRAM for the deepest stack, scratch and input, from the figures make "
                   "bench measured on that core; if it does not, by how much and what would make "
-                  "it smaller. BOARD is one of",
+                  "it smaller; and about how many instructions (AVR: clock cycles) one "
+                  "NAME_predict call takes there, from the cost model make bench fitted. BOARD is "
+                  "one of",
                   0, mlq_board_names},
     [I_FLASH] = {"flash", "BYTES",
                  "with --target: the flash of another board with the same core, a whole number "
@@ -136,6 +154,7 @@ static void print_fit(const mlq_device *dev, const mlq_board *board, size_t flas
 {
     mlq_fit fit;
     char why[320];
+    double insns;
 
     if (mlq_fit_estimate(dev, board, flash, ram, &fit) != 0) {
         printf("target            %s: no measured cost of %s on this core (make bench measures it)\n",
@@ -147,6 +166,12 @@ static void print_fit(const mlq_device *dev, const mlq_board *board, size_t flas
            fit.flash_budget, dev->predict_bytes, fit.code);
     printf("  SRAM            about %zu of %zu bytes (stack %zu + scratch %zu + input %zu), no static RAM\n",
            fit.sram, fit.sram_budget, fit.frame, dev->work_bytes, 2 * dev->model->n_features);
+    if (mlq_fit_insns(dev, board, NULL, 0, &insns) == 0)
+        printf("  per inference   about %.0f %s (NAME_predict, from the cost model make bench fitted)\n",
+               insns, mlq_board_insn_unit(board));
+    else
+        printf("  per inference   no cost model of %s on this core (make bench fits it)\n",
+               mlq_device_kernel(dev));
     if (fit.fits)
         return;
     printf("  too large by    %s", mlq_fit_excess(&fit, dev, why, sizeof why));
@@ -159,6 +184,7 @@ static void json_fit(cJSON *doc, const mlq_device *dev, const mlq_board *board, 
     cJSON *t = cli_json_obj(doc, "target");
     mlq_fit fit;
     char why[320];
+    double insns;
     int measured = mlq_fit_estimate(dev, board, flash, ram, &fit) == 0;
 
     cli_json_str(t, "board", board->name);
@@ -179,6 +205,11 @@ static void json_fit(cJSON *doc, const mlq_device *dev, const mlq_board *board, 
     cli_json_num(t, "input", 2.0 * (double)dev->model->n_features);
     cli_json_str(t, "too_large_by", fit.fits ? NULL : mlq_fit_excess(&fit, dev, why, sizeof why));
     cli_json_str(t, "advice", fit.fits ? NULL : mlq_fit_advice(dev));
+    cli_json_str(t, "insn_unit", mlq_board_insn_unit(board));
+    if (mlq_fit_insns(dev, board, NULL, 0, &insns) == 0)
+        cli_json_round(t, "insns", insns);
+    else
+        cli_json_add(t, "insns", cJSON_CreateNull());
 }
 
 enum { LABEL_COLS = 18 }; /* info's lines: "%-18s%s", label and text */

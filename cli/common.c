@@ -190,6 +190,23 @@ char *cli_flash_text(const mlq_device *dev, char *buf, size_t n)
     return buf;
 }
 
+/* The work of NAME_predict over the rows and the instructions it takes on each core with a
+ * fitted cost model (boards.h): work_steps and insn_estimate. */
+void cli_insn_json(cJSON *doc, const mlq_device *dev, const mlq_dataset *d)
+{
+    const mlq_board *boards[8];
+    double insns[8], w[2];
+    size_t n = mlq_fit_insns_cores(dev, d->x, d->n_rows, boards, insns, 8), i;
+    cJSON *o = cli_json_arr(doc, "work_steps");
+
+    mlq_fit_work(dev, d->x, d->n_rows, w);
+    cli_json_round(o, NULL, w[0]);
+    cli_json_round(o, NULL, w[1]);
+    o = cli_json_obj(doc, "insn_estimate");
+    for (i = 0; i < n; i++)
+        cli_json_round(o, boards[i]->core, insns[i]);
+}
+
 void cli_flash_json(cJSON *obj, const char *key, const mlq_device *dev)
 {
     mlq_fit fits[MAX_CORES];

@@ -79,6 +79,9 @@ size_t cli_flash_estimates(const mlq_device *dev, mlq_fit *fits, size_t max);
  */
 char *cli_flash_text(const mlq_device *dev, char *buf, size_t n);
 
+/** `--json`'s work_steps and insn_estimate of dev on the rows of d (compare). */
+void cli_insn_json(struct cJSON *doc, const mlq_device *dev, const mlq_dataset *d);
+
 /** Add {"CORE": bytes, ...} as key to obj (info and compare --json). */
 void cli_flash_json(struct cJSON *obj, const char *key, const mlq_device *dev);
 

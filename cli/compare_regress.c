@@ -130,6 +130,7 @@ static int print_json(const mlq_model *m, const mlq_device *dev, const mlq_datas
     cli_json_num(doc, "work_bytes", (double)dev->work_bytes);
     cli_json_str(doc, "kernel", mlq_device_kernel(dev));
     cli_flash_json(doc, "flash_estimate", dev);
+    cli_insn_json(doc, dev, d);
     return cli_json_print(doc, err);
 }
 

@@ -83,7 +83,7 @@ static void print_algo_opt(FILE *f, const mlq_opt *o)
 
 static void print_cmd_opt(FILE *f, const cli_opt *o)
 {
-    char spec[160], text[640];
+    char spec[160], text[2048]; /* select's --algos lists its grid */
     int n = snprintf(spec, sizeof spec, "  --%s%s%s", o->name, o->meta ? " " : "",
                      o->meta ? o->meta : "");
 
@@ -96,9 +96,10 @@ static void print_cmd_opt(FILE *f, const cli_opt *o)
 /* The usage line: positional arguments, required options, [optional ones]. */
 static void print_usage(FILE *f, const char *prefix, const cli_cmd *cmd, const mlq_algo *algo)
 {
+    const char *args = algo != NULL ? algo->name : cmd->args;
     size_t i, pass;
 
-    fprintf(f, "%smlq %s %s", prefix, cmd->name, algo != NULL ? algo->name : cmd->args);
+    fprintf(f, "%smlq %s%s%s", prefix, cmd->name, *args != '\0' ? " " : "", args);
     for (pass = 0; pass < 2; pass++) {
         for (i = 0; i < cmd->n_opts; i++) {
             const cli_opt *o = &cmd->opts[i];
@@ -117,7 +118,7 @@ static void print_usage(FILE *f, const char *prefix, const cli_cmd *cmd, const m
     if (algo != NULL)
         fprintf(f, " [options of %s]\n", algo->name);
     else
-        fputs(strcmp(cmd->name, "train") == 0 ? " [ALGO options]\n" : "\n", f);
+        fputs(strcmp(cmd->args, "ALGO") == 0 ? " [ALGO options]\n" : "\n", f);
 }
 
 static void print_algo(FILE *f, const mlq_algo *a)
@@ -140,7 +141,7 @@ void cli_help_command(FILE *f, const cli_cmd *cmd, const mlq_algo *algo)
     fprintf(f, "\n%s", cmd->text);
     if (algo != NULL)
         print_algo(f, algo);
-    fprintf(f, "\nOptions%s:\n", algo != NULL ? " of train" : "");
+    fprintf(f, "\nOptions%s%s:\n", algo != NULL ? " of " : "", algo != NULL ? cmd->name : "");
     for (i = 0; i < cmd->n_opts; i++)
         print_cmd_opt(f, &cmd->opts[i]);
     fputs("  -h, --help", f);
@@ -180,8 +181,9 @@ void cli_help_all(FILE *f)
           "  Each option at most once. A value that starts with '-' and is not a number\n"
           "  must be written --opt=VALUE. Numbers are decimal. Positional arguments go\n"
           "  anywhere, and after -- even when they start with '-'.\n"
-          "  train, export and split say 'mlq: wrote FILE: what' on stderr for each file\n"
-          "  they write (--quiet: nothing); predict, compare and info print on stdout only.\n"
+          "  train, export, split and select say 'mlq: wrote FILE: what' on stderr for\n"
+          "  each file they write (--quiet: nothing); predict, compare, info and cv print\n"
+          "  on stdout only.\n"
           "  --json prints one JSON document on stdout (UTF-8; a number that is not\n"
           "  finite is null).\n"
           "\nExit codes:\n"

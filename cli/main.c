@@ -7,8 +7,9 @@
  * cli/: this dispatch; options.c (cli_parse, the value parsers) and help.c
  * over the commands' tables (options.h); the commands (cmd_train.c,
  * cmd_predict.c, cmd_compare.c, cmd_export.c: export and info,
- * cmd_split.c), each defining its table; common.c for their shared steps
- * and json.c for their --json documents.
+ * cmd_split.c, cmd_cv.c, cmd_select.c with select_*.c), each defining its
+ * table; common.c for their shared steps, cv_run.c for the cross-validation
+ * of cv and select, and json.c for their --json documents.
  */
 #include <gsl/gsl_errno.h>
 #include <stdio.h>
@@ -18,8 +19,8 @@
 #include "model.h"
 #include "options.h"
 
-const cli_cmd *const cli_commands[] = {&cli_train, &cli_export, &cli_predict, &cli_compare,
-                                       &cli_info,  &cli_split,  &cli_help_cmd, NULL};
+const cli_cmd *const cli_commands[] = {&cli_train, &cli_export, &cli_predict, &cli_compare, &cli_info,
+                                       &cli_split, &cli_cv,     &cli_select,  &cli_help_cmd, NULL};
 
 int main(int argc, char **argv)
 {

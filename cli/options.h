@@ -30,7 +30,7 @@ struct cJSON;
 
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
-#define CLI_MAX_OPTS 8 /* options of one command (the algorithm's are not counted) */
+#define CLI_MAX_OPTS 20 /* options of one command (the algorithm's are not counted) */
 #define CLI_MAX_POS 2  /* positional arguments of one command */
 
 /** One option of a command. */
@@ -93,8 +93,8 @@ int cli_seed(const char *text, unsigned long *seed, mlq_err *err);
 
 /* ---- commands and help --------------------------------------------------- */
 
-extern const cli_cmd cli_train, cli_export, cli_predict, cli_compare, cli_info, cli_split,
-    cli_help_cmd;
+extern const cli_cmd cli_train, cli_export, cli_predict, cli_compare, cli_info, cli_split, cli_cv,
+    cli_select, cli_help_cmd;
 /** Every command, in `mlq help` order, NULL-terminated (main.c). */
 extern const cli_cmd *const cli_commands[];
 

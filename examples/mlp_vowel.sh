@@ -8,9 +8,10 @@
 #   BUILD=build bash examples/mlp_vowel.sh     (exit 0 when QEMU == host build)
 #
 # Rows of one speaker are alike, so the split is by speaker
-# (data/vowel.groups.txt), as the data's original benchmark splits it: the
-# first 8 speakers train (528 rows), the other 7 are the test part (462
-# rows), none of whose utterances is trained on. Then `mlq train mlp
+# (data/vowel.groups.txt), as the data's original benchmark splits it:
+# `mlq split --groups` puts 8 speakers in the training part (528 rows) and
+# the other 7 in the test part (462 rows), none of whose utterances is
+# trained on (which 7: seed 1's draw). Then `mlq train mlp
 # --hidden 64` (ReLU, Adam, 16-bit device activations) on the training
 # part; report accuracy for the float model (host), the fixed-point device
 # code on the host, and the firmware in QEMU on Cortex-M0 and Cortex-M4F,
@@ -23,10 +24,8 @@ set -eu
 OPTS=${MLP_VOWEL_OPTS:---hidden 64 --activation relu --epochs 200 --lr 0.001 --batch 32}
 D=$WORK/vowel
 mkdir -p "$D"
-awk -F, 'NR == FNR { g[FNR] = $0; next }
-         FNR == 1 { print > tr; print > te; next }
-         { print > (g[FNR - 1] >= 8 ? te : tr) }' \
-    tr="$D/train.csv" te="$D/test.csv" "$ROOT/data/vowel.groups.txt" "$ROOT/data/vowel.csv"
+"$MLQ" split "$ROOT/data/vowel.csv" --groups "$ROOT/data/vowel.groups.txt" --test-size 0.4667 --seed 1 \
+    --train "$D/train.csv" --test "$D/test.csv" --quiet
 # shellcheck disable=SC2086
 "$MLQ" train mlp --data "$D/train.csv" --out "$D/mlp.json" --seed 1 --quiet $OPTS
 "$MLQ" export "$D/mlp.json" --name vowel_mlp --out "$D/vowel_mlp.h" 2>"$D/export.txt"

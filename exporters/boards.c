@@ -21,13 +21,17 @@ static const mlq_board boards[] = {
     {"rv32", "RISC-V rv32imac (GD32VF103CB: Longan Nano)", "__riscv", "rv32", 131072, 32768, 0, 0},
 };
 
-/* The figures make bench measured (bench/costs.tsv, compiled in). */
-typedef struct mlq_cost {
-    const char *board, *kernel;
-    size_t code, frame;
-} mlq_cost;
-extern const mlq_cost mlq_costs[];
-extern const size_t mlq_n_costs;
+/* The figures make bench measured for dev's kernel on board's core, or NULL. */
+static const mlq_cost *cost_of(const mlq_device *dev, const mlq_board *board)
+{
+    size_t i;
+
+    for (i = 0; i < mlq_n_costs; i++)
+        if (strcmp(mlq_costs[i].core, board->core) == 0 &&
+            strcmp(mlq_costs[i].kernel, mlq_device_kernel(dev)) == 0)
+            return &mlq_costs[i];
+    return NULL;
+}
 
 const char *mlq_board_names(void)
 {
@@ -51,22 +55,22 @@ const mlq_board *mlq_board_find(const char *name)
     return NULL;
 }
 
+const char *mlq_board_insn_unit(const mlq_board *board)
+{
+    return strcmp(board->core, "avr") == 0 ? "cycles" : "instructions";
+}
+
 int mlq_fit_estimate(const mlq_device *dev, const mlq_board *board, size_t flash_budget,
                      size_t sram_budget, mlq_fit *fit)
 {
-    size_t i;
+    const mlq_cost *c = cost_of(dev, board);
 
     memset(fit, 0, sizeof *fit);
     fit->board = board;
-    for (i = 0; i < mlq_n_costs; i++) {
-        if (strcmp(mlq_costs[i].board, board->core) == 0 &&
-            strcmp(mlq_costs[i].kernel, mlq_device_kernel(dev)) == 0)
-            break;
-    }
-    if (i == mlq_n_costs)
+    if (c == NULL)
         return -1;
-    fit->code = mlq_costs[i].code;
-    fit->frame = mlq_costs[i].frame;
+    fit->code = c->code;
+    fit->frame = c->frame;
     fit->flash = dev->predict_bytes + fit->code;
     fit->sram = fit->frame + dev->work_bytes + 2 * dev->model->n_features;
     fit->flash_budget = flash_budget != 0 ? flash_budget : board->flash;
@@ -96,6 +100,47 @@ char *mlq_fit_excess(const mlq_fit *fit, const mlq_device *dev, char *buf, size_
         snprintf(buf + len, n - len, "%sone array of %zu bytes, over the %zu an AVR object may have",
                  len ? ", " : "", dev->largest_array, array_max);
     return buf;
+}
+
+void mlq_fit_work(const mlq_device *dev, const double *x, size_t rows, double w[2])
+{
+    if (x == NULL)
+        rows = 0;
+    if (dev->side->work != NULL) {
+        dev->side->work(dev, rows > 0 ? x : NULL, rows, w);
+        return;
+    }
+    w[0] = (double)dev->n_coef;
+    w[1] = (double)dev->n_outputs;
+}
+
+int mlq_fit_insns(const mlq_device *dev, const mlq_board *board, const double *x, size_t rows,
+                  double *insns)
+{
+    const mlq_cost *c = cost_of(dev, board);
+    double w[2], v;
+
+    if (c == NULL || !c->has_insns)
+        return -1;
+    mlq_fit_work(dev, x, rows, w);
+    v = c->insn[0] + c->insn[1] * w[0] + c->insn[2] * w[1] +
+        c->insn[3] * (double)dev->model->n_features;
+    *insns = v > 0.0 ? v : 0.0;
+    return 0;
+}
+
+size_t mlq_fit_insns_cores(const mlq_device *dev, const double *x, size_t rows,
+                           const mlq_board **out, double *insns, size_t max)
+{
+    size_t i, j, n = 0;
+
+    for (i = 0; i < sizeof boards / sizeof boards[0] && n < max; i++) {
+        for (j = 0; j < i && strcmp(boards[j].core, boards[i].core) != 0; j++)
+            ;
+        if (j == i && mlq_fit_insns(dev, &boards[i], x, rows, &insns[n]) == 0)
+            out[n++] = &boards[i];
+    }
+    return n;
 }
 
 const char *mlq_fit_advice(const mlq_device *dev)

@@ -26,11 +26,32 @@ typedef struct mlq_board {
     size_t array_max;      /* most bytes of one array (AVR: 32767, size_t has 16 bits), 0: no limit */
 } mlq_board;
 
+/**
+ * One row of bench/costs.tsv, compiled into mlq as mlq_costs[mlq_n_costs]
+ * (the Makefile's $(BUILD)/gen/costs.c): what `make bench` measured of one
+ * kernel on one core. The instructions of one NAME_predict call (float
+ * entry; AVR: cycles) are modelled as
+ *     insn[0] + insn[1] w0 + insn[2] w1 + insn[3] D
+ * with w the work of the call (mlq_fit_work) and D the features the entry
+ * quantizes; has_insns is 0 where no model was fitted.
+ */
+typedef struct mlq_cost {
+    const char *core, *kernel;
+    size_t code, frame; /* bytes of the kernel's code, of its stack frame */
+    int has_insns;
+    double insn[4];
+} mlq_cost;
+extern const mlq_cost mlq_costs[];
+extern const size_t mlq_n_costs;
+
 /** The known boards' names for messages: "uno, mega, m0, m4, rv32". */
 const char *mlq_board_names(void);
 
 /** The board called name, or NULL. */
 const mlq_board *mlq_board_find(const char *name);
+
+/** What board's instruction figures count: "cycles" on AVR (simavr), else "instructions". */
+const char *mlq_board_insn_unit(const mlq_board *board);
 
 /** The estimate for one model on one board. */
 typedef struct mlq_fit {
@@ -59,6 +80,32 @@ int mlq_fit_estimate(const struct mlq_device *dev, const mlq_board *board, size_
  * larger than an object may be), into buf of n bytes; buf.
  */
 char *mlq_fit_excess(const mlq_fit *fit, const struct mlq_device *dev, char *buf, size_t n);
+
+/**
+ * The work of one NAME_predict call of dev, averaged over the raw rows
+ * x[rows][n_features] where it depends on the input (rows 0: a typical
+ * figure): its device table's hook `work` (device_algo.h), else w[0] =
+ * n_coef and w[1] = n_outputs.
+ */
+void mlq_fit_work(const struct mlq_device *dev, const double *x, size_t rows, double w[2]);
+
+/**
+ * Estimate the instructions of one NAME_predict call (float entry; on AVR
+ * clock cycles) of dev on board's core, over the raw rows x[rows]
+ * [n_features] (rows may be 0, x then NULL), from the cost model of its
+ * kernel in bench/costs.tsv (mlq_cost). 0, or -1 when no model was fitted
+ * for this kernel on that core.
+ */
+int mlq_fit_insns(const struct mlq_device *dev, const mlq_board *board, const double *x, size_t rows,
+                  double *insns);
+
+/**
+ * mlq_fit_insns on every core with a fitted model, once per core (its first
+ * board): up to max boards into boards[] and their estimates into insns[];
+ * returns how many.
+ */
+size_t mlq_fit_insns_cores(const struct mlq_device *dev, const double *x, size_t rows,
+                           const mlq_board **boards, double *insns, size_t max);
 
 /** One line saying what would make dev smaller, for a model that does not fit. */
 const char *mlq_fit_advice(const struct mlq_device *dev);

@@ -29,6 +29,7 @@
 
 #include "device_algo.h"
 #include "gmm_params.h"
+#include "mlq/fixed.h"
 #include "mlq/gmm.h"
 
 #define EXP_MIN 9
@@ -382,6 +383,119 @@ static void gmm_info(FILE *f, const mlq_device *dev)
                "frame (measured by make bench)\n", d * sizeof(mlq_q15_t));
 }
 
+/* ---- the instruction estimate's work (device_algo.h) ---------------------- */
+
+/*
+ * NAME_predict abandons a component as soon as its Mahalanobis sum passes
+ * what could still change the answer (src/gmm.c: prune_limit, group_lse,
+ * gmm_predict), so its work depends on the input. The replay follows that
+ * order in float on the host model, summing into w the factor entries read
+ * (w[0]) and the rows evaluated (w[1]): an estimate of the work, not the
+ * device's arithmetic.
+ */
+typedef struct gmm_replay {
+    const gmm_params *gp;
+    const double *z; /* the standardized row */
+    double w[2];
+} gmm_replay;
+
+/* Component c's log-likelihood in nats, or -HUGE_VAL once it is below floor. */
+static double replay_ll(gmm_replay *r, size_t c, double floor)
+{
+    const gmm_params *gp = r->gp;
+    size_t d = gp->n_features, i, j;
+    const double *mu = gp->means + c * d, *p = gp->prec_chol + c * (gp->full ? d * d : d);
+    double cst = gp->log_const[c], maha = 0.0;
+
+    if (cst < floor)
+        return -HUGE_VAL;
+    for (i = 0; i < d; i++) {
+        double y = 0.0;
+
+        for (j = gp->full ? 0 : i; j <= i; j++)
+            y += p[gp->full ? i * d + j : j] * (r->z[j] - mu[j]);
+        r->w[0] += gp->full ? (double)(i + 1) : 1.0;
+        r->w[1] += 1.0;
+        maha += 0.5 * y * y;
+        if (cst - maha < floor)
+            return -HUGE_VAL;
+    }
+    return cst - maha;
+}
+
+/* Group g's log-sum-exp of its components, -HUGE_VAL when all fall below floor. */
+static double replay_group(gmm_replay *r, size_t g, double floor)
+{
+    size_t k = r->gp->n_components, c;
+    double max = -HUGE_VAL, sum = 0.0;
+
+    for (c = g * k; c < (g + 1) * k; c++) {
+        double v = replay_ll(r, c, floor);
+
+        if (v > max) {
+            sum = sum * exp(max - v) + 1.0;
+            max = v;
+            if (max - MLQ_SOFTPLUS_END_Q16 / 65536.0 > floor)
+                floor = max - MLQ_SOFTPLUS_END_Q16 / 65536.0;
+        } else if (v > -HUGE_VAL) {
+            sum += exp(v - max);
+        }
+    }
+    return max > -HUGE_VAL ? max + log(sum) : max;
+}
+
+static void replay_row(gmm_replay *r)
+{
+    const gmm_params *gp = r->gp;
+    size_t k = gp->n_components, i;
+    double margin = (double)(k - 1) * (MLQ_SOFTPLUS_END_Q16 + MLQ_SOFTPLUS_MAX_Q16 + 1) / 65536.0;
+    double best, v;
+
+    if (gp->task == MLQ_TASK_ANOMALY) {
+        replay_group(r, 0, gp->threshold - margin);
+        return;
+    }
+    if (gp->task == MLQ_TASK_CLUSTER) {
+        for (best = replay_ll(r, 0, -HUGE_VAL), i = 1; i < k; i++)
+            if ((v = replay_ll(r, i, best)) > best)
+                best = v;
+        return;
+    }
+    for (best = replay_group(r, 0, -HUGE_VAL), i = 1; i < gp->n_groups; i++)
+        if ((v = replay_group(r, i, best - margin)) > best)
+            best = v;
+}
+
+/* The replay over the rows x, or with no rows over the components' means. */
+static void gmm_work(const mlq_device *dev, const double *x, size_t rows, double w[2])
+{
+    const mlq_model *m = dev->model;
+    const gmm_params *gp = m->params;
+    size_t d = gp->n_features, n_comp = gp->n_groups * gp->n_components;
+    size_t n = rows > 0 ? rows : n_comp, i, j;
+    double *z = mlq_calloc(d, sizeof *z);
+    gmm_replay r = {gp, z, {0.0, 0.0}};
+
+    if (z == NULL) { /* out of memory: every component in full */
+        w[0] = (double)(n_comp * (gp->full ? d * (d + 1) / 2 : d));
+        w[1] = (double)(n_comp * d);
+        return;
+    }
+    for (i = 0; i < n; i++) {
+        if (rows == 0) {
+            memcpy(z, gp->means + i * d, d * sizeof *z);
+        } else {
+            mlq_model_standardize(m, x + i * d, z);
+            for (j = 0; j < d; j++) /* the device's input saturates at the range */
+                z[j] = fmax(-m->input_range, fmin(m->input_range, z[j]));
+        }
+        replay_row(&r);
+    }
+    free(z);
+    w[0] = r.w[0] / (double)n;
+    w[1] = r.w[1] / (double)n;
+}
+
 static const char *gmm_smaller(const mlq_device *dev)
 {
     (void)dev;
@@ -398,4 +512,5 @@ const mlq_device_algo mlq_device_gmm = {
     .export_body = gmm_export_body,
     .info = gmm_info,
     .smaller = gmm_smaller,
+    .work = gmm_work,
 };

@@ -208,6 +208,18 @@ static const char *linear_smaller(const mlq_device *dev)
     return "fewer features (one int16 weight per feature and output)";
 }
 
+/* The instruction estimate's work (device_algo.h): one dot product per weight row. */
+static void linear_work(const mlq_device *dev, const double *x, size_t rows, double w[2])
+{
+    const linear_device *ld = dev->impl;
+    double n = (double)MLQ_LINEAR_ROWS(ld->m.n_outputs);
+
+    (void)x;
+    (void)rows;
+    w[0] = n * (double)ld->m.n_features;
+    w[1] = n;
+}
+
 const mlq_device_algo mlq_device_linear = {
     .bits = "16",
     .build = linear_device_build,
@@ -218,4 +230,5 @@ const mlq_device_algo mlq_device_linear = {
     .export_body = linear_export_body,
     .info = linear_info,
     .smaller = linear_smaller,
+    .work = linear_work,
 };

@@ -541,6 +541,26 @@ static mlq_status mlp_device_proba(const mlq_device *dev, const mlq_q15_t *q, ui
     return mlq_mlp_proba_q15(&md->m, q, md->m.n_features, dev->work, dev->work_bytes, proba);
 }
 
+/* The instruction estimate's work (device_algo.h): the layers' weights
+ * read (rows in pairs, an odd last row paired with itself; 8-bit inputs
+ * over the padded row), and their units. */
+static void mlp_work(const mlq_device *dev, const double *x, size_t rows, double w[2])
+{
+    const mlq_mlp_dev *md = dev->impl;
+    size_t l;
+
+    (void)x;
+    (void)rows;
+    w[0] = w[1] = 0.0;
+    for (l = 0; l < md->n_layers; l++) {
+        const mlq_mlp_layer *L = &md->layers[l];
+        size_t n_in = l == 0 || md->m.bits == 16 ? L->n_in : MLQ_MLP_ROW_LEN(L->n_in);
+
+        w[0] += (double)((L->n_out + 1u) / 2u * 2u * n_in);
+        w[1] += L->n_out;
+    }
+}
+
 static const char *mlp_smaller(const mlq_device *dev)
 {
     (void)dev;
@@ -558,4 +578,5 @@ const mlq_device_algo mlq_device_mlp = {
     .info = mlq_mlp_info,
     .smaller = mlp_smaller,
     .after_train = mlq_mlp_after_train,
+    .work = mlp_work,
 };

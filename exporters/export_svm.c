@@ -570,6 +570,26 @@ static mlq_status svm_device_scores(const mlq_device *dev, const mlq_q15_t *q, i
         &kd->m, q, kd->m.n_features, dev->work, dev->work_bytes, scores);
 }
 
+/* The instruction estimate's work (device_algo.h): linear, a dot product per
+ * pair; otherwise a dot product and a kernel value per support vector, then
+ * the coefficient rows against the kernel values. */
+static void svm_work(const mlq_device *dev, const double *x, size_t rows, double w[2])
+{
+    const svm_params *sp = dev->model->params;
+    const mlq_svm_dev *kd = dev->impl;
+    double p = (double)dev->model->n_features, n_sv = (double)sp->n_sv;
+
+    (void)x;
+    (void)rows;
+    if (sp->kernel == SVM_LINEAR) {
+        w[0] = (double)kd->n_pairs * p;
+        w[1] = (double)kd->n_pairs;
+        return;
+    }
+    w[0] = n_sv * (p + (double)svm_n_coef_rows(sp));
+    w[1] = n_sv;
+}
+
 static const char *svm_smaller(const mlq_device *dev)
 {
     if (((const svm_params *)dev->model->params)->regress)
@@ -589,4 +609,5 @@ const mlq_device_algo mlq_device_svm = {
     .export_body = mlq_svm_export_body,
     .info = mlq_svm_info,
     .smaller = svm_smaller,
+    .work = svm_work,
 };

@@ -95,6 +95,11 @@ expect 2 "--tol: -1 is out of range: must be >= 0 and <= 1" "$O" -- "$MLQ" train
 expect 2 "--seed: 'x' is not a whole number in \[0, 4294967295\]" "$O" -- "$MLQ" train kmeans --k 2 --seed x --data "$T/plain.csv" --out "$O"
 expect 2 "train: unknown option '--depth' (see 'mlq help train')" "$O" -- "$MLQ" train kmeans --k 2 --depth 3 --data "$T/plain.csv" --out "$O"
 expect 2 "train: --data and --out are required" - -- "$MLQ" train kmeans --k 2
+expect 2 "export: --layout must be array or code, not 'tables'" "$T/x.h" -- "$MLQ" export "$T/plain.json" --name x --out "$T/x.h" --layout tables
+expect 2 "export: --layout code: a kmeans model has only its arrays (--layout code is for tree and forest models)" "$T/x.h" -- "$MLQ" export "$T/plain.json" --name x --out "$T/x.h" --layout code
+expect 2 "export: --layout given twice" "$T/x.h" -- "$MLQ" export "$T/plain.json" --name x --out "$T/x.h" --layout array --layout array
+"$MLQ" export "$T/plain.json" --name x --out "$T/x.h" --layout array --quiet && [ -s "$T/x.h" ] && ok || bad "--layout array on a kmeans model"
+rm -f "$T/x.h"
 expect 2 "export: --name '1x' is not a C identifier starting with a letter" "$T/x.h" -- "$MLQ" export "$T/plain.json" --name 1x --out "$T/x.h"
 expect 2 "export: --name '_x' is not a C identifier starting with a letter" "$T/x.h" -- "$MLQ" export "$T/plain.json" --name _x --out "$T/x.h"
 expect 2 "export: --name 'a-b' is not a C identifier (letters, digits and '_')" "$T/x.h" -- "$MLQ" export "$T/plain.json" --name a-b --out "$T/x.h"
@@ -122,7 +127,7 @@ expect 1 "$T/none.csv: cannot open: No such file or directory" "$T/a.csv" -- "$M
 # ---- documented behaviour ---------------------------------------------------
 "$MLQ" help >"$T/help" && grep -q '^Exit codes:' "$T/help" && grep -q 'mlq train ALGO' "$T/help" && ok || bad "mlq help"
 "$MLQ" help train | grep -q -- '--n-init' && ok || bad "mlq help train lists the k-means options"
-for c in train export predict compare info split help; do
+for c in train export predict compare info split cv select help; do
     "$MLQ" help "$c" | grep -q "^usage: mlq $c" && ok || bad "mlq help $c"
 done
 "$MLQ" split "$ROOT/data/iris.csv" --train "$T/tr.csv" --test "$T/te.csv" --seed 3 2>/dev/null
@@ -191,7 +196,7 @@ if g++ -std=c++11 -pedantic -Wall -Wextra -Werror -I"$ROOT/include" -I"$T" -x c+
         -x none -c -o "$T/use_cxx.o"; then ok; else bad "header as C++11"; fi
 
 # A header exported for another model format refuses to compile, with a message.
-sed 's/MLQ_FORMAT != 4/MLQ_FORMAT != 3/' "$T/iris_km.h" >"$T/old_km.h"
+sed 's/MLQ_FORMAT != 5/MLQ_FORMAT != 4/' "$T/iris_km.h" >"$T/old_km.h"
 if printf '#include "old_km.h"\n' | gcc -std=c99 -I"$ROOT/include" -I"$T" -x c -fsyntax-only - 2>"$T/stderr"; then
     bad "a header of another format compiled"
 else
@@ -199,7 +204,7 @@ else
 fi
 
 # A header of the previous format (each model's own check) stops too.
-sed 's/^#if !defined(MLQ_FORMAT) || MLQ_FORMAT != 4$/#if MLQ_KMEANS_FORMAT != 1/' "$T/iris_km.h" >"$T/v1_km.h"
+sed 's/^#if !defined(MLQ_FORMAT) || MLQ_FORMAT != 5$/#if MLQ_KMEANS_FORMAT != 1/' "$T/iris_km.h" >"$T/v1_km.h"
 if printf '#include "v1_km.h"\n' | gcc -std=c99 -I"$ROOT/include" -I"$T" -x c -fsyntax-only - 2>"$T/stderr"; then
     bad "a header of format 1 compiled"
 else
@@ -400,7 +405,7 @@ if gcc -std=c99 -pedantic -Wall -Wextra -Wconversion -Wshadow -Werror -I"$ROOT/i
         "$T/use_gmm.c" "$ROOT"/src/*.c -o "$T/use_gmm" && "$T/use_gmm"; then ok; else bad "gmm header as C99"; fi
 if g++ -std=c++11 -pedantic -Wall -Wextra -Werror -I"$ROOT/include" -I"$T" -x c++ "$T/use_gmm.c" \
         -x none -c -o "$T/use_gmm_cxx.o"; then ok; else bad "gmm header as C++11"; fi
-sed 's/MLQ_FORMAT != 4/MLQ_FORMAT != 3/' "$T/iris_gmm.h" >"$T/old_gmm.h"
+sed 's/MLQ_FORMAT != 5/MLQ_FORMAT != 4/' "$T/iris_gmm.h" >"$T/old_gmm.h"
 if printf '#include "old_gmm.h"\n' | gcc -std=c99 -I"$ROOT/include" -I"$T" -x c -fsyntax-only - 2>"$T/stderr"; then
     bad "a gmm header of another format compiled"
 else

@@ -33,6 +33,25 @@ $code
 EOF
 }
 
+# insn_check NAME FILE FEATURES: compare --json's work_steps and insn_estimate, the
+# latter bench/costs.tsv's c0 + c1 w0 + c2 w1 + c3 D for every core with a model of the
+# kernel (those without one have no entry), as info --target gives it without rows.
+insn_check() {
+    check "$1" '
+w, d = j["work_steps"], int(args[0])
+assert len(w) == 2 and w[0] > 0 and w[1] > 0, w
+rows = [l.rstrip("\n").split("\t") for l in open(args[1]) if not l.startswith("#")]
+want = {}
+for r in rows:
+    if r[1] == j["kernel"] and len(r) == 8 and r[4] != "-":
+        c = list(map(float, r[4:]))
+        want[r[0]] = max(0.0, c[0] + c[1] * w[0] + c[2] * w[1] + c[3] * d)
+assert sorted(j["insn_estimate"]) == sorted(want), (j["insn_estimate"], want)
+for core, v in want.items():
+    assert abs(j["insn_estimate"][core] - v) <= 1e-5 * max(1.0, v), (core, j["insn_estimate"], v)
+' "$2" "$3" "$ROOT/bench/costs.tsv"
+}
+
 "$MLQ" split "$ROOT/data/iris.csv" --train "$T/tr.csv" --test "$T/te.csv" --quiet
 "$MLQ" split "$ROOT/data/wine.csv" --train "$T/wtr.csv" --test "$T/wte.csv" --quiet
 
@@ -119,7 +138,8 @@ done
 
 # ---- compare --json: the keys scripts read, the confusion matrix, precision and recall -----
 keys='model algorithm rows agreement scores max_score_diff median_score_diff p99_score_diff host_argmax_agreement
-device_argmax_agreement coefficients clipped flash_bytes predict_flash_bytes work_bytes kernel flash_estimate'
+device_argmax_agreement coefficients clipped flash_bytes predict_flash_bytes work_bytes kernel flash_estimate
+work_steps insn_estimate'
 "$MLQ" train svm --data "$T/wtr.csv" --out "$T/svm.json" --quiet
 "$MLQ" train mlp --hidden 8 --bits 8 --data "$T/wtr.csv" --out "$T/mlp.json" --quiet
 for m in svm mlp; do
@@ -156,13 +176,22 @@ rows = text.split("by true class (rows):")[1].splitlines()[2:5]
 assert [[int(v) for v in r.split()[1:]] for r in rows] == cm, rows
 assert "%d (m4)" % j["flash_estimate"]["m4"] in text and "%d (m0)" % j["flash_estimate"]["m0"] in text
 ' "$T/c.json" "$keys" "$T/c.txt" "$T/host.txt" "$T/dev.txt" "$T/wte.csv" "$m"
+    insn_check "compare --json $m, instructions" "$T/c.json" 13
 done
 # Clustering: a confusion matrix of classes x clusters and no per-class precision.
 "$MLQ" compare "$T/km.json" "$T/te.csv" --json >"$T/c.json"
 check "compare --json kmeans" '
 assert "per_class" not in j and "host_purity" in j and len(j["confusion"]) == 3, j
 assert sum(map(sum, j["confusion"])) == 45 and all(len(r) == 3 for r in j["confusion"]), j["confusion"]
+assert j["work_steps"] == [12, 3], j["work_steps"]
 ' "$T/c.json"
+insn_check "compare --json kmeans, instructions" "$T/c.json" 4
+# Regression: the same fields (ridge regression: one weight row of the 10 features).
+"$MLQ" split "$ROOT/data/diabetes.csv" --train "$T/dtr.csv" --test "$T/dte.csv" --quiet
+"$MLQ" train linear --task regress --data "$T/dtr.csv" --out "$T/ridge.json" --quiet
+"$MLQ" compare "$T/ridge.json" "$T/dte.csv" --json >"$T/c.json"
+check "compare --json regression" 'assert j["task"] == "regress" and j["work_steps"] == [10, 1], j' "$T/c.json"
+insn_check "compare --json regression, instructions" "$T/c.json" 10
 # Anomaly detection: false alarms; no labels: no metric and no matrix.
 "$MLQ" train gmm --components 1 --anomaly-percentile 5 --data "$T/tr.csv" --out "$T/ga.json" --quiet
 "$MLQ" compare "$T/ga.json" "$T/te.csv" --json >"$T/c.json"
@@ -220,6 +249,14 @@ else:
     assert field("  flash") == "about %d of %d bytes (constants %d + code %d)" % (g["flash"], g["flash_budget"], g["constants"], g["code"])
     assert g["flash"] == g["constants"] + g["code"] and g["sram"] == g["stack"] + g["scratch"] + g["input"], g
     assert field("  SRAM") == "about %d of %d bytes (stack %d + scratch %d + input %d), no static RAM" % (g["sram"], g["sram_budget"], g["stack"], g["scratch"], g["input"])
+    unit = "cycles" if args[2] in ("uno", "mega") else "instructions"
+    assert g["insn_unit"] == unit, g
+    if g["insns"] is None:
+        assert field("  per inference") == "no cost model of %s on this core (make bench fits it)" % j["kernel"]
+    else:
+        n, rest = field("  per inference").split(" ", 2)[1:]
+        assert rest == unit + " (NAME_predict, from the cost model make bench fitted)", rest
+        assert abs(int(n) - g["insns"]) <= max(0.5, 1e-5 * g["insns"]), (n, g["insns"])
     if g["fits"]:
         assert g["too_large_by"] is None and g["advice"] is None and not [l for l in lines if "too large" in l]
     else:

@@ -44,7 +44,7 @@ cp "$T/te.csv" "$T/-te.csv"
 (cd "$T" && expect 2 "predict: unknown option '-t' (see 'mlq help predict')" - -- "$MLQ" predict km.json -te.csv)
 
 # ---- help -------------------------------------------------------------------------
-for c in train export predict compare info split help; do
+for c in train export predict compare info split cv select help; do
     for h in -h --help; do
         if "$MLQ" "$c" "$h" >"$T/h.txt" 2>"$T/stderr" && [ ! -s "$T/stderr" ] &&
             head -n 1 "$T/h.txt" | grep -q "^usage: mlq $c" && grep -q '^  -h, --help  ' "$T/h.txt" &&

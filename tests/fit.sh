@@ -7,6 +7,10 @@
 # rejects for the Uno is one the runner cannot build for it, and one it
 # accepts builds and runs there; a header exported for a board it does not
 # fit stops the compiler for that chip with an #error naming model and board.
+# The instructions per inference: info's line and compare's insn_estimate are
+# bench/costs.tsv's model on the work the device table reports, and within
+# 15% of what the emulated boards count (the flash within 5%), also for
+# models the bench did not fit it to.
 #
 #   MLQ=build/mlq bash tests/fit.sh
 . "$(dirname "$0")/cli_lib.sh"
@@ -117,6 +121,62 @@ arm-none-eabi-gcc -mcpu=cortex-m0 -mthumb -Os -I"$ROOT/include" -c "$T/big.c" -o
 "$MLQ" export "$T/gmm.json" --name big_gmm --out "$T/gmm.h" --target mega 2>/dev/null
 grep -q "^#error \"big_gmm does not fit mega (ATmega2560 (Arduino Mega 2560)): too large by [0-9]* bytes of constants beyond the 65280 that 16-bit data pointers reach" "$T/gmm.h" &&
     grep -q "^#if defined(__AVR_ATmega2560__)" "$T/gmm.h" && ok || bad "mega #error: $(grep -B1 -A1 '#error.*fit' "$T/gmm.h")"
+
+# The instruction estimate. insns MODEL CORE: costs.tsv's c0 + c1 w0 + c2 w1 + c3 D on the
+# work `mlq info` uses (no rows; compare's work_steps on the component means is the same
+# for these data-independent kernels), rounded as info prints it.
+insns() {
+    "$MLQ" compare "$1" "$T/iris_te.csv" --json | /usr/bin/python3 -c '
+import json, sys
+j, core, costs = json.load(sys.stdin), sys.argv[1], sys.argv[2]
+c = [l.split("\t") for l in open(costs) if not l.startswith("#")]
+c = [list(map(float, r[4:8])) for r in c if r[0] == core and r[1] == j["kernel"]][0]
+w, d = j["work_steps"], int(sys.argv[3])
+print("%.0f" % max(0, c[0] + c[1] * w[0] + c[2] * w[1] + c[3] * d))' "$2" "$COSTS" 4
+}
+for b in uno:avr m0:m0 m4:m4 rv32:rv32; do
+    "$MLQ" info "$T/km.json" --target "${b%%:*}" >"$T/info"
+    unit=instructions
+    [ "${b#*:}" = avr ] && unit=cycles
+    [ "$(field "per inference" "$T/info")" = "about $(insns "$T/km.json" "${b#*:}") $unit (NAME_predict, from the cost model make bench fitted)" ] &&
+        ok || bad "info --target ${b%%:*}: per inference '$(field "per inference" "$T/info")'"
+done
+
+# Against the boards: the first rows the runner averages over (8; the Uno holds 128
+# values), the estimate of compare on those rows and the runner's count. The pipeline's
+# models, and models of other shapes.
+"$MLQ" train svm --kernel rbf --data "$T/iris_tr.csv" --out "$T/svm.json" 2>/dev/null
+"$MLQ" train kmeans --k 6 --data "$T/dig_tr.csv" --out "$T/km6.json" 2>/dev/null
+"$MLQ" train mlp --hidden 12 --data "$T/iris_tr.csv" --out "$T/mlp12.json" 2>/dev/null
+head -n 9 "$T/iris_te.csv" >"$T/iris8.csv"
+head -n 9 "$T/dig_te.csv" >"$T/dig8.csv"
+head -n 3 "$T/dig_te.csv" >"$T/dig2.csv"
+# against MODEL ROWS_CSV BOARD CORE: flash within 5%, instructions within 15%.
+against() {
+    local model=$1 csv=$2 board=$3 core=$4 name json line
+    name=est_$(basename "$model" .json)
+    json=$("$MLQ" compare "$model" "$csv" --json)
+    "$MLQ" export "$model" --name "$name" --out "$T/$name.h" 2>/dev/null
+    "$RUN" rows csv "$csv" --out "$T/$name.rows"
+    line=$("$RUN" bench --board "$board" --header "$T/$name.h" --name "$name" --input "$T/$name.rows" 2>"$T/err") ||
+        { bad "bench $name on $board: $(tail -n 1 "$T/err")"; return; }
+    printf '%s\n%s\n' "$json" "$line" | /usr/bin/python3 -c '
+import json, sys
+j = json.loads(sys.stdin.readline())
+b = dict(w.split("=", 1) for w in sys.stdin.readline().split()[1:])
+core, name = sys.argv[1], sys.argv[2]
+measured = float(b.get("insn_per_inference", b.get("cycles_per_inference")))
+est, flash = j["insn_estimate"][core], j["flash_estimate"][core]
+d_insn, d_flash = (est - measured) / measured, (flash - int(b["flash_bytes"])) / int(b["flash_bytes"])
+assert abs(d_insn) <= 0.15 and abs(d_flash) <= 0.05, (name, core, est, measured, flash, b["flash_bytes"])
+' "$core" "$name" 2>"$T/err" && ok || bad "$model on $board: $(tail -n 1 "$T/err")"
+}
+against "$T/km.json" "$T/iris8.csv" m4 m4
+against "$T/km.json" "$T/iris8.csv" uno avr
+against "$T/svm.json" "$T/iris8.csv" m0 m0
+against "$T/mlp12.json" "$T/iris8.csv" rv32 rv32
+against "$T/gmm.json" "$T/dig8.csv" m4 m4
+against "$T/km6.json" "$T/dig2.csv" uno avr
 
 # Bad input: unknown boards (the list of known ones), budgets that are not byte counts.
 known="uno, mega, m0, m4, rv32"
