@@ -261,7 +261,7 @@ check:
 	MLQ=build/gcc-san/mlq bash tests/cli_json.sh
 	MLQ=build/gcc-san/mlq bash tests/cli_io.sh
 	MLQ=build/gcc-san/mlq bash tests/cli_regress.sh
-	MLQ=build/gcc-san/mlq bash tests/cli_select.sh
+	MLQ=build/gcc-san/mlq MLQ_PLAIN=build/mlq bash tests/cli_select.sh
 	$(MAKE) fuzz
 	MLQ=build/mlq bash tests/fit.sh
 	MLQ=build/mlq bash tests/libraries.sh

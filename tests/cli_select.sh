@@ -224,8 +224,10 @@ assert d["chosen"]["options"] == "--task regress --alpha 0.1" and d["chosen"]["d
 EOF
 
 # ---- select --measure: the chosen tree on the emulated Cortex-M0 -----------------------------
+# The plain build (MLQ_PLAIN): the runner builds its host tools beside the mlq it is called
+# from, with that folder's flags, which a sanitized folder's libraries do not link with.
 if command -v qemu-system-arm >/dev/null && command -v arm-none-eabi-gcc >/dev/null; then
-    "$MLQ" select --data "$D/iris.csv" --target m0 --algos tree --measure 1 --json >"$T/selm.json" 2>"$T/err.txt" ||
+    "$MLQ_PLAIN" select --data "$D/iris.csv" --target m0 --algos tree --measure 1 --json >"$T/selm.json" 2>"$T/err.txt" ||
         bad "select --measure: $(cat "$T/err.txt")"
     $PY - "$T/selm.json" <<'EOF' && ok || bad "select --measure: $(head -c 600 "$T/selm.json")"
 import json, sys
