@@ -101,6 +101,22 @@ class Report(unittest.TestCase):
         r.selection_row("m0", s, 20.0, 2)  # no target
         self.assertEqual(r.selection[3][-1], "-")
 
+    def test_tree_layout_helpers(self):
+        # Marginal instructions per node between two bench lines.
+        lo, hi = {"insn_per_inference": "100.0"}, {"insn_per_inference": "140.0"}
+        self.assertEqual(bench.marginal(lo, hi, 10.0, 15.0), 8.0)
+        self.assertIsNone(bench.marginal(lo, hi, 10.0, 10.4))  # too few nodes apart
+        # The code layout's estimate of `mlq info`, per core.
+        line = ("about 812 (avr), 400 (m0), 396 (m4), 420 (rv32) bytes of code with "
+                "NAME_predict_q15, 1000 (m0) with NAME_predict")
+        self.assertEqual(bench.code_estimate(line), {"avr": 812, "m0": 400, "m4": 396, "rv32": 420})
+        self.assertEqual(bench.f32(0.1), 0.10000000149011612)
+        # The targets: inline figures for forests on m4 and m0 only.
+        self.assertEqual(targets.tree_layout_target("forest", "iris", "m4")[1], 107)
+        self.assertEqual(targets.tree_layout_target("forest", "digits", "m0")[1], 654)
+        self.assertIsNone(targets.tree_layout_target("tree", "iris", "m4")[1])
+        self.assertIsNone(targets.tree_layout_target("forest", "iris", "rv32")[1])
+
     def test_field(self):
         avr = {"cycles_per_inference": "539.0", "flash_bytes": "724"}
         self.assertEqual(report.field(avr, "insn_per_inference"), "539.0")
