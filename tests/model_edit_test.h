@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * model_edit_test.h -- for the model-file tests: change one field of a good
+ * model file and require that loading it fails with exactly one message.
+ * Include after cmocka.h, cjson/cJSON.h and model.h.
+ */
+#ifndef MLQ_MODEL_EDIT_TEST_H
+#define MLQ_MODEL_EDIT_TEST_H
+
+#include <stdio.h>
+#include <stdlib.h>
+
+/*
+ * Read the model file good, set obj.key (obj NULL: the top level) to the
+ * JSON text value (NULL: remove the key), write the result to path, and
+ * require mlq_model_load(path) to fail with "PATH: want".
+ */
+static inline void expect_edited_model_error(const char *good, const char *path, const char *obj,
+                                             const char *key, const char *value, const char *want)
+{
+    FILE *f = fopen(good, "r");
+    char buf[1 << 16], msg[512], *text;
+    size_t n;
+    cJSON *root, *o;
+    mlq_model back;
+    mlq_err err;
+
+    assert_non_null(f);
+    n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    root = cJSON_Parse(buf);
+    assert_non_null(root);
+    o = obj != NULL ? cJSON_GetObjectItemCaseSensitive(root, obj) : root;
+    cJSON_DeleteItemFromObjectCaseSensitive(o, key);
+    if (value != NULL)
+        cJSON_AddItemToObject(o, key, cJSON_Parse(value));
+    text = cJSON_Print(root);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    free(text);
+    cJSON_Delete(root);
+    assert_int_equal(mlq_model_load(path, &back, &err), -1);
+    snprintf(msg, sizeof msg, "%s: %s", path, want);
+    assert_string_equal(err.msg, msg);
+}
+
+#endif /* MLQ_MODEL_EDIT_TEST_H */
