@@ -11,7 +11,8 @@ file's own pipeline_prepare:
     differences, and an independent float reference (scikit-learn,
     bench/ref_ALGO.py, given the same options as `mlq train`) on the same
     split; for models that draw random numbers in training, the host accuracy
-    averaged over seeds 0..9;
+    averaged over seeds 0..9 (regression: also the spread of R^2 over seeds
+    0..9 and 0..99, mlq's and scikit-learn's);
   - on Cortex-M0 (micro:bit) and Cortex-M4F (MPS2-AN386) in QEMU, RISC-V
     rv32imac (QEMU virt) and AVR (the ATmega328P when the firmware fits it,
     else the ATmega2560, in simavr), through examples/firmware/run bench:
@@ -65,6 +66,7 @@ import targets  # noqa: E402
 
 PIPELINE = os.path.join(ROOT, "tests", "pipeline.sh")
 BOARDS = ("m0", "m4")  # with targets and float references; then rv32, and uno or mega
+SPREAD_SEEDS = 100  # seeds of the seed spread table (seeded regression models)
 NO_FIT = 4  # the runner's status for a firmware that does not fit an AVR board
 SELECT_BOARDS = ("uno", "m0")  # mlq select on vowel for these; the targets are the Uno's
 
@@ -164,14 +166,37 @@ class Bench:
         out = float(run([self.python, script, m.p["P_TRAIN"], m.p["P_TEST"], *m.options]).stdout)
         return report.pct(out) if share else out
 
+    def seed_scores(self, m, n=10):
+        """Host metric of the model trained with each of seeds 0..n-1."""
+        model, scores = os.path.join(m.p["P_DIR"], "seeded.json"), []
+        for seed in range(n):
+            pipeline('pipeline_train "$1" "$2" "$3" "$4"', m.ds, m.algo, str(seed), model)
+            scores.append(self.compare(model, m.p["P_TEST"])[f"host_{m.metric}"])
+        os.remove(model)
+        return scores
+
     def seed_mean(self, m):
         """Mean host metric of the model trained with seeds 0..9."""
-        model, total = os.path.join(m.p["P_DIR"], "seeded.json"), 0.0
-        for seed in range(10):
-            pipeline('pipeline_train "$1" "$2" "$3" "$4"', m.ds, m.algo, str(seed), model)
-            total += self.compare(model, m.p["P_TEST"])[f"host_{m.metric}"]
-        os.remove(model)
-        return total / 10
+        return sum(self.seed_scores(m)) / 10
+
+    def reference_seeds(self, m, n):
+        """scikit-learn's score for each of random_state 0..n-1 (MLQ_REF_SEEDS)."""
+        script = os.path.join(BENCH, f"ref_{m.algo.split('_')[0]}.py")
+        r = subprocess.run([self.python, script, m.p["P_TRAIN"], m.p["P_TEST"], *m.options],
+                           cwd=ROOT, capture_output=True, text=True,
+                           env={**os.environ, "MLQ_REF_SEEDS": str(n)})
+        if r.returncode != 0:
+            raise BenchError(f"{script} with {n} seeds: exit status {r.returncode}\n{r.stderr.rstrip()}")
+        return [float(x) for x in r.stdout.split()]
+
+    def seed_spread(self, m):
+        """The seed spread table's rows of a seeded regression model: mlq's and
+        scikit-learn's R^2 over seeds 0..9 and 0..99."""
+        if not self.sklearn:
+            return
+        ours, ref = self.seed_scores(m, SPREAD_SEEDS), self.reference_seeds(m, SPREAD_SEEDS)
+        for n in (10, SPREAD_SEEDS):
+            self.rep.spread_row(m.algo, m.ds, ours[:n], ref[:n])
 
     def bench(self, m, board, rows, entry=None, header=None, name=None):
         """The fields of the runner's bench line for one entry on board; RunnerError."""
@@ -269,6 +294,8 @@ class Bench:
         if m.metric == "r2":
             seeded = self.seed_mean(m) if algo in targets.SEEDED else None
             self.rep.regress_row(algo, ds, m.cmp, self.reference(m, share=False), seeded)
+            if algo in targets.SEEDED:
+                self.seed_spread(m)
         else:
             ref = self.reference(m)
             if algo in targets.SEEDED:
@@ -642,6 +669,7 @@ def main(argv):
     ap.add_argument("--algos", default=os.environ.get("ALGOS", ""))
     ap.add_argument("--lmul-check", action="store_true")
     a = ap.parse_args(argv[1:])
+    os.environ.pop("MLQ_REF_SEEDS", None)  # the references print one mean, but for seed_spread
     try:
         if a.lmul_check:
             build = os.path.join(ROOT, a.build)

@@ -15,7 +15,7 @@ import sys
 
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
 
-from reflib import TREE_OPTIONS, args, load, load_target, regress, tree_params
+from reflib import TREE_OPTIONS, args, load, load_target, regress, seeded, tree_params
 
 
 def main(argv):
@@ -23,12 +23,9 @@ def main(argv):
     model, loader = (RandomForestRegressor, load_target) if regress(o) else (RandomForestClassifier, load)
     xtr, ytr = loader(train)
     xte, yte = loader(test)
-    acc = []
-    for seed in range(10):
-        clf = model(n_estimators=int(o["trees"]), bootstrap=True, **tree_params(o), random_state=seed)
-        clf.fit(xtr, ytr)
-        acc.append(clf.score(xte, yte))
-    print(f"{sum(acc) / len(acc):.6f}")
+    trees = int(o["trees"])
+    seeded(lambda seed: model(n_estimators=trees, bootstrap=True, **tree_params(o), random_state=seed)
+           .fit(xtr, ytr).score(xte, yte))
 
 
 if __name__ == "__main__":

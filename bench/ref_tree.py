@@ -18,7 +18,7 @@ import sys
 
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
-from reflib import TREE_OPTIONS, args, load, load_target, regress, tree_params
+from reflib import TREE_OPTIONS, args, load, load_target, regress, seeded, tree_params
 
 
 def main(argv):
@@ -26,12 +26,7 @@ def main(argv):
     model, loader = (DecisionTreeRegressor, load_target) if regress(o) else (DecisionTreeClassifier, load)
     xtr, ytr = loader(train)
     xte, yte = loader(test)
-    acc = []
-    for seed in range(10):
-        clf = model(**tree_params(o), random_state=seed)
-        clf.fit(xtr, ytr)
-        acc.append(clf.score(xte, yte))
-    print(f"{sum(acc) / len(acc):.6f}")
+    seeded(lambda seed: model(**tree_params(o), random_state=seed).fit(xtr, ytr).score(xte, yte))
 
 
 if __name__ == "__main__":

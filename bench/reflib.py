@@ -11,8 +11,12 @@ Every reference is run the same way, with the options `mlq train ALGO` gets
 and prints one number: the reference's purity, accuracy or detection rate
 on TEST.csv, in [0, 1], or with --task regress its R^2 (scikit-learn's
 r2_score) on TEST.csv's target. An option the reference cannot honour is an
-error.
+error. A reference whose result depends on random_state prints the mean over
+random_state 0..9; with MLQ_REF_SEEDS=N in the environment it prints instead
+the score of each of random_state 0..N-1, one a line (the seed spread of
+make bench).
 """
+import os
 import sys
 
 import numpy as np
@@ -49,6 +53,19 @@ def args(argv, defaults, flags=()):
     if len(files) != 2:
         sys.exit(usage)
     return files[0], files[1], opts
+
+
+def seeded(score):
+    """Print the mean of score(seed) over random_state 0..9, or with
+    MLQ_REF_SEEDS=N each score of random_state 0..N-1, one a line."""
+    n = os.environ.get("MLQ_REF_SEEDS")
+    if n is None:
+        print(f"{sum(score(s) for s in range(10)) / 10:.6f}")
+        return
+    if not n.isdigit() or int(n) < 1:
+        sys.exit(f"MLQ_REF_SEEDS: '{n}' is not a positive number of seeds")
+    for seed in range(int(n)):
+        print(f"{score(seed):.6f}")
 
 
 def load(path):

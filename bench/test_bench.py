@@ -71,6 +71,23 @@ class Report(unittest.TestCase):
         r.regress_row("forest_reg", "diabetes", c, 0.45, 0.46)
         self.assertEqual(r.regress[-1][6:9], ["0.4600", "0.4500", "+0.0100"])
 
+    def test_table(self):
+        self.assertEqual(report.table(["a", "|d|"], "lr", [[1, "x|y"]]),
+                         ["| a | \\|d\\| |", "| --- | ---: |", "| 1 | x\\|y |"])
+
+    def test_spread_row(self):
+        self.assertEqual(report.mean_sd([1.0, 2.0, 3.0]), (2.0, 1.0))
+        self.assertEqual(report.mean_sd([0.5]), (0.5, 0.0))
+        r = report.Report()
+        # Means 0.35 and 0.40, sample sds 0.1155 and 0.2309: standard error
+        # sqrt((0.1155^2 + 0.2309^2) / 4) = 0.1291, the difference 0.39 of it.
+        r.spread_row("forest_reg", "diabetes", [0.25, 0.45, 0.25, 0.45], [0.2, 0.6, 0.2, 0.6])
+        self.assertEqual(r.spread[0][2:], ["0..3", "0.3500 (0.1155)", "0.4000 (0.2309)", "-0.0500",
+                                           "0.1291", "0.39"])
+        r.spread_row("tree_reg", "diabetes", [0.3], [0.3])
+        self.assertEqual(r.spread[1][2:], ["0..0", "0.3000 (0.0000)", "0.3000 (0.0000)", "+0.0000",
+                                           "0.0000", "-"])
+
     def test_linear_vs_svm(self):
         r = report.Report()
         line = {"insn_per_inference": "90", "flash_bytes": "300", "stack_bytes": "40"}
@@ -329,6 +346,31 @@ class RefArgs(unittest.TestCase):
         except ImportError:
             self.skipTest("numpy is not installed")
         self.args = reflib.args
+        self.seeded = reflib.seeded
+
+    def seeded_output(self, n):
+        """What seeded() prints for score(seed) = seed / 100 with MLQ_REF_SEEDS=n (None: unset)."""
+        import contextlib
+        import io
+        out, old = io.StringIO(), os.environ.pop("MLQ_REF_SEEDS", None)
+        try:
+            if n is not None:
+                os.environ["MLQ_REF_SEEDS"] = n
+            with contextlib.redirect_stdout(out):
+                self.seeded(lambda seed: seed / 100)
+        finally:
+            os.environ.pop("MLQ_REF_SEEDS", None)
+            if old is not None:
+                os.environ["MLQ_REF_SEEDS"] = old
+        return out.getvalue()
+
+    def test_seeded(self):
+        self.assertEqual(self.seeded_output(None), "0.045000\n")  # mean of 0.00 .. 0.09
+        self.assertEqual(self.seeded_output("3"), "0.000000\n0.010000\n0.020000\n")
+        for bad in ("0", "x", "-2", ""):
+            with self.assertRaises(SystemExit) as e:
+                self.seeded_output(bad)
+            self.assertIn("MLQ_REF_SEEDS", str(e.exception))
 
     def test_options(self):
         d = {"C": "1", "kernel": "rbf"}
