@@ -229,13 +229,7 @@ static int print_json(const comparison *c, mlq_err *err)
         json_stats(doc, "proba", c->od.pdiff, d->n_rows);
     cli_json_round(doc, "host_argmax_agreement", (double)c->od.host_argmax / n);
     cli_json_round(doc, "device_argmax_agreement", (double)c->od.dev_argmax / n);
-    cli_json_num(doc, "coefficients", (double)dev->n_coef);
-    cli_json_num(doc, "clipped", (double)dev->clipped);
-    cli_json_num(doc, "flash_bytes", (double)dev->flash_bytes);
-    cli_json_num(doc, "predict_flash_bytes", (double)dev->predict_bytes);
-    cli_json_num(doc, "work_bytes", (double)dev->work_bytes);
-    cli_json_str(doc, "kernel", mlq_device_kernel(dev));
-    cli_flash_json(doc, "flash_estimate", dev);
+    cli_device_json(doc, dev);
     cli_insn_json(doc, dev, d);
     if (d->y != NULL)
         json_confusion(doc, c);

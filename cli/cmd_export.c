@@ -276,13 +276,7 @@ static int print_json(const mlq_model *m, const mlq_device *dev, const mlq_board
         cli_json_num(t, "y_frac", dev->y_frac);
     }
     json_device_lines(doc, dev);
-    cli_json_num(doc, "flash_bytes", (double)dev->flash_bytes);
-    cli_json_num(doc, "predict_flash_bytes", (double)dev->predict_bytes);
-    cli_json_num(doc, "coefficients", (double)dev->n_coef);
-    cli_json_num(doc, "clipped", (double)dev->clipped);
-    cli_json_num(doc, "work_bytes", (double)dev->work_bytes);
-    cli_json_str(doc, "kernel", mlq_device_kernel(dev));
-    cli_flash_json(doc, "flash_estimate", dev);
+    cli_device_json(doc, dev);
     if (board != NULL)
         json_fit(doc, dev, board, flash, ram);
     return cli_json_print(doc, err);

@@ -207,7 +207,8 @@ void cli_insn_json(cJSON *doc, const mlq_device *dev, const mlq_dataset *d)
         cli_json_round(o, boards[i]->core, insns[i]);
 }
 
-void cli_flash_json(cJSON *obj, const char *key, const mlq_device *dev)
+/* Add {"CORE": bytes, ...} as key to obj. */
+static void cli_flash_json(cJSON *obj, const char *key, const mlq_device *dev)
 {
     mlq_fit fits[MAX_CORES];
     size_t k = cli_flash_estimates(dev, fits, MAX_CORES), i;
@@ -216,3 +217,15 @@ void cli_flash_json(cJSON *obj, const char *key, const mlq_device *dev)
     for (i = 0; i < k; i++)
         cli_json_num(o, fits[i].board->core, (double)fits[i].flash);
 }
+
+void cli_device_json(cJSON *doc, const mlq_device *dev)
+{
+    cli_json_num(doc, "coefficients", (double)dev->n_coef);
+    cli_json_num(doc, "clipped", (double)dev->clipped);
+    cli_json_num(doc, "flash_bytes", (double)dev->flash_bytes);
+    cli_json_num(doc, "predict_flash_bytes", (double)dev->predict_bytes);
+    cli_json_num(doc, "work_bytes", (double)dev->work_bytes);
+    cli_json_str(doc, "kernel", mlq_device_kernel(dev));
+    cli_flash_json(doc, "flash_estimate", dev);
+}
+

@@ -82,7 +82,8 @@ char *cli_flash_text(const mlq_device *dev, char *buf, size_t n);
 /** `--json`'s work_steps and insn_estimate of dev on the rows of d (compare). */
 void cli_insn_json(struct cJSON *doc, const mlq_device *dev, const mlq_dataset *d);
 
-/** Add {"CORE": bytes, ...} as key to obj (info and compare --json). */
-void cli_flash_json(struct cJSON *obj, const char *key, const mlq_device *dev);
+/** `--json`'s facts of the exported model (info and compare): coefficients, clipped,
+ *  flash_bytes, predict_flash_bytes, work_bytes, kernel and flash_estimate. */
+void cli_device_json(struct cJSON *doc, const mlq_device *dev);
 
 #endif /* MLQ_CLI_COMMON_H */

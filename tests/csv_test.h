@@ -12,7 +12,6 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <float.h>
 #include <stdint.h>
@@ -24,6 +23,7 @@
 #include <unistd.h>
 
 #include "csv.h"
+#include "dir_test.h"
 
 #define PATH_BUF 512
 
@@ -160,21 +160,6 @@ static inline char *read_whole(const char *path)
     buf[n] = '\0';
     fclose(f);
     return buf;
-}
-
-/* Number of entries in a directory besides "." and "..". */
-static inline int dir_entries(const char *dir)
-{
-    DIR *dp = opendir(dir);
-    struct dirent *e;
-    int n = 0;
-
-    assert_non_null(dp);
-    while ((e = readdir(dp)) != NULL)
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-            n++;
-    closedir(dp);
-    return n;
 }
 
 #endif /* MLQ_CSV_TEST_H */

@@ -27,25 +27,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "dir_test.h"
 #include "host.h"
 
 #define PATH_BUF 600
 
 static char dir[256];
-
-static inline int dir_entries(void)
-{
-    DIR *dp = opendir(dir);
-    struct dirent *e;
-    int n = 0;
-
-    assert_non_null(dp);
-    while ((e = readdir(dp)) != NULL)
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-            n++;
-    closedir(dp);
-    return n;
-}
 
 static inline void in_dir(char path[PATH_BUF], const char *name)
 {
@@ -91,13 +78,13 @@ static inline void expect_refused(const char *path, const char *problem)
 {
     char want[3 * PATH_BUF];
     mlq_err err;
-    int before = dir_entries();
+    int before = dir_entries(dir);
 
     strcpy(err.msg, "no message");
     assert_int_equal(write_out(path, "new\n", &err), -1);
     snprintf(want, sizeof want, "%s: %s", path, problem);
     assert_string_equal(err.msg, want);
-    assert_int_equal(dir_entries(), before);
+    assert_int_equal(dir_entries(dir), before);
 }
 
 static inline int setup(void **state)

@@ -14,6 +14,7 @@
 #include "folds.h"
 
 static char dir[] = "/tmp/mlq_test_folds_XXXXXX";
+#include "tmpdir_test.h"
 
 /* Write text to the groups file; its path. */
 static const char *groups_file(const char *text)
@@ -183,22 +184,6 @@ static void test_folds(void **state)
         assert_true(rows[f] == 8 || rows[f] == 9);
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    return mkdtemp(dir) != NULL ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    char path[64];
-
-    (void)state;
-    snprintf(path, sizeof path, "%s/g.txt", dir);
-    unlink(path);
-    return rmdir(dir);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -209,5 +194,5 @@ int main(void)
         cmocka_unit_test(test_folds),
     };
 
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
 }

@@ -36,6 +36,7 @@
 #include "test_rng.h"
 
 static char dir[] = "/tmp/mlq_test_mlp_regress_XXXXXX";
+#include "tmpdir_test.h"
 
 /* The test's hyperparameters, every option of the table filled in. */
 #define HYPER                                                                                   \
@@ -555,21 +556,6 @@ static void test_model_file_round_trip_and_errors(void **state)
     mlq_dataset_free(&d);
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    return mkdtemp(dir) == NULL ? -1 : 0;
-}
-
-static int teardown(void **state)
-{
-    char cmd[300];
-
-    (void)state;
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -582,5 +568,5 @@ int main(void)
         cmocka_unit_test(test_model_file_round_trip_and_errors),
     };
 
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
 }

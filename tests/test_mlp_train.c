@@ -34,6 +34,7 @@
 #include "model_edit_test.h"
 
 static char dir[] = "/tmp/mlq_test_mlp_train_XXXXXX";
+#include "tmpdir_test.h"
 
 /* Fill m for dataset d (as the CLI does) and train it with the hyperparameters hyper_text. */
 static int train_model(const mlq_dataset *d, const char *hyper_text, unsigned long seed,
@@ -621,21 +622,6 @@ static void test_model_file_round_trip_and_validation(void **state)
     mlq_dataset_free(&d);
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    return mkdtemp(dir) == NULL ? -1 : 0;
-}
-
-static int teardown(void **state)
-{
-    char cmd[300];
-
-    (void)state;
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -648,5 +634,5 @@ int main(void)
         cmocka_unit_test(test_device_refuses_what_it_cannot_represent),
         cmocka_unit_test(test_model_file_round_trip_and_validation),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
 }

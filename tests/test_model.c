@@ -20,6 +20,7 @@
 #include "model.h"
 
 static char dir[] = "/tmp/mlq_test_model_XXXXXX";
+#include "tmpdir_test.h"
 static char good_path[256];
 
 /* Train a small k-means model on iris through the library and save it. */
@@ -30,7 +31,7 @@ static int setup(void **state)
     mlq_err err = {{0}};
 
     (void)state;
-    if (mkdtemp(dir) == NULL)
+    if (tmpdir_setup(state) != 0)
         return -1;
     snprintf(good_path, sizeof good_path, "%s/good.json", dir);
     if (mlq_csv_read("data/iris.csv", NULL, MLQ_LABEL_OPTIONAL, NULL, 0, &d, &err) != 0)
@@ -43,15 +44,6 @@ static int setup(void **state)
     mlq_model_free(&m);
     mlq_dataset_free(&d);
     return 0;
-}
-
-static int teardown(void **state)
-{
-    char cmd[300];
-
-    (void)state;
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
 }
 
 static cJSON *load_json(const char *path)
@@ -238,5 +230,5 @@ int main(void)
         cmocka_unit_test(test_not_json_names_the_line),
         cmocka_unit_test(test_nan_never_reaches_a_file),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, tmpdir_teardown);
 }

@@ -22,16 +22,16 @@ static void test_whole_file_and_abort(void **state)
     in_dir(path, "out.txt");
     assert_int_equal(mlq_out_open(&out, path, &err), 0);
     fputs("half", out.f);
-    assert_int_equal(dir_entries(), 1); /* the temporary file only */
+    assert_int_equal(dir_entries(dir), 1); /* the temporary file only */
     assert_int_equal(access(path, F_OK), -1);
     mlq_out_abort(&out);
     mlq_out_abort(&out); /* twice is fine */
-    assert_int_equal(dir_entries(), 0);
+    assert_int_equal(dir_entries(dir), 0);
 
     put_file(path, "old\n");
     assert_int_equal(write_out(path, "new\n", &err), 0);
     assert_file(path, "new\n");
-    assert_int_equal(dir_entries(), 1);
+    assert_int_equal(dir_entries(dir), 1);
 
     /* The rename fails (the target became a folder): the temporary file goes. */
     assert_int_equal(unlink(path), 0);
@@ -40,7 +40,7 @@ static void test_whole_file_and_abort(void **state)
     assert_int_equal(mlq_out_commit(&out, &err), -1);
     snprintf(want, sizeof want, "%s: cannot write output file: %s", path, strerror(EISDIR));
     assert_string_equal(err.msg, want);
-    assert_int_equal(dir_entries(), 1);
+    assert_int_equal(dir_entries(dir), 1);
     assert_int_equal(rmdir(path), 0);
 }
 
@@ -57,7 +57,7 @@ static void test_long_name(void **state)
     if (write_out(path, "long\n", &err) != 0)
         fail_msg("%s", err.msg);
     assert_file(path, "long\n");
-    assert_int_equal(dir_entries(), 1);
+    assert_int_equal(dir_entries(dir), 1);
     assert_int_equal(unlink(path), 0);
     assert_int_equal(write_out("", "x", &err), -1);
     assert_string_equal(err.msg, "an output file name is empty");
@@ -120,7 +120,7 @@ static void test_refuses_what_is_not_a_regular_file(void **state)
         assert_int_equal(stat("/dev/null", &st), 0);
         assert_true(S_ISCHR(st.st_mode));
     }
-    assert_int_equal(dir_entries(), 1);
+    assert_int_equal(dir_entries(dir), 1);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -188,7 +188,7 @@ static void test_two_outputs_never_one_file(void **state)
     assert_int_equal(mlq_out_check(a_dot, &err), -1);
     snprintf(want, sizeof want, "%s: would overwrite %s, another output of this command", a_dot, a);
     assert_string_equal(err.msg, want);
-    assert_int_equal(dir_entries(), 0);
+    assert_int_equal(dir_entries(dir), 0);
     /* A checked output is then written normally. */
     assert_int_equal(write_out(a, "t\n", &err), 0);
     in_dir(b, "u.csv");

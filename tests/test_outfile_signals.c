@@ -63,7 +63,7 @@ static void test_signal_leaves_no_temporary_file(void **state)
         status = child_status(raise_it);
         assert_true(WIFSIGNALED(status));
         assert_int_equal(WTERMSIG(status), sigs[i]);
-        assert_int_equal(dir_entries(), 0);
+        assert_int_equal(dir_entries(dir), 0);
     }
 }
 
@@ -88,7 +88,7 @@ static void test_size_limit_leaves_no_temporary_file(void **state)
     status = child_status(exceed_size_limit);
     assert_true(WIFSIGNALED(status));
     assert_int_equal(WTERMSIG(status), SIGXFSZ);
-    assert_int_equal(dir_entries(), 0);
+    assert_int_equal(dir_entries(dir), 0);
 }
 
 static volatile sig_atomic_t own_handler_ran;
@@ -154,10 +154,10 @@ static void test_too_many_pending_files(void **state)
     assert_int_equal(mlq_out_open(&out[16], path, &err), -1);
     snprintf(want, sizeof want, "%s: cannot create output file: %s", path, strerror(EMFILE));
     assert_string_equal(err.msg, want);
-    assert_int_equal(dir_entries(), 16);
+    assert_int_equal(dir_entries(dir), 16);
     for (i = 0; i < 16; i++)
         mlq_out_abort(&out[i]);
-    assert_int_equal(dir_entries(), 0);
+    assert_int_equal(dir_entries(dir), 0);
     /* The slots are free again. */
     assert_int_equal(write_out(path, "ok\n", &err), 0);
 }
@@ -204,7 +204,7 @@ static void test_closed_stdout_keeps_file_apart(void **state)
         assert_int_equal(WEXITSTATUS(status), 0);
     }
     assert_file(path, "file\n");
-    assert_int_equal(dir_entries(), 1);
+    assert_int_equal(dir_entries(dir), 1);
 }
 
 /* ------------------------------------------------------------------------ */

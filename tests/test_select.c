@@ -21,6 +21,7 @@
 #include "../cli/select_rank.c"
 
 static char dir[] = "/tmp/mlq_test_select_XXXXXX";
+#include "tmpdir_test.h"
 
 /* Read text as a CSV (mode: labels or a target); the dataset. */
 static void read_csv(const char *text, mlq_label_mode mode, mlq_dataset *d)
@@ -191,22 +192,6 @@ static void test_closest(void **state)
     assert_int_equal(sel_closest(c + 3, 1, &s), 1); /* none but a failed one: n */
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    return mkdtemp(dir) != NULL ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    char path[64];
-
-    (void)state;
-    snprintf(path, sizeof path, "%s/d.csv", dir);
-    unlink(path);
-    return rmdir(dir);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -215,5 +200,5 @@ int main(void)
         cmocka_unit_test(test_pareto),         cmocka_unit_test(test_closest),
     };
 
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
 }

@@ -35,6 +35,7 @@
 #include "tree_params.h"
 
 static char dir[] = "/tmp/mlq_test_tree_code_XXXXXX";
+#include "tmpdir_test.h"
 
 /* The driver's flags besides WARN: sanitized, like the tests. */
 #define DRIVER_FLAGS "-O1 -fsanitize=address,undefined -fno-sanitize-recover=all"
@@ -384,20 +385,11 @@ static int setup(void **state)
     const char *cc = getenv("CC");
 
     (void)state;
-    if (mkdtemp(dir) == NULL)
+    if (tmpdir_setup(state) != 0)
         return -1;
     snprintf(cmd, sizeof cmd, "cd %s && for c in \"$OLDPWD\"/src/*.c; do %s %s " DRIVER_FLAGS
              " -I\"$OLDPWD\"/include -c \"$c\" || exit 1; done && ar rcs libdev.a *.o",
              dir, cc != NULL ? cc : "cc", warn_flags());
-    return system(cmd) == 0 ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    char cmd[300];
-
-    (void)state;
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     return system(cmd) == 0 ? 0 : -1;
 }
 
@@ -409,5 +401,5 @@ int main(void)
         cmocka_unit_test(test_saturated_thresholds),
         cmocka_unit_test(test_regression),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, tmpdir_teardown);
 }
