@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Unit tests of make bench's program (bench/bench.py, report.py, targets.py)
+"""Unit tests of make bench's program (bench/bench.py, insnfit.py, report.py, targets.py)
 and of the references' command line (reflib.py):
 
     python3 bench/test_bench.py
@@ -16,6 +16,7 @@ import unittest
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench  # noqa: E402
+import insnfit  # noqa: E402
 import report  # noqa: E402
 import targets  # noqa: E402
 
@@ -157,7 +158,7 @@ class Report(unittest.TestCase):
 
     def test_estimates(self):
         r = report.Report()
-        s = bench.InsnSample
+        s = insnfit.InsnSample
         r.estimate("tree", "iris", "m4", "m4", {"kernel": "k", "predict_flash_bytes": 106},
                    {"flash_bytes": "336"}, s("m4", "k", 4, 3.5, 1, 40.0, 41.0, False))
         r.estimate("tree", "wine", "m4", "m4", {"kernel": "k", "predict_flash_bytes": 122},
@@ -196,7 +197,7 @@ class Report(unittest.TestCase):
         self.assertTrue(r.estimate_table({**costs, ("m0", "k"): (210, 20)})[2].endswith("| 336 | +0.0% | - | - | - | - |"))
 
     def test_insn_estimate(self):
-        s = bench.InsnSample("m0", "k", 10, 100, 5, 0.0, None, True)
+        s = insnfit.InsnSample("m0", "k", 10, 100, 5, 0.0, None, True)
         self.assertEqual(report.insn_estimate((1, 2, 3, 4), s), 1 + 200 + 15 + 40)
         self.assertEqual(report.insn_estimate((-500, 2, 3, 4), s), 0.0)  # as mlq_fit_insns: >= 0
 
@@ -241,45 +242,45 @@ class Costs(unittest.TestCase):
             self.assertFalse(os.path.exists(path))
 
     def test_least_squares(self):
-        self.assertEqual(bench.lstsq([[1, 0], [0, 2], [1, 1]], [1, 4, 3]), [1.0, 2.0])
-        self.assertIsNone(bench.lstsq([[1, 2], [2, 4]], [1, 2]))
+        self.assertEqual(insnfit.lstsq([[1, 0], [0, 2], [1, 1]], [1, 4, 3]), [1.0, 2.0])
+        self.assertIsNone(insnfit.lstsq([[1, 2], [2, 4]], [1, 2]))
         # Unconstrained, x would be (3, -1): the best with x >= 0 drops the second.
         a, b = [[1, 1], [1, 2], [1, 3]], [2, 1, 0]
-        x = bench.lstsq(a, b)
+        x = insnfit.lstsq(a, b)
         self.assertAlmostEqual(x[0], 3.0)
         self.assertAlmostEqual(x[1], -1.0)
-        self.assertEqual(bench.nnls(a, b, [0, 1]), [1.0, 0.0])
-        self.assertEqual(bench.nnls(a, b, []), [0.0, 0.0])
+        self.assertEqual(insnfit.nnls(a, b, [0, 1]), [1.0, 0.0])
+        self.assertEqual(insnfit.nnls(a, b, []), [0.0, 0.0])
 
     def test_minimax(self):
         # Fitting a constant to 0, 1 and 10: least squares gives the mean, minimax the midrange.
         a, b = [[1], [1], [1]], [0, 1, 10]
-        self.assertAlmostEqual(bench.nnls(a, b, [0])[0], 11 / 3)
-        self.assertAlmostEqual(bench.minimax(a, b, [0])[0], 5.0, places=3)
+        self.assertAlmostEqual(insnfit.nnls(a, b, [0])[0], 11 / 3)
+        self.assertAlmostEqual(insnfit.minimax(a, b, [0])[0], 5.0, places=3)
         # An exact line stays exact.
-        x = bench.minimax([[1, 1], [1, 2], [1, 4]], [3, 5, 9], [0, 1])
+        x = insnfit.minimax([[1, 1], [1, 2], [1, 4]], [3, 5, 9], [0, 1])
         self.assertAlmostEqual(x[0], 1.0)
         self.assertAlmostEqual(x[1], 2.0)
 
     def test_quant_cost(self):
-        s = bench.InsnSample
+        s = insnfit.InsnSample
         samples = [s("m0", "a", 4, 0, 0, 1000.0, 200.0, True), s("m0", "b", 4, 0, 0, 5000.0, 4200.0, True),
                    s("m0", "c", 4, 0, 0, 900.0, 50.0, True),      # median of 800, 800, 850
                    s("m0", "a", 10, 0, 0, 3000.0, 1000.0, True),  # 2000
                    s("m0", "t", 10, 0, 0, 90.0, 80.0, False),     # not a generic float entry
                    s("m0", "a", 20, 0, 0, 5000.0, None, True),    # no q15 figure
                    s("m4", "a", 4, 0, 0, 60.0, 20.0, True)]
-        self.assertAlmostEqual(bench.quant_cost(samples, "m0"), 200.0)
-        self.assertAlmostEqual(bench.quant_cost(samples, "m4"), 10.0)  # one D: the ratio
-        self.assertEqual(bench.quant_cost(samples, "rv32"), 0.0)
-        self.assertEqual(bench.sibling("mlq_svm_rbf_regress_q15"), "mlq_svm_rbf_predict_q15")
-        self.assertEqual(bench.sibling("mlq_mlp_relu16_scores_q15"), "mlq_mlp_relu16_predict_q15")
-        self.assertEqual(bench.sibling("mlq_tree_predict_q15"), "mlq_tree_predict_q15")
+        self.assertAlmostEqual(insnfit.quant_cost(samples, "m0"), 200.0)
+        self.assertAlmostEqual(insnfit.quant_cost(samples, "m4"), 10.0)  # one D: the ratio
+        self.assertEqual(insnfit.quant_cost(samples, "rv32"), 0.0)
+        self.assertEqual(insnfit.sibling("mlq_svm_rbf_regress_q15"), "mlq_svm_rbf_predict_q15")
+        self.assertEqual(insnfit.sibling("mlq_mlp_relu16_scores_q15"), "mlq_mlp_relu16_predict_q15")
+        self.assertEqual(insnfit.sibling("mlq_tree_predict_q15"), "mlq_tree_predict_q15")
 
     def test_fit_insns(self):
         # Measurements made by a known model are fitted back exactly; c3 is the
         # float entry less the q15 entry per feature, 0 for an entry of its own.
-        s = bench.InsnSample
+        s = insnfit.InsnSample
 
         def model(c, d, w0, w1):
             return c[0] + c[1] * w0 + c[2] * w1 + c[3] * d
@@ -295,14 +296,14 @@ class Costs(unittest.TestCase):
                          + 180 * 10, None, True))
         # One model of a kernel alone: c0.
         samples.append(s("m0", "mlq_x_predict_q15", 10, 100, 1, 2000.0, None, True))
-        got = bench.fit_insns(samples)
+        got = insnfit.fit_insns(samples)
         for key, want in ((("m0", "mlq_k_predict_q15"), k), (("m0", "mlq_t_predict_q15"), t),
                           (("m0", "mlq_k_scores_q15"), (75, 9, 60, 180)),
                           (("m0", "mlq_x_predict_q15"), (200, 0, 0, 180))):
             for g, w in zip(got[key], want):
                 self.assertAlmostEqual(g, w, places=3, msg=key)
         self.assertEqual(len(got), 4)
-        self.assertEqual(bench.rounded([1 / 3, 123456789.0]), (0.333333, 123457000.0))
+        self.assertEqual(insnfit.rounded([1 / 3, 123456789.0]), (0.333333, 123457000.0))
 
     def test_stack_frames(self):
         with tempfile.TemporaryDirectory() as d:
