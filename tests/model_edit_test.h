@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * model_edit_test.h -- for the model-file tests: change one field of a good
- * model file and require that loading it fails with exactly one message.
+ * model file and require that loading it fails with exactly one message, or
+ * splice text into it and require a message that names the field.
  * Include after cmocka.h, cjson/cJSON.h and model.h.
  */
 #ifndef MLQ_MODEL_EDIT_TEST_H
@@ -9,6 +10,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /*
  * Read the model file good, set obj.key (obj NULL: the top level) to the
@@ -45,6 +47,34 @@ static inline void expect_edited_model_error(const char *good, const char *path,
     assert_int_equal(mlq_model_load(path, &back, &err), -1);
     snprintf(msg, sizeof msg, "%s: %s", path, want);
     assert_string_equal(err.msg, msg);
+}
+
+/*
+ * For edits the JSON tree cannot make (a key renamed, a value of another
+ * type spliced in): write text with the first `from` after `within` (the
+ * start of the algorithm's object, say "\"svm\":") replaced by `to` to path,
+ * and require mlq_model_load(path) to fail with a message that contains
+ * want.
+ */
+static inline void expect_spliced_model_error(const char *text, const char *within, const char *from,
+                                              const char *to, const char *path, const char *want)
+{
+    const char *obj = strstr(text, within), *at = obj != NULL ? strstr(obj, from) : NULL;
+    FILE *f;
+    mlq_model back;
+    mlq_err err;
+
+    if (at == NULL)
+        fail_msg("no '%s' after '%s' in the model file", from, within);
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    fwrite(text, 1, (size_t)(at - text), f);
+    fputs(to, f);
+    fputs(at + strlen(from), f);
+    fclose(f);
+    assert_int_equal(mlq_model_load(path, &back, &err), -1);
+    if (strstr(err.msg, want) == NULL)
+        fail_msg("'%s' lacks '%s'", err.msg, want);
 }
 
 #endif /* MLQ_MODEL_EDIT_TEST_H */
