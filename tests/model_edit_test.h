@@ -49,6 +49,28 @@ static inline void expect_edited_model_error(const char *good, const char *path,
     assert_string_equal(err.msg, msg);
 }
 
+/* Save m to path and return the file's text (free it). */
+static inline char *saved_model_text(const mlq_model *m, const char *path)
+{
+    mlq_err err = {{0}};
+    FILE *f;
+    long len;
+    char *text;
+
+    assert_int_equal(mlq_model_save(path, m, &err), 0);
+    f = fopen(path, "rb");
+    assert_non_null(f);
+    assert_int_equal(fseek(f, 0, SEEK_END), 0);
+    len = ftell(f);
+    assert_true(len >= 0);
+    assert_int_equal(fseek(f, 0, SEEK_SET), 0);
+    text = calloc((size_t)len + 1, 1);
+    assert_non_null(text);
+    assert_int_equal(fread(text, 1, (size_t)len, f), (size_t)len);
+    fclose(f);
+    return text;
+}
+
 /*
  * For edits the JSON tree cannot make (a key renamed, a value of another
  * type spliced in): write text with the first `from` after `within` (the

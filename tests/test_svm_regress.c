@@ -301,25 +301,6 @@ static void test_options(void **state)
 /* ---- the model file ------------------------------------------------------- */
 
 /* Save m to path and read the file back into text. */
-static char *saved_text(const mlq_model *m, const char *path)
-{
-    mlq_err err = {{0}};
-    FILE *f;
-    long len;
-    char *text;
-
-    assert_int_equal(mlq_model_save(path, m, &err), 0);
-    f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    text = calloc((size_t)len + 1, 1);
-    assert_int_equal(fread(text, 1, (size_t)len, f), (size_t)len);
-    fclose(f);
-    return text;
-}
-
 /* The round trip keeps every prediction (to cJSON's precision); the loader
  * names each bad field. */
 static void test_model_file(void **state)
@@ -348,7 +329,7 @@ static void test_model_file(void **state)
     assert_true(fd >= 0);
     diabetes(&tr, &te);
     assert_int_equal(train_svr(&tr, HYPER_R("rbf", "1", "0.1", "1e-3", "10000000"), &m, &err), 0);
-    text = saved_text(&m, path);
+    text = saved_model_text(&m, path);
     assert_int_equal(mlq_model_load(path, &back, &err), 0);
     assert_int_equal(mlq_model_task(&back), MLQ_TASK_REGRESS);
     /* cJSON keeps a number within a unit of its last place, not always exactly */

@@ -195,23 +195,14 @@ static void test_model_file_validation(void **state)
     mlq_err err = {{0}};
     char path[] = "/tmp/mlq_test_svm_XXXXXX", bad[64];
     char *text;
-    long len;
     size_t c;
-    FILE *f;
     int fd = mkstemp(path);
 
     (void)state;
     assert_true(fd >= 0);
     training_part("data/iris.csv", &tr, &te);
     assert_int_equal(train(&tr, HYPER(""), &m, &err), 0);
-    assert_int_equal(mlq_model_save(path, &m, &err), 0);
-    f = fopen(path, "rb");
-    fseek(f, 0, SEEK_END);
-    len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    text = calloc((size_t)len + 1, 1);
-    assert_int_equal(fread(text, 1, (size_t)len, f), (size_t)len);
-    fclose(f);
+    text = saved_model_text(&m, path);
     snprintf(bad, sizeof bad, "%s.bad", path);
     for (c = 0; c < sizeof cases / sizeof cases[0]; c++) /* in the algorithm's object */
         expect_spliced_model_error(text, "\"svm\":", cases[c].from, cases[c].to, bad, cases[c].msg);
