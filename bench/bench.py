@@ -448,9 +448,6 @@ def write_costs(path, costs, insns=None):
     report.write(path, COSTS_HEAD + "".join(r + "\n" for r in sorted(rows)))
 
 
-# -- the instruction model of bench/costs.tsv ---------------------------------
-
-
 # -- trees and forests: both layouts (issue 20) --------------------------------
 
 TREE_BOARDS = ("m4", "m0")  # the boards of the tree layouts table
