@@ -212,7 +212,7 @@ static void code_layout_line(FILE *f, const mlq_tree_dev *td)
     for (i = 0; i < MLQ_TREE_CODE_CORES; i++)
         fprintf(f, "%s %zu (%s)", i > 0 ? "," : "", fl[i], mlq_tree_code_cores[i]);
     fprintf(f, " with NAME_predict, no constants (--layout code: %zu comparisons, %zu leaf adds; "
-               "the bytes estimated from make bench's measurements)\n", n[0], n[1]);
+               "the bytes estimated from them, within about 30%%: bench/fit_code_layout.py)\n", n[0], n[1]);
 }
 
 void mlq_tree_info(FILE *f, const mlq_device *dev)

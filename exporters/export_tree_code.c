@@ -347,28 +347,43 @@ int mlq_tree_set_layout(mlq_device *dev, const char *layout, mlq_err *err)
 }
 
 /*
- * The flash estimate. Per core (avr, m0, m4, rv32) and entry, the code of
- * the trees is modelled as bytes per comparison (a load of the feature, of
- * the constant, a compare and a branch; with the leaves they lead to), more
- * per comparison in a regression model (its leaves add 16-bit values, not
- * packed constants), per tree and a fixed part, fitted (the largest
- * relative error made least) to make bench's measurements of the bundled
- * datasets' trees and forests with NAME_predict_q15 and NAME_predict: within
- * about 30% of them, as the compiler's choices (it may duplicate a short
- * chain of comparisons to spare a branch) move the code by that much;
- * bench/results.md lists estimate and measurement.
+ * The flash estimate. Per core (avr, m0, m4, rv32) and entry, the bytes of
+ * the code layout's firmware are modelled as
+ *     node x comparisons + fadd x a forest's leaf adds + radd x a regression
+ *     model's leaf adds + tree x trees + fixed + far x far comparisons
+ *     + rfixed (a regression model: the output conversion)
+ * where a forest's leaf adds are the words of class sums its leaves add to
+ * (a single tree's leaves return their class) and a far comparison reads a
+ * feature beyond the core's short load offset (AVR: features 32 and up for
+ * Q15, 16 and up for floats, byte offset 64 and on; Cortex-M0: 32 and up).
+ * bench/fit_code_layout.py fits the coefficients (each >= 0, the largest
+ * relative error made least) to 35 trees and forests of 1 to 25 trees on
+ * the bundled data sets, built for each core: the largest errors are 17 to
+ * 31% (the compiler's choices, such as duplicating a short chain of
+ * comparisons to spare a branch, move the code by that much); rerun it
+ * when the code written below changes.
  */
-static const struct {
-    double node, reg, tree, fixed; /* NAME_predict_q15 */
-    double fnode;                  /* NAME_predict (key comparisons, NaN tests) */
-} code_cost[MLQ_TREE_CODE_CORES] = {
-    {19.0, 4.8, 0.0, 6.0, 61.4},   /* avr (ATmega2560) */
-    {18.2, 15.0, 38.8, 0.0, 36.3}, /* m0 */
-    {15.1, 8.7, 63.0, 0.0, 33.0},  /* m4 */
-    {16.3, 9.0, 50.6, 0.0, 36.8},  /* rv32 */
+enum { C_NODE, C_FADD, C_RADD, C_TREE, C_FIXED, C_FAR, C_RFIXED, C_TERMS };
+
+static const double code_cost[MLQ_TREE_CODE_CORES][2][C_TERMS] = {
+    /* node, fadd, radd, tree, fixed, far, rfixed: NAME_predict_q15, then NAME_predict */
+    {{5.7, 9.6, 9.1, 0.0, 146.5, 20.2, 1170.8}, {10.8, 28.3, 33.1, 0.0, 337.7, 57.4, 585.9}}, /* avr */
+    {{12.4, 6.8, 7.8, 43.6, 0.0, 1.6, 370.8}, {26.0, 5.4, 5.0, 0.0, 17.4, 19.9, 405.3}},     /* m0 */
+    {{10.7, 4.6, 5.7, 61.9, 0.0, 0.0, 510.5}, {29.3, 3.7, 0.0, 0.0, 7.2, 0.0, 375.5}},       /* m4 */
+    {{10.8, 5.6, 8.7, 52.6, 0.0, 0.0, 408.1}, {29.6, 6.4, 1.0, 0.0, 25.8, 0.0, 416.1}},      /* rv32 */
 };
 
+/* The first feature a comparison reads beyond the short load offset, per core and entry
+ * (0: none). */
+static const uint16_t far_feature[MLQ_TREE_CODE_CORES][2] = {{32, 16}, {32, 32}, {0, 0}, {0, 0}};
+
 const char *const mlq_tree_code_cores[MLQ_TREE_CODE_CORES] = {"avr", "m0", "m4", "rv32"};
+
+/* 1 when split node s is a comparison of the code (not a root leaf's stand-in). */
+static size_t is_comparison(const mlq_tree_split *s)
+{
+    return s->left != s->right && s->threshold != INT16_MAX ? 1u : 0u;
+}
 
 void mlq_tree_code_bytes(const mlq_tree_dev *td, int fl, size_t bytes[MLQ_TREE_CODE_CORES],
                          size_t counts[2])
@@ -380,7 +395,7 @@ void mlq_tree_code_bytes(const mlq_tree_dev *td, int fl, size_t bytes[MLQ_TREE_C
         const mlq_tree_split *s = &td->sp[i];
         int32_t links[2] = {s->left, s->right};
 
-        nodes += s->left != s->right && s->threshold != INT16_MAX;
+        nodes += is_comparison(s);
         for (side = 0; side < 2; side++) {
             uint32_t id = (uint32_t)-links[side];
 
@@ -399,11 +414,15 @@ void mlq_tree_code_bytes(const mlq_tree_dev *td, int fl, size_t bytes[MLQ_TREE_C
         counts[0] = nodes;
         counts[1] = adds;
     }
-    for (i = 0; i < MLQ_TREE_CODE_CORES; i++) {
-        double b = fl ? code_cost[i].fnode * (double)nodes
-                      : (code_cost[i].node + (td->regress ? code_cost[i].reg : 0.0)) * (double)nodes +
-                            code_cost[i].tree * (double)td->n_trees + code_cost[i].fixed;
+    for (c = 0; c < MLQ_TREE_CODE_CORES; c++) {
+        const double *k = code_cost[c][fl != 0];
+        size_t far = 0;
 
-        bytes[i] = (size_t)(b + 0.5);
+        if (far_feature[c][fl != 0] != 0)
+            for (i = 0; i < td->n_nodes; i++)
+                far += td->sp[i].feature >= far_feature[c][fl != 0] ? is_comparison(&td->sp[i]) : 0u;
+        bytes[c] = (size_t)(k[C_NODE] * (double)nodes + (td->forest ? k[C_FADD] * (double)adds : 0.0) +
+                            (td->regress ? k[C_RADD] * (double)adds + k[C_RFIXED] : 0.0) +
+                            k[C_TREE] * (double)td->n_trees + k[C_FIXED] + k[C_FAR] * (double)far + 0.5);
     }
 }
