@@ -54,10 +54,13 @@ static const mlq_fit *export_fit(const mlq_device *dev, const mlq_board *board, 
         return NULL;
     }
     if (!fit->fits)
-        fprintf(stderr, "mlq: warning: %s: does not fit %s (%s): too large by %s; the header "
-                        "stops with #error on that chip; to make it smaller: %s\n",
+        fprintf(stderr, "mlq: warning: %s: does not fit %s (%s): too large by %s%s; %s; to make "
+                        "it smaller: %s\n",
                 model, board->name, board->desc, mlq_fit_excess(fit, dev, why, sizeof why),
-                mlq_fit_advice(dev));
+                fit->code_estimated ? " (with the code layout's code as estimated, within about 30%)"
+                                    : "",
+                mlq_fit_stops(fit, dev) ? "the header stops with #error on that chip"
+                                        : "the linker will tell", mlq_fit_advice(dev));
     return fit;
 }
 
@@ -162,8 +165,9 @@ static void print_fit(const mlq_device *dev, const mlq_board *board, size_t flas
         return;
     }
     printf("target            %s, %s: %s\n", board->name, board->desc, fit.fits ? "fits" : "DOES NOT FIT");
-    printf("  flash           about %zu of %zu bytes (constants %zu + code %zu)\n", fit.flash,
-           fit.flash_budget, dev->predict_bytes, fit.code);
+    printf("  flash           about %zu of %zu bytes (constants %zu + code %zu%s)\n", fit.flash,
+           fit.flash_budget, dev->predict_bytes, fit.code,
+           fit.code_estimated ? ", the code layout's, estimated within about 30%" : "");
     printf("  SRAM            about %zu of %zu bytes (stack %zu + scratch %zu + input %zu), no static RAM\n",
            fit.sram, fit.sram_budget, fit.frame, dev->work_bytes, 2 * dev->model->n_features);
     if (mlq_fit_insns(dev, board, NULL, 0, &insns) == 0)

@@ -21,14 +21,13 @@ static const mlq_board boards[] = {
     {"rv32", "RISC-V rv32imac (GD32VF103CB: Longan Nano)", "__riscv", "rv32", 131072, 32768, 0, 0},
 };
 
-/* The figures make bench measured for dev's kernel on board's core, or NULL. */
-static const mlq_cost *cost_of(const mlq_device *dev, const mlq_board *board)
+/* The figures make bench measured for kernel on board's core, or NULL. */
+static const mlq_cost *cost_of(const char *kernel, const mlq_board *board)
 {
     size_t i;
 
     for (i = 0; i < mlq_n_costs; i++)
-        if (strcmp(mlq_costs[i].core, board->core) == 0 &&
-            strcmp(mlq_costs[i].kernel, mlq_device_kernel(dev)) == 0)
+        if (strcmp(mlq_costs[i].core, board->core) == 0 && strcmp(mlq_costs[i].kernel, kernel) == 0)
             return &mlq_costs[i];
     return NULL;
 }
@@ -63,13 +62,16 @@ const char *mlq_board_insn_unit(const mlq_board *board)
 int mlq_fit_estimate(const mlq_device *dev, const mlq_board *board, size_t flash_budget,
                      size_t sram_budget, mlq_fit *fit)
 {
-    const mlq_cost *c = cost_of(dev, board);
+    size_t own = 0;
+    const char *bound = dev->side->own_code != NULL ? dev->side->own_code(dev, board->core, &own) : NULL;
+    const mlq_cost *c = cost_of(bound != NULL ? bound : mlq_device_kernel(dev), board);
 
     memset(fit, 0, sizeof *fit);
     fit->board = board;
     if (c == NULL)
         return -1;
-    fit->code = c->code;
+    fit->code = bound != NULL ? own : c->code;
+    fit->code_estimated = bound != NULL;
     fit->frame = c->frame;
     fit->flash = dev->predict_bytes + fit->code;
     fit->sram = fit->frame + dev->work_bytes + 2 * dev->model->n_features;
@@ -79,6 +81,18 @@ int mlq_fit_estimate(const mlq_device *dev, const mlq_board *board, size_t flash
                 (board->data_max == 0 || dev->predict_bytes <= board->data_max) &&
                 (board->array_max == 0 || dev->largest_array <= board->array_max);
     return 0;
+}
+
+int mlq_fit_stops(const mlq_fit *fit, const mlq_device *dev)
+{
+    const size_t data_max = fit->board->data_max, array_max = fit->board->array_max;
+
+    if (fit->fits)
+        return 0;
+    return !fit->code_estimated || fit->sram > fit->sram_budget ||
+           (data_max != 0 && dev->predict_bytes > data_max) ||
+           (array_max != 0 && dev->largest_array > array_max) ||
+           (double)dev->predict_bytes + 0.7 * (double)fit->code > (double)fit->flash_budget;
 }
 
 char *mlq_fit_excess(const mlq_fit *fit, const mlq_device *dev, char *buf, size_t n)
@@ -117,7 +131,7 @@ void mlq_fit_work(const mlq_device *dev, const double *x, size_t rows, double w[
 int mlq_fit_insns(const mlq_device *dev, const mlq_board *board, const double *x, size_t rows,
                   double *insns)
 {
-    const mlq_cost *c = cost_of(dev, board);
+    const mlq_cost *c = cost_of(mlq_device_kernel(dev), board);
     double w[2], v;
 
     if (c == NULL || !c->has_insns)

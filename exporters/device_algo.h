@@ -57,6 +57,12 @@ typedef struct mlq_device_algo {
      * w[1] the outer ones (outputs, support vectors, layers, trees). NULL:
      * w[0] = n_coef and w[1] = n_outputs. */
     void (*work)(const mlq_device *dev, const double *x, size_t rows, double w[2]);
+    /* Optional: for a model exported as its own code instead of arrays for
+     * the library's kernel (the tree code layout), the estimated bytes of
+     * that code on core ("avr", "m0", ...) with NAME_predict in *code, and
+     * the library kernel whose measured stack frame bounds its stack; NULL
+     * when the model runs the library's kernel (NULL hook: always). */
+    const char *(*own_code)(const mlq_device *dev, const char *core, size_t *code);
 } mlq_device_algo;
 
 /** The device side of the algorithm of m (by its name), or NULL (device_algos.c). */

@@ -624,4 +624,5 @@ const mlq_device_algo mlq_device_tree = {
     .info = mlq_tree_info,
     .smaller = tree_smaller,
     .work = tree_device_work,
+    .own_code = mlq_tree_own_code,
 };

@@ -74,6 +74,7 @@ typedef struct mlq_tree_dev {
     unsigned char *nan_tested; /* [n_features] the code writer's: features tested on a path */
     size_t array_bytes;       /* flash_bytes and predict_bytes of the array layout, */
     size_t array_predict;     /* kept when the code layout replaces them */
+    size_t array_largest;     /* and largest_array: the code layout has no node arrays */
 } mlq_tree_dev;
 
 /** 1 when the float nodes keep the Q15 nodes' tree ends (no forwarding node moved them). */
@@ -113,6 +114,12 @@ extern const char *const mlq_tree_code_cores[MLQ_TREE_CODE_CORES];
  *  counts go to counts[0] and counts[1] (counts may be NULL). */
 void mlq_tree_code_bytes(const mlq_tree_dev *td, int fl, size_t bytes[MLQ_TREE_CODE_CORES],
                          size_t counts[2]);
+
+/** The device table's own_code: for the code layout, the estimated bytes of NAME_predict's
+ *  code on core (mlq_tree_code_bytes) and the array kernel whose stack frame bounds the
+ *  code's (make bench: the code layout's stack is at most the array walk's); NULL for the
+ *  array layout or a core without an estimate. */
+const char *mlq_tree_own_code(const mlq_device *dev, const char *core, size_t *code);
 
 /**
  * Choose what mlq_export_header writes for dev (a tree or forest that

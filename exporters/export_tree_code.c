@@ -311,6 +311,22 @@ void mlq_tree_code_float(FILE *f, const mlq_device *dev, const char *name)
     mlq_tree_float_entry(f, name, "proba", "uint16_t", "mlq_tree_code_proba_f32", "model_f32", 1);
 }
 
+const char *mlq_tree_own_code(const mlq_device *dev, const char *core, size_t *code)
+{
+    const mlq_tree_dev *td = dev->impl;
+    size_t bytes[MLQ_TREE_CODE_CORES], i;
+
+    if (td->layout != MLQ_TREE_CODE)
+        return NULL;
+    for (i = 0; i < MLQ_TREE_CODE_CORES && strcmp(mlq_tree_code_cores[i], core) != 0; i++)
+        ;
+    if (i == MLQ_TREE_CODE_CORES)
+        return NULL;
+    mlq_tree_code_bytes(td, 1, bytes, NULL);
+    *code = bytes[i];
+    return td->regress ? "mlq_tree_reg_scores_q15" : td->forest ? "mlq_forest_predict_q15" : "mlq_tree_predict_q15";
+}
+
 int mlq_tree_set_layout(mlq_device *dev, const char *layout, mlq_err *err)
 {
     mlq_tree_dev *td = dev->impl;
@@ -328,6 +344,8 @@ int mlq_tree_set_layout(mlq_device *dev, const char *layout, mlq_err *err)
     if (code) {
         dev->flash_bytes -= td->array_bytes; /* the input quantization's remain */
         dev->predict_bytes = 0;              /* NAME_predict reads the floats itself */
+        td->array_largest = dev->largest_array;
+        dev->largest_array = 0;
         dev->kern.type = "mlq_tree_code";
         dev->kern.check = "mlq_tree_code_check";
         dev->kern.predict = td->regress ? NULL : "mlq_tree_code_predict_q15";
@@ -336,6 +354,7 @@ int mlq_tree_set_layout(mlq_device *dev, const char *layout, mlq_err *err)
     } else {
         dev->flash_bytes += td->array_bytes;
         dev->predict_bytes = td->array_predict;
+        dev->largest_array = td->array_largest;
         dev->kern.type = td->regress ? "mlq_tree_reg_q15" : "mlq_tree_q15";
         dev->kern.check = td->regress ? "mlq_tree_reg_check" : "mlq_tree_check";
         dev->kern.predict = td->regress ? NULL : td->forest ? "mlq_forest_predict_q15" : "mlq_tree_predict_q15";

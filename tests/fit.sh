@@ -122,6 +122,35 @@ arm-none-eabi-gcc -mcpu=cortex-m0 -mthumb -Os -I"$ROOT/include" -c "$T/big.c" -o
 grep -q "^#error \"big_gmm does not fit mega (ATmega2560 (Arduino Mega 2560)): too large by [0-9]* bytes of constants beyond the 65280 that 16-bit data pointers reach" "$T/gmm.h" &&
     grep -q "^#if defined(__AVR_ATmega2560__)" "$T/gmm.h" && ok || bad "mega #error: $(grep -B1 -A1 '#error.*fit' "$T/gmm.h")"
 
+# export --layout code --target: the code is the model's own, estimated (mlq info's code
+# layout line, NAME_predict on that core); a warning when the estimate does not fit, an
+# #error only when even 70% of it would not (the estimate is within about 30%), else the
+# linker has the last word: the runner's build for the Uno fails (status 4).
+"$MLQ" train forest --trees 4 --max-depth 8 --data "$T/dig_tr.csv" --out "$T/f4.json" 2>/dev/null
+for m in forest f4; do
+    est=$("$MLQ" info "$T/$m.json" | sed -n 's/^code layout .* with NAME_predict_q15, about \([0-9]*\) (avr).*/\1/p')
+    "$MLQ" export "$T/$m.json" --name "code_$m" --out "$T/code_$m.h" --layout code --target uno 2>"$T/stderr" ||
+        bad "export --layout code --target uno of $m"
+    if [ $((est * 7 / 10)) -gt 32256 ]; then
+        want="the header stops with #error on that chip"
+        grep -q "^#error \"code_$m does not fit uno (ATmega328P (Arduino Uno, Nano)): too large by $((est - 32256)) bytes of flash (mlq info MODEL --target uno)\"" "$T/code_$m.h" &&
+            ok || bad "$m: no #error for the uno: $(grep '#error' "$T/code_$m.h")"
+    else
+        want="the linker will tell"
+        ! grep -q '#error.*does not fit' "$T/code_$m.h" && ok || bad "$m: an #error on an estimate within 30%"
+        st=0
+        "$RUN" build --board uno --header "$T/code_$m.h" --name "code_$m" --out "$T/fw" >/dev/null 2>"$T/err" || st=$?
+        [ "$st" = 4 ] && grep -q "code_$m does not fit uno" "$T/err" && ok ||
+            bad "$m as code on the uno: runner status $st, $(head -c 300 "$T/err")"
+    fi
+    [ "$est" -gt 32256 ] && grep -q "^mlq: warning: $T/$m.json: does not fit uno (ATmega328P (Arduino Uno, Nano)): too large by $((est - 32256)) bytes of flash (with the code layout's code as estimated, within about 30%); $want; to make it smaller: fewer or shallower trees" "$T/stderr" &&
+        ok || bad "$m: estimate $est, warning: $(cat "$T/stderr")"
+done
+"$MLQ" train tree --data "$T/iris_tr.csv" --out "$T/tree.json" 2>/dev/null
+"$MLQ" export "$T/tree.json" --name code_tree --out "$T/code_tree.h" --layout code --target uno 2>"$T/stderr" &&
+    ! grep -q warning "$T/stderr" && ! grep -q '#error.*does not fit' "$T/code_tree.h" && ok ||
+    bad "a tree as code that fits the uno: $(cat "$T/stderr")"
+
 # The instruction estimate. insns MODEL CORE: costs.tsv's c0 + c1 w0 + c2 w1 + c3 D on the
 # work `mlq info` uses (no rows; compare's work_steps on the component means is the same
 # for these data-independent kernels), rounded as info prints it.
