@@ -128,7 +128,7 @@ const cli_cmd cli_export = {
 
 /* ---- info ------------------------------------------------------------------- */
 
-enum { I_TARGET, I_FLASH, I_RAM, I_JSON, I_N };
+enum { I_TARGET, I_FLASH, I_RAM, I_LAYOUT, I_JSON, I_N };
 
 static const cli_opt info_opts[I_N] = {
     [I_TARGET] = {"target", "BOARD",
@@ -144,6 +144,10 @@ static const cli_opt info_opts[I_N] = {
                  "from 1 to 4294967296",
                  0, NULL},
     [I_RAM] = {"ram", "BYTES", "with --target: the SRAM of another board with the same core", 0, NULL},
+    [I_LAYOUT] = {"layout", "array|code",
+                  "with --target, for a tree or forest: the fit of that layout (default array; "
+                  "the code layout's code is estimated, within about 30%)",
+                  0, NULL},
     [I_JSON] = {"json", NULL,
                 "print everything as one JSON object: the model's fields, the algorithm's "
                 "device lines under \"device\" (keys as the text's labels, '_' for spaces), "
@@ -173,6 +177,9 @@ static void print_fit(const mlq_device *dev, const mlq_board *board, size_t flas
     if (mlq_fit_insns(dev, board, NULL, 0, &insns) == 0)
         printf("  per inference   about %.0f %s (NAME_predict, from the cost model make bench fitted)\n",
                insns, mlq_board_insn_unit(board));
+    else if (fit.code_estimated)
+        printf("  per inference   not estimated for the code layout (make bench measures the bundled "
+               "trees and forests in both layouts)\n");
     else
         printf("  per inference   no cost model of %s on this core (make bench fits it)\n",
                mlq_device_kernel(dev));
@@ -202,6 +209,7 @@ static void json_fit(cJSON *doc, const mlq_device *dev, const mlq_board *board, 
     cli_json_num(t, "flash_budget", (double)fit.flash_budget);
     cli_json_num(t, "constants", (double)dev->predict_bytes);
     cli_json_num(t, "code", (double)fit.code);
+    cli_json_bool(t, "code_estimated", fit.code_estimated);
     cli_json_num(t, "sram", (double)fit.sram);
     cli_json_num(t, "sram_budget", (double)fit.sram_budget);
     cli_json_num(t, "stack", (double)fit.frame);
@@ -345,11 +353,25 @@ static int run_info(int argc, char **argv)
                     "costs apply (%s)", mlq_board_names());
         return cli_fail(EXIT_USAGE, &err);
     }
+    if (board == NULL && CLI_GIVEN(&a, I_LAYOUT)) {
+        mlq_err_set(&err, NULL, 0, "info: --layout needs --target (without it, info shows both "
+                    "layouts' flash)");
+        return cli_fail(EXIT_USAGE, &err);
+    }
     if (mlq_model_load(a.pos[0], &m, &err) != 0)
         return cli_fail(EXIT_INPUT, &err);
     if (mlq_device_build(&m, 0, &dev, &err) != 0) {
         mlq_model_free(&m);
         return cli_fail(EXIT_INPUT, &err);
+    }
+    if (CLI_GIVEN(&a, I_LAYOUT) && mlq_tree_set_layout(&dev, a.val[I_LAYOUT], &err) != 0) {
+        char why[sizeof err.msg];
+
+        snprintf(why, sizeof why, "%s", err.msg);
+        mlq_err_set(&err, NULL, 0, "info: %s", why);
+        mlq_device_free(&dev);
+        mlq_model_free(&m);
+        return cli_fail(EXIT_USAGE, &err);
     }
     if (CLI_GIVEN(&a, I_JSON))
         rc = print_json(&m, &dev, board, flash, ram, &err) == 0 ? cli_stdout_end() : cli_fail(EXIT_INPUT, &err);

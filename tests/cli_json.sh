@@ -270,6 +270,13 @@ check "info --json, too large" '
 g = j["target"]
 assert g["fits"] is False and g["flash_budget"] == 1000 and g["too_large_by"].startswith("%d bytes of flash" % (g["flash"] - 1000)), g
 assert g["advice"].startswith("fewer or shallower trees"), g
+assert g["code_estimated"] is False, g
+' "$T/i.json"
+# The code layout: its own code, estimated, and no constants.
+"$MLQ" info "$T/big.json" --target m0 --layout code --json >"$T/i.json"
+check "info --json --layout code" '
+g = j["target"]
+assert g["code_estimated"] is True and g["constants"] == 0 and g["flash"] == g["code"] > 0, g
 ' "$T/i.json"
 
 finish cli_json

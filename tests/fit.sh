@@ -146,6 +146,15 @@ for m in forest f4; do
     [ "$est" -gt 32256 ] && grep -q "^mlq: warning: $T/$m.json: does not fit uno (ATmega328P (Arduino Uno, Nano)): too large by $((est - 32256)) bytes of flash (with the code layout's code as estimated, within about 30%); $want; to make it smaller: fewer or shallower trees" "$T/stderr" &&
         ok || bad "$m: estimate $est, warning: $(cat "$T/stderr")"
 done
+# info --target --layout code: the same estimate, no constants, the array kernel's stack.
+"$MLQ" info "$T/f4.json" --target uno --layout code >"$T/info"
+est=$("$MLQ" info "$T/f4.json" | sed -n 's/^code layout .* with NAME_predict_q15, about \([0-9]*\) (avr).*/\1/p')
+grep -q "^target  *uno, ATmega328P (Arduino Uno, Nano): DOES NOT FIT$" "$T/info" &&
+    [ "$(field flash "$T/info")" = "about $est of 32256 bytes (constants 0 + code $est, the code layout's, estimated within about 30%)" ] &&
+    [ "$(field SRAM "$T/info")" = "about $(($(cost avr mlq_forest_predict_q15 4) + 40 + 128)) of 2048 bytes (stack $(cost avr mlq_forest_predict_q15 4) + scratch 40 + input 128), no static RAM" ] &&
+    grep -q "^  too large by    $((est - 32256)) bytes of flash; to make it smaller: fewer or shallower trees" "$T/info" && ok ||
+    bad "info --layout code --target uno: $(cat "$T/info")"
+"$MLQ" info "$T/f4.json" --target m0 --layout code | grep -q "^target .*: fits$" && ok || bad "f4 as code should fit the m0"
 "$MLQ" train tree --data "$T/iris_tr.csv" --out "$T/tree.json" 2>/dev/null
 "$MLQ" export "$T/tree.json" --name code_tree --out "$T/code_tree.h" --layout code --target uno 2>"$T/stderr" &&
     ! grep -q warning "$T/stderr" && ! grep -q '#error.*does not fit' "$T/code_tree.h" && ok ||
@@ -212,6 +221,9 @@ known="uno, mega, m0, m4, rv32"
 expect 2 "info: --target 'uno3' is not a board mlq knows ($known)" - -- "$MLQ" info "$T/km.json" --target uno3
 expect 2 "export: --target 'esp32' is not a board mlq knows ($known)" "$T/n.h" -- "$MLQ" export "$T/km.json" --name n --out "$T/n.h" --target esp32
 expect 2 "info: --flash and --ram need --target, the core whose measured costs apply ($known)" - -- "$MLQ" info "$T/km.json" --flash 4096
+expect 2 "info: --layout needs --target (without it, info shows both layouts' flash)" - -- "$MLQ" info "$T/f4.json" --layout code
+expect 2 "info: --layout must be array or code, not 'tables'" - -- "$MLQ" info "$T/f4.json" --target m0 --layout tables
+expect 2 "info: --layout code: a kmeans model has only its arrays (--layout code is for tree and forest models)" - -- "$MLQ" info "$T/km.json" --target m0 --layout code
 for v in 0 -1 12k 4294967297 ' 5' ''; do
     expect 2 "info: --ram: '$v' is not a number of bytes from 1 to 4294967296" - -- "$MLQ" info "$T/km.json" --target m0 --ram "$v"
 done
