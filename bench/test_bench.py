@@ -340,6 +340,32 @@ class Lmul(unittest.TestCase):
             self.assertTrue(bench.m0_lmul_calls(d))
 
 
+class CodeLayoutFit(unittest.TestCase):
+    def setUp(self):
+        try:
+            import fit_code_layout
+        except ImportError:
+            self.skipTest("numpy or scipy is not installed")
+        self.f = fit_code_layout
+
+    def test_terms(self):
+        # 10 comparisons, 12 leaf adds, 2 trees, features 3, 20, 40 and 40 read.
+        forest = (10, 12, 2, [3, 20, 40, 40], True, False)
+        self.assertEqual(self.f.terms(forest, "m4", 0), [10, 12, 0, 2, 1, 0, 0])
+        self.assertEqual(self.f.terms(forest, "m0", 0), [10, 12, 0, 2, 1, 2, 0])
+        self.assertEqual(self.f.terms(forest, "avr", 1), [10, 12, 0, 2, 1, 3, 0])
+        tree_reg = (10, 11, 1, [1, 2], False, True)
+        self.assertEqual(self.f.terms(tree_reg, "rv32", 1), [10, 0, 11, 1, 1, 0, 1])
+
+    def test_fit(self):
+        import numpy as np
+        x = np.array([[1.0, 0.0], [2.0, 1.0], [4.0, 1.0], [8.0, 3.0]])
+        c = self.f.fit(x, x @ np.array([3.0, 5.0]))  # exact: the error is 0 there
+        self.assertTrue(np.allclose(c, [3.0, 5.0], atol=1e-6), c)
+        c = self.f.fit(np.array([[1.0], [1.0]]), np.array([90.0, 110.0]))  # the relative midpoint
+        self.assertAlmostEqual(c[0], 2 / (1 / 90 + 1 / 110), places=6)
+
+
 class RefArgs(unittest.TestCase):
     def setUp(self):
         try:
