@@ -16,24 +16,10 @@
 static char dir[] = "/tmp/mlq_test_folds_XXXXXX";
 #include "tmpdir_test.h"
 
-/* Write text to the groups file; its path. */
-static const char *groups_file(const char *text)
-{
-    static char path[64];
-    FILE *f;
-
-    snprintf(path, sizeof path, "%s/g.txt", dir);
-    f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    return path;
-}
-
 static void expect_groups_error(const char *text, size_t rows, const char *problem)
 {
-    const char *path = groups_file(text);
-    char want[256];
+    const char *path = tmpdir_file("g.txt", text);
+    char want[512];
     mlq_groups g;
     mlq_err err;
 
@@ -50,7 +36,7 @@ static void test_groups_read(void **state)
     mlq_err err;
 
     (void)state;
-    assert_int_equal(mlq_groups_read(groups_file("bob\nann\r\nbob\n7\n"), 4, "d.csv", &g, &err), 0);
+    assert_int_equal(mlq_groups_read(tmpdir_file("g.txt", "bob\nann\r\nbob\n7\n"), 4, "d.csv", &g, &err), 0);
     assert_int_equal(g.n_groups, 3);
     assert_string_equal(g.names[0], "7"); /* sorted by strcmp */
     assert_string_equal(g.names[1], "ann");
@@ -62,7 +48,7 @@ static void test_groups_read(void **state)
     mlq_groups_free(&g);
     mlq_groups_free(&g); /* twice is harmless */
     /* The last line may lack its end. */
-    assert_int_equal(mlq_groups_read(groups_file("a\nb"), 2, "d.csv", &g, &err), 0);
+    assert_int_equal(mlq_groups_read(tmpdir_file("g.txt", "a\nb"), 2, "d.csv", &g, &err), 0);
     assert_int_equal(g.n_groups, 2);
     mlq_groups_free(&g);
 }

@@ -26,16 +26,9 @@ static char dir[] = "/tmp/mlq_test_select_XXXXXX";
 /* Read text as a CSV (mode: labels or a target); the dataset. */
 static void read_csv(const char *text, mlq_label_mode mode, mlq_dataset *d)
 {
-    char path[64];
     mlq_err err;
-    FILE *f;
 
-    snprintf(path, sizeof path, "%s/d.csv", dir);
-    f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    assert_int_equal(mlq_csv_read(path, NULL, mode, NULL, 0, d, &err), 0);
+    assert_int_equal(mlq_csv_read(tmpdir_file("d.csv", text), NULL, mode, NULL, 0, d, &err), 0);
 }
 
 static void test_subset_classes(void **state)

@@ -24,6 +24,7 @@
 #include "algo.h"
 #include "csv.h"
 #include "model.h"
+#include "model_edit_test.h"
 #include "tree_params.h"
 #include "test_rng.h"
 #include "test_tree_train.h"
@@ -271,21 +272,13 @@ static void load_edited(void (*edit)(cJSON *tree), const char *want)
     cJSON *root;
     char *text;
     FILE *f;
-    long size;
     size_t i;
 
     assert_true(fd >= 0);
     assert_int_equal(train(&mlq_algo_tree, &d,
                            reg_hyper(0, "3", 1, "\"all\""),
                            1, &m, &err), 0);
-    assert_int_equal(mlq_model_save(path, &m, &err), 0);
-    f = fopen(path, "rb");
-    fseek(f, 0, SEEK_END);
-    size = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    text = calloc((size_t)size + 1, 1);
-    assert_int_equal(fread(text, 1, (size_t)size, f), (size_t)size);
-    fclose(f);
+    text = saved_model_text(&m, path);
     root = cJSON_Parse(text);
     free(text);
     if (edit != NULL)

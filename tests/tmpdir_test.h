@@ -5,7 +5,7 @@
  *     static char dir[] = "/tmp/mlq_test_NAME_XXXXXX";
  * tmpdir_setup makes it (mkdtemp) and tmpdir_teardown removes it with all it
  * holds, as the group setup and teardown of cmocka_run_group_tests or from
- * setups that do more.
+ * setups that do more; tmpdir_file writes a file in it.
  */
 #ifndef MLQ_TMPDIR_TEST_H
 #define MLQ_TMPDIR_TEST_H
@@ -43,6 +43,21 @@ static inline int tmpdir_remove(const char *path)
     }
     closedir(dp);
     return rmdir(path) != 0 ? -1 : rc;
+}
+
+/* Write text to the file `name` in the folder; its path (kept until the next call).
+ * Include after cmocka.h. */
+static inline const char *tmpdir_file(const char *name, const char *text)
+{
+    static char path[256];
+    FILE *f;
+
+    assert_true((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) < sizeof path);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    return path;
 }
 
 static inline int tmpdir_setup(void **state)
