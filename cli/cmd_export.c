@@ -59,7 +59,7 @@ static const mlq_fit *export_fit(const mlq_device *dev, const mlq_board *board, 
                 model, board->name, board->desc, mlq_fit_excess(fit, dev, why, sizeof why),
                 fit->code_estimated ? " (with the code layout's code as estimated, within about 30%)"
                                     : "",
-                mlq_fit_stops(fit, dev) ? "the header stops with #error on that chip"
+                fit->stops ? "the header stops with #error on that chip"
                                         : "the linker will tell", mlq_fit_advice(dev));
     return fit;
 }

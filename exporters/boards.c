@@ -63,6 +63,7 @@ int mlq_fit_estimate(const mlq_device *dev, const mlq_board *board, size_t flash
                      size_t sram_budget, mlq_fit *fit)
 {
     size_t own = 0;
+    int certain;
     const char *bound = dev->side->own_code != NULL ? dev->side->own_code(dev, board->core, &own) : NULL;
     const mlq_cost *c = cost_of(bound != NULL ? bound : mlq_device_kernel(dev), board);
 
@@ -77,22 +78,15 @@ int mlq_fit_estimate(const mlq_device *dev, const mlq_board *board, size_t flash
     fit->sram = fit->frame + dev->work_bytes + 2 * dev->model->n_features;
     fit->flash_budget = flash_budget != 0 ? flash_budget : board->flash;
     fit->sram_budget = sram_budget != 0 ? sram_budget : board->sram;
-    fit->fits = fit->flash <= fit->flash_budget && fit->sram <= fit->sram_budget &&
-                (board->data_max == 0 || dev->predict_bytes <= board->data_max) &&
-                (board->array_max == 0 || dev->largest_array <= board->array_max);
+    certain = fit->sram <= fit->sram_budget &&
+              (board->data_max == 0 || dev->predict_bytes <= board->data_max) &&
+              (board->array_max == 0 || dev->largest_array <= board->array_max);
+    fit->fits = certain && fit->flash <= fit->flash_budget;
+    /* an estimated code may be 30% high: the header stops only if 70% of it would not fit */
+    fit->stops = !certain || (double)dev->predict_bytes +
+                                     (fit->code_estimated ? 0.7 : 1.0) * (double)fit->code >
+                                 (double)fit->flash_budget;
     return 0;
-}
-
-int mlq_fit_stops(const mlq_fit *fit, const mlq_device *dev)
-{
-    const size_t data_max = fit->board->data_max, array_max = fit->board->array_max;
-
-    if (fit->fits)
-        return 0;
-    return !fit->code_estimated || fit->sram > fit->sram_budget ||
-           (data_max != 0 && dev->predict_bytes > data_max) ||
-           (array_max != 0 && dev->largest_array > array_max) ||
-           (double)dev->predict_bytes + 0.7 * (double)fit->code > (double)fit->flash_budget;
 }
 
 char *mlq_fit_excess(const mlq_fit *fit, const mlq_device *dev, char *buf, size_t n)

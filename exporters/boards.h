@@ -61,10 +61,11 @@ typedef struct mlq_fit {
     size_t code, frame;           /* the measured code bytes and stack frame of the model's kernel */
     int fits;                     /* flash, SRAM and the addressable constants all within budget */
     int code_estimated;           /* code is the model's own (the tree code layout), estimated
-                                     within about 30% (device_algo.h, own_code): a header
-                                     stops with #error only for what is certain, SRAM and
-                                     constants, and for flash when even 70% of that code
-                                     would not fit */
+                                     within about 30% (device_algo.h, own_code) */
+    int stops;                    /* a header exported with this fit stops with #error on
+                                     its board: the model does not fit, and not only by an
+                                     estimated code that may be 30% high (SRAM, constants,
+                                     or flash even with 70% of that code) */
 } mlq_fit;
 
 /**
@@ -79,13 +80,6 @@ typedef struct mlq_fit {
  */
 int mlq_fit_estimate(const struct mlq_device *dev, const mlq_board *board, size_t flash_budget,
                      size_t sram_budget, mlq_fit *fit);
-
-/**
- * 1 when a header exported with fit should stop with #error on its board:
- * the model does not fit, and not only by an estimate of its own code that
- * may be 30% high (fit->code_estimated); else 0.
- */
-int mlq_fit_stops(const mlq_fit *fit, const struct mlq_device *dev);
 
 /**
  * Why a model does not fit, as "1234 bytes of flash, 56 bytes of SRAM"

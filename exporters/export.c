@@ -378,7 +378,7 @@ int mlq_export_header(const mlq_device *dev, const char *name, const char *path,
             "#endif\n\n",
             task == MLQ_TASK_REGRESS ? "returns" : "ids", guard, guard, dev->kern.header, MLQ_FORMAT, name,
             MLQ_FORMAT);
-    if (fit != NULL && mlq_fit_stops(fit, dev))
+    if (fit != NULL && fit->stops)
         fprintf(out.f, "#if defined(%s)\n"
                        "#error \"%s does not fit %s (%s): too large by %s (mlq info MODEL --target %s)\"\n"
                        "#endif\n\n",
