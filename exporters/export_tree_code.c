@@ -392,9 +392,9 @@ static const double code_cost[MLQ_TREE_CODE_CORES][2][C_TERMS] = {
     {{10.8, 5.6, 8.7, 52.6, 0.0, 0.0, 408.1}, {29.6, 6.4, 1.0, 0.0, 25.8, 0.0, 416.1}},      /* rv32 */
 };
 
-/* The first feature a comparison reads beyond the short load offset, per core and entry
- * (0: none). */
-static const uint16_t far_feature[MLQ_TREE_CODE_CORES][2] = {{32, 16}, {32, 32}, {0, 0}, {0, 0}};
+/* Where a comparison's feature is beyond the core's short load offset, per core and entry:
+ * 0 never, 1 from feature 16 on, 2 from feature 32 on (the index of far[] below). */
+static const unsigned char far_from[MLQ_TREE_CODE_CORES][2] = {{2, 1}, {2, 2}, {0, 0}, {0, 0}};
 
 const char *const mlq_tree_code_cores[MLQ_TREE_CODE_CORES] = {"avr", "m0", "m4", "rv32"};
 
@@ -408,13 +408,17 @@ void mlq_tree_code_bytes(const mlq_tree_dev *td, int fl, size_t bytes[MLQ_TREE_C
                          size_t counts[2])
 {
     size_t lanes = MLQ_TREE_CODE_LANES(td->n_trees), i, c, adds = 0, nodes = 0;
+    size_t far[3] = {0, 0, 0}; /* comparisons of features 16 and up, 32 and up (far_from) */
     int side;
 
     for (i = 0; i < td->n_nodes; i++) {
         const mlq_tree_split *s = &td->sp[i];
         int32_t links[2] = {s->left, s->right};
+        size_t cmp = is_comparison(s);
 
-        nodes += is_comparison(s);
+        nodes += cmp;
+        far[1] += s->feature >= 16u ? cmp : 0u;
+        far[2] += s->feature >= 32u ? cmp : 0u;
         for (side = 0; side < 2; side++) {
             uint32_t id = (uint32_t)-links[side];
 
@@ -435,13 +439,9 @@ void mlq_tree_code_bytes(const mlq_tree_dev *td, int fl, size_t bytes[MLQ_TREE_C
     }
     for (c = 0; c < MLQ_TREE_CODE_CORES; c++) {
         const double *k = code_cost[c][fl != 0];
-        size_t far = 0;
 
-        if (far_feature[c][fl != 0] != 0)
-            for (i = 0; i < td->n_nodes; i++)
-                far += td->sp[i].feature >= far_feature[c][fl != 0] ? is_comparison(&td->sp[i]) : 0u;
         bytes[c] = (size_t)(k[C_NODE] * (double)nodes + (td->forest ? k[C_FADD] * (double)adds : 0.0) +
                             (td->regress ? k[C_RADD] * (double)adds + k[C_RFIXED] : 0.0) +
-                            k[C_TREE] * (double)td->n_trees + k[C_FIXED] + k[C_FAR] * (double)far + 0.5);
+                            k[C_TREE] * (double)td->n_trees + k[C_FIXED] + k[C_FAR] * (double)far[far_from[c][fl != 0]] + 0.5);
     }
 }
