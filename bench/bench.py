@@ -81,9 +81,11 @@ class RunnerError(BenchError):
         super().__init__(f"{what}: exit status {status}\n{stderr.rstrip()}")
 
 
-def run(args, check=True):
-    """Run a command in ROOT; its CompletedProcess (text), BenchError on failure if check."""
-    r = subprocess.run(args, cwd=ROOT, capture_output=True, text=True)
+def run(args, check=True, env=None):
+    """Run a command in ROOT (env: more environment variables); its CompletedProcess
+    (text), BenchError on failure if check."""
+    r = subprocess.run(args, cwd=ROOT, capture_output=True, text=True,
+                       env=None if env is None else {**os.environ, **env})
     if check and r.returncode != 0:
         raise BenchError(f"{' '.join(args)}: exit status {r.returncode}\n{r.stderr.rstrip()}")
     return r
@@ -158,10 +160,10 @@ class Bench:
     def reference(self, m, share=True):
         """The scikit-learn reference's metric as a percentage (as a number
         with share=False), or n/a (None)."""
-        script = os.path.join(BENCH, f"ref_{m.algo.split('_')[0]}.py")
-        if not self.sklearn or not os.path.isfile(script):
+        cmd = self.ref_command(m)
+        if not self.sklearn or not os.path.isfile(cmd[1]):
             return "n/a" if share else None
-        out = float(run([self.python, script, m.p["P_TRAIN"], m.p["P_TEST"], *m.options]).stdout)
+        out = float(run(cmd).stdout)
         return report.pct(out) if share else out
 
     def seed_scores(self, m, n=10):
@@ -177,15 +179,15 @@ class Bench:
         """Mean host metric of the model trained with seeds 0..9."""
         return sum(self.seed_scores(m)) / 10
 
+    def ref_command(self, m):
+        """The command line of m's scikit-learn reference (bench/ref_ALGO.py)."""
+        script = os.path.join(BENCH, f"ref_{m.algo.split('_')[0]}.py")
+        return [self.python, script, m.p["P_TRAIN"], m.p["P_TEST"], *m.options]
+
     def reference_seeds(self, m, n):
         """scikit-learn's score for each of random_state 0..n-1 (MLQ_REF_SEEDS)."""
-        script = os.path.join(BENCH, f"ref_{m.algo.split('_')[0]}.py")
-        r = subprocess.run([self.python, script, m.p["P_TRAIN"], m.p["P_TEST"], *m.options],
-                           cwd=ROOT, capture_output=True, text=True,
-                           env={**os.environ, "MLQ_REF_SEEDS": str(n)})
-        if r.returncode != 0:
-            raise BenchError(f"{script} with {n} seeds: exit status {r.returncode}\n{r.stderr.rstrip()}")
-        return [float(x) for x in r.stdout.split()]
+        out = run(self.ref_command(m), env={"MLQ_REF_SEEDS": str(n)}).stdout
+        return [float(x) for x in out.split()]
 
     def seed_spread(self, m):
         """The seed spread table's rows of a seeded regression model: mlq's and
