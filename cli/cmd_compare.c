@@ -126,14 +126,6 @@ typedef struct comparison {
     double agree, h, dv; /* agreement, host and device metric */
 } comparison;
 
-/* The max, median and 99th percentile of v[n] (sorted in place). */
-static void stats(double *v, size_t n, double out[3])
-{
-    out[2] = mlq_percentile(v, n, 99.0);
-    out[1] = mlq_percentile(v, n, 50.0);
-    out[0] = v[n - 1];
-}
-
 static void json_stats(cJSON *doc, const char *what, double *v, size_t n)
 {
     static const char *const names[] = {"max", "median", "p99"};
@@ -141,7 +133,7 @@ static void json_stats(cJSON *doc, const char *what, double *v, size_t n)
     char key[32];
     size_t i;
 
-    stats(v, n, s);
+    cli_diff_stats(v, n, s);
     for (i = 0; i < 3; i++) {
         snprintf(key, sizeof key, "%s_%s_diff", names[i], what);
         cli_json_round(doc, key, s[i]);
@@ -275,10 +267,10 @@ static void print_text(const comparison *c, const char *model, const char *data)
                100.0 * flag_rate(d->y, c->devp, d->n_rows, 1));
     else if (d->y != NULL)
         printf("%-11s host %.2f%%, device %.2f%%\n", metric_name(task), 100.0 * c->h, 100.0 * c->dv);
-    stats(c->od.sdiff, d->n_rows, s);
+    cli_diff_stats(c->od.sdiff, d->n_rows, s);
     printf("scores      |host - device| max %.4g, median %.4g, 99th percentile %.4g\n", s[0], s[1], s[2]);
     if (c->od.pdiff != NULL) {
-        stats(c->od.pdiff, d->n_rows, s);
+        cli_diff_stats(c->od.pdiff, d->n_rows, s);
         printf("proba       |host - device| max %.4g, median %.4g, 99th percentile %.4g\n", s[0], s[1], s[2]);
     }
     printf("argmax      of the scores == the prediction on %zu (host) and %zu (device) of %zu rows\n",

@@ -9,6 +9,7 @@
 
 #include "algo.h"
 #include "json.h"
+#include "metrics.h"
 #include "options.h"
 
 int cli_fail(int code, const mlq_err *err)
@@ -205,6 +206,13 @@ void cli_insn_json(cJSON *doc, const mlq_device *dev, const mlq_dataset *d)
     o = cli_json_obj(doc, "insn_estimate");
     for (i = 0; i < n; i++)
         cli_json_round(o, boards[i]->core, insns[i]);
+}
+
+void cli_diff_stats(double *v, size_t n, double out[3])
+{
+    out[2] = mlq_percentile(v, n, 99.0);
+    out[1] = mlq_percentile(v, n, 50.0);
+    out[0] = v[n - 1];
 }
 
 /* Add {"CORE": bytes, ...} as key to obj. */

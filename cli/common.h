@@ -82,6 +82,10 @@ char *cli_flash_text(const mlq_device *dev, char *buf, size_t n);
 /** `--json`'s work_steps and insn_estimate of dev on the rows of d (compare). */
 void cli_insn_json(struct cJSON *doc, const mlq_device *dev, const mlq_dataset *d);
 
+/** The max, median and 99th percentile of v[n] (n > 0; sorted in place), compare's
+ *  |host - device| figures. */
+void cli_diff_stats(double *v, size_t n, double out[3]);
+
 /** `--json`'s facts of the exported model (info and compare): coefficients, clipped,
  *  flash_bytes, predict_flash_bytes, work_bytes, kernel and flash_estimate. */
 void cli_device_json(struct cJSON *doc, const mlq_device *dev);

@@ -24,7 +24,6 @@ static int measure(const mlq_model *m, const mlq_device *dev, const mlq_dataset 
 {
     int32_t ylo, yhi;
     size_t i, n = d->n_rows;
-    double *sorted;
 
     c->host = mlq_calloc(n, sizeof *c->host);
     c->dev = mlq_calloc(n, sizeof *c->dev);
@@ -49,10 +48,7 @@ static int measure(const mlq_model *m, const mlq_device *dev, const mlq_dataset 
         c->h = mlq_regression_metrics(d->t, c->host, n);
         c->dv = mlq_regression_metrics(d->t, c->dev, n);
     }
-    sorted = c->diff; /* sorted in place: the per-row order is no longer needed */
-    c->stats[2] = mlq_percentile(sorted, n, 99.0);
-    c->stats[1] = mlq_percentile(sorted, n, 50.0);
-    c->stats[0] = sorted[n - 1];
+    cli_diff_stats(c->diff, n, c->stats); /* sorted in place: the per-row order is no longer needed */
     return 0;
 }
 
