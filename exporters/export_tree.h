@@ -75,6 +75,7 @@ typedef struct mlq_tree_dev {
     size_t array_bytes;       /* flash_bytes and predict_bytes of the array layout, */
     size_t array_predict;     /* kept when the code layout replaces them */
     size_t array_largest;     /* and largest_array: the code layout has no node arrays */
+    mlq_kernels array_kern;   /* and the kernels the array layout's header calls */
 } mlq_tree_dev;
 
 /** 1 when the float nodes keep the Q15 nodes' tree ends (no forwarding node moved them). */
@@ -116,9 +117,9 @@ void mlq_tree_code_bytes(const mlq_tree_dev *td, int fl, size_t bytes[MLQ_TREE_C
                          size_t counts[2]);
 
 /** The device table's own_code: for the code layout, the estimated bytes of NAME_predict's
- *  code on core (mlq_tree_code_bytes) and the array kernel whose stack frame bounds the
- *  code's (make bench: the code layout's stack is at most the array walk's); NULL for the
- *  array layout or a core without an estimate. */
+ *  code on core (mlq_tree_code_bytes) and the array layout's kernel, whose stack frame bounds
+ *  the code's (make bench: the code layout's stack is at most the array walk's); NULL for
+ *  the array layout or a core without an estimate. */
 const char *mlq_tree_own_code(const mlq_device *dev, const char *core, size_t *code);
 
 /**

@@ -324,7 +324,7 @@ const char *mlq_tree_own_code(const mlq_device *dev, const char *core, size_t *c
         return NULL;
     mlq_tree_code_bytes(td, 1, bytes, NULL);
     *code = bytes[i];
-    return td->regress ? "mlq_tree_reg_scores_q15" : td->forest ? "mlq_forest_predict_q15" : "mlq_tree_predict_q15";
+    return td->regress ? td->array_kern.scores : td->array_kern.predict; /* as mlq_device_kernel */
 }
 
 int mlq_tree_set_layout(mlq_device *dev, const char *layout, mlq_err *err)
@@ -346,6 +346,7 @@ int mlq_tree_set_layout(mlq_device *dev, const char *layout, mlq_err *err)
         dev->predict_bytes = 0;              /* NAME_predict reads the floats itself */
         td->array_largest = dev->largest_array;
         dev->largest_array = 0;
+        td->array_kern = dev->kern;
         dev->kern.type = "mlq_tree_code";
         dev->kern.check = "mlq_tree_code_check";
         dev->kern.predict = td->regress ? NULL : "mlq_tree_code_predict_q15";
@@ -355,11 +356,7 @@ int mlq_tree_set_layout(mlq_device *dev, const char *layout, mlq_err *err)
         dev->flash_bytes += td->array_bytes;
         dev->predict_bytes = td->array_predict;
         dev->largest_array = td->array_largest;
-        dev->kern.type = td->regress ? "mlq_tree_reg_q15" : "mlq_tree_q15";
-        dev->kern.check = td->regress ? "mlq_tree_reg_check" : "mlq_tree_check";
-        dev->kern.predict = td->regress ? NULL : td->forest ? "mlq_forest_predict_q15" : "mlq_tree_predict_q15";
-        dev->kern.scores = td->regress ? "mlq_tree_reg_scores_q15" : "mlq_tree_scores_q15";
-        dev->kern.proba = td->regress ? NULL : "mlq_tree_proba_q15";
+        dev->kern = td->array_kern;
     }
     td->layout = code ? MLQ_TREE_CODE : MLQ_TREE_ARRAY;
     return 0;
