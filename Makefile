@@ -174,25 +174,28 @@ $(BUILD)/arm/$(1)/libmlq.a: $(DEV_SRC:src/%.c=$(BUILD)/arm/$(1)/obj/%.o)
 endef
 $(foreach c,$(ARM_CPUS),$(eval $(call arm_lib,$(c))))
 
-# RISC-V rv32imac (no FPU) and AVR (ATmega328P), objects only: the firmware
-# runner links them into firmware for those boards.
+# RISC-V rv32imac (no FPU) and AVR (ATmega328P; ATmega2560, whose far
+# arrays are read with ELPM), objects only: the firmware runner links them
+# into firmware for those boards.
 RV_CC    := riscv64-unknown-elf-gcc
 AVR_CC   := avr-gcc
 CROSS_rv32 := $(RV_CC) $(CPU_rv32) -O2
 CROSS_avr  := $(AVR_CC) $(CPU_uno) -Os
+CROSS_mega := $(AVR_CC) $(CPU_mega) -Os
 define other_lib
 $(BUILD)/$(1)/obj/%.o: src/%.c $(wildcard include/mlq/*.h src/*.h)
 	@mkdir -p $$(@D)
 	$(CROSS_$(1)) -Iinclude $$(WARN) $$(DEVFLAGS) -ffreestanding -ffunction-sections -fdata-sections \
 	    -fstack-usage -c $$< -o $$@
 endef
-$(foreach c,rv32 avr,$(eval $(call other_lib,$(c))))
-OTHER_OBJ := $(DEV_SRC:src/%.c=$(BUILD)/rv32/obj/%.o) $(DEV_SRC:src/%.c=$(BUILD)/avr/obj/%.o)
+$(foreach c,rv32 avr mega,$(eval $(call other_lib,$(c))))
+OTHER_OBJ := $(foreach c,rv32 avr mega,$(DEV_SRC:src/%.c=$(BUILD)/$(c)/obj/%.o))
 
 cross: $(ARM_CPUS:%=$(BUILD)/arm/%/libmlq.a) $(OTHER_OBJ)
 	@for c in $(ARM_CPUS); do echo "== Cortex-$$c"; $(ARM_SIZE) -t $(BUILD)/arm/$$c/libmlq.a | tail -n 1; done
 	@echo "== RISC-V rv32imac"; riscv64-unknown-elf-size -t $(BUILD)/rv32/obj/*.o | tail -n 1
 	@echo "== AVR ATmega328P"; avr-size -t $(BUILD)/avr/obj/*.o | tail -n 1
+	@echo "== AVR ATmega2560"; avr-size -t $(BUILD)/mega/obj/*.o | tail -n 1
 
 # Device rules on the built objects: nothing but mlq_ and the compiler's
 # own __aeabi_ helpers may be undefined (no malloc, printf, exit, libm);
@@ -216,11 +219,11 @@ nm-check: cross $(BUILD)/libmlq.a
 	    grep -v -e '^mlq_' -e '^__' ; riscv64-unknown-elf-nm -u $(BUILD)/rv32/obj/*.o | \
 	    grep -E '__(add|sub|mul|div|neg)[sd]f3|__(fix|float)|__(extend|trunc)[sd]f|__(eq|ne|lt|le|gt|ge|un)[sd]f2'); \
 	if [ -n "$$bad" ]; then echo "rv32imac objects need: $$bad"; exit 1; fi
-	@bad=$$(avr-nm -u $(BUILD)/avr/obj/*.o | awk 'NF==2 {print $$2}' | sort -u | \
-	    grep -v -e '^mlq_' -e '^memcpy_P$$' -e '^__' ; avr-nm -u $(BUILD)/avr/obj/*.o | \
+	@bad=$$(avr-nm -u $(BUILD)/avr/obj/*.o $(BUILD)/mega/obj/*.o | awk 'NF==2 {print $$2}' | sort -u | \
+	    grep -v -e '^mlq_' -e '^memcpy_P$$' -e '^__' ; avr-nm -u $(BUILD)/avr/obj/*.o $(BUILD)/mega/obj/*.o | \
 	    grep -E '__do_copy_data|__do_clear_bss|__(add|sub|mul|div)sf3|__(fix|float)'); \
 	if [ -n "$$bad" ]; then echo "AVR objects need: $$bad"; exit 1; fi
-	@for o in $(BUILD)/avr/obj/*.o; do \
+	@for o in $(BUILD)/avr/obj/*.o $(BUILD)/mega/obj/*.o; do \
 	    avr-objdump -h $$o | awk -v o=$$o '$$2 ~ /^\.(data|bss|rodata)/ && $$3 != "00000000" { print o ": " $$2 " of 0x" $$3 " bytes in SRAM"; bad = 1 } END { exit bad }' || exit 1; \
 	done
 	@echo "nm-check: device objects are freestanding (no libc, no float helper but in quant.o on M4F, no lmul in k-means or mlq_dot_q15 on M0; no float helper on rv32imac; on AVR nothing in SRAM, only memcpy_P from avr-libc)"

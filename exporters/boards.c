@@ -13,12 +13,12 @@
  * model's stack, and the application's own needs are the user's.
  */
 static const mlq_board boards[] = {
-    {"uno", "ATmega328P (Arduino Uno, Nano)", "__AVR_ATmega328P__", "avr", 32256, 2048, 0, 32767},
+    {"uno", "ATmega328P (Arduino Uno, Nano)", "__AVR_ATmega328P__", "avr", 32256, 2048, 0, 32767, 0},
     /* the vector table (228 bytes) precedes the constants */
-    {"mega", "ATmega2560 (Arduino Mega 2560)", "__AVR_ATmega2560__", "avr", 253952, 8192, 65536 - 256, 32767},
-    {"m0", "Cortex-M0 (nRF51822: BBC micro:bit v1)", "__ARM_ARCH_6M__", "m0", 262144, 16384, 0, 0},
-    {"m4", "Cortex-M4F (STM32F401RE: Nucleo-F401RE)", "__ARM_ARCH_7EM__", "m4", 524288, 98304, 0, 0},
-    {"rv32", "RISC-V rv32imac (GD32VF103CB: Longan Nano)", "__riscv", "rv32", 131072, 32768, 0, 0},
+    {"mega", "ATmega2560 (Arduino Mega 2560)", "__AVR_ATmega2560__", "avr", 253952, 8192, 65536 - 256, 32767, 1},
+    {"m0", "Cortex-M0 (nRF51822: BBC micro:bit v1)", "__ARM_ARCH_6M__", "m0", 262144, 16384, 0, 0, 0},
+    {"m4", "Cortex-M4F (STM32F401RE: Nucleo-F401RE)", "__ARM_ARCH_7EM__", "m4", 524288, 98304, 0, 0, 0},
+    {"rv32", "RISC-V rv32imac (GD32VF103CB: Longan Nano)", "__riscv", "rv32", 131072, 32768, 0, 0, 0},
 };
 
 /* The figures make bench measured for kernel on board's core, or NULL. */
@@ -59,6 +59,17 @@ const char *mlq_board_insn_unit(const mlq_board *board)
     return strcmp(board->core, "avr") == 0 ? "cycles" : "instructions";
 }
 
+/* Bytes of constants below data_max, and of the largest array an object holds, on board. */
+static size_t near_bytes(const mlq_device *dev, const mlq_board *board)
+{
+    return dev->predict_bytes - (board->far ? dev->far_bytes : 0);
+}
+
+static size_t object_bytes(const mlq_device *dev, const mlq_board *board)
+{
+    return board->far || dev->far_bytes < dev->largest_array ? dev->largest_array : dev->far_bytes;
+}
+
 int mlq_fit_estimate(const mlq_device *dev, const mlq_board *board, size_t flash_budget,
                      size_t sram_budget, mlq_fit *fit)
 {
@@ -79,8 +90,8 @@ int mlq_fit_estimate(const mlq_device *dev, const mlq_board *board, size_t flash
     fit->flash_budget = flash_budget != 0 ? flash_budget : board->flash;
     fit->sram_budget = sram_budget != 0 ? sram_budget : board->sram;
     certain = fit->sram <= fit->sram_budget &&
-              (board->data_max == 0 || dev->predict_bytes <= board->data_max) &&
-              (board->array_max == 0 || dev->largest_array <= board->array_max);
+              (board->data_max == 0 || near_bytes(dev, board) <= board->data_max) &&
+              (board->array_max == 0 || object_bytes(dev, board) <= board->array_max);
     fit->fits = certain && fit->flash <= fit->flash_budget;
     /* an estimated code may be 30% high: the header stops only if 70% of it would not fit */
     fit->stops = !certain || (double)dev->predict_bytes +
@@ -93,6 +104,7 @@ char *mlq_fit_excess(const mlq_fit *fit, const mlq_device *dev, char *buf, size_
 {
     size_t len = 0;
     const size_t data_max = fit->board->data_max, array_max = fit->board->array_max;
+    const size_t near = near_bytes(dev, fit->board), largest = object_bytes(dev, fit->board);
 
     buf[0] = '\0';
     if (fit->flash > fit->flash_budget)
@@ -100,13 +112,13 @@ char *mlq_fit_excess(const mlq_fit *fit, const mlq_device *dev, char *buf, size_
     if (fit->sram > fit->sram_budget && len < n)
         len += (size_t)snprintf(buf + len, n - len, "%s%zu bytes of SRAM", len ? ", " : "",
                                 fit->sram - fit->sram_budget);
-    if (data_max != 0 && dev->predict_bytes > data_max && len < n)
+    if (data_max != 0 && near > data_max && len < n)
         len += (size_t)snprintf(buf + len, n - len,
                                 "%s%zu bytes of constants beyond the %zu that 16-bit data pointers reach",
-                                len ? ", " : "", dev->predict_bytes - data_max, data_max);
-    if (array_max != 0 && dev->largest_array > array_max && len < n)
+                                len ? ", " : "", near - data_max, data_max);
+    if (array_max != 0 && largest > array_max && len < n)
         snprintf(buf + len, n - len, "%sone array of %zu bytes, over the %zu an AVR object may have",
-                 len ? ", " : "", dev->largest_array, array_max);
+                 len ? ", " : "", largest, array_max);
     return buf;
 }
 

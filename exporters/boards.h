@@ -24,6 +24,8 @@ typedef struct mlq_board {
     size_t data_max;       /* most bytes of constants the kernels can address (AVR: 16-bit
                               data pointers reach the first 64 KiB of flash), 0: no limit */
     size_t array_max;      /* most bytes of one array (AVR: 32767, size_t has 16 bits), 0: no limit */
+    int far;               /* far arrays (mlq/types.h) lie beyond data_max, in assembly, with no
+                              array_max (AVR with ELPM) */
 } mlq_board;
 
 /**

@@ -78,6 +78,24 @@ void mlq_emit_ints(FILE *f, const char *ctype, const char *name, const char *suf
     fputs("};\n", f);
 }
 
+void mlq_emit_far_q15(FILE *f, const char *name, const char *suffix, const char *shape,
+                      const int64_t *v, size_t n, size_t cols)
+{
+    size_t i;
+
+    fprintf(f, "/* %s; a far array (mlq/types.h) */\n", shape);
+    fprintf(f, "#define %s_%s_values \\\n", name, suffix);
+    for (i = 0; i < n; i++) {
+        if (i % cols == 0)
+            fputs("   ", f);
+        fprintf(f, " %lld%s", (long long)v[i], i + 1 == n ? "\n" : i % cols == cols - 1 ? ", \\\n" : ",");
+    }
+    fprintf(f, "#if MLQ_FAR_FLASH\nMLQ_FAR_ARRAY(%s_%s, %s_%s_values);\n#else\n", name, suffix, name, suffix);
+    fprintf(f, "static const mlq_q15_t %s_%s[%zu] MLQ_FLASH MLQ_ALIGN4 = {%s_%s_values};\n#endif\n",
+            name, suffix, n, name, suffix);
+    fprintf(f, "#undef %s_%s_values\n", name, suffix);
+}
+
 /* A float literal that reads back as exactly v, in C and C++ ("1.0f", not "1f"). */
 static void emit_float(FILE *f, float v)
 {

@@ -52,6 +52,15 @@ const char *mlq_base_name(const char *path);
 void mlq_emit_ints(FILE *f, const char *ctype, const char *name, const char *suffix,
                    const char *shape, const int64_t *v, size_t n, size_t cols);
 
+/**
+ * A far array of n Q1.15 values (mlq/types.h): the values once, in a macro
+ * NAME_SUFFIX_values, then on an AVR with more than 64 KiB of flash
+ * MLQ_FAR_ARRAY(NAME_SUFFIX, ...), elsewhere the array as mlq_emit_ints
+ * writes it. The model struct names it MLQ_FAR_REF(NAME_SUFFIX).
+ */
+void mlq_emit_far_q15(FILE *f, const char *name, const char *suffix, const char *shape,
+                      const int64_t *v, size_t n, size_t cols);
+
 /** `static const float NAME_SUFFIX[n] = {...};`, each value written so that it reads back exactly. */
 void mlq_emit_floats(FILE *f, const char *name, const char *suffix, const char *shape,
                      const float *v, size_t n);

@@ -55,6 +55,11 @@ void mlq_device_note_array(mlq_device *dev, size_t bytes)
         dev->largest_array = bytes;
 }
 
+void mlq_device_note_far(mlq_device *dev, size_t bytes)
+{
+    dev->far_bytes = bytes;
+}
+
 int mlq_device_build(const mlq_model *m, unsigned bits, mlq_device *dev, mlq_err *err)
 {
     memset(dev, 0, sizeof *dev);

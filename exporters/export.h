@@ -83,6 +83,8 @@ typedef struct mlq_device {
                              float layout alone); flash_bytes when the algorithm leaves it 0 */
     size_t largest_array; /* bytes of the header's largest array (an AVR object holds at most
                              32767: mlq_device_note_array) */
+    size_t far_bytes;   /* bytes of the header's far array (mlq_emit_far_q15), which
+                           largest_array leaves out: mlq_device_note_far */
     size_t work_bytes;  /* scratch of every entry (mlq_X_work_size of the model) */
     mlq_kernels kern;   /* what the header calls */
     mlq_regress regress; /* regression: score -> target in units of 2^-y_frac (export_regress.c) */
@@ -119,6 +121,9 @@ int mlq_device_after_train(mlq_model *m, const mlq_dataset *d, mlq_err *err);
 
 /** Note an array of `bytes` that the header will define, for largest_array. */
 void mlq_device_note_array(mlq_device *dev, size_t bytes);
+
+/** Note the far array of `bytes` that the header will define (far_bytes). */
+void mlq_device_note_far(mlq_device *dev, size_t bytes);
 
 /** The file errors about m are reported against: its model file, or its
  *  training CSV when it was not loaded from one (freshly trained). */

@@ -249,7 +249,7 @@ static int gmm_device_build(mlq_device *dev, mlq_err *err)
     dev->flash_bytes += n_comp * (gd->factor_len * sizeof(mlq_q15_t) + d + d * sizeof(int32_t) +
                                   sizeof(int32_t)) +
                         sizeof(mlq_gmm_q15);
-    mlq_device_note_array(dev, n_comp * gd->factor_len * sizeof(mlq_q15_t));
+    mlq_device_note_far(dev, n_comp * gd->factor_len * sizeof(mlq_q15_t));
     dev->work_bytes = mlq_gmm_work_size(&gd->m);
     snprintf(dev->kern.work, sizeof dev->kern.work, "MLQ_GMM_WORK_BYTES(%zu, %zu)", n_comp, d);
     dev->kern.header = "mlq/gmm.h";
@@ -296,7 +296,8 @@ static void gmm_device_free(mlq_device *dev)
     dev->impl = NULL;
 }
 
-/* mlq_emit_ints of n values of an integer array of `size`-byte signed (or, size 1, unsigned) entries. */
+/* mlq_emit_ints of n values of an integer array of `size`-byte signed (or, size 1, unsigned)
+ * entries; a ctype of NULL: mlq_emit_far_q15 of int16 values. */
 static int emit(FILE *f, const char *ctype, const char *name, const char *suffix,
                 const char *shape, const void *src, size_t size, size_t n, size_t cols)
 {
@@ -309,7 +310,10 @@ static int emit(FILE *f, const char *ctype, const char *name, const char *suffix
         tmp[i] = size == 1   ? ((const uint8_t *)src)[i]
                  : size == 2 ? ((const int16_t *)src)[i]
                              : ((const int32_t *)src)[i];
-    mlq_emit_ints(f, ctype, name, suffix, shape, tmp, n, cols);
+    if (ctype == NULL)
+        mlq_emit_far_q15(f, name, suffix, shape, tmp, n, cols);
+    else
+        mlq_emit_ints(f, ctype, name, suffix, shape, tmp, n, cols);
     free(tmp);
     return 0;
 }
@@ -331,7 +335,7 @@ static int gmm_export_body(FILE *f, const mlq_device *dev, const char *name)
     else
         snprintf(shape, sizeof shape, "[%zu][%zu] 1/sd in Q15 steps times 2^exponent%s", n_comp,
                  len, len != d ? ", rows zero-padded to even" : "");
-    if (emit(f, "mlq_q15_t", name, "factor", shape, gd->factor, 2, n_comp * len, len < 12 ? len : 12) != 0)
+    if (emit(f, NULL, name, "factor", shape, gd->factor, 2, n_comp * len, len < 12 ? len : 12) != 0)
         return -1;
     snprintf(shape, sizeof shape, "[%zu][%zu] row exponents e", n_comp, d);
     if (emit(f, "uint8_t", name, "exponent", shape, gd->exponent, 1, n_comp * d, d < 16 ? d : 16) != 0)
@@ -349,7 +353,7 @@ static int gmm_export_body(FILE *f, const mlq_device *dev, const char *name)
     if (emit(f, "int32_t", name, "constant", shape, gd->constant, 4, n_comp, n_comp < 8 ? n_comp : 8) != 0)
         return -1;
     fprintf(f,
-            "MLQ_MAYBE_UNUSED static const mlq_gmm_q15 %s_model MLQ_FLASH = {%zu, %u, %u, %s, %s, %s_factor, "
+            "MLQ_MAYBE_UNUSED static const mlq_gmm_q15 %s_model MLQ_FLASH = {%zu, %u, %u, %s, %s, MLQ_FAR_REF(%s_factor), "
             "%s_exponent, %s_bias, %s_constant, INT64_C(%lld)};\n",
             name, d, (unsigned)m->n_groups, (unsigned)m->n_components,
             full ? "MLQ_GMM_FULL" : "MLQ_GMM_DIAG",

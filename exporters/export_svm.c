@@ -464,7 +464,7 @@ static int kernel_model(mlq_device *dev, mlq_svm_dev *kd, double cmax, mlq_err *
     dev->flash_bytes += nsv * row * sizeof(mlq_q15_t) + n_coef * sizeof(mlq_q15_t) +
                         (nu + 1) * sizeof(uint16_t) +
                         (sp->kernel == SVM_POLY ? (size_t)sp->degree - 1 : 0);
-    mlq_device_note_array(dev, nsv * row * sizeof(mlq_q15_t));
+    mlq_device_note_far(dev, nsv * row * sizeof(mlq_q15_t));
     mlq_device_note_array(dev, n_coef * sizeof(mlq_q15_t));
     return 0;
 }

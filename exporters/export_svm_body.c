@@ -50,7 +50,7 @@ int mlq_svm_export_body(FILE *f, const mlq_device *dev, const char *name)
             tmp[i] = kd->sv[i];
         snprintf(shape, sizeof shape, "[%zu][%zu%s] support vectors, Q1.15, input domain%s", nsv,
                  p, row == p ? "" : " + 1", row == p ? "" : ", each row zero-padded");
-        mlq_emit_ints(f, "mlq_q15_t", name, "sv", shape, tmp, nsv * row, cols);
+        mlq_emit_far_q15(f, name, "sv", shape, tmp, nsv * row, cols);
         if (kd->sv_norm != NULL) {
             snprintf(shape, sizeof shape, "[%zu] exact sum of squared support vector entries, Q2.30", nsv);
             mlq_emit_ints(f, "int64_t", name, "sv_norm", shape, kd->sv_norm, nsv, 4);
@@ -88,7 +88,7 @@ int mlq_svm_export_body(FILE *f, const mlq_device *dev, const char *name)
     fputs("    ", f);
     ARR(kd->class_ids != NULL, "class_ids");
     ARR(!linear, "sv_start");
-    ARR(!linear, "sv");
+    fprintf(f, linear ? "%.0sNULL, " : "MLQ_FAR_REF(%s_sv), ", name);
     ARR(kd->sv_norm != NULL, "sv_norm");
     ARR(!linear, "coef");
     ARR(linear, "w");

@@ -322,6 +322,17 @@ int64_t mlq_dot_flash_q15(const mlq_q15_t *a, const mlq_q15_t *b, uint32_t n)
 }
 #endif
 
+#if MLQ_FAR_FLASH
+int64_t mlq_dot_far_q15(const mlq_q15_t *a, mlq_far_at b, uint32_t n)
+{
+    int64_t acc = 0;
+
+    for (; n > 0; n--, b = MLQ_FAR_ADD(b, 1))
+        acc += (int32_t)*a++ * MLQ_FAR_RD_I16(b, 0);
+    return acc;
+}
+#endif
+
 /*
  * s(i / 4) in Q16, i = 0..37, rounded: round(65536 ln(1 + e^(-i/4))). The
  * table is decreasing; s(0) = ln 2 is its largest value (MLQ_SOFTPLUS_MAX_Q16).

@@ -115,7 +115,7 @@ static int64_t ll_diag(const gmm_eval *ev, uint32_t c, int64_t floor)
     const mlq_gmm_q15 *m = ev->m;
     const mlq_q15_t *x = ev->x;
     uint32_t d = m->n_features, j;
-    const mlq_q15_t *a = m->factor + c * ev->len;
+    mlq_far_at a = MLQ_FAR_ADD(MLQ_FAR_AT(m->factor), c * ev->len);
     const uint8_t *e = m->exponent + c * d;
     const int32_t *b = m->offset + c * d;
     int64_t cst = MLQ_RD_I32(&m->constant[c]);
@@ -125,7 +125,7 @@ static int64_t ll_diag(const gmm_eval *ev, uint32_t c, int64_t floor)
         return LL_PRUNED;
     for (j = 0; j < d; j++) {
         /* |A q| <= 2^30 and |b| < 2^30: exact in int32. */
-        int32_t y = (int32_t)MLQ_RD_I16(&a[j]) * x[j] - MLQ_RD_I32(&b[j]);
+        int32_t y = (int32_t)MLQ_FAR_RD_I16(a, j) * x[j] - MLQ_RD_I32(&b[j]);
         uint32_t u = (y < 0) ? 0u - (uint32_t)y : (uint32_t)y, ej = MLQ_RD_U8(&e[j]);
 
         if (ej > 16u) {
@@ -150,7 +150,7 @@ static int64_t ll_full(const gmm_eval *ev, uint32_t c, int64_t floor)
     const mlq_gmm_q15 *m = ev->m;
     const mlq_q15_t *x = ev->x;
     uint32_t d = m->n_features, i;
-    const mlq_q15_t *a = m->factor + c * ev->len;
+    mlq_far_at a = MLQ_FAR_ADD(MLQ_FAR_AT(m->factor), c * ev->len);
     const uint8_t *e = m->exponent + c * d;
     const int32_t *o = m->offset + c * d;
     int64_t cst = MLQ_RD_I32(&m->constant[c]);
@@ -186,7 +186,7 @@ static int64_t ll_full(const gmm_eval *ev, uint32_t c, int64_t floor)
         uint32_t j;
 
         for (j = 0; j <= i; j++)
-            y0 += (int32_t)MLQ_RD_I16(&a[j]) * x[j]; /* each product within 2^30 */
+            y0 += (int32_t)MLQ_FAR_RD_I16(a, j) * x[j]; /* each product within 2^30 */
         maha += row_term(y0, MLQ_RD_U8(&e[i]), MLQ_RD_I32(&o[i]));
     }
 #else
@@ -195,11 +195,11 @@ static int64_t ll_full(const gmm_eval *ev, uint32_t c, int64_t floor)
         uint32_t j;
 
         for (j = 0; j <= i; j++)
-            y += (int32_t)MLQ_RD_I16(&a[j]) * x[j]; /* each product within 2^30 */
+            y += (int32_t)MLQ_FAR_RD_I16(a, j) * x[j]; /* each product within 2^30 */
         maha += row_term(y, MLQ_RD_U8(&e[i]), MLQ_RD_I32(&o[i]));
         if (maha > lim)
             return LL_PRUNED;
-        a += MLQ_ROW_LEN(i + 1u);
+        a = MLQ_FAR_ADD(a, MLQ_ROW_LEN(i + 1u));
     }
 #endif
     if (maha > lim)
@@ -262,7 +262,7 @@ mlq_status mlq_gmm_check(const mlq_gmm_q15 *gmm)
 #endif
     len = MLQ_GMM_FACTOR_LEN(d, full);
     for (c = 0; c < n; c++) {
-        const mlq_q15_t *a = model->factor + c * len;
+        mlq_far_at a = MLQ_FAR_ADD(MLQ_FAR_AT(model->factor), c * len);
         const uint8_t *e = model->exponent + c * d;
         const int32_t *b = model->offset + c * d;
 
@@ -272,9 +272,9 @@ mlq_status mlq_gmm_check(const mlq_gmm_q15 *gmm)
             if (ei < EXP_MIN || ei > EXP_MAX)
                 return MLQ_ERR_MODEL;
             if (full) {
-                if ((i & 1u) == 0u && MLQ_RD_I16(&a[i + 1u]) != 0) /* row i's zero pad */
+                if ((i & 1u) == 0u && MLQ_FAR_RD_I16(a, i + 1u) != 0) /* row i's zero pad */
                     return MLQ_ERR_MODEL;
-                a += MLQ_ROW_LEN(i + 1u);
+                a = MLQ_FAR_ADD(a, MLQ_ROW_LEN(i + 1u));
             } else {
                 int32_t bi = MLQ_RD_I32(&b[i]);
 

@@ -94,7 +94,8 @@ MLQ_INLINE void linear_votes(const mlq_svm_q15 *m, const mlq_q15_t *x, uint16_t 
         v = short_load(x, n);
     for (; rho != rho_end; rho++, w += step) {
         int64_t r = MLQ_RD_I64(rho);
-        int64_t acc = short_path ? short_dot(v, w, -1 - r) : -1 - r + mlq_dot_flash_q15(x, w, n);
+        int64_t acc = short_path ? short_dot(v, MLQ_FAR_NEAR(w), -1 - r)
+                                 : -1 - r + mlq_dot_flash_q15(x, w, n);
         uint32_t j_wins = (uint32_t)((uint64_t)acc >> 32) >> 31;
 
         *vj = (uint16_t)(*vj + j_wins);
@@ -254,7 +255,7 @@ mlq_status mlq_svm_linear_predict_q15(const mlq_svm_q15 *svm, const mlq_q15_t *x
         return MLQ_OK;
     }
     clear(votes, NULL, model->n_classes);
-    if (short_rows(x, model->w, n_features))
+    if (short_rows(x, MLQ_FAR_NEAR(model->w), n_features))
         linear_votes(model, x, votes, 1);
     else
         linear_votes(model, x, votes, 0);

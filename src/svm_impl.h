@@ -83,7 +83,7 @@ MLQ_INLINE mlq_status call_ok(const mlq_svm_q15 *m, unsigned kernel, uint16_t n_
  * on every path. The kernel loops have one loop per path, so that each
  * keeps its sums and constants in registers.
  */
-static inline int short_rows(const mlq_q15_t *x, const mlq_q15_t *sv, uint32_t n)
+static inline int short_rows(const mlq_q15_t *x, mlq_far_at sv, uint32_t n)
 {
     return n - 3u < 2u && (((uintptr_t)x | (uintptr_t)sv) & 3u) == 0;
 }
@@ -119,13 +119,13 @@ static inline short_x short_load(const mlq_q15_t *x, uint32_t n)
 }
 
 /* acc + x . s */
-static inline int64_t short_dot(short_x v, const mlq_q15_t *sv, int64_t acc)
+static inline int64_t short_dot(short_x v, mlq_far_at sv, int64_t acc)
 {
 #if MLQ_DSP /* Arm only, where flash is read by ordinary loads */
     return mlq_smlald(v.w1, mlq_ld32_aligned(sv + 2), mlq_smlald(v.w0, mlq_ld32_aligned(sv), acc));
 #else
-    return acc + (int64_t)(v.x0 * MLQ_RD_I16(&sv[0])) + v.x1 * MLQ_RD_I16(&sv[1]) +
-           (int64_t)(v.x2 * MLQ_RD_I16(&sv[2])) + v.x3 * MLQ_RD_I16(&sv[3]);
+    return acc + (int64_t)(v.x0 * MLQ_FAR_RD_I16(sv, 0)) + v.x1 * MLQ_FAR_RD_I16(sv, 1) +
+           (int64_t)(v.x2 * MLQ_FAR_RD_I16(sv, 2)) + v.x3 * MLQ_FAR_RD_I16(sv, 3);
 #endif
 }
 
@@ -148,7 +148,7 @@ static inline mlq_q15_t rbf_k(int64_t d2, int64_t limit, unsigned pre, uint32_t 
 static void rbf_values(const mlq_svm_q15 *m, const mlq_q15_t *x, mlq_q15_t *k)
 {
     uint32_t n = m->n_features, row = MLQ_ROW_LEN(n), s, n_sv = m->n_sv, mul = m->k_mul;
-    const mlq_q15_t *sv = m->sv;
+    mlq_far_at sv = MLQ_FAR_AT(m->sv);
     const int64_t *norm = m->sv_norm;
     int64_t xx = mlq_dot_q15(x, x, n), limit = m->k_limit;
     unsigned pre = (unsigned)m->k_pre, shift = m->k_shift;
@@ -158,12 +158,12 @@ static void rbf_values(const mlq_svm_q15 *m, const mlq_q15_t *x, mlq_q15_t *k)
     if (short_rows(x, sv, n)) {
         short_x v = short_load(x, n);
 
-        for (s = 0; s < n_sv; s++, sv += 4)
+        for (s = 0; s < n_sv; s++, sv = MLQ_FAR_ADD(sv, 4))
             k[s] = rbf_k(xx + MLQ_RD_I64(&norm[s]) - 2 * short_dot(v, sv, 0), limit, pre, mul,
                          shift);
     } else {
-        for (s = 0; s < n_sv; s++, sv += row)
-            k[s] = rbf_k(xx + MLQ_RD_I64(&norm[s]) - 2 * mlq_dot_flash_q15(x, sv, n), limit, pre,
+        for (s = 0; s < n_sv; s++, sv = MLQ_FAR_ADD(sv, row))
+            k[s] = rbf_k(xx + MLQ_RD_I64(&norm[s]) - 2 * mlq_dot_far_q15(x, sv, n), limit, pre,
                          mul, shift);
     }
 }
@@ -200,7 +200,7 @@ static inline int32_t pow_step(int32_t p, int32_t t, unsigned s)
 static void poly_values(const mlq_svm_q15 *m, const mlq_q15_t *x, int32_t *k)
 {
     uint32_t n = m->n_features, row = MLQ_ROW_LEN(n), s, n_sv = m->n_sv, d = m->degree;
-    const mlq_q15_t *sv = m->sv;
+    mlq_far_at sv = MLQ_FAR_AT(m->sv);
     const uint8_t *sh = m->pow_shift;
     unsigned pre = (unsigned)m->k_pre, hs = m->k_shift - 32u;
     int32_t mul = (int32_t)m->k_mul, add = m->k_add, lim = (int32_t)m->k_limit;
@@ -208,11 +208,11 @@ static void poly_values(const mlq_svm_q15 *m, const mlq_q15_t *x, int32_t *k)
     if (short_rows(x, sv, n)) {
         short_x v = short_load(x, n);
 
-        for (s = 0; s < n_sv; s++, sv += 4)
+        for (s = 0; s < n_sv; s++, sv = MLQ_FAR_ADD(sv, 4))
             k[s] = poly_t(short_dot(v, sv, 0), pre, mul, hs, add, lim);
     } else {
-        for (s = 0; s < n_sv; s++, sv += row)
-            k[s] = poly_t(mlq_dot_flash_q15(x, sv, n), pre, mul, hs, add, lim);
+        for (s = 0; s < n_sv; s++, sv = MLQ_FAR_ADD(sv, row))
+            k[s] = poly_t(mlq_dot_far_q15(x, sv, n), pre, mul, hs, add, lim);
     }
     if (d == 3u) { /* the common degree, unrolled, its shifts in registers */
         unsigned s0 = MLQ_RD_U8(&sh[0]), s1 = MLQ_RD_U8(&sh[1]);

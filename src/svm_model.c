@@ -12,24 +12,24 @@
 #include "svm_impl.h"
 
 /* The padding of each of n_rows rows of n features is 0. */
-static int pads_zero(const mlq_q15_t *a, uint32_t n_rows, uint32_t n)
+static int pads_zero(mlq_far_at a, uint32_t n_rows, uint32_t n)
 {
     uint32_t r, row = MLQ_ROW_LEN(n);
 
     for (r = 0; row != n && r < n_rows; r++)
-        if (MLQ_RD_I16(&a[r * row + n]) != 0)
+        if (MLQ_FAR_RD_I16(a, r * row + n) != 0)
             return 0;
     return 1;
 }
 
 /* |s|^2 of a row of n features, exact (every square fits int32). */
-static int64_t norm_of(const mlq_q15_t *s, uint32_t n)
+static int64_t norm_of(mlq_far_at s, uint32_t n)
 {
     int64_t norm = 0;
     uint32_t j;
 
     for (j = 0; j < n; j++) {
-        int32_t v = MLQ_RD_I16(&s[j]);
+        int32_t v = MLQ_FAR_RD_I16(s, j);
 
         norm += v * v;
     }
@@ -43,7 +43,7 @@ static int svs_ok(const mlq_svm_q15 *m)
 
     if (m->sv == NULL || m->coef == NULL || m->sv_start == NULL ||
         MLQ_RD_U16(&m->sv_start[0]) != 0 || MLQ_RD_U16(&m->sv_start[m->n_classes]) != m->n_sv ||
-        !pads_zero(m->sv, m->n_sv, m->n_features))
+        !pads_zero(MLQ_FAR_AT(m->sv), m->n_sv, m->n_features))
         return 0;
     for (c = 0; c < m->n_classes; c++)
         if (MLQ_RD_U16(&m->sv_start[c]) > MLQ_RD_U16(&m->sv_start[c + 1u]))
@@ -70,7 +70,7 @@ static int rbf_ok(const mlq_svm_q15 *m)
     if ((top >> 32) * m->k_mul + (((top & 0xFFFFFFFFu) * m->k_mul) >> 32) > 0xFFFFFFFFu)
         return 0;
     for (s = 0; s < m->n_sv; s++)
-        if (norm_of(m->sv + s * row, n) != MLQ_RD_I64(&m->sv_norm[s]))
+        if (norm_of(MLQ_FAR_ADD(MLQ_FAR_AT(m->sv), s * row), n) != MLQ_RD_I64(&m->sv_norm[s]))
             return 0;
     return 1;
 }
@@ -121,7 +121,7 @@ mlq_status mlq_svm_check(const mlq_svm_q15 *model)
             return MLQ_ERR_MODEL;
     }
     if (m->kernel == MLQ_SVM_LINEAR)
-        ok = m->w != NULL && m->n_sv == 0 && pads_zero(m->w, np, m->n_features);
+        ok = m->w != NULL && m->n_sv == 0 && pads_zero(MLQ_FAR_NEAR(m->w), np, m->n_features);
     else if (m->kernel == MLQ_SVM_RBF)
         ok = svs_ok(m) && rbf_ok(m);
     else if (m->kernel == MLQ_SVM_POLY)

@@ -72,17 +72,40 @@ sram=$(field SRAM "$T/info" | cut -d' ' -f2)
 [ "$(field target "$T/info")" = "uno, ATmega328P (Arduino Uno, Nano): DOES NOT FIT" ] && ok || bad "uno 500: $(field target "$T/info")"
 [ "$(field "too large by" "$T/info")" = "$((flash - 500)) bytes of flash, $((sram - 30)) bytes of SRAM; to make it smaller: fewer clusters (--k)" ] && ok ||
     bad "too large line: '$(field "too large by" "$T/info")' (flash $flash, SRAM $sram)"
-"$MLQ" info "$T/forest.json" --target uno >"$T/info"
-flash=$(field flash "$T/info" | cut -d' ' -f2)
-nodes=$(sed -n 's/^nodes *[0-9]* (\([0-9]*\) splits.*/\1/p' "$T/info")
-[ "$(field "too large by" "$T/info")" = "$((flash - 32256)) bytes of flash, one array of $((nodes * 8)) bytes, over the 32767 an AVR object may have; to make it smaller: fewer or shallower trees (--trees, --max-depth, --min-samples-leaf)" ] && ok ||
-    bad "digits forest on the uno: $(cat "$T/info")"
-# The full-covariance digits GMM: more constants than a Mega's data pointers reach.
-"$MLQ" info "$T/gmm.json" --target mega >"$T/info"
-consts=$(field "device flash" "$T/info" | cut -d' ' -f1)
-factor=$(sed -n 's/^device model *\([0-9]*\) x \([0-9]*\) Q15 factor entries.*/\1 * \2 * 2/p' "$T/info")
-[ "$(field "too large by" "$T/info")" = "$((consts - 65280)) bytes of constants beyond the 65280 that 16-bit data pointers reach, one array of $((factor)) bytes, over the 32767 an AVR object may have; to make it smaller: fewer components (--components), or --covariance diag" ] && ok ||
+# info_of MODEL BOARD: mlq info for BOARD in $T/info, and from it $flash
+# (the estimate), $consts (constants NAME_predict links) and $nodes (split
+# nodes of a tree or forest).
+info_of() {
+    "$MLQ" info "$1" --target "$2" >"$T/info"
+    flash=$(field flash "$T/info" | cut -d' ' -f2)
+    consts=$(field "device flash" "$T/info" | sed 's/.*; \([0-9]*\) of them with NAME_predict alone/\1/')
+    nodes=$(sed -n 's/^nodes *[0-9]* (\([0-9]*\) splits.*/\1/p' "$T/info")
+}
+# too_large WANT WHAT: info's "too large by" line is WANT.
+too_large() {
+    [ "$(field "too large by" "$T/info")" = "$1" ] && ok || bad "$2: $(cat "$T/info")"
+}
+AVR_OBJECT="over the 32767 an AVR object may have"
+TREES="to make it smaller: fewer or shallower trees (--trees, --max-depth, --min-samples-leaf)"
+info_of "$T/forest.json" uno
+too_large "$((flash - 32256)) bytes of flash, one array of $((nodes * 8)) bytes, $AVR_OBJECT; $TREES" \
+    "digits forest on the uno"
+# The full-covariance digits GMM (92 KB): its factor array is a far array
+# (mlq/types.h), which the Mega reads beyond 64 KiB and the Uno cannot hold.
+info_of "$T/gmm.json" mega
+[ "$(field target "$T/info")" = "mega, ATmega2560 (Arduino Mega 2560): fits" ] && ok ||
     bad "digits gmm on the mega: $(cat "$T/info")"
+info_of "$T/gmm.json" uno
+factor=$(sed -n 's/^device model *\([0-9]*\) x \([0-9]*\) Q15 factor entries.*/\1 * \2 * 2/p' "$T/info")
+too_large "$((flash - 32256)) bytes of flash, one array of $((factor)) bytes, $AVR_OBJECT; to make it smaller: fewer components (--components), or --covariance diag" \
+    "digits gmm on the uno"
+# Other arrays stay below 64 KiB of flash and 32767 bytes each on the Mega too.
+info_of "$T/forest.json" mega
+too_large "one array of $((nodes * 8)) bytes, $AVR_OBJECT; $TREES" "digits forest on the mega"
+"$MLQ" train forest --trees 80 --max-depth 12 --data "$T/dig_tr.csv" --out "$T/forest80.json" 2>/dev/null
+info_of "$T/forest80.json" mega
+too_large "$((consts - 65280)) bytes of constants beyond the 65280 that 16-bit data pointers reach, one array of $((nodes * 8)) bytes, $AVR_OBJECT; $TREES" \
+    "80-tree digits forest on the mega"
 "$MLQ" info "$T/gmm.json" --target m4 | grep -q '^target .*: fits$' && ok || bad "digits gmm should fit the m4"
 
 # The estimate against the board: what info says fits the Uno builds for it
@@ -118,9 +141,33 @@ arm-none-eabi-gcc -mcpu=cortex-m0 -mthumb -Os -I"$ROOT/include" -c "$T/big.c" -o
 "$MLQ" export "$T/km.json" --name small --out "$T/small.h" --target uno 2>"$T/stderr" && ok || bad "export --target uno"
 ! grep -q warning "$T/stderr" && ! grep -q '#error.*does not fit' "$T/small.h" && ok ||
     bad "a model that fits got a warning or an #error: $(cat "$T/stderr")"
-"$MLQ" export "$T/gmm.json" --name big_gmm --out "$T/gmm.h" --target mega 2>/dev/null
-grep -q "^#error \"big_gmm does not fit mega (ATmega2560 (Arduino Mega 2560)): too large by [0-9]* bytes of constants beyond the 65280 that 16-bit data pointers reach" "$T/gmm.h" &&
-    grep -q "^#if defined(__AVR_ATmega2560__)" "$T/gmm.h" && ok || bad "mega #error: $(grep -B1 -A1 '#error.*fit' "$T/gmm.h")"
+"$MLQ" export "$T/forest80.json" --name big_forest --out "$T/f80.h" --target mega 2>/dev/null
+grep -q "^#error \"big_forest does not fit mega (ATmega2560 (Arduino Mega 2560)): too large by [0-9]* bytes of constants beyond the 65280 that 16-bit data pointers reach" "$T/f80.h" &&
+    grep -q "^#if defined(__AVR_ATmega2560__)" "$T/f80.h" && ok || bad "mega #error: $(grep -B1 -A1 '#error.*fit' "$T/f80.h")"
+# The digits GMM fits the Mega: no warning, no #error, and its header links
+# for the ATmega2560 as C and as C++ with link-time optimisation (as an
+# Arduino sketch is built), the factor array reaching past 64 KiB, its
+# address and the model below.
+"$MLQ" export "$T/gmm.json" --name big_gmm --out "$T/gmm.h" --target mega 2>"$T/stderr"
+! grep -q warning "$T/stderr" && ! grep -q '#error.*does not fit' "$T/gmm.h" && ok ||
+    bad "the digits gmm for the mega: $(cat "$T/stderr")"
+printf '#include "gmm.h"
+int main(void) { float x[64] = {0}; return big_gmm_predict(x); }
+' >"$T/gmm.c"
+cp "$T/gmm.c" "$T/gmm.cpp"
+addr() { printf '%d' "0x$(avr-nm "$T/gmm.elf" | awk -v s="$1" '$3 == s || $3 ~ "^_ZL[0-9]+" s "$" { print $1 }')"; }
+for src in c cpp; do
+    case $src in
+    c) cc="avr-gcc -std=c99" lto="" ;;
+    cpp) cc="avr-g++ -std=gnu++11 -flto" lto="-flto" ;; # as the Arduino builder compiles
+    esac
+    # shellcheck disable=SC2086
+    if $cc -mmcu=atmega2560 -Os -Wall -Werror -I"$ROOT/include" -c "$T/gmm.$src" -o "$T/gmm.o" 2>"$T/err" &&
+        avr-gcc -mmcu=atmega2560 -Os $lto -I"$ROOT/include" "$T/gmm.o" "$ROOT"/src/*.c -o "$T/gmm.elf" 2>>"$T/err" &&
+        [ "$(($(addr big_gmm_factor) + factor))" -gt 65536 ] && [ "$(addr big_gmm_factor_at)" -lt 65536 ] &&
+        [ "$(addr big_gmm_model)" -lt 65536 ]; then ok
+    else bad "$cc: the digits gmm for the ATmega2560: $(head -c 400 "$T/err")"; fi
+done
 
 # export --layout code --target: the code is the model's own, estimated (mlq info's code
 # layout line, NAME_predict on that core); a warning when the estimate does not fit, an

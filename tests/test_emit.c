@@ -3,7 +3,7 @@
  * The one way user text reaches a generated header (exporters/emit.h):
  * comment text that cannot close the comment, splice a line, start a
  * nested comment or form a trigraph; string literals that read back byte
- * for byte; identifiers made of safe characters only.
+ * for byte; identifiers made of safe characters only; a far array's text.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -79,6 +79,35 @@ static void test_identifiers_keep_only_safe_characters(void **state)
     assert_string_equal(buf, "__");
 }
 
+/* A far array: its values once, in a macro, for the assembly of an AVR with
+ * more than 64 KiB of flash and the C array of every other target. */
+static void test_far_array(void **state)
+{
+    static const int64_t v[5] = {1, -2, 32767, -32768, 0};
+    char buf[1024];
+    FILE *f = tmpfile();
+    size_t n;
+
+    (void)state;
+    assert_non_null(f);
+    mlq_emit_far_q15(f, "m", "sv", "[5] values", v, 5, 2);
+    rewind(f);
+    n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    assert_string_equal(buf, "/* [5] values; a far array (mlq/types.h) */\n"
+                             "#define m_sv_values \\\n"
+                             "    1, -2, \\\n"
+                             "    32767, -32768, \\\n"
+                             "    0\n"
+                             "#if MLQ_FAR_FLASH\n"
+                             "MLQ_FAR_ARRAY(m_sv, m_sv_values);\n"
+                             "#else\n"
+                             "static const mlq_q15_t m_sv[5] MLQ_FLASH MLQ_ALIGN4 = {m_sv_values};\n"
+                             "#endif\n"
+                             "#undef m_sv_values\n");
+}
+
 static void test_base_name(void **state)
 {
     (void)state;
@@ -94,6 +123,7 @@ int main(void)
         cmocka_unit_test(test_string_literal_escapes),
         cmocka_unit_test(test_identifiers_keep_only_safe_characters),
         cmocka_unit_test(test_base_name),
+        cmocka_unit_test(test_far_array),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -96,7 +96,7 @@ static void test_rows_where(void **state)
 
 /* ---- ranking ------------------------------------------------------------------- */
 
-static const mlq_board board = {"b", "test board", "X", "m4", 1000, 100, 0, 0};
+static const mlq_board board = {"b", "test board", "X", "m4", 1000, 100, 0, 0, 0};
 
 /* A candidate that was tried: device accuracy, flash, instructions, whether it fits. */
 static sel_cand cand(double device, double flash, double insns, int fits)

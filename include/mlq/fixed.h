@@ -489,6 +489,17 @@ int64_t mlq_dot_flash_q15(const mlq_q15_t *a, const mlq_q15_t *b, uint32_t n);
 #endif
 
 /**
+ * mlq_dot_flash_q15 with b a position in a far array (mlq/types.h): the
+ * same exact sum. On an AVR with more than 64 KiB of flash b is read with
+ * ELPM; everywhere else this is mlq_dot_flash_q15 itself.
+ */
+#if MLQ_FAR_FLASH
+int64_t mlq_dot_far_q15(const mlq_q15_t *a, mlq_far_at b, uint32_t n);
+#else
+#define mlq_dot_far_q15 mlq_dot_flash_q15
+#endif
+
+/**
  * Softplus of a non-positive argument, s(t) = ln(1 + e^-t) for t >= 0: the
  * correction term of a pairwise log-sum-exp, ln(e^a + e^b) = max + s(|a - b|)
  * (Gaussian mixtures use it on Q16 log-likelihoods).

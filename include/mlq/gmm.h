@@ -118,7 +118,8 @@ typedef struct mlq_gmm_q15 {
     uint16_t n_components;    /* K: components per group */
     uint8_t covariance;       /* MLQ_GMM_DIAG or MLQ_GMM_FULL */
     uint8_t task;             /* MLQ_GMM_CLUSTER, MLQ_GMM_CLASSIFY or MLQ_GMM_ANOMALY */
-    const mlq_q15_t *factor;  /* [G*K][MLQ_GMM_FACTOR_LEN(d, full)]; diag: A_cj, one row
+    mlq_far_q15 factor;       /* a far array (mlq/types.h), [G*K][MLQ_GMM_FACTOR_LEN(d, full)];
+                                 diag: A_cj, one row
                                  of MLQ_ROW_LEN(d); full: the rows i = 0..d-1 of the lower
                                  triangle one after another, row i holding i + 1 entries
                                  plus a zero pad when i + 1 is odd (MLQ_ROW_LEN(i + 1)) */

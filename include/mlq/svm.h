@@ -93,8 +93,9 @@ typedef struct mlq_svm_q15 {
     const uint16_t *class_ids; /* [n_classes] id reported for each voted class, increasing and
                                   below n_outputs, or NULL (identity) */
     const uint16_t *sv_start;  /* [n_classes + 1] first SV of each class; sv_start[n_classes] = n_sv */
-    const mlq_q15_t *sv;       /* [n_sv][row] support vectors, Q1.15 input domain; row =
-                                  MLQ_ROW_LEN(n_features) (zero pad), so rows start on a word */
+    mlq_far_q15 sv;            /* [n_sv][row] support vectors, Q1.15 input domain; row =
+                                  MLQ_ROW_LEN(n_features) (zero pad), so rows start on a word;
+                                  a far array (mlq/types.h) */
     const int64_t *sv_norm;    /* MLQ_SVM_RBF: [n_sv] exact sum of squared SV entries, Q2.30 */
     const mlq_q15_t *coef;     /* [n_classes - 1][n_sv] dual coefficients y * alpha, Q(coef_frac)
                                   (regression: [1][n_sv], alpha - alpha*) */

@@ -179,8 +179,8 @@ typedef struct mlq_work_align {
  * the stack once per call). Everywhere else MLQ_FLASH is empty and the
  * macros are plain loads, so the code is what it would be without them.
  * On AVR a model's constants must lie in the first 64 KiB of flash (data
- * pointers have 16 bits), and models handed to the kernels must be in
- * flash, as exported headers define them.
+ * pointers have 16 bits), but for the far array below, and models handed
+ * to the kernels must be in flash, as exported headers define them.
  */
 #if defined(__AVR__)
 #define MLQ_FLASH PROGMEM
@@ -207,6 +207,58 @@ typedef struct mlq_work_align {
 #define MLQ_RD_I64(p) (*(p))
 #define MLQ_RD_PTR(p) (*(p))
 #define MLQ_MODEL_IN_RAM(type, name, model) const type *name = (model)
+#endif
+
+/*
+ * Far arrays: the one array of a model that can outgrow 64 KiB (SVM support
+ * vectors, GMM factors; digits' take 80 to 90 KB). A model struct holds it
+ * as an mlq_far_q15 and kernels read it through an mlq_far_at position:
+ *
+ *   mlq_far_at a = MLQ_FAR_AT(m->sv);     // its first entry
+ *   a = MLQ_FAR_ADD(a, row);              // row entries further
+ *   int16_t v = MLQ_FAR_RD_I16(a, j);     // its j-th entry from there
+ *
+ * On an AVR with more than 64 KiB of flash (ELPM: ATmega1280/2560, 1284)
+ * a 16-bit pointer cannot reach the array, so the exported header emits it
+ * in assembly (MLQ_FAR_ARRAY: avr-gcc refuses a C object over 32 KiB) into
+ * a section linked after the other constants, with its 24-bit address in a
+ * 4-byte constant in low flash; mlq_far_q15 points to that constant and a
+ * position is a flash byte address, read with ELPM (pgm_read_word_far).
+ * MLQ_FAR_NEAR turns a pointer to other flash data into a position. On
+ * every other target (the ATmega328P included) mlq_far_q15 is
+ * const mlq_q15_t * and the macros are the pointer's own operations, so
+ * the code is what it would be without them.
+ */
+#if defined(__AVR__) && defined(__AVR_HAVE_ELPM__)
+#define MLQ_FAR_FLASH 1
+typedef const uint32_t *mlq_far_q15;
+typedef uint32_t mlq_far_at;
+#define MLQ_FAR_AT(a) MLQ_RD_U32(a)
+#define MLQ_FAR_NEAR(p) ((mlq_far_at)(uintptr_t)(p))
+#define MLQ_FAR_ADD(a, i) ((a) + 2u * (uint32_t)(i))
+#define MLQ_FAR_RD_I16(a, i) ((int16_t)pgm_read_word_far(MLQ_FAR_ADD(a, i)))
+/* In a header, MLQ_FAR_ARRAY(sym, values...): the array sym in a .text
+ * section (which the linker places after every .progmem section), its
+ * address in sym_at in .progmem, each a COMDAT group so that one copy is
+ * linked however many translation units include the header; the sections
+ * around the statement are left as they were. */
+#define MLQ_FAR_STR_(...) #__VA_ARGS__
+#define MLQ_FAR_ARRAY(sym, ...)                                                               \
+    extern const uint32_t sym##_at __asm__(#sym "_at") MLQ_FLASH;                             \
+    __asm__(".pushsection .text.mlq_far." #sym ",\"aG\",@progbits," #sym ",comdat\n"            \
+            ".weak " #sym "\n" #sym ":\n.short " MLQ_FAR_STR_(__VA_ARGS__) "\n.popsection\n"   \
+            ".pushsection .progmem.mlq_far." #sym "_at,\"aG\",@progbits," #sym "_at,comdat\n"   \
+            ".weak " #sym "_at\n" #sym "_at:\n.long " #sym "\n.popsection\n")
+#define MLQ_FAR_REF(sym) (&sym##_at)
+#else
+#define MLQ_FAR_FLASH 0
+typedef const int16_t *mlq_far_q15;
+typedef const int16_t *mlq_far_at;
+#define MLQ_FAR_AT(a) (a)
+#define MLQ_FAR_NEAR(p) (p)
+#define MLQ_FAR_ADD(a, i) ((a) + (i))
+#define MLQ_FAR_RD_I16(a, i) MLQ_RD_I16(&(a)[i])
+#define MLQ_FAR_REF(sym) (sym)
 #endif
 
 /*
