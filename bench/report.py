@@ -430,8 +430,9 @@ COST_HEAD = ["model", "dataset", "K x D", "board", "instructions, float entry", 
              "stack bytes, float entry", "stack bytes, q15 entry"]
 
 UNFIT = """
-Not run on AVR (the firmware fits neither the Uno nor the Mega, or its constants are
-more than the 64 KiB of flash a 16-bit pointer reaches, or than 32 KiB in one array):
+Not run on AVR (the firmware fits neither the Uno nor the Mega, or its constants but a
+far array are more than the 64 KiB of flash a 16-bit pointer reaches, or than 32 KiB in
+one array):
 """
 
 ESTIMATE = """
