@@ -15,7 +15,7 @@
 # its test and special rows. A model whose constants an AVR cannot hold or
 # address (the Mega's flash below 64 KiB, 32 KiB in one array, but for the
 # far array of mlq/types.h) is skipped there, with the reason; one with a far
-# array on the Mega runs the first AVR_FAR_ROWS (40) rows of each kind.
+# array on the Mega runs the first AVR_FAR_ROWS (20) rows of each kind.
 # Emulators run two at a time.
 #
 #   bash tests/device.sh                  ALGOS="kmeans tree" narrows it;
@@ -25,7 +25,7 @@ set -u
 
 ALGOS=${ALGOS:-$PIPELINE_ALGOS}
 JOBS=${MLQ_JOBS:-2}
-AVR_FAR_ROWS=${AVR_FAR_ROWS:-40}
+AVR_FAR_ROWS=${AVR_FAR_ROWS:-20}
 pass=0
 fail=0
 skip=0
