@@ -81,8 +81,15 @@ void mlq_emit_ints(FILE *f, const char *ctype, const char *name, const char *suf
 void mlq_emit_far_q15(FILE *f, const char *name, const char *suffix, const char *shape,
                       const int64_t *v, size_t n, size_t cols)
 {
+    uint64_t id = 14695981039346656037u; /* FNV-1a of the values' int16 bytes */
     size_t i;
 
+    for (i = 0; i < n; i++) {
+        uint16_t u = (uint16_t)v[i];
+
+        id = (id ^ (u & 0xFFu)) * 1099511628211u;
+        id = (id ^ (u >> 8)) * 1099511628211u;
+    }
     fprintf(f, "/* %s; a far array (mlq/types.h) */\n", shape);
     fprintf(f, "#define %s_%s_values \\\n", name, suffix);
     for (i = 0; i < n; i++) {
@@ -90,7 +97,8 @@ void mlq_emit_far_q15(FILE *f, const char *name, const char *suffix, const char 
             fputs("   ", f);
         fprintf(f, " %lld%s", (long long)v[i], i + 1 == n ? "\n" : i % cols == cols - 1 ? ", \\\n" : ",");
     }
-    fprintf(f, "#if MLQ_FAR_FLASH\nMLQ_FAR_ARRAY(%s_%s, %s_%s_values);\n#else\n", name, suffix, name, suffix);
+    fprintf(f, "#if MLQ_FAR_FLASH\nMLQ_FAR_ARRAY(%s_%s, 0%016llx, %s_%s_values);\n#else\n", name, suffix,
+            (unsigned long long)id, name, suffix);
     fprintf(f, "static const mlq_q15_t %s_%s[%zu] MLQ_FLASH MLQ_ALIGN4 = {%s_%s_values};\n#endif\n",
             name, suffix, n, name, suffix);
     fprintf(f, "#undef %s_%s_values\n", name, suffix);

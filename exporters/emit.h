@@ -55,8 +55,8 @@ void mlq_emit_ints(FILE *f, const char *ctype, const char *name, const char *suf
 /**
  * A far array of n Q1.15 values (mlq/types.h): the values once, in a macro
  * NAME_SUFFIX_values, then on an AVR with more than 64 KiB of flash
- * MLQ_FAR_ARRAY(NAME_SUFFIX, ...), elsewhere the array as mlq_emit_ints
- * writes it. The model struct names it MLQ_FAR_REF(NAME_SUFFIX).
+ * MLQ_FAR_ARRAY(NAME_SUFFIX, ID, ...) (ID: 0 and the FNV-1a digest of the
+ * values, 16 hex digits), elsewhere the array as mlq_emit_ints writes it. The model struct names it MLQ_FAR_REF(NAME_SUFFIX).
  */
 void mlq_emit_far_q15(FILE *f, const char *name, const char *suffix, const char *shape,
                       const int64_t *v, size_t n, size_t cols);

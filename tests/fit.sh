@@ -155,7 +155,21 @@ printf '#include "gmm.h"
 int main(void) { float x[64] = {0}; return big_gmm_predict(x); }
 ' >"$T/gmm.c"
 cp "$T/gmm.c" "$T/gmm.cpp"
-addr() { printf '%d' "0x$(avr-nm "$T/gmm.elf" | awk -v s="$1" '$3 == s || $3 ~ "^_ZL[0-9]+" s "$" { print $1 }')"; }
+# addr SYMBOL-REGEX: the address of the symbol of gmm.elf whose name (less
+# C++'s prefix of a static one) matches.
+addr() {
+    local a
+    a=$(avr-nm "$T/gmm.elf" | awk -v s="$1" '$3 ~ "^(_ZL[0-9]+)?" s "$" { print $1 }')
+    [ -n "$a" ] && printf '%d' "0x$a"
+}
+FAR_ID="_0[0-9a-f]+" # the far array's symbol: its name and a digest of its values
+# placed: the far array reaches past 64 KiB, its address and the model lie below.
+placed() {
+    local far at model
+    far=$(addr "big_gmm_factor$FAR_ID") && at=$(addr "big_gmm_factor${FAR_ID}_at") &&
+        model=$(addr big_gmm_model) && [ $((far + factor)) -gt 65536 ] && [ "$at" -lt 65536 ] &&
+        [ "$model" -lt 65536 ]
+}
 for src in c cpp; do
     case $src in
     c) cc="avr-gcc -std=c99" lto="" ;;
@@ -164,10 +178,37 @@ for src in c cpp; do
     # shellcheck disable=SC2086
     if $cc -mmcu=atmega2560 -Os -Wall -Werror -I"$ROOT/include" -c "$T/gmm.$src" -o "$T/gmm.o" 2>"$T/err" &&
         avr-gcc -mmcu=atmega2560 -Os $lto -I"$ROOT/include" "$T/gmm.o" "$ROOT"/src/*.c -o "$T/gmm.elf" 2>>"$T/err" &&
-        [ "$(($(addr big_gmm_factor) + factor))" -gt 65536 ] && [ "$(addr big_gmm_factor_at)" -lt 65536 ] &&
-        [ "$(addr big_gmm_model)" -lt 65536 ]; then ok
+        placed; then ok
     else bad "$cc: the digits gmm for the ATmega2560: $(head -c 400 "$T/err")"; fi
 done
+# Three translation units: two include that header, one another model of the
+# same name (all an exported header defines is static): one copy of the
+# first far array, and the second model keeps its own.
+"$MLQ" train gmm --per-class --components 1 --covariance full --reg-covar 1e-2 --data "$T/dig_tr.csv" \
+    --out "$T/gmm1.json" 2>/dev/null
+"$MLQ" export "$T/gmm1.json" --name big_gmm --out "$T/gmm1.h" 2>/dev/null
+for i in 1 2 3; do
+    h=gmm.h
+    [ "$i" != 3 ] || h=gmm1.h
+    printf '#include "%s"\nint tu%s(const float *x) { return big_gmm_predict(x); }\n' "$h" "$i" >"$T/tu$i.c"
+done
+printf 'int tu1(const float *), tu2(const float *), tu3(const float *);\nint main(void) { float x[64] = {0}; return tu1(x) + tu2(x) + tu3(x); }\n' >"$T/tus.c"
+printf 'int tu2(const float *x) { return x == 0; }\n' >"$T/tu2_none.c"
+# text_of ELF: the bytes of its .text.
+text_of() { avr-size -A "$1" | awk '$1 == ".text" { print $2 }'; }
+if (cd "$T" && for two in tu2 tu2_none; do
+    avr-gcc -std=c99 -mmcu=atmega2560 -Os -Wall -Werror -I"$ROOT/include" tus.c tu1.c "$two.c" tu3.c \
+        "$ROOT"/src/*.c -o "tus_$two.elf" || exit 1
+done 2>"$T/err"); then
+    avr-nm "$T/tus_tu2.elf" | grep -E " big_gmm_factor$FAR_ID\$" | sort -u >"$T/far"
+    [ "$(wc -l <"$T/far")" = 2 ] && ok || bad "two far arrays of big_gmm expected: $(cat "$T/far")"
+    # the second include adds its near constants and code, not the far array
+    more=$(($(text_of "$T/tus_tu2.elf") - $(text_of "$T/tus_tu2_none.elf")))
+    [ "$more" -gt 0 ] && [ "$more" -lt $((factor)) ] && ok ||
+        bad "the header included twice added $more bytes (its far array: $((factor)))"
+else
+    bad "three translation units for the ATmega2560: $(head -c 400 "$T/err")"
+fi
 
 # export --layout code --target: the code is the model's own, estimated (mlq info's code
 # layout line, NAME_predict on that core); a warning when the estimate does not fit, an

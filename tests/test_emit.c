@@ -101,7 +101,7 @@ static void test_far_array(void **state)
                              "    32767, -32768, \\\n"
                              "    0\n"
                              "#if MLQ_FAR_FLASH\n"
-                             "MLQ_FAR_ARRAY(m_sv, m_sv_values);\n"
+                             "MLQ_FAR_ARRAY(m_sv, 04a61fb9a99f5a681, m_sv_values);\n" /* FNV-1a of the bytes */
                              "#else\n"
                              "static const mlq_q15_t m_sv[5] MLQ_FLASH MLQ_ALIGN4 = {m_sv_values};\n"
                              "#endif\n"

@@ -237,18 +237,22 @@ typedef uint32_t mlq_far_at;
 #define MLQ_FAR_NEAR(p) ((mlq_far_at)(uintptr_t)(p))
 #define MLQ_FAR_ADD(a, i) ((a) + 2u * (uint32_t)(i))
 #define MLQ_FAR_RD_I16(a, i) ((int16_t)pgm_read_word_far(MLQ_FAR_ADD(a, i)))
-/* In a header, MLQ_FAR_ARRAY(sym, values...): the array sym in a .text
+/* In a header, MLQ_FAR_ARRAY(sym, id, values...): the array in a .text
  * section (which the linker places after every .progmem section), its
- * address in sym_at in .progmem, each a COMDAT group so that one copy is
- * linked however many translation units include the header; the sections
- * around the statement are left as they were. */
+ * address in .progmem (sym_at to C), each a COMDAT group named after sym
+ * and id, a digest of the values: one copy is linked however many
+ * translation units include the header, and two models of the same name in
+ * two translation units keep their own arrays. The sections around the
+ * statement are left as they were. */
 #define MLQ_FAR_STR_(...) #__VA_ARGS__
-#define MLQ_FAR_ARRAY(sym, ...)                                                               \
-    extern const uint32_t sym##_at __asm__(#sym "_at") MLQ_FLASH;                             \
-    __asm__(".pushsection .text.mlq_far." #sym ",\"aG\",@progbits," #sym ",comdat\n"            \
-            ".weak " #sym "\n" #sym ":\n.short " MLQ_FAR_STR_(__VA_ARGS__) "\n.popsection\n"   \
-            ".pushsection .progmem.mlq_far." #sym "_at,\"aG\",@progbits," #sym "_at,comdat\n"   \
-            ".weak " #sym "_at\n" #sym "_at:\n.long " #sym "\n.popsection\n")
+#define MLQ_FAR_ARRAY(sym, id, ...)                                                           \
+    extern const uint32_t sym##_at __asm__(#sym "_" #id "_at") MLQ_FLASH;                     \
+    __asm__(".pushsection .text.mlq_far." #sym "_" #id ",\"aG\",@progbits," #sym "_" #id       \
+            ",comdat\n.weak " #sym "_" #id "\n" #sym "_" #id ":\n.short "                       \
+            MLQ_FAR_STR_(__VA_ARGS__) "\n.popsection\n"                                       \
+            ".pushsection .progmem.mlq_far." #sym "_" #id "_at,\"aG\",@progbits," #sym "_" #id \
+            "_at,comdat\n.weak " #sym "_" #id "_at\n" #sym "_" #id "_at:\n.long " #sym "_" #id \
+            "\n.popsection\n")
 #define MLQ_FAR_REF(sym) (&sym##_at)
 #else
 #define MLQ_FAR_FLASH 0
