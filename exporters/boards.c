@@ -67,7 +67,9 @@ static size_t near_bytes(const mlq_device *dev, const mlq_board *board)
 
 static size_t object_bytes(const mlq_device *dev, const mlq_board *board)
 {
-    return board->far || dev->far_bytes < dev->largest_array ? dev->largest_array : dev->far_bytes;
+    size_t far = board->far ? 0 : dev->far_bytes; /* elsewhere the far array is a C object */
+
+    return far > dev->largest_array ? far : dev->largest_array;
 }
 
 int mlq_fit_estimate(const mlq_device *dev, const mlq_board *board, size_t flash_budget,

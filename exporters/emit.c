@@ -57,24 +57,27 @@ const char *mlq_base_name(const char *path)
     return slash != NULL ? slash + 1 : path;
 }
 
-void mlq_emit_ints(FILE *f, const char *ctype, const char *name, const char *suffix,
-                   const char *shape, const int64_t *v, size_t n, size_t cols)
+/* The n values, cols a line, indented, comma-separated; each full line ends
+ * with line_end, the last with last_end. int64_t values (wide) in INT64_C(). */
+static void emit_values(FILE *f, const int64_t *v, size_t n, size_t cols, int wide,
+                        const char *line_end, const char *last_end)
 {
-    int wide = strcmp(ctype, "int64_t") == 0;
     size_t i;
 
-    fprintf(f, "static const %s %s_%s[%zu] MLQ_FLASH MLQ_ALIGN4 = { /* %s */\n", ctype, name, suffix, n,
-            shape);
     for (i = 0; i < n; i++) {
         if (i % cols == 0)
             fputs("   ", f);
-        if (wide)
-            fprintf(f, " INT64_C(%lld),", (long long)v[i]);
-        else
-            fprintf(f, " %lld,", (long long)v[i]);
-        if (i % cols == cols - 1 || i + 1 == n)
-            fputc('\n', f);
+        fprintf(f, wide ? " INT64_C(%lld)" : " %lld", (long long)v[i]);
+        fputs(i + 1 == n ? last_end : i % cols == cols - 1 ? line_end : ",", f);
     }
+}
+
+void mlq_emit_ints(FILE *f, const char *ctype, const char *name, const char *suffix,
+                   const char *shape, const int64_t *v, size_t n, size_t cols)
+{
+    fprintf(f, "static const %s %s_%s[%zu] MLQ_FLASH MLQ_ALIGN4 = { /* %s */\n", ctype, name, suffix, n,
+            shape);
+    emit_values(f, v, n, cols, strcmp(ctype, "int64_t") == 0, ",\n", ",\n");
     fputs("};\n", f);
 }
 
@@ -92,11 +95,7 @@ void mlq_emit_far_q15(FILE *f, const char *name, const char *suffix, const char 
     }
     fprintf(f, "/* %s; a far array (mlq/types.h) */\n", shape);
     fprintf(f, "#define %s_%s_values \\\n", name, suffix);
-    for (i = 0; i < n; i++) {
-        if (i % cols == 0)
-            fputs("   ", f);
-        fprintf(f, " %lld%s", (long long)v[i], i + 1 == n ? "\n" : i % cols == cols - 1 ? ", \\\n" : ",");
-    }
+    emit_values(f, v, n, cols, 0, ", \\\n", "\n"); /* a macro's lines; no comma after the last */
     fprintf(f, "#if MLQ_FAR_FLASH\nMLQ_FAR_ARRAY(%s_%s, 0%016llx, %s_%s_values);\n#else\n", name, suffix,
             (unsigned long long)id, name, suffix);
     fprintf(f, "static const mlq_q15_t %s_%s[%zu] MLQ_FLASH MLQ_ALIGN4 = {%s_%s_values};\n#endif\n",

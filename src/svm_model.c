@@ -58,6 +58,7 @@ static int svs_ok(const mlq_svm_q15 *m)
 static int rbf_ok(const mlq_svm_q15 *m)
 {
     uint32_t s, n = m->n_features, row = MLQ_ROW_LEN(n);
+    mlq_far_at sv = MLQ_FAR_AT(m->sv);
     uint64_t top;
 
     if (m->sv_norm == NULL || m->k_limit < 1 || m->k_pre < 0 || m->k_pre > 31 || m->k_shift > 31u)
@@ -69,8 +70,8 @@ static int rbf_ok(const mlq_svm_q15 *m)
     /* (top >> 32) < 2^32, so each product fits 64 bits. */
     if ((top >> 32) * m->k_mul + (((top & 0xFFFFFFFFu) * m->k_mul) >> 32) > 0xFFFFFFFFu)
         return 0;
-    for (s = 0; s < m->n_sv; s++)
-        if (norm_of(MLQ_FAR_ADD(MLQ_FAR_AT(m->sv), s * row), n) != MLQ_RD_I64(&m->sv_norm[s]))
+    for (s = 0; s < m->n_sv; s++, sv = MLQ_FAR_ADD(sv, row))
+        if (norm_of(sv, n) != MLQ_RD_I64(&m->sv_norm[s]))
             return 0;
     return 1;
 }

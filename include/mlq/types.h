@@ -245,14 +245,15 @@ typedef uint32_t mlq_far_at;
  * two translation units keep their own arrays. The sections around the
  * statement are left as they were. */
 #define MLQ_FAR_STR_(...) #__VA_ARGS__
+#define MLQ_FAR_NAME_(sym, id) #sym "_" #id /* the array's symbol and group */
+#define MLQ_FAR_GROUP_(section, name) \
+    ".pushsection " section "." name ",\"aG\",@progbits," name ",comdat\n.weak " name "\n" name ":\n"
 #define MLQ_FAR_ARRAY(sym, id, ...)                                                           \
-    extern const uint32_t sym##_at __asm__(#sym "_" #id "_at") MLQ_FLASH;                     \
-    __asm__(".pushsection .text.mlq_far." #sym "_" #id ",\"aG\",@progbits," #sym "_" #id       \
-            ",comdat\n.weak " #sym "_" #id "\n" #sym "_" #id ":\n.short "                       \
-            MLQ_FAR_STR_(__VA_ARGS__) "\n.popsection\n"                                       \
-            ".pushsection .progmem.mlq_far." #sym "_" #id "_at,\"aG\",@progbits," #sym "_" #id \
-            "_at,comdat\n.weak " #sym "_" #id "_at\n" #sym "_" #id "_at:\n.long " #sym "_" #id \
-            "\n.popsection\n")
+    extern const uint32_t sym##_at __asm__(MLQ_FAR_NAME_(sym, id) "_at") MLQ_FLASH;            \
+    __asm__(MLQ_FAR_GROUP_(".text.mlq_far", MLQ_FAR_NAME_(sym, id))                            \
+            ".short " MLQ_FAR_STR_(__VA_ARGS__) "\n.popsection\n"                               \
+            MLQ_FAR_GROUP_(".progmem.mlq_far", MLQ_FAR_NAME_(sym, id) "_at")                   \
+            ".long " MLQ_FAR_NAME_(sym, id) "\n.popsection\n")
 #define MLQ_FAR_REF(sym) (&sym##_at)
 #else
 #define MLQ_FAR_FLASH 0
